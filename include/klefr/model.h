@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: MIT */
+/** @file klefr/model.h
+ * @brief The KLEFR register model: one table of everything a meter exposes.
+ *
+ * @defgroup model KLEFR register model
+ * Every quantity and setting of a KLEFR 6911-6914 is one row of one constant
+ * table (::klefr_quantity_info), with one column per protocol: its Modbus
+ * register, its M-Bus record and its IEC 62056-21 data set address. The
+ * masters decode with it, the firmware renders answers from it, the CLI and
+ * the docs list it. A full reading of a meter is a ::klefr_values.
+ *
+ * Decisions where the manual is silent are in SPEC.md sections 3-6 and in
+ * doc/register-model.md.
+ * @{
+ */
+#ifndef KLEFR_MODEL_H
+#define KLEFR_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <klefr/error.h>
+#include <klefr/export.h>
+
+KLEFR_BEGIN_DECLS
+
+/** The four models. The value is the model number. */
+typedef enum klefr_model {
+    KLEFR_MODEL_6911 = 6911, /**< IR only, tariff T1 only. */
+    KLEFR_MODEL_6912 = 6912, /**< IR, external tariff input (230 V AC -> T2). */
+    KLEFR_MODEL_6913 = 6913, /**< IR and M-Bus. */
+    KLEFR_MODEL_6914 = 6914  /**< IR and Modbus RTU. */
+} klefr_model;
+
+/** Bit of @p model in klefr_quantity_info::models. */
+#define KLEFR_MODEL_BIT(model) (1u << ((unsigned)(model) - 6911u))
+/** Every model. */
+#define KLEFR_MODELS_ALL 0x0Fu
+
+/** How quantities are grouped for display. */
+typedef enum klefr_group {
+    KLEFR_GROUP_ENERGY = 0,         /**< Energy registers (kWh, kvarh). */
+    KLEFR_GROUP_INSTANTANEOUS = 1,  /**< V, A, Hz, kW, kvar, kVA, PF. */
+    KLEFR_GROUP_IDENTIFICATION = 2, /**< Serial, model, versions, checksum. */
+    KLEFR_GROUP_SETTINGS = 3,       /**< Configurable settings. */
+    KLEFR_GROUP_STATUS = 4          /**< Direction, quadrant, error, counters. */
+} klefr_group;
+
+/** Data types of the manual's Modbus map (appendix 3). */
+typedef enum klefr_modbus_type {
+    KLEFR_MODBUS_TYPE_NONE = 0,   /**< Not on Modbus. */
+    KLEFR_MODBUS_TYPE_HEX = 1,    /**< Decimal digits sent as hex digits (BCD). */
+    KLEFR_MODBUS_TYPE_SIGNED = 2, /**< int16 (int32 big-endian words for 2 registers). */
+    KLEFR_MODBUS_TYPE_FLOAT = 3,  /**< IEEE 754 single, ABCD order. */
+    KLEFR_MODBUS_TYPE_ASCII = 4,  /**< Character code in the register. */
+    KLEFR_MODBUS_TYPE_BITS = 5    /**< Raw bits, shown as hex digits (the manual's
+                                       "HEX" for the checksum and status word, where
+                                       the digits are not decimal). */
+} klefr_modbus_type;
+
+/** Every quantity a KLEFR meter exposes, in the order of the table.
+ * The numeric values are stable; new quantities are added before
+ * KLEFR_Q_COUNT. Quantities flagged ::KLEFR_QF_THREE_PHASE exist on the
+ * Modbus map only and always read 0 on these single-phase meters. */
+typedef enum klefr_quantity {
+    /* Identification */
+    KLEFR_Q_SERIAL_NUMBER = 0,
+    KLEFR_Q_METER_CODE,
+    KLEFR_Q_PROTOCOL_VERSION,
+    KLEFR_Q_SOFTWARE_VERSION,
+    KLEFR_Q_HARDWARE_VERSION,
+    KLEFR_Q_METER_AMPS,
+    KLEFR_Q_CHECKSUM,
+    /* Settings */
+    KLEFR_Q_BUS_ADDRESS,       /**< Modbus ID (1-247) or M-Bus primary address (0-250). */
+    KLEFR_Q_BAUD_RATE,
+    KLEFR_Q_S0_RATE,
+    KLEFR_Q_CALCULATION_CODE,
+    KLEFR_Q_LCD_CYCLE_TIME,
+    KLEFR_Q_PARITY,            /**< 1 even, 2 none, 3 odd. */
+    KLEFR_Q_TARIFF,            /**< 1 or 2 (write 11/12: not saved). */
+    KLEFR_Q_SECONDARY_ADDRESS, /**< M-Bus identification number (8 digits). */
+    KLEFR_Q_BACKLIGHT,         /**< 0 off, 1 on, 2 button. */
+    KLEFR_Q_PASSWORD,          /**< 4 digits, 0000-9999. */
+    /* Status */
+    KLEFR_Q_CURRENT_DIRECTION, /**< 'F' (70) forward or 'R' (82) reverse. */
+    KLEFR_Q_ERROR_CODE,        /**< 0, 1 (Err 01) or 2 (Err 02). */
+    KLEFR_Q_POWER_DOWN_COUNTER,
+    KLEFR_Q_QUADRANT,          /**< 1-4. */
+    /* Instantaneous */
+    KLEFR_Q_VOLTAGE,
+    KLEFR_Q_L1_VOLTAGE,
+    KLEFR_Q_FREQUENCY,
+    KLEFR_Q_CURRENT,
+    KLEFR_Q_L1_CURRENT,
+    KLEFR_Q_ACTIVE_POWER,
+    KLEFR_Q_REACTIVE_POWER,
+    KLEFR_Q_APPARENT_POWER,
+    KLEFR_Q_POWER_FACTOR,
+    /* Energies */
+    KLEFR_Q_TOTAL_ACTIVE_ENERGY,
+    KLEFR_Q_T1_TOTAL_ACTIVE_ENERGY,
+    KLEFR_Q_T2_TOTAL_ACTIVE_ENERGY,
+    KLEFR_Q_FORWARD_ACTIVE_ENERGY,
+    KLEFR_Q_T1_FORWARD_ACTIVE_ENERGY,
+    KLEFR_Q_T2_FORWARD_ACTIVE_ENERGY,
+    KLEFR_Q_REVERSE_ACTIVE_ENERGY,
+    KLEFR_Q_T1_REVERSE_ACTIVE_ENERGY,
+    KLEFR_Q_T2_REVERSE_ACTIVE_ENERGY,
+    KLEFR_Q_TOTAL_REACTIVE_ENERGY,
+    KLEFR_Q_T1_TOTAL_REACTIVE_ENERGY,
+    KLEFR_Q_T2_TOTAL_REACTIVE_ENERGY,
+    KLEFR_Q_FORWARD_REACTIVE_ENERGY,
+    KLEFR_Q_T1_FORWARD_REACTIVE_ENERGY,
+    KLEFR_Q_T2_FORWARD_REACTIVE_ENERGY,
+    KLEFR_Q_REVERSE_REACTIVE_ENERGY,
+    KLEFR_Q_T1_REVERSE_REACTIVE_ENERGY,
+    KLEFR_Q_T2_REVERSE_REACTIVE_ENERGY,
+    KLEFR_Q_DAY_COUNTER,       /**< Resettable forward active energy. */
+    /* Three-phase registers of the Modbus map (always 0 here) */
+    KLEFR_Q_CT_RATIO,
+    KLEFR_Q_L2_CURRENT_DIRECTION,
+    KLEFR_Q_L3_CURRENT_DIRECTION,
+    KLEFR_Q_L1_QUADRANT,
+    KLEFR_Q_L2_QUADRANT,
+    KLEFR_Q_L3_QUADRANT,
+    KLEFR_Q_ACTIVE_STATUS_WORD,
+    KLEFR_Q_CT_MODE,
+    KLEFR_Q_L2_VOLTAGE,
+    KLEFR_Q_L3_VOLTAGE,
+    KLEFR_Q_L2_CURRENT,
+    KLEFR_Q_L3_CURRENT,
+    KLEFR_Q_L1_ACTIVE_POWER,
+    KLEFR_Q_L2_ACTIVE_POWER,
+    KLEFR_Q_L3_ACTIVE_POWER,
+    KLEFR_Q_L1_REACTIVE_POWER,
+    KLEFR_Q_L2_REACTIVE_POWER,
+    KLEFR_Q_L3_REACTIVE_POWER,
+    KLEFR_Q_L1_APPARENT_POWER,
+    KLEFR_Q_L2_APPARENT_POWER,
+    KLEFR_Q_L3_APPARENT_POWER,
+    KLEFR_Q_L1_POWER_FACTOR,
+    KLEFR_Q_L2_POWER_FACTOR,
+    KLEFR_Q_L3_POWER_FACTOR,
+    KLEFR_Q_L1_TOTAL_ACTIVE_ENERGY,
+    KLEFR_Q_L2_TOTAL_ACTIVE_ENERGY,
+    KLEFR_Q_L3_TOTAL_ACTIVE_ENERGY,
+    KLEFR_Q_L1_FORWARD_ACTIVE_ENERGY,
+    KLEFR_Q_L2_FORWARD_ACTIVE_ENERGY,
+    KLEFR_Q_L3_FORWARD_ACTIVE_ENERGY,
+    KLEFR_Q_L1_REVERSE_ACTIVE_ENERGY,
+    KLEFR_Q_L2_REVERSE_ACTIVE_ENERGY,
+    KLEFR_Q_L3_REVERSE_ACTIVE_ENERGY,
+    KLEFR_Q_L1_TOTAL_REACTIVE_ENERGY,
+    KLEFR_Q_L2_TOTAL_REACTIVE_ENERGY,
+    KLEFR_Q_L3_TOTAL_REACTIVE_ENERGY,
+    KLEFR_Q_L1_FORWARD_REACTIVE_ENERGY,
+    KLEFR_Q_L2_FORWARD_REACTIVE_ENERGY,
+    KLEFR_Q_L3_FORWARD_REACTIVE_ENERGY,
+    KLEFR_Q_L1_REVERSE_REACTIVE_ENERGY,
+    KLEFR_Q_L2_REVERSE_REACTIVE_ENERGY,
+    KLEFR_Q_L3_REVERSE_REACTIVE_ENERGY,
+    KLEFR_Q_COUNT /**< Number of quantities (not a quantity). */
+} klefr_quantity;
+
+/** klefr_quantity_info::flags */
+enum {
+    KLEFR_QF_WRITABLE = 1u << 0,    /**< Can be written (over some protocol). */
+    KLEFR_QF_RESET_ONLY = 1u << 1,  /**< A write only resets it to 0. */
+    KLEFR_QF_THREE_PHASE = 1u << 2, /**< Three-phase register: always 0 here. */
+    KLEFR_QF_INTEGER = 1u << 3      /**< Whole numbers only. */
+};
+
+/** Allowed values of a writable quantity: a list, or a closed range. */
+typedef struct klefr_valid_values {
+    double min;            /**< Lowest value of the range (list empty). */
+    double max;            /**< Highest value of the range (list empty). */
+    const double *list;    /**< Allowed values, or NULL for the range. */
+    size_t list_len;       /**< Number of values in @c list. */
+} klefr_valid_values;
+
+/** Modbus column: where the quantity sits in the manual's appendix 3. */
+typedef struct klefr_modbus_column {
+    uint16_t address;        /**< First register (e.g. 0x6010). */
+    uint8_t length;          /**< 1 or 2 registers; 0 = not on Modbus. */
+    klefr_modbus_type type;  /**< Data type of the manual. */
+    uint8_t write_function;  /**< 6 or 16 when writable over Modbus, else 0. */
+} klefr_modbus_column;
+
+/** M-Bus column (6913, manual appendix 2). */
+typedef struct klefr_mbus_column {
+    uint8_t dif;       /**< DIF of the record in the RSP_UD, 0 = not sent. */
+    uint8_t dife;      /**< Its single DIFE (tariff), 0 = none. */
+    uint8_t vif;       /**< Its VIF. */
+    int8_t scale;      /**< Value = raw x 10^scale in the quantity's unit. */
+    uint8_t write[4];  /**< DIF, VIF[, VIFE...] of the SND_UD write record. */
+    uint8_t write_len; /**< Bytes used in @c write, 0 = not writable by M-Bus. */
+} klefr_mbus_column;
+
+/** IEC 62056-21 column (IR port, every model). */
+typedef struct klefr_iec_column {
+    const char *address; /**< Data set address ("1.8.1"), NULL = none. */
+    uint8_t decimals;    /**< Digits after the decimal point in the data set. */
+    bool in_readout;     /**< Part of the mode-C readout. */
+    bool writable;       /**< Writable with W1 in programming mode. */
+} klefr_iec_column;
+
+/** One row of the register model. */
+typedef struct klefr_quantity_info {
+    klefr_quantity id;  /**< Equal to the row's index. */
+    const char *name;   /**< Stable machine name, "t2_forward_active_energy". */
+    const char *label;  /**< Human label, "T2 forward active energy". */
+    const char *unit;   /**< SI-style unit ("kWh", "V"), "" for none. */
+    klefr_group group;  /**< Display group. */
+    uint8_t flags;      /**< KLEFR_QF_* bits. */
+    uint8_t models;     /**< KLEFR_MODEL_BIT() of each model that has it. */
+    klefr_modbus_column modbus; /**< Modbus RTU (6914). */
+    klefr_mbus_column mbus;     /**< M-Bus (6913). */
+    klefr_iec_column iec;       /**< IEC 62056-21 (all). */
+    const klefr_valid_values *valid; /**< Allowed written values, NULL = any. */
+} klefr_quantity_info;
+
+/** Row of @p q, or NULL if @p q is not a quantity. The row is static. */
+KLEFR_API const klefr_quantity_info *klefr_quantity_get(klefr_quantity q);
+
+/** Row whose machine name is @p name, or NULL. */
+KLEFR_API const klefr_quantity_info *klefr_quantity_by_name(const char *name);
+
+/** Row whose Modbus registers include @p address, or NULL. */
+KLEFR_API const klefr_quantity_info *klefr_quantity_by_modbus_address(uint16_t address);
+
+/** Check that @p value may be written to @p q on @p model, the one place that
+ * knows every setting's allowed values (all protocols call it).
+ * The allowed values of the bus address and baud rate depend on the bus:
+ * Modbus (6914) ID 1-247 and 1200-9600 baud, M-Bus (6913) 0-250 and
+ * 300-9600 baud.
+ * @retval KLEFR_OK allowed.
+ * @retval KLEFR_ERR_NOT_WRITABLE @p q is read-only.
+ * @retval KLEFR_ERR_NOT_AVAILABLE @p model does not have @p q.
+ * @retval KLEFR_ERR_RANGE not an allowed value (also NaN, or non-integer
+ *         where whole numbers are needed; a reset accepts only 0).
+ * @retval KLEFR_ERR_INVALID_ARG unknown @p q or @p model. */
+KLEFR_API klefr_err klefr_quantity_validate(klefr_model model, klefr_quantity q, double value);
+
+/** A full or partial reading of a meter: one value per quantity, and a
+ * presence bit for each. Plain data: declare it anywhere, copy it freely. */
+typedef struct klefr_values {
+    uint8_t present[(KLEFR_Q_COUNT + 7) / 8]; /**< Bit q set: value[q] is valid. */
+    double value[KLEFR_Q_COUNT];              /**< In the row's unit. */
+} klefr_values;
+
+/** Mark every value absent. */
+KLEFR_API void klefr_values_clear(klefr_values *values);
+/** True if @p q holds a value. */
+KLEFR_API bool klefr_values_has(const klefr_values *values, klefr_quantity q);
+/** Read @p q. @retval KLEFR_ERR_NOT_AVAILABLE absent (@p out unchanged). */
+KLEFR_API klefr_err klefr_values_get(const klefr_values *values, klefr_quantity q, double *out);
+/** Store @p value for @p q and mark it present. */
+KLEFR_API klefr_err klefr_values_set(klefr_values *values, klefr_quantity q, double value);
+
+/** Fill @p values from a block of @p count holding registers starting at
+ * @p start, as read with function 03. Every quantity whose registers lie
+ * wholly inside the block is decoded and marked present; registers outside
+ * the map and quantities cut by the block's ends are skipped.
+ * @retval KLEFR_ERR_ENCODING a HEX register holds a nibble A-F; @p values
+ *         is then left unchanged (all or nothing). */
+KLEFR_API klefr_err klefr_values_from_modbus(klefr_values *values, uint16_t start,
+                                             const uint16_t *regs, size_t count);
+
+/** Render @p count registers starting at @p start from @p values, as a
+ * slave answers function 03 (absent values and three-phase registers read 0;
+ * a block may start or end inside a 2-register value).
+ * @retval KLEFR_EXC_ILLEGAL_DATA_ADDRESS a register of the range is not on
+ *         the map; @p regs may be partly written. */
+KLEFR_API klefr_err klefr_values_to_modbus(const klefr_values *values, uint16_t start,
+                                           uint16_t *regs, size_t count);
+
+/** One validated setting change: the result of decoding a write. */
+typedef struct klefr_setting {
+    klefr_quantity quantity; /**< What to change. */
+    double value;            /**< New value (checked by klefr_quantity_validate()). */
+} klefr_setting;
+
+/** Decode a Modbus write (function 06 or 16) to the KLEFR map into setting
+ * changes, with the SPEC's exception rules: all or nothing.
+ * @param model   Model whose rules apply (normally ::KLEFR_MODEL_6914).
+ * @param function 6 or 16.
+ * @param start   First register written.
+ * @param regs    Register values (host order), @p count of them.
+ * @param out     Receives one entry per quantity written, in address order.
+ * @param out_cap Capacity of @p out.
+ * @param out_len Number of entries written.
+ * @retval KLEFR_EXC_ILLEGAL_DATA_ADDRESS a register that is not writable,
+ *         or a write covering part of a value, or with the wrong function.
+ * @retval KLEFR_EXC_ILLEGAL_DATA_VALUE a value out of range.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p out_cap too small. */
+KLEFR_API klefr_err klefr_model_modbus_write(klefr_model model, uint8_t function, uint16_t start,
+                                             const uint16_t *regs, size_t count, klefr_setting *out,
+                                             size_t out_cap, size_t *out_len);
+
+/** A contiguous run of registers that one function-03 read can fetch. */
+typedef struct klefr_modbus_block {
+    uint16_t start; /**< First register. */
+    uint16_t count; /**< Registers, 1-125. */
+} klefr_modbus_block;
+
+/** The fewest reads (each at most 125 registers, no gap) that cover every
+ * register of the KLEFR Modbus map; a master reads them all to fill a
+ * ::klefr_values. Writes up to @p cap blocks.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small; @p out_len says how many are needed. */
+KLEFR_API klefr_err klefr_model_modbus_blocks(klefr_modbus_block *out, size_t cap, size_t *out_len);
+
+KLEFR_END_DECLS
+
+/** @} */
+#endif

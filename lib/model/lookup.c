@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* Finding rows of the register model by id, name or Modbus address. */
+#include <klefr/model.h>
+
+#include <string.h>
+
+#include "model/table.h"
+
+const klefr_quantity_info *klefr_quantity_get(klefr_quantity q)
+{
+    if ((unsigned)q >= KLEFR_Q_COUNT)
+        return NULL;
+    return &klefr_quantity_table[q];
+}
+
+const klefr_quantity_info *klefr_quantity_by_name(const char *name)
+{
+    if (name == NULL)
+        return NULL;
+    for (size_t i = 0; i < KLEFR_Q_COUNT; i++)
+        if (strcmp(klefr_quantity_table[i].name, name) == 0)
+            return &klefr_quantity_table[i];
+    return NULL;
+}
+
+const klefr_quantity_info *klefr_quantity_by_modbus_address(uint16_t address)
+{
+    for (size_t i = 0; i < KLEFR_Q_COUNT; i++) {
+        const klefr_modbus_column *m = &klefr_quantity_table[i].modbus;
+        if (m->length != 0 && address >= m->address && address - m->address < m->length)
+            return &klefr_quantity_table[i];
+    }
+    return NULL;
+}

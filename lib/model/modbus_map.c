@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+/* The Modbus column of the register model: registers <-> klefr_values, and
+ * writes to settings (manual appendix 3, SPEC section 4). */
+#include <klefr/modbus.h>
+#include <klefr/model.h>
+
+#include "model/table.h"
+
+/* Decode one quantity's registers into a number in the row's unit. */
+static klefr_err decode_registers(const klefr_quantity_info *row, const uint16_t *regs,
+                                  double *out)
+{
+    const klefr_modbus_column *m = &row->modbus;
+    switch (m->type) {
+    case KLEFR_MODBUS_TYPE_HEX: {
+        uint32_t v;
+        klefr_err err = klefr_modbus_get_hex(regs, m->length, &v);
+        if (err == KLEFR_OK)
+            *out = v;
+        return err;
+    }
+    case KLEFR_MODBUS_TYPE_SIGNED: *out = klefr_modbus_get_signed(regs[0]); return KLEFR_OK;
+    case KLEFR_MODBUS_TYPE_FLOAT: *out = klefr_modbus_get_float(regs); return KLEFR_OK;
+    case KLEFR_MODBUS_TYPE_ASCII: *out = regs[0]; return KLEFR_OK;
+    case KLEFR_MODBUS_TYPE_BITS:
+        *out = m->length == 2 ? (double)((uint32_t)regs[0] << 16 | regs[1]) : regs[0];
+        return KLEFR_OK;
+    default: return KLEFR_ERR_UNSUPPORTED;
+    }
+}
+
+/* Render one quantity into its registers. Values a setting cannot hold
+ * (never produced by a validated meter) render as 0 rather than fail. */
+static void encode_registers(const klefr_quantity_info *row, double value, uint16_t *regs)
+{
+    const klefr_modbus_column *m = &row->modbus;
+    regs[0] = regs[1] = 0;
+    if (value != value)
+        return;
+    switch (m->type) {
+    case KLEFR_MODBUS_TYPE_HEX:
+        if (value >= 0 && value < 4294967296.0)
+            (void)klefr_modbus_set_hex(regs, m->length, (uint32_t)value);
+        return;
+    case KLEFR_MODBUS_TYPE_SIGNED:
+        if (value >= -32768.0 && value <= 32767.0) {
+            int32_t v = (int32_t)value;
+            regs[0] = (uint16_t)(v < 0 ? v + 0x10000 : v);
+        }
+        return;
+    case KLEFR_MODBUS_TYPE_FLOAT: klefr_modbus_set_float(regs, (float)value); return;
+    case KLEFR_MODBUS_TYPE_ASCII:
+        if (value >= 0 && value <= 0xFFFF)
+            regs[0] = (uint16_t)value;
+        return;
+    case KLEFR_MODBUS_TYPE_BITS:
+        if (value >= 0 && value < 4294967296.0) {
+            uint32_t v = (uint32_t)value;
+            if (m->length == 2) {
+                regs[0] = (uint16_t)(v >> 16);
+                regs[1] = (uint16_t)v;
+            } else {
+                regs[0] = (uint16_t)v;
+            }
+        }
+        return;
+    default: return;
+    }
+}
+
+static bool inside(const klefr_modbus_column *m, uint32_t start, uint32_t end)
+{
+    return m->length != 0 && m->address >= start && (uint32_t)m->address + m->length <= end;
+}
+
+klefr_err klefr_values_from_modbus(klefr_values *values, uint16_t start, const uint16_t *regs,
+                                   size_t count)
+{
+    if (values == NULL || (regs == NULL && count != 0))
+        return KLEFR_ERR_INVALID_ARG;
+    uint32_t end = (uint32_t)start + (uint32_t)count;
+    /* First pass checks every value so that a bad one changes nothing. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < KLEFR_Q_COUNT; i++) {
+            const klefr_quantity_info *row = &klefr_quantity_table[i];
+            if (!inside(&row->modbus, start, end))
+                continue;
+            double v;
+            klefr_err err = decode_registers(row, regs + (row->modbus.address - start), &v);
+            if (err != KLEFR_OK)
+                return err;
+            if (pass == 1)
+                klefr_values_set(values, row->id, v);
+        }
+    }
+    return KLEFR_OK;
+}
+
+klefr_err klefr_values_to_modbus(const klefr_values *values, uint16_t start, uint16_t *regs,
+                                 size_t count)
+{
+    if (values == NULL || (regs == NULL && count != 0))
+        return KLEFR_ERR_INVALID_ARG;
+    size_t i = 0;
+    while (i < count) {
+        uint32_t addr = (uint32_t)start + i;
+        const klefr_quantity_info *row =
+            addr <= 0xFFFF ? klefr_quantity_by_modbus_address((uint16_t)addr) : NULL;
+        if (row == NULL)
+            return KLEFR_EXC_ILLEGAL_DATA_ADDRESS;
+        uint16_t words[2];
+        double v = 0;
+        if ((row->flags & KLEFR_QF_THREE_PHASE) == 0 && klefr_values_has(values, row->id))
+            v = values->value[row->id];
+        encode_registers(row, v, words);
+        /* The block may start or end inside a two-register value (SPEC 4). */
+        for (size_t w = addr - row->modbus.address; w < row->modbus.length && i < count; w++)
+            regs[i++] = words[w];
+    }
+    return KLEFR_OK;
+}
+
+klefr_err klefr_model_modbus_write(klefr_model model, uint8_t function, uint16_t start,
+                                   const uint16_t *regs, size_t count, klefr_setting *out,
+                                   size_t out_cap, size_t *out_len)
+{
+    if (regs == NULL || out_len == NULL || (out == NULL && out_cap != 0))
+        return KLEFR_ERR_INVALID_ARG;
+    if (function == KLEFR_MODBUS_WRITE_SINGLE_REGISTER ? count != 1
+        : function == KLEFR_MODBUS_WRITE_MULTIPLE_REGISTERS
+            ? count == 0 || count > KLEFR_MODBUS_MAX_WRITE_REGISTERS
+            : true)
+        return KLEFR_ERR_INVALID_ARG;
+
+    size_t n = 0;
+    for (size_t i = 0; i < count;) {
+        uint32_t addr = (uint32_t)start + i;
+        const klefr_quantity_info *row =
+            addr <= 0xFFFF ? klefr_quantity_by_modbus_address((uint16_t)addr) : NULL;
+        /* Not writable, written from its middle, cut by the block's end, or
+         * a two-register value written with function 06: all "illegal data
+         * address" (SPEC 4). */
+        if (row == NULL || row->modbus.write_function == 0 || row->modbus.address != addr ||
+            i + row->modbus.length > count ||
+            (function == KLEFR_MODBUS_WRITE_SINGLE_REGISTER && row->modbus.length != 1))
+            return KLEFR_EXC_ILLEGAL_DATA_ADDRESS;
+        double v;
+        if (decode_registers(row, regs + i, &v) != KLEFR_OK)
+            return KLEFR_EXC_ILLEGAL_DATA_VALUE;
+        klefr_err err = klefr_quantity_validate(model, row->id, v);
+        if (err == KLEFR_ERR_RANGE)
+            return KLEFR_EXC_ILLEGAL_DATA_VALUE;
+        if (err != KLEFR_OK)
+            return KLEFR_EXC_ILLEGAL_DATA_ADDRESS;
+        if (n >= out_cap)
+            return KLEFR_ERR_BUFFER_TOO_SMALL;
+        out[n].quantity = row->id;
+        out[n].value = v;
+        n++;
+        i += row->modbus.length;
+    }
+    *out_len = n;
+    return KLEFR_OK;
+}
+
+/* The row with the lowest Modbus address at or above `from`, or NULL. */
+static const klefr_quantity_info *next_row(uint32_t from)
+{
+    const klefr_quantity_info *best = NULL;
+    for (size_t i = 0; i < KLEFR_Q_COUNT; i++) {
+        const klefr_quantity_info *row = &klefr_quantity_table[i];
+        if (row->modbus.length != 0 && row->modbus.address >= from &&
+            (best == NULL || row->modbus.address < best->modbus.address))
+            best = row;
+    }
+    return best;
+}
+
+klefr_err klefr_model_modbus_blocks(klefr_modbus_block *out, size_t cap, size_t *out_len)
+{
+    if (out_len == NULL || (out == NULL && cap != 0))
+        return KLEFR_ERR_INVALID_ARG;
+    size_t n = 0;
+    const klefr_quantity_info *row = next_row(0);
+    while (row != NULL) {
+        uint32_t start = row->modbus.address, end = start;
+        /* Extend while the next value starts where this one ends and the
+         * block stays within one read. */
+        while (row != NULL && row->modbus.address == end &&
+               end + row->modbus.length - start <= KLEFR_MODBUS_MAX_READ_REGISTERS) {
+            end += row->modbus.length;
+            row = next_row(end);
+        }
+        if (n < cap) {
+            out[n].start = (uint16_t)start;
+            out[n].count = (uint16_t)(end - start);
+        }
+        n++;
+    }
+    *out_len = n;
+    return n <= cap ? KLEFR_OK : KLEFR_ERR_BUFFER_TOO_SMALL;
+}
