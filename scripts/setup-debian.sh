@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages libklefr builds, tests and demos with.
+# Safe to run again: it installs only what is missing. Needs root (or sudo).
+set -euo pipefail
+
+packages=(
+  # build
+  meson ninja-build pkg-config gcc
+  # unit tests, sanitizers, fuzzing (clang's libFuzzer runtime)
+  check libsubunit-dev clang libclang-rt-14-dev
+  # benchmark peer and API docs
+  libmodbus-dev doxygen
+  # scripts
+  python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
