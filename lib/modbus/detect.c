@@ -35,7 +35,8 @@ static size_t predicted_length(klefr_modbus_direction dir, const uint8_t *p, siz
                 return 0;
             }
             size_t bc = p[2];
-            if (bc == 0 || (!modbus_is_bit_function(fn) && bc % 2 != 0))
+            if (bc == 0 || 5 + bc > KLEFR_MODBUS_ADU_MAX ||
+                (!modbus_is_bit_function(fn) && bc % 2 != 0))
                 return 0;
             return 5 + bc;
         }

@@ -136,6 +136,17 @@ START_TEST(test_two_frames_back_to_back_are_split)
 }
 END_TEST
 
+START_TEST(test_byte_count_beyond_the_largest_adu_is_garbage)
+{
+    /* 252 data bytes would make a 257-byte ADU; 250 is the most (125 regs). */
+    uint8_t b[3] = {0x01, 0x03, 0xFC};
+    /* Only the first byte goes: "03 FC" may begin an exception response. */
+    assert_scan(scan(KLEFR_MODBUS_RESPONSES, -1, b, 3), KLEFR_FRAME_GARBAGE, 1);
+    b[2] = 0xFA;
+    assert_scan(scan(KLEFR_MODBUS_RESPONSES, -1, b, 3), KLEFR_FRAME_NEED_MORE, 252);
+}
+END_TEST
+
 START_TEST(test_null_output_is_an_invalid_argument)
 {
     uint8_t b[1] = {1};
@@ -160,6 +171,7 @@ static Suite *detect_suite(void)
     tcase_add_test(tc, test_a_frame_with_a_bad_crc_is_garbage);
     tcase_add_test(tc, test_frames_for_another_slave_are_garbage_when_filtering);
     tcase_add_test(tc, test_two_frames_back_to_back_are_split);
+    tcase_add_test(tc, test_byte_count_beyond_the_largest_adu_is_garbage);
     tcase_add_test(tc, test_null_output_is_an_invalid_argument);
     suite_add_tcase(s, tc);
     return s;
