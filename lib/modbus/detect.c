@@ -27,8 +27,15 @@ static size_t predicted_length(klefr_modbus_direction dir, const uint8_t *p, siz
     uint8_t fn = p[1];
     *need_header = 0;
     if (dir == KLEFR_MODBUS_RESPONSES) {
-        if (fn & KLEFR_MODBUS_EXCEPTION_BIT)
-            return (fn & 0x7F) != 0 ? 5 : 0;
+        if (fn & KLEFR_MODBUS_EXCEPTION_BIT) {
+            if ((fn & 0x7F) == 0)
+                return 0;
+            if (n < 3) {
+                *need_header = 3;
+                return 0;
+            }
+            return p[2] != 0 ? 5 : 0; /* exception code 0 does not exist */
+        }
         if (modbus_is_read(fn)) {
             if (n < 3) {
                 *need_header = 3;
@@ -90,7 +97,7 @@ static at_result frame_at(klefr_modbus_direction dir, int unit, const uint8_t *p
         return r;
     }
     if (frame_len == SIZE_MAX) {
-        if (n >= KLEFR_MODBUS_ADU_MIN && crc_ok(p, n)) {
+        if (n >= KLEFR_MODBUS_ADU_MIN && n <= KLEFR_MODBUS_ADU_MAX && crc_ok(p, n)) {
             r.state = AT_COMPLETE;
             r.length = n;
         } else if (n >= KLEFR_MODBUS_ADU_MAX) {
