@@ -19,5 +19,6 @@
 #include <klefr/mbus.h>
 #include <klefr/iec62056.h>
 #include <klefr/model.h>
+#include <klefr/model_iec.h>
 
 #endif
