@@ -17,8 +17,10 @@
 #include <klefr/bcd.h>
 #include <klefr/modbus.h>
 #include <klefr/mbus.h>
+#include <klefr/mbus_records.h>
 #include <klefr/iec62056.h>
 #include <klefr/model.h>
+#include <klefr/model_mbus.h>
 #include <klefr/model_iec.h>
 
 #endif
