@@ -287,7 +287,8 @@ typedef struct klefr_setting {
  * @param model   Model whose rules apply (normally ::KLEFR_MODEL_6914).
  * @param function 6 or 16.
  * @param start   First register written.
- * @param regs    Register values (host order), @p count of them.
+ * @param regs    Register values (host order).
+ * @param count   Number of registers written (1 for function 06).
  * @param out     Receives one entry per quantity written, in address order.
  * @param out_cap Capacity of @p out.
  * @param out_len Number of entries written.
