@@ -33,7 +33,7 @@ CC=clang setup build-fuzz -Dfuzz=true -Dtests=disabled -Dbench=disabled -Ddocs=d
 ninja -C build-fuzz
 fuzz_runs=0
 for target in build-fuzz/fuzz/fuzz_*; do
-  [ -x "$target" ] || continue
+  [ -f "$target" ] && [ -x "$target" ] || continue
   name=$(basename "$target")
   corpus=$(mktemp -d)
   cp -r "fuzz/corpus/$name/." "$corpus/" 2>/dev/null || true
