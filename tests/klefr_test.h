@@ -39,23 +39,23 @@ static inline size_t klefr_test_hex(const char *hex, uint8_t *out, size_t cap)
 }
 
 /* Assert that got[0..len) equals the bytes of the hex string. */
-#define klefr_assert_bytes(got, len, hex)                                      \
-    do {                                                                       \
-        uint8_t exp_[512];                                                     \
-        size_t exp_len_ = klefr_test_hex((hex), exp_, sizeof exp_);            \
-        ck_assert_uint_eq((len), exp_len_);                                    \
-        ck_assert_mem_eq((got), exp_, exp_len_);                               \
+#define klefr_assert_bytes(got, len, hex)                           \
+    do {                                                            \
+        uint8_t exp_[512];                                          \
+        size_t exp_len_ = klefr_test_hex((hex), exp_, sizeof exp_); \
+        ck_assert_uint_eq((len), exp_len_);                         \
+        ck_assert_mem_eq((got), exp_, exp_len_);                    \
     } while (0)
 
 /* A main() that runs one suite and exits non-zero on any failure. */
-#define KLEFR_TEST_MAIN(make_suite)                                            \
-    int main(void)                                                             \
-    {                                                                          \
-        SRunner *sr = srunner_create(make_suite());                            \
-        srunner_run_all(sr, CK_NORMAL);                                        \
-        int failed = srunner_ntests_failed(sr);                                \
-        srunner_free(sr);                                                      \
-        return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;                      \
+#define KLEFR_TEST_MAIN(make_suite)                       \
+    int main(void)                                        \
+    {                                                     \
+        SRunner *sr = srunner_create(make_suite());       \
+        srunner_run_all(sr, CK_NORMAL);                   \
+        int failed = srunner_ntests_failed(sr);           \
+        srunner_free(sr);                                 \
+        return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE; \
     }
 
 #endif

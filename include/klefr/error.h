@@ -23,37 +23,41 @@ typedef enum klefr_err {
     KLEFR_OK = 0, /**< Success. */
 
     /* Modbus exception codes (Modbus application protocol 1.1b3, 7). */
-    KLEFR_EXC_ILLEGAL_FUNCTION = 1,      /**< Modbus exception 01. */
-    KLEFR_EXC_ILLEGAL_DATA_ADDRESS = 2,  /**< Modbus exception 02. */
-    KLEFR_EXC_ILLEGAL_DATA_VALUE = 3,    /**< Modbus exception 03. */
-    KLEFR_EXC_SERVER_DEVICE_FAILURE = 4, /**< Modbus exception 04. */
-    KLEFR_EXC_ACKNOWLEDGE = 5,           /**< Modbus exception 05. */
-    KLEFR_EXC_SERVER_DEVICE_BUSY = 6,    /**< Modbus exception 06. */
-    KLEFR_EXC_MEMORY_PARITY_ERROR = 8,   /**< Modbus exception 08. */
+    KLEFR_EXC_ILLEGAL_FUNCTION = 1,          /**< Modbus exception 01. */
+    KLEFR_EXC_ILLEGAL_DATA_ADDRESS = 2,      /**< Modbus exception 02. */
+    KLEFR_EXC_ILLEGAL_DATA_VALUE = 3,        /**< Modbus exception 03. */
+    KLEFR_EXC_SERVER_DEVICE_FAILURE = 4,     /**< Modbus exception 04. */
+    KLEFR_EXC_ACKNOWLEDGE = 5,               /**< Modbus exception 05. */
+    KLEFR_EXC_SERVER_DEVICE_BUSY = 6,        /**< Modbus exception 06. */
+    KLEFR_EXC_MEMORY_PARITY_ERROR = 8,       /**< Modbus exception 08. */
     KLEFR_EXC_GATEWAY_PATH_UNAVAILABLE = 10, /**< Modbus exception 0A. */
     KLEFR_EXC_GATEWAY_TARGET_FAILED = 11,    /**< Modbus exception 0B. */
 
     /* Errors found by libklefr. */
-    KLEFR_ERR_INVALID_ARG = -1,   /**< A NULL pointer or an impossible argument. */
-    KLEFR_ERR_BUFFER_TOO_SMALL = -2, /**< The caller's output buffer is too short; nothing usable was written. */
-    KLEFR_ERR_TRUNCATED = -3,     /**< The input ends before the frame or field it announces. */
-    KLEFR_ERR_CHECKSUM = -4,      /**< CRC, checksum or BCC does not match. */
-    KLEFR_ERR_FRAME = -5,         /**< Malformed framing: start/stop byte, length fields, structure. */
-    KLEFR_ERR_UNSUPPORTED = -6,   /**< Well-formed but not supported (function code, coding...). */
-    KLEFR_ERR_RANGE = -7,         /**< A value is outside the allowed values. */
-    KLEFR_ERR_NOT_WRITABLE = -8,  /**< The quantity or register cannot be written. */
-    KLEFR_ERR_NO_SUCH_QUANTITY = -9, /**< No register, record or data set by that address or name. */
-    KLEFR_ERR_TIMEOUT = -10,      /**< No (complete) answer in time. */
-    KLEFR_ERR_IO = -11,           /**< The transport failed (see errno where relevant). */
-    KLEFR_ERR_NO_MEMORY = -12,    /**< Host layer only: an allocation failed. */
-    KLEFR_ERR_UNEXPECTED = -13,   /**< A valid frame that does not answer the request (address, function, length). */
-    KLEFR_ERR_ENCODING = -14,     /**< Invalid digit or character: bad BCD nibble, non-ASCII, bad parity. */
-    KLEFR_ERR_NAK = -15,          /**< The peer answered NAK. */
+    KLEFR_ERR_INVALID_ARG = -1, /**< A NULL pointer or an impossible argument. */
+    KLEFR_ERR_BUFFER_TOO_SMALL =
+        -2, /**< The caller's output buffer is too short; nothing usable was written. */
+    KLEFR_ERR_TRUNCATED = -3, /**< The input ends before the frame or field it announces. */
+    KLEFR_ERR_CHECKSUM = -4,  /**< CRC, checksum or BCC does not match. */
+    KLEFR_ERR_FRAME = -5,     /**< Malformed framing: start/stop byte, length fields, structure. */
+    KLEFR_ERR_UNSUPPORTED = -6,  /**< Well-formed but not supported (function code, coding...). */
+    KLEFR_ERR_RANGE = -7,        /**< A value is outside the allowed values. */
+    KLEFR_ERR_NOT_WRITABLE = -8, /**< The quantity or register cannot be written. */
+    KLEFR_ERR_NO_SUCH_QUANTITY =
+        -9,                    /**< No register, record or data set by that address or name. */
+    KLEFR_ERR_TIMEOUT = -10,   /**< No (complete) answer in time. */
+    KLEFR_ERR_IO = -11,        /**< The transport failed (see errno where relevant). */
+    KLEFR_ERR_NO_MEMORY = -12, /**< Host layer only: an allocation failed. */
+    KLEFR_ERR_UNEXPECTED =
+        -13, /**< A valid frame that does not answer the request (address, function, length). */
+    KLEFR_ERR_ENCODING =
+        -14,             /**< Invalid digit or character: bad BCD nibble, non-ASCII, bad parity. */
+    KLEFR_ERR_NAK = -15, /**< The peer answered NAK. */
     KLEFR_ERR_ACCESS_DENIED = -16, /**< Wrong password, or not logged in. */
-    KLEFR_ERR_LOCKED = -17,       /**< Locked out after too many wrong passwords. */
+    KLEFR_ERR_LOCKED = -17,        /**< Locked out after too many wrong passwords. */
     KLEFR_ERR_NOT_AVAILABLE = -18, /**< The protocol or meter model does not carry this quantity. */
-    KLEFR_ERR_STATE = -19,        /**< Call not valid in the current state. */
-    KLEFR_ERR_PARITY = -20        /**< A character failed its parity check. */
+    KLEFR_ERR_STATE = -19,         /**< Call not valid in the current state. */
+    KLEFR_ERR_PARITY = -20         /**< A character failed its parity check. */
 } klefr_err;
 
 /** Short English description of @p err ("checksum mismatch", "Modbus

@@ -9,18 +9,18 @@
 #ifndef KLEFR_KLEFR_H
 #define KLEFR_KLEFR_H
 
-#include <klefr/version.h>
-#include <klefr/export.h>
-#include <klefr/error.h>
-#include <klefr/frame.h>
-#include <klefr/line.h>
 #include <klefr/bcd.h>
-#include <klefr/modbus.h>
+#include <klefr/error.h>
+#include <klefr/export.h>
+#include <klefr/frame.h>
+#include <klefr/iec62056.h>
+#include <klefr/line.h>
 #include <klefr/mbus.h>
 #include <klefr/mbus_records.h>
-#include <klefr/iec62056.h>
+#include <klefr/modbus.h>
 #include <klefr/model.h>
-#include <klefr/model_mbus.h>
 #include <klefr/model_iec.h>
+#include <klefr/model_mbus.h>
+#include <klefr/version.h>
 
 #endif

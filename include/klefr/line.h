@@ -22,10 +22,10 @@ typedef enum klefr_parity {
 
 /** Settings of an asynchronous serial line (one start bit is implied). */
 typedef struct klefr_line {
-    uint32_t baud;        /**< Bits per second, e.g. 9600. */
-    uint8_t data_bits;    /**< 7 or 8. */
-    klefr_parity parity;  /**< Parity bit, if any. */
-    uint8_t stop_bits;    /**< 1 or 2. */
+    uint32_t baud;       /**< Bits per second, e.g. 9600. */
+    uint8_t data_bits;   /**< 7 or 8. */
+    klefr_parity parity; /**< Parity bit, if any. */
+    uint8_t stop_bits;   /**< 1 or 2. */
 } klefr_line;
 
 /** Bits on the wire for one character: start + data + parity + stop. */

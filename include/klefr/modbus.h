@@ -126,8 +126,8 @@ KLEFR_API klefr_err klefr_modbus_encode_read(uint8_t unit, uint8_t function, uin
                                              size_t *len);
 /** Encode a single write (05 or 06). */
 KLEFR_API klefr_err klefr_modbus_encode_write_single(uint8_t unit, uint8_t function,
-                                                     uint16_t address, uint16_t value,
-                                                     uint8_t *buf, size_t cap, size_t *len);
+                                                     uint16_t address, uint16_t value, uint8_t *buf,
+                                                     size_t cap, size_t *len);
 /** Encode function 16 from host-order register values. */
 KLEFR_API klefr_err klefr_modbus_encode_write_registers(uint8_t unit, uint16_t address,
                                                         const uint16_t *regs, uint16_t quantity,

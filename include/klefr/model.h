@@ -34,7 +34,7 @@ typedef enum klefr_model {
 } klefr_model;
 
 /** Bit of @p model in klefr_quantity_info::models. */
-#define KLEFR_MODEL_BIT(model) (1u << ((unsigned)(model) - 6911u))
+#define KLEFR_MODEL_BIT(model) (1u << ((unsigned)(model)-6911u))
 /** Every model. */
 #define KLEFR_MODELS_ALL 0x0Fu
 
@@ -73,7 +73,7 @@ typedef enum klefr_quantity {
     KLEFR_Q_METER_AMPS,
     KLEFR_Q_CHECKSUM,
     /* Settings */
-    KLEFR_Q_BUS_ADDRESS,       /**< Modbus ID (1-247) or M-Bus primary address (0-250). */
+    KLEFR_Q_BUS_ADDRESS, /**< Modbus ID (1-247) or M-Bus primary address (0-250). */
     KLEFR_Q_BAUD_RATE,
     KLEFR_Q_S0_RATE,
     KLEFR_Q_CALCULATION_CODE,
@@ -87,7 +87,7 @@ typedef enum klefr_quantity {
     KLEFR_Q_CURRENT_DIRECTION, /**< 'F' (70) forward or 'R' (82) reverse. */
     KLEFR_Q_ERROR_CODE,        /**< 0, 1 (Err 01) or 2 (Err 02). */
     KLEFR_Q_POWER_DOWN_COUNTER,
-    KLEFR_Q_QUADRANT,          /**< 1-4. */
+    KLEFR_Q_QUADRANT, /**< 1-4. */
     /* Instantaneous */
     KLEFR_Q_VOLTAGE,
     KLEFR_Q_L1_VOLTAGE,
@@ -117,7 +117,7 @@ typedef enum klefr_quantity {
     KLEFR_Q_REVERSE_REACTIVE_ENERGY,
     KLEFR_Q_T1_REVERSE_REACTIVE_ENERGY,
     KLEFR_Q_T2_REVERSE_REACTIVE_ENERGY,
-    KLEFR_Q_DAY_COUNTER,       /**< Resettable forward active energy. */
+    KLEFR_Q_DAY_COUNTER, /**< Resettable forward active energy. */
     /* Three-phase registers of the Modbus map (always 0 here) */
     KLEFR_Q_CT_RATIO,
     KLEFR_Q_L2_CURRENT_DIRECTION,
@@ -174,18 +174,18 @@ enum {
 
 /** Allowed values of a writable quantity: a list, or a closed range. */
 typedef struct klefr_valid_values {
-    double min;            /**< Lowest value of the range (list empty). */
-    double max;            /**< Highest value of the range (list empty). */
-    const double *list;    /**< Allowed values, or NULL for the range. */
-    size_t list_len;       /**< Number of values in @c list. */
+    double min;         /**< Lowest value of the range (list empty). */
+    double max;         /**< Highest value of the range (list empty). */
+    const double *list; /**< Allowed values, or NULL for the range. */
+    size_t list_len;    /**< Number of values in @c list. */
 } klefr_valid_values;
 
 /** Modbus column: where the quantity sits in the manual's appendix 3. */
 typedef struct klefr_modbus_column {
-    uint16_t address;        /**< First register (e.g. 0x6010). */
-    uint8_t length;          /**< 1 or 2 registers; 0 = not on Modbus. */
-    klefr_modbus_type type;  /**< Data type of the manual. */
-    uint8_t write_function;  /**< 6 or 16 when writable over Modbus, else 0. */
+    uint16_t address;       /**< First register (e.g. 0x6010). */
+    uint8_t length;         /**< 1 or 2 registers; 0 = not on Modbus. */
+    klefr_modbus_type type; /**< Data type of the manual. */
+    uint8_t write_function; /**< 6 or 16 when writable over Modbus, else 0. */
 } klefr_modbus_column;
 
 /** M-Bus column (6913, manual appendix 2). */
@@ -208,16 +208,16 @@ typedef struct klefr_iec_column {
 
 /** One row of the register model. */
 typedef struct klefr_quantity_info {
-    klefr_quantity id;  /**< Equal to the row's index. */
-    const char *name;   /**< Stable machine name, "t2_forward_active_energy". */
-    const char *label;  /**< Human label, "T2 forward active energy". */
-    const char *unit;   /**< SI-style unit ("kWh", "V"), "" for none. */
-    klefr_group group;  /**< Display group. */
-    uint8_t flags;      /**< KLEFR_QF_* bits. */
-    uint8_t models;     /**< KLEFR_MODEL_BIT() of each model that has it. */
-    klefr_modbus_column modbus; /**< Modbus RTU (6914). */
-    klefr_mbus_column mbus;     /**< M-Bus (6913). */
-    klefr_iec_column iec;       /**< IEC 62056-21 (all). */
+    klefr_quantity id;               /**< Equal to the row's index. */
+    const char *name;                /**< Stable machine name, "t2_forward_active_energy". */
+    const char *label;               /**< Human label, "T2 forward active energy". */
+    const char *unit;                /**< SI-style unit ("kWh", "V"), "" for none. */
+    klefr_group group;               /**< Display group. */
+    uint8_t flags;                   /**< KLEFR_QF_* bits. */
+    uint8_t models;                  /**< KLEFR_MODEL_BIT() of each model that has it. */
+    klefr_modbus_column modbus;      /**< Modbus RTU (6914). */
+    klefr_mbus_column mbus;          /**< M-Bus (6913). */
+    klefr_iec_column iec;            /**< IEC 62056-21 (all). */
     const klefr_valid_values *valid; /**< Allowed written values, NULL = any. */
 } klefr_quantity_info;
 

@@ -13,7 +13,8 @@ const char *klefr_strerror(klefr_err err)
     case KLEFR_EXC_SERVER_DEVICE_BUSY: return "Modbus exception 06: server device busy";
     case KLEFR_EXC_MEMORY_PARITY_ERROR: return "Modbus exception 08: memory parity error";
     case KLEFR_EXC_GATEWAY_PATH_UNAVAILABLE: return "Modbus exception 0A: gateway path unavailable";
-    case KLEFR_EXC_GATEWAY_TARGET_FAILED: return "Modbus exception 0B: gateway target device failed to respond";
+    case KLEFR_EXC_GATEWAY_TARGET_FAILED:
+        return "Modbus exception 0B: gateway target device failed to respond";
     case KLEFR_ERR_INVALID_ARG: return "invalid argument";
     case KLEFR_ERR_BUFFER_TOO_SMALL: return "output buffer too small";
     case KLEFR_ERR_TRUNCATED: return "input truncated";

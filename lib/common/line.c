@@ -7,8 +7,7 @@ unsigned klefr_line_bits_per_char(const klefr_line *line)
 {
     if (line == NULL)
         return 0;
-    return 1u + line->data_bits + (line->parity != KLEFR_PARITY_NONE ? 1u : 0u) +
-           line->stop_bits;
+    return 1u + line->data_bits + (line->parity != KLEFR_PARITY_NONE ? 1u : 0u) + line->stop_bits;
 }
 
 uint32_t klefr_line_char_time_us(const klefr_line *line)

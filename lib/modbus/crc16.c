@@ -5,6 +5,7 @@
  * bytes, so four table look-ups replace four dependent steps.
  * KLEFR_MODBUS_CRC_SMALL keeps one 512-byte table for small firmware. */
 #include <klefr/modbus.h>
+/* clang-format off */
 static const uint16_t crc_table0[256] = {
     0x0000, 0xC0C1, 0xC181, 0x0140, 0xC301, 0x03C0, 0x0280, 0xC241,
     0xC601, 0x06C0, 0x0780, 0xC741, 0x0500, 0xC5C1, 0xC481, 0x0440,
@@ -144,6 +145,7 @@ static const uint16_t crc_table3[256] = {
     0x6031, 0x9C30, 0xD830, 0x2431, 0x5030, 0xAC31, 0xE831, 0x1430,
 };
 #endif
+/* clang-format on */
 
 uint16_t klefr_modbus_crc16_update(uint16_t crc, const uint8_t *data, size_t len)
 {

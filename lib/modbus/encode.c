@@ -102,7 +102,8 @@ klefr_err klefr_modbus_encode_read(uint8_t unit, uint8_t function, uint16_t addr
 klefr_err klefr_modbus_encode_write_single(uint8_t unit, uint8_t function, uint16_t address,
                                            uint16_t value, uint8_t *buf, size_t cap, size_t *len)
 {
-    if (function != KLEFR_MODBUS_WRITE_SINGLE_COIL && function != KLEFR_MODBUS_WRITE_SINGLE_REGISTER)
+    if (function != KLEFR_MODBUS_WRITE_SINGLE_COIL &&
+        function != KLEFR_MODBUS_WRITE_SINGLE_REGISTER)
         return KLEFR_ERR_INVALID_ARG;
     klefr_modbus_request req = {
         .unit = unit, .function = function, .address = address, .value = value};
@@ -194,7 +195,8 @@ klefr_err klefr_modbus_response_encode(const klefr_modbus_response *resp, uint8_
     case KLEFR_MODBUS_WRITE_SINGLE_REGISTER:
     case KLEFR_MODBUS_WRITE_MULTIPLE_COILS:
     case KLEFR_MODBUS_WRITE_MULTIPLE_REGISTERS: {
-        bool single = fn == KLEFR_MODBUS_WRITE_SINGLE_COIL || fn == KLEFR_MODBUS_WRITE_SINGLE_REGISTER;
+        bool single =
+            fn == KLEFR_MODBUS_WRITE_SINGLE_COIL || fn == KLEFR_MODBUS_WRITE_SINGLE_REGISTER;
         if ((err = reserve(buf, cap, 8, len)) != KLEFR_OK || buf == NULL)
             return err;
         put_fixed8(buf, resp->unit, fn, resp->address, single ? resp->value : resp->quantity);

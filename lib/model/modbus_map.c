@@ -7,8 +7,7 @@
 #include "model/table.h"
 
 /* Decode one quantity's registers into a number in the row's unit. */
-static klefr_err decode_registers(const klefr_quantity_info *row, const uint16_t *regs,
-                                  double *out)
+static klefr_err decode_registers(const klefr_quantity_info *row, const uint16_t *regs, double *out)
 {
     const klefr_modbus_column *m = &row->modbus;
     switch (m->type) {

@@ -18,8 +18,14 @@ static const double list_tariff[] = {1, 2, 11, 12};
 static const double list_backlight[] = {0, 1, 2};
 static const double list_reset[] = {0};
 
-#define LIST(l) {0, 0, l, sizeof l / sizeof l[0]}
-#define RANGE(lo, hi) {lo, hi, NULL, 0}
+#define LIST(l)                         \
+    {                                   \
+        0, 0, l, sizeof l / sizeof l[0] \
+    }
+#define RANGE(lo, hi)   \
+    {                   \
+        lo, hi, NULL, 0 \
+    }
 
 const klefr_valid_values klefr_valid_bus_address_modbus = RANGE(1, 247);
 const klefr_valid_values klefr_valid_bus_address_mbus = RANGE(0, 250);
@@ -35,14 +41,37 @@ static const klefr_valid_values valid_backlight = LIST(list_backlight);
 static const klefr_valid_values valid_password = RANGE(0, 9999);
 static const klefr_valid_values valid_reset = LIST(list_reset);
 
-#define MODBUS(addr, len, type, fn) {addr, len, KLEFR_MODBUS_TYPE_##type, fn}
-#define NO_MODBUS {0, 0, KLEFR_MODBUS_TYPE_NONE, 0}
-#define MBUS_RECORD(dif, dife, vif, scale) {dif, dife, vif, scale, {0}, 0}
-#define MBUS_WRITE(scale, len, ...) {0, 0, 0, scale, {__VA_ARGS__}, len}
-#define NO_MBUS {0, 0, 0, 0, {0}, 0}
-#define IEC(addr, decimals, readout, writable) {addr, decimals, readout, writable}
-#define NO_IEC {NULL, 0, false, false}
+#define MODBUS(addr, len, type, fn)             \
+    {                                           \
+        addr, len, KLEFR_MODBUS_TYPE_##type, fn \
+    }
+#define NO_MODBUS                       \
+    {                                   \
+        0, 0, KLEFR_MODBUS_TYPE_NONE, 0 \
+    }
+#define MBUS_RECORD(dif, dife, vif, scale) \
+    {                                      \
+        dif, dife, vif, scale, {0}, 0      \
+    }
+#define MBUS_WRITE(scale, len, ...)        \
+    {                                      \
+        0, 0, 0, scale, {__VA_ARGS__}, len \
+    }
+#define NO_MBUS            \
+    {                      \
+        0, 0, 0, 0, {0}, 0 \
+    }
+#define IEC(addr, decimals, readout, writable) \
+    {                                          \
+        addr, decimals, readout, writable      \
+    }
+#define NO_IEC                \
+    {                         \
+        NULL, 0, false, false \
+    }
 
+/* One row per line group; kept as written so rows stay easy to compare. */
+/* clang-format off */
 const klefr_quantity_info klefr_quantity_table[KLEFR_Q_COUNT] = {
     {KLEFR_Q_SERIAL_NUMBER, "serial_number", "Serial number", "", KLEFR_GROUP_IDENTIFICATION, KLEFR_QF_INTEGER, KLEFR_MODELS_ALL,
      MODBUS(0x4000, 2, HEX, 0), NO_MBUS,
@@ -318,3 +347,4 @@ const klefr_quantity_info klefr_quantity_table[KLEFR_Q_COUNT] = {
      MODBUS(0x6046, 2, FLOAT, 0), NO_MBUS,
      NO_IEC, NULL},
 };
+/* clang-format on */

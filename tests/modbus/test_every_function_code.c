@@ -48,8 +48,7 @@ END_TEST
 
 START_TEST(test_read_holding_registers_of_the_klefr_identification_block)
 {
-    ck_assert_int_eq(klefr_modbus_encode_read(1, 3, 0x4000, 0x20, buf, sizeof buf, &len),
-                     KLEFR_OK);
+    ck_assert_int_eq(klefr_modbus_encode_read(1, 3, 0x4000, 0x20, buf, sizeof buf, &len), KLEFR_OK);
     klefr_assert_bytes(buf, len, "01 03 40 00 00 20 51 D2");
     /* Serial number 17060518 as HEX: 1706 0518. */
     klefr_modbus_request req = {.unit = 1, .function = 3, .address = 0x4000, .quantity = 2};
@@ -77,8 +76,7 @@ END_TEST
 
 START_TEST(test_read_input_registers_request_and_response)
 {
-    ck_assert_int_eq(klefr_modbus_encode_read(0x11, 4, 0x0008, 1, buf, sizeof buf, &len),
-                     KLEFR_OK);
+    ck_assert_int_eq(klefr_modbus_encode_read(0x11, 4, 0x0008, 1, buf, sizeof buf, &len), KLEFR_OK);
     klefr_assert_bytes(buf, len, "11 04 00 08 00 01 B2 98");
     klefr_modbus_request req = {.unit = 0x11, .function = 4, .address = 8, .quantity = 1};
     uint8_t r[16];
@@ -92,8 +90,7 @@ END_TEST
 START_TEST(test_write_single_coil_on_and_its_echo)
 {
     ck_assert_int_eq(
-        klefr_modbus_encode_write_single(0x11, 5, 0x00AC, 0xFF00, buf, sizeof buf, &len),
-        KLEFR_OK);
+        klefr_modbus_encode_write_single(0x11, 5, 0x00AC, 0xFF00, buf, sizeof buf, &len), KLEFR_OK);
     klefr_assert_bytes(buf, len, "11 05 00 AC FF 00 4E 8B");
     klefr_modbus_request req;
     ck_assert_int_eq(klefr_modbus_request_decode(buf, len, &req), KLEFR_OK);
@@ -174,7 +171,8 @@ START_TEST(test_impossible_requests_are_refused_by_the_encoder)
     ck_assert_int_eq(klefr_modbus_encode_write_registers(1, 0, regs, 123, buf, sizeof buf, &len),
                      KLEFR_OK);
     ck_assert_uint_eq(len, 9 + 246);
-    klefr_modbus_request bad = {.unit = 1, .function = 16, .quantity = 2, .data = buf, .data_len = 3};
+    klefr_modbus_request bad = {
+        .unit = 1, .function = 16, .quantity = 2, .data = buf, .data_len = 3};
     ck_assert_int_eq(klefr_modbus_request_encode(&bad, buf, sizeof buf, &len),
                      KLEFR_ERR_INVALID_ARG);
     ck_assert_int_eq(klefr_modbus_request_encode(NULL, buf, sizeof buf, &len),

@@ -32,8 +32,7 @@ START_TEST(test_exception_response_decodes_to_its_positive_code)
     ck_assert_uint_eq(resp.function, 3);
     n = klefr_test_hex("01 86 03 02 61", f, sizeof f);
     req.function = 6;
-    ck_assert_int_eq(klefr_modbus_response_decode(&req, f, n, &resp),
-                     KLEFR_EXC_ILLEGAL_DATA_VALUE);
+    ck_assert_int_eq(klefr_modbus_response_decode(&req, f, n, &resp), KLEFR_EXC_ILLEGAL_DATA_VALUE);
     n = klefr_test_hex("01 90 04 4D C3", f, sizeof f);
     ck_assert_int_eq(klefr_modbus_response_decode(NULL, f, n, &resp),
                      KLEFR_EXC_SERVER_DEVICE_FAILURE);

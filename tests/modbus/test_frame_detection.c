@@ -11,11 +11,11 @@ static klefr_frame_scan scan(klefr_modbus_direction dir, int unit, const uint8_t
     return s;
 }
 
-#define assert_scan(s, st, l)                                                                      \
-    do {                                                                                           \
-        klefr_frame_scan s_ = (s);                                                                 \
-        ck_assert_int_eq(s_.state, (st));                                                          \
-        ck_assert_uint_eq(s_.length, (l));                                                         \
+#define assert_scan(s, st, l)              \
+    do {                                   \
+        klefr_frame_scan s_ = (s);         \
+        ck_assert_int_eq(s_.state, (st));  \
+        ck_assert_uint_eq(s_.length, (l)); \
     } while (0)
 
 START_TEST(test_read_response_length_is_known_after_three_bytes)

@@ -70,8 +70,8 @@ START_TEST(test_s0_rate_10_as_float_abcd_with_function_16)
     klefr_modbus_set_float(regs, 10.0f);
     uint8_t buf[32];
     size_t len = 0;
-    ck_assert_int_eq(
-        klefr_modbus_encode_write_registers(1, 0x400D, regs, 2, buf, sizeof buf, &len), KLEFR_OK);
+    ck_assert_int_eq(klefr_modbus_encode_write_registers(1, 0x400D, regs, 2, buf, sizeof buf, &len),
+                     KLEFR_OK);
     klefr_assert_bytes(buf, len, "01 10 40 0D 00 02 04 41 20 00 00 16 03");
 
     klefr_modbus_request req;
@@ -88,8 +88,8 @@ START_TEST(test_day_counter_reset_with_two_zero_registers)
     const uint16_t regs[2] = {0, 0};
     uint8_t buf[32];
     size_t len = 0;
-    ck_assert_int_eq(
-        klefr_modbus_encode_write_registers(1, 0x6049, regs, 2, buf, sizeof buf, &len), KLEFR_OK);
+    ck_assert_int_eq(klefr_modbus_encode_write_registers(1, 0x6049, regs, 2, buf, sizeof buf, &len),
+                     KLEFR_OK);
     klefr_assert_bytes(buf, len, "01 10 60 49 00 02 04 00 00 00 00 9F F7");
 }
 END_TEST

@@ -19,17 +19,15 @@ static const struct {
     uint8_t length;
     klefr_modbus_type type;
 } manual_map[] = {
-    {0x4000, 2, H}, {0x4002, 1, H}, {0x4003, 1, S}, {0x4004, 1, S}, {0x4005, 2, F},
-    {0x4007, 2, F}, {0x4009, 2, F}, {0x400B, 1, S}, {0x400C, 1, H}, {0x400D, 2, F},
-    {0x400F, 1, S}, {0x4010, 1, H}, {0x4011, 1, S}, {0x4012, 1, A}, {0x4013, 1, A},
-    {0x4014, 1, A}, {0x4015, 1, S}, {0x4016, 1, S}, {0x4017, 1, S}, {0x4018, 1, S},
-    {0x4019, 1, S}, {0x401A, 1, S}, {0x401B, 2, B}, {0x401D, 2, B}, {0x401F, 1, S},
-    {0x5000, 2, F}, {0x5002, 2, F}, {0x5004, 2, F}, {0x5006, 2, F}, {0x5008, 2, F},
-    {0x500A, 2, F}, {0x500C, 2, F}, {0x500E, 2, F}, {0x5010, 2, F}, {0x5012, 2, F},
-    {0x5014, 2, F}, {0x5016, 2, F}, {0x5018, 2, F}, {0x501A, 2, F}, {0x501C, 2, F},
-    {0x501E, 2, F}, {0x5020, 2, F}, {0x5022, 2, F}, {0x5024, 2, F}, {0x5026, 2, F},
-    {0x5028, 2, F}, {0x502A, 2, F}, {0x502C, 2, F}, {0x502E, 2, F}, {0x5030, 2, F},
-    {0x6048, 1, S}, {0x6049, 2, F},
+    {0x4000, 2, H}, {0x4002, 1, H}, {0x4003, 1, S}, {0x4004, 1, S}, {0x4005, 2, F}, {0x4007, 2, F},
+    {0x4009, 2, F}, {0x400B, 1, S}, {0x400C, 1, H}, {0x400D, 2, F}, {0x400F, 1, S}, {0x4010, 1, H},
+    {0x4011, 1, S}, {0x4012, 1, A}, {0x4013, 1, A}, {0x4014, 1, A}, {0x4015, 1, S}, {0x4016, 1, S},
+    {0x4017, 1, S}, {0x4018, 1, S}, {0x4019, 1, S}, {0x401A, 1, S}, {0x401B, 2, B}, {0x401D, 2, B},
+    {0x401F, 1, S}, {0x5000, 2, F}, {0x5002, 2, F}, {0x5004, 2, F}, {0x5006, 2, F}, {0x5008, 2, F},
+    {0x500A, 2, F}, {0x500C, 2, F}, {0x500E, 2, F}, {0x5010, 2, F}, {0x5012, 2, F}, {0x5014, 2, F},
+    {0x5016, 2, F}, {0x5018, 2, F}, {0x501A, 2, F}, {0x501C, 2, F}, {0x501E, 2, F}, {0x5020, 2, F},
+    {0x5022, 2, F}, {0x5024, 2, F}, {0x5026, 2, F}, {0x5028, 2, F}, {0x502A, 2, F}, {0x502C, 2, F},
+    {0x502E, 2, F}, {0x5030, 2, F}, {0x6048, 1, S}, {0x6049, 2, F},
 };
 
 START_TEST(test_every_manual_register_is_in_the_table_with_its_type_and_length)
@@ -108,8 +106,9 @@ START_TEST(test_the_manual_writes_are_the_writable_modbus_registers)
         writable += klefr_quantity_get((klefr_quantity)i)->modbus.write_function != 0;
     ck_assert_uint_eq(writable, 9);
     for (size_t i = 0; i < 9; i++)
-        ck_assert_uint_eq(klefr_quantity_by_modbus_address(writes[i].address)->modbus.write_function,
-                          writes[i].function);
+        ck_assert_uint_eq(
+            klefr_quantity_by_modbus_address(writes[i].address)->modbus.write_function,
+            writes[i].function);
 }
 END_TEST
 

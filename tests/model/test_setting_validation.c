@@ -63,7 +63,8 @@ END_TEST
 START_TEST(test_read_only_and_model_rules)
 {
     ck_assert_int_eq(klefr_quantity_validate(M14, KLEFR_Q_VOLTAGE, 230), KLEFR_ERR_NOT_WRITABLE);
-    ck_assert_int_eq(klefr_quantity_validate(M14, KLEFR_Q_SERIAL_NUMBER, 1), KLEFR_ERR_NOT_WRITABLE);
+    ck_assert_int_eq(klefr_quantity_validate(M14, KLEFR_Q_SERIAL_NUMBER, 1),
+                     KLEFR_ERR_NOT_WRITABLE);
     ck_assert_int_eq(klefr_quantity_validate(KLEFR_MODEL_6911, KLEFR_Q_BUS_ADDRESS, 1),
                      KLEFR_ERR_NOT_AVAILABLE);
     ck_assert_int_eq(klefr_quantity_validate(KLEFR_MODEL_6911, KLEFR_Q_TARIFF, 2),

@@ -32,19 +32,23 @@ START_TEST(test_identification_block_decodes_every_type)
 {
     /* 4000-401F as a 6914 would answer, written out by hand. */
     uint16_t r[32] = {0};
-    r[0x00] = 0x1706; r[0x01] = 0x0518;           /* serial 17060518 (HEX) */
-    r[0x02] = 0x6914;                             /* meter code (HEX) */
-    r[0x03] = 0x0001;                             /* Modbus ID */
-    r[0x04] = 0x2580;                             /* 9600 baud */
-    r[0x07] = 0x400B; r[0x08] = 0x851F;           /* software version 2.18f */
-    r[0x0B] = 45;                                 /* meter amps */
-    r[0x0D] = 0x461C; r[0x0E] = 0x4000;           /* S0 10000.0 */
-    r[0x0F] = 5;                                  /* calculation code */
-    r[0x10] = 0x0025;                             /* LCD 25 s (HEX) */
-    r[0x12] = 'R';                                /* direction */
-    r[0x16] = 6;                                  /* power down counter */
-    r[0x17] = 2;                                  /* quadrant */
-    r[0x1B] = 0xDEAD; r[0x1C] = 0xBEEF;           /* checksum bits */
+    r[0x00] = 0x1706;
+    r[0x01] = 0x0518; /* serial 17060518 (HEX) */
+    r[0x02] = 0x6914; /* meter code (HEX) */
+    r[0x03] = 0x0001; /* Modbus ID */
+    r[0x04] = 0x2580; /* 9600 baud */
+    r[0x07] = 0x400B;
+    r[0x08] = 0x851F; /* software version 2.18f */
+    r[0x0B] = 45;     /* meter amps */
+    r[0x0D] = 0x461C;
+    r[0x0E] = 0x4000; /* S0 10000.0 */
+    r[0x0F] = 5;      /* calculation code */
+    r[0x10] = 0x0025; /* LCD 25 s (HEX) */
+    r[0x12] = 'R';    /* direction */
+    r[0x16] = 6;      /* power down counter */
+    r[0x17] = 2;      /* quadrant */
+    r[0x1B] = 0xDEAD;
+    r[0x1C] = 0xBEEF; /* checksum bits */
     ck_assert_int_eq(klefr_values_from_modbus(&v, 0x4000, r, 32), KLEFR_OK);
     ck_assert(v.value[KLEFR_Q_SERIAL_NUMBER] == 17060518);
     ck_assert(v.value[KLEFR_Q_METER_CODE] == 6914);
