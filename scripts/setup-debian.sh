@@ -7,11 +7,13 @@ packages=(
   # build
   meson ninja-build pkg-config gcc
   # unit tests, sanitizers, fuzzing (clang's libFuzzer runtime)
-  check libsubunit-dev clang libclang-rt-14-dev
+  check libsubunit-dev clang libclang-rt-14-dev clang-format git
   # benchmark peer and API docs
   libmodbus-dev doxygen
   # scripts
   python3
+  # host layer: serial adapters; interop tests over socat ptys against pymodbus and mbpoll
+  libserialport-dev socat python3-pymodbus python3-serial-asyncio mbpoll
 )
 
 missing=()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: set-up, a -Werror build with every
-# test, the unit tests again under AddressSanitizer + UBSan, and a short run
-# of every libFuzzer target. Ends with "tests: N passed, N failed".
+# The whole test suite, as CI runs it: set-up, a format check, a -Werror
+# build with every test, the unit tests again under AddressSanitizer + UBSan,
+# and a short run of every libFuzzer target. Ends with "tests: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-debian.sh
@@ -16,6 +16,9 @@ setup() { # dir, options...
     meson setup "$dir" "$@" >/dev/null
   fi
 }
+
+echo "== code format (.clang-format)"
+git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror
 
 echo "== build and test (-Dwerror=true)"
 setup build-ci -Dwerror=true -Dtests=enabled -Dbench=enabled

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal interfaces between the firmware core's files. */
+#ifndef KLEFR_FW_INTERNAL_H
+#define KLEFR_FW_INTERNAL_H
+
+#include "klefr_fw.h"
+
+/* 10 Wh in mW x ms. */
+#define FW_UJ_PER_QUANTUM 36000000000ull
+/* 1 kWh in mW x ms. */
+#define FW_UJ_PER_KWH 3600000000000ull
+/* SPEC 3: starting current 20 mA, operating voltage from 195 V. */
+#define FW_START_CURRENT_MA 20u
+#define FW_MIN_VOLTAGE_MV 195000u
+/* Pulse widths of manual 5: 32 ms up to 5625 W, 11.2 ms above. */
+#define FW_S0_WIDE_US 32000u
+#define FW_S0_NARROW_US 11200u
+#define FW_S0_NARROW_ABOVE_MW 5625000
+
+static inline uint32_t fw_now(klefr_fw_meter *m)
+{
+    return m->hal.now_ms(m->hal.ctx);
+}
+
+/* settings.c */
+void fw_settings_defaults(klefr_fw_settings *s, klefr_model model, uint32_t serial);
+bool fw_settings_equal(const klefr_fw_settings *a, const klefr_fw_settings *b);
+
+/* metrology.c */
+void fw_metrology_advance(klefr_fw_meter *m, uint32_t now);
+void fw_pulses_run(klefr_fw_meter *m, uint32_t now);
+void fw_energy_add(klefr_fw_energy *e, uint64_t uj);
+uint32_t fw_energy_sum_q(const klefr_fw_meter *m);
+/* Active energy of tariff t (0 = T1) by the calculation code, 10 Wh quanta. */
+int64_t fw_tariff_active_q(const klefr_fw_meter *m, unsigned t);
+
+/* store.c */
+typedef enum { FW_STORE_OK, FW_STORE_BLANK, FW_STORE_CORRUPT } fw_store_state;
+fw_store_state fw_store_load(klefr_fw_meter *m);
+void fw_store_maybe_save(klefr_fw_meter *m);
+
+/* slave_modbus.c */
+void fw_modbus_feed(klefr_fw_meter *m, const uint8_t *data, size_t len, uint32_t now);
+void fw_modbus_tick(klefr_fw_meter *m, uint32_t now);
+
+/* fw_meter.c: integrate, pulse and save up to now (before any read). */
+void fw_run(klefr_fw_meter *m, uint32_t now);
+/* fw_meter.c: bring the bus port in line with the settings once the last
+ * answer has left. */
+void fw_bus_line_update(klefr_fw_meter *m, uint32_t now);
+void fw_bus_line_force(klefr_fw_meter *m);
+
+/* lcd.c / button.c */
+void fw_ui_reset(klefr_fw_meter *m, uint32_t now);
+void fw_ui_tick(klefr_fw_meter *m, uint32_t now);
+void fw_ui_button(klefr_fw_meter *m, uint32_t duration_ms, uint32_t now);
+bool fw_page_available(const klefr_fw_meter *m, unsigned page);
+uint64_t fw_ui_default_scroll(void);
+/* UI modes and messages, shared by lcd.c and button.c. */
+enum { FW_UI_AUTO, FW_UI_MAIN, FW_UI_SUB, FW_UI_EDIT, FW_UI_PASS, FW_UI_DAY };
+enum { FW_MSG_NONE, FW_MSG_OK, FW_MSG_OK_IN, FW_MSG_OK_OUT, FW_MSG_ERR };
+/* Options of list settings, in the order the button walks them. */
+extern const uint32_t fw_s0_options[8];
+extern const uint8_t fw_calc_options[6];
+extern const uint16_t fw_baud_options[6];
+unsigned fw_baud_first(const klefr_fw_meter *m);
+/* Current value of a settings page (as shown), and where it sits in its list. */
+uint32_t fw_page_setting(const klefr_fw_meter *m, unsigned page);
+/* Menu structure (button.c). */
+unsigned fw_submenu(unsigned menu, const uint8_t **pages);
+
+#endif

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/* Modbus RTU slave of the 6914 (SPEC 4, manual appendix 3), built on the
+ * codec (framing, decoding, encoding) and the register model (reads and
+ * writes). Nothing here parses bytes by hand. */
+#include <string.h>
+
+#include <klefr/modbus.h>
+
+#include "fw_internal.h"
+
+static klefr_line bus_line(const klefr_fw_meter *m)
+{
+    klefr_line line = {m->bus_baud, 8,
+                       m->bus_parity == 2   ? KLEFR_PARITY_NONE
+                       : m->bus_parity == 3 ? KLEFR_PARITY_ODD
+                                            : KLEFR_PARITY_EVEN,
+                       1};
+    return line;
+}
+
+/* t3.5 in whole milliseconds, rounded up (at least 2 ms: a millisecond
+ * clock cannot tell a gap of 1 ms from none). */
+static uint32_t t35_ms(const klefr_fw_meter *m)
+{
+    klefr_line line = bus_line(m);
+    klefr_modbus_timing t;
+    if (klefr_modbus_timing_for(&line, &t) != KLEFR_OK)
+        return 4;
+    uint32_t ms = (t.t35_us + 999) / 1000;
+    return ms < 2 ? 2 : ms;
+}
+
+static void send(klefr_fw_meter *m, const uint8_t *adu, size_t len, uint32_t now)
+{
+    if (m->hal.uart_write != NULL)
+        m->hal.uart_write(m->hal.ctx, KLEFR_FW_PORT_BUS, adu, len);
+    klefr_line line = bus_line(m);
+    uint32_t us = klefr_line_char_time_us(&line) * (uint32_t)len;
+    m->bus_tx_done_ms = now + (us + 999) / 1000 + 1;
+}
+
+static void exception(klefr_fw_meter *m, const klefr_modbus_request *req, uint8_t code,
+                      uint32_t now)
+{
+    if (req->unit == KLEFR_MODBUS_BROADCAST)
+        return;
+    uint8_t adu[8];
+    size_t len;
+    if (klefr_modbus_encode_exception(req->unit, req->function, code, adu, sizeof adu, &len) ==
+        KLEFR_OK)
+        send(m, adu, len, now);
+}
+
+static void read_registers(klefr_fw_meter *m, const klefr_modbus_request *req, uint32_t now)
+{
+    uint16_t regs[KLEFR_MODBUS_MAX_READ_REGISTERS];
+    klefr_values v;
+    klefr_fw_values(m, &v); /* the one snapshot of this answer */
+    klefr_err err = klefr_values_to_modbus(&v, req->address, regs, req->quantity);
+    if (err != KLEFR_OK) {
+        exception(m, req, err > 0 ? (uint8_t)err : KLEFR_EXC_SERVER_DEVICE_FAILURE, now);
+        return;
+    }
+    uint8_t adu[KLEFR_MODBUS_ADU_MAX];
+    size_t len;
+    if (klefr_modbus_encode_read_registers_response(req->unit, req->function, regs, req->quantity,
+                                                    adu, sizeof adu, &len) == KLEFR_OK)
+        send(m, adu, len, now);
+}
+
+/* Enough for every writable value of the map in one FC16. */
+#define MAX_SETTINGS 16
+
+static void write_registers(klefr_fw_meter *m, const klefr_modbus_request *req, uint32_t now)
+{
+    uint16_t regs[KLEFR_MODBUS_MAX_WRITE_REGISTERS];
+    size_t count;
+    if (req->function == KLEFR_MODBUS_WRITE_SINGLE_REGISTER) {
+        regs[0] = req->value;
+        count = 1;
+    } else {
+        count = req->quantity;
+        for (size_t i = 0; i < count; i++)
+            regs[i] = (uint16_t)(req->data[2 * i] << 8 | req->data[2 * i + 1]);
+    }
+    klefr_setting set[MAX_SETTINGS];
+    size_t n;
+    klefr_err err = klefr_model_modbus_write(m->cfg.model, req->function, req->address, regs, count,
+                                             set, MAX_SETTINGS, &n);
+    if (err > 0) {
+        exception(m, req, (uint8_t)err, now);
+        return;
+    }
+    if (err == KLEFR_OK)
+        err = klefr_fw_settings_apply(m, set, n);
+    if (err == KLEFR_ERR_RANGE) {
+        exception(m, req, KLEFR_EXC_ILLEGAL_DATA_VALUE, now);
+        return;
+    }
+    if (err == KLEFR_ERR_NOT_WRITABLE || err == KLEFR_ERR_NOT_AVAILABLE) {
+        exception(m, req, KLEFR_EXC_ILLEGAL_DATA_ADDRESS, now);
+        return;
+    }
+    if (err != KLEFR_OK) { /* the store failed */
+        exception(m, req, KLEFR_EXC_SERVER_DEVICE_FAILURE, now);
+        return;
+    }
+    if (req->unit == KLEFR_MODBUS_BROADCAST)
+        return;
+    klefr_modbus_response resp;
+    memset(&resp, 0, sizeof resp);
+    resp.unit = req->unit;
+    resp.function = req->function;
+    resp.address = req->address;
+    resp.value = req->value;
+    resp.quantity = req->quantity;
+    uint8_t adu[8];
+    size_t len;
+    if (klefr_modbus_response_encode(&resp, adu, sizeof adu, &len) == KLEFR_OK)
+        send(m, adu, len, now);
+}
+
+static void handle(klefr_fw_meter *m, const uint8_t *adu, size_t len, uint32_t now)
+{
+    klefr_modbus_request req;
+    memset(&req, 0, sizeof req);
+    klefr_err err = klefr_modbus_request_decode(adu, len, &req);
+    if (err < 0)
+        return; /* corrupt: a slave stays silent */
+    if (req.unit != KLEFR_MODBUS_BROADCAST && req.unit != m->bus_address)
+        return;
+    m->mb.requests++;
+    if (err > 0) {
+        exception(m, &req, (uint8_t)err, now);
+        return;
+    }
+    switch (req.function) {
+    case KLEFR_MODBUS_READ_HOLDING_REGISTERS:
+        if (req.unit != KLEFR_MODBUS_BROADCAST) /* SPEC 4: broadcast reads ignored */
+            read_registers(m, &req, now);
+        return;
+    case KLEFR_MODBUS_WRITE_SINGLE_REGISTER:
+    case KLEFR_MODBUS_WRITE_MULTIPLE_REGISTERS: write_registers(m, &req, now); return;
+    default: exception(m, &req, KLEFR_EXC_ILLEGAL_FUNCTION, now); return;
+    }
+}
+
+/* Find and answer every complete frame at the start of the buffer. */
+static void scan(klefr_fw_meter *m, uint32_t now)
+{
+    klefr_fw_modbus *b = &m->mb;
+    while (b->rx_len > 0) {
+        klefr_frame_scan sc;
+        if (klefr_modbus_frame_detect(KLEFR_MODBUS_REQUESTS, -1, b->rx, b->rx_len, &sc) != KLEFR_OK)
+            sc.state = KLEFR_FRAME_GARBAGE, sc.length = b->rx_len;
+        if (sc.state == KLEFR_FRAME_NEED_MORE)
+            return;
+        size_t drop = sc.length == 0 ? 1 : sc.length > b->rx_len ? b->rx_len : sc.length;
+        if (sc.state == KLEFR_FRAME_COMPLETE)
+            handle(m, b->rx, drop, now);
+        memmove(b->rx, b->rx + drop, b->rx_len - drop);
+        b->rx_len = (uint16_t)(b->rx_len - drop);
+    }
+}
+
+void fw_modbus_feed(klefr_fw_meter *m, const uint8_t *data, size_t len, uint32_t now)
+{
+    klefr_fw_modbus *b = &m->mb;
+    /* t3.5 of silence ends whatever came before (Modbus over serial line
+     * 2.5.1.1): the fallback when garbage looks like the start of a frame. */
+    if (b->rx_len > 0 && now - b->last_rx_ms >= t35_ms(m))
+        b->rx_len = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (b->rx_len == sizeof b->rx) {
+            /* A full buffer cannot be one frame: drop the oldest byte. */
+            memmove(b->rx, b->rx + 1, sizeof b->rx - 1);
+            b->rx_len--;
+        }
+        b->rx[b->rx_len++] = data[i];
+        scan(m, now);
+    }
+    b->last_rx_ms = now;
+}
+
+void fw_modbus_tick(klefr_fw_meter *m, uint32_t now)
+{
+    if (m->mb.rx_len > 0 && now - m->mb.last_rx_ms >= t35_ms(m))
+        m->mb.rx_len = 0;
+}

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/* Persistent store (SPEC 8): two banks, each one complete record with a
+ * sequence number and a CRC-32. A save always writes the bank that does
+ * not hold the newest record, so a write cut at any byte leaves the newest
+ * complete record intact in the other bank. The record holding sequence
+ * number n lives in bank n % 2. Layout (little-endian) in doc/firmware.md. */
+#include <string.h>
+
+#include "fw_internal.h"
+
+#define REC_MAGIC 0x3157464Bu /* "KFW1" */
+#define OFF_SEQ 4
+#define OFF_FLAGS 8
+#define OFF_ENERGY 12 /* 9 registers x (4 quanta + 8 remainder) */
+#define OFF_POWER_DOWNS 120
+#define OFF_SETTINGS 122
+#define OFF_SCROLL 140
+#define OFF_CRC (KLEFR_FW_STORE_BANK_SIZE - 4)
+#define FLAG_CLEAN 0x0001u /* written at an orderly power down */
+
+static void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+static void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, (uint16_t)v);
+    put16(p + 2, (uint16_t)(v >> 16));
+}
+static void put64(uint8_t *p, uint64_t v)
+{
+    put32(p, (uint32_t)v);
+    put32(p + 4, (uint32_t)(v >> 32));
+}
+static uint16_t get16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
+}
+static uint64_t get64(const uint8_t *p)
+{
+    return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
+}
+
+/* The energy registers in record order. */
+static klefr_fw_energy *reg(klefr_fw_meter *m, int i)
+{
+    return i == 8 ? &m->day : &m->energy[i >> 2][(i >> 1) & 1][i & 1];
+}
+
+static void encode(klefr_fw_meter *m, uint32_t seq, uint8_t *r)
+{
+    memset(r, 0, KLEFR_FW_STORE_BANK_SIZE);
+    put32(r, REC_MAGIC);
+    put32(r + OFF_SEQ, seq);
+    put16(r + OFF_FLAGS, m->powered ? 0 : FLAG_CLEAN);
+    for (int i = 0; i < 9; i++) {
+        put32(r + OFF_ENERGY + 12 * i, reg(m, i)->q10wh);
+        put64(r + OFF_ENERGY + 12 * i + 4, reg(m, i)->rem_uj);
+    }
+    put16(r + OFF_POWER_DOWNS, m->power_downs);
+    uint8_t *s = r + OFF_SETTINGS;
+    put32(s, m->set.secondary_address);
+    put32(s + 4, m->set.s0_rate_centi);
+    put16(s + 8, m->set.baud);
+    put16(s + 10, m->set.password);
+    s[12] = m->set.bus_address;
+    s[13] = m->set.parity;
+    s[14] = m->set.calc_code;
+    s[15] = m->set.lcd_cycle_s;
+    s[16] = m->set.backlight;
+    s[17] = m->set.tariff;
+    put64(r + OFF_SCROLL, m->ui.scroll_set);
+    put32(r + OFF_CRC, klefr_fw_crc32(r, OFF_CRC));
+}
+
+static void decode(klefr_fw_meter *m, const uint8_t *r)
+{
+    for (int i = 0; i < 9; i++) {
+        reg(m, i)->q10wh = get32(r + OFF_ENERGY + 12 * i);
+        reg(m, i)->rem_uj = get64(r + OFF_ENERGY + 12 * i + 4);
+    }
+    m->power_downs = get16(r + OFF_POWER_DOWNS);
+    const uint8_t *s = r + OFF_SETTINGS;
+    m->set.secondary_address = get32(s);
+    m->set.s0_rate_centi = get32(s + 4);
+    m->set.baud = get16(s + 8);
+    m->set.password = get16(s + 10);
+    m->set.bus_address = s[12];
+    m->set.parity = s[13];
+    m->set.calc_code = s[14];
+    m->set.lcd_cycle_s = s[15];
+    m->set.backlight = s[16];
+    m->set.tariff = s[17];
+    m->ui.scroll_set = get64(r + OFF_SCROLL);
+}
+
+static bool valid(const uint8_t *r, unsigned bank)
+{
+    return get32(r) == REC_MAGIC && (get32(r + OFF_SEQ) & 1u) == bank &&
+           get32(r + OFF_CRC) == klefr_fw_crc32(r, OFF_CRC);
+}
+
+static bool erased(const uint8_t *r)
+{
+    for (size_t i = 1; i < KLEFR_FW_STORE_BANK_SIZE; i++)
+        if (r[i] != r[0])
+            return false;
+    return r[0] == 0x00 || r[0] == 0xFF;
+}
+
+fw_store_state fw_store_load(klefr_fw_meter *m)
+{
+    uint8_t r[2][KLEFR_FW_STORE_BANK_SIZE];
+    bool ok[2], blank = true;
+    for (unsigned b = 0; b < 2; b++) {
+        ok[b] =
+            m->hal.store_read != NULL && m->hal.store_read(m->hal.ctx, b * KLEFR_FW_STORE_BANK_SIZE,
+                                                           r[b], KLEFR_FW_STORE_BANK_SIZE) == 0;
+        blank = blank && ok[b] && erased(r[b]);
+        ok[b] = ok[b] && valid(r[b], b);
+    }
+    if (!ok[0] && !ok[1])
+        return blank ? FW_STORE_BLANK : FW_STORE_CORRUPT;
+    unsigned b;
+    if (ok[0] && ok[1])
+        b = (int32_t)(get32(r[1] + OFF_SEQ) - get32(r[0] + OFF_SEQ)) > 0 ? 1 : 0;
+    else
+        b = ok[0] ? 0 : 1;
+    decode(m, r[b]);
+    m->store_seq = get32(r[b] + OFF_SEQ);
+    m->saved_q_sum = fw_energy_sum_q(m);
+    /* A record not written at an orderly power down: the meter lost power
+     * (or crashed) unseen; count that outage now (SPEC 3). */
+    if ((get16(r[b] + OFF_FLAGS) & FLAG_CLEAN) == 0 && m->power_downs < 0xFFFFu)
+        m->power_downs++;
+    return FW_STORE_OK;
+}
+
+klefr_err klefr_fw_store_save(klefr_fw_meter *m)
+{
+    if (m == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    if (m->hal.store_write == NULL)
+        return KLEFR_ERR_IO;
+    uint8_t r[KLEFR_FW_STORE_BANK_SIZE];
+    uint32_t seq = m->store_seq + 1;
+    encode(m, seq, r);
+    if (m->hal.store_write(m->hal.ctx, (seq & 1u) * KLEFR_FW_STORE_BANK_SIZE, r, sizeof r) != 0) {
+        m->store_failures++;
+        return KLEFR_ERR_IO;
+    }
+    m->store_seq = seq;
+    m->saved_q_sum = fw_energy_sum_q(m);
+    m->dirty = false;
+    return KLEFR_OK;
+}
+
+void fw_store_maybe_save(klefr_fw_meter *m)
+{
+    /* Every change of a 10 Wh quantum is saved before anyone can read it,
+     * so no value ever shown or sent is lost by a crash (SPEC 8). */
+    if (m->dirty || fw_energy_sum_q(m) != m->saved_q_sum)
+        (void)klefr_fw_store_save(m);
+}
