@@ -14,10 +14,14 @@
 #include <klefr/export.h>
 #include <klefr/frame.h>
 #include <klefr/iec62056.h>
+#include <klefr/io.h>
 #include <klefr/line.h>
 #include <klefr/mbus.h>
 #include <klefr/mbus_records.h>
+#include <klefr/meter.h>
 #include <klefr/modbus.h>
+#include <klefr/modbus_master.h>
+#include <klefr/modbus_tcp.h>
 #include <klefr/model.h>
 #include <klefr/model_iec.h>
 #include <klefr/model_mbus.h>

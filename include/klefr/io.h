@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: MIT */
+/** @file klefr/io.h
+ * @brief Transports: a small table of callbacks plus a context, the built-in
+ * backends (termios, libserialport, TCP, Modbus TCP), a software 7E1 filter
+ * and one URL-like opener.
+ *
+ * @defgroup io Transports (host layer)
+ * The masters never open a port: they talk to a ::klefr_io, which is a
+ * ::klefr_io_ops table and the context its functions receive. Plug your own
+ * by filling both; or let klefr_io_open() pick a built-in backend from a
+ * port string:
+ *
+ * | port                      | backend                                  |
+ * |---------------------------|------------------------------------------|
+ * | `/dev/ttyUSB0`            | libserialport (termios if it refuses)    |
+ * | `/dev/pts/3`              | POSIX termios (libserialport 0.1.1 refuses ptys) |
+ * | `fd:5`                    | POSIX termios on an open descriptor      |
+ * | `tcp://host:port`         | raw bytes over TCP (serial server, RTU over TCP) |
+ * | `modbus-tcp://host:port`  | Modbus TCP (MBAP header), see modbus_tcp.h |
+ *
+ * The host layer is POSIX C (not freestanding). Every function here is
+ * blocking; none is safe to call on one ::klefr_io from two threads at once
+ * (a master serialises its own use). See doc/host-io.md for the decisions.
+ * @{
+ */
+#ifndef KLEFR_IO_H
+#define KLEFR_IO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <klefr/error.h>
+#include <klefr/export.h>
+#include <klefr/line.h>
+
+KLEFR_BEGIN_DECLS
+
+/** @name Monotonic time, injectable
+ * Masters take "now" and "sleep" from a ::klefr_clock so tests can run on
+ * simulated time. The default is CLOCK_MONOTONIC.
+ * @{ */
+/** A clock: microseconds since an arbitrary origin, never going back. */
+typedef struct klefr_clock {
+    uint64_t (*now_us)(void *ctx);            /**< Current time. */
+    void (*sleep_us)(void *ctx, uint64_t us); /**< Wait at least @p us. */
+    void *ctx;                                /**< Passed to both. */
+} klefr_clock;
+
+/** The system's monotonic clock (CLOCK_MONOTONIC, nanosleep). Static: never free it. */
+KLEFR_API const klefr_clock *klefr_clock_monotonic(void);
+/** @} */
+
+/** @name Transport capability flags (klefr_io_ops::flags)
+ * @{ */
+/** The transport carries Modbus TCP: a master sends MBAP + PDU instead of an
+ * RTU ADU (see klefr/modbus_tcp.h). */
+#define KLEFR_IO_MBAP 0x01u
+/** A network stream: no serial line of its own, so no t3.5 or character
+ * timing unless the caller gives the far end's line; longer default timeouts. */
+#define KLEFR_IO_NETWORK 0x02u
+/** @} */
+
+/** @name Line settings a backend could not apply (klefr_io_get_line())
+ * @{ */
+#define KLEFR_IO_NOT_APPLIED_BAUD 0x01u      /**< Baud rate refused. */
+#define KLEFR_IO_NOT_APPLIED_DATA_BITS 0x02u /**< Character size refused. */
+#define KLEFR_IO_NOT_APPLIED_PARITY 0x04u    /**< Parity refused or ignored (Linux ptys). */
+#define KLEFR_IO_NOT_APPLIED_STOP_BITS 0x08u /**< Stop bits refused. */
+#define KLEFR_IO_NOT_APPLIED_RS485 0x10u     /**< RS-485 direction control unavailable. */
+/** @} */
+
+/** The callbacks of a transport. Every function receives klefr_io::ctx.
+ * Required: @c read, @c write. Optional (NULL): the others. */
+typedef struct klefr_io_ops {
+    /** Short backend name for messages ("termios", "tcp"...). */
+    const char *name;
+    /** KLEFR_IO_* capability bits. */
+    unsigned flags;
+    /** Read up to @p cap bytes, waiting at most @p timeout_ms for the first
+     * one. Returns as soon as some bytes are there: the count (> 0), 0 on
+     * timeout, or a negative ::klefr_err (KLEFR_ERR_IO, KLEFR_ERR_PARITY). */
+    ptrdiff_t (*read)(void *ctx, uint8_t *buf, size_t cap, uint32_t timeout_ms);
+    /** Queue up to @p len bytes for sending, waiting at most @p timeout_ms
+     * for room. Returns the count (> 0 unless @p len is 0), 0 on timeout, or
+     * a negative ::klefr_err. Partial writes are allowed. */
+    ptrdiff_t (*write)(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_ms);
+    /** Wait until every queued byte has left (tcdrain). NULL: no queue. */
+    klefr_err (*drain)(void *ctx, uint32_t timeout_ms);
+    /** Discard received bytes not read yet. NULL: nothing to discard. */
+    klefr_err (*flush)(void *ctx);
+    /** Change the line settings. NULL: fixed line (TCP). A backend applies
+     * what the device accepts and reports the rest via @c get_line. */
+    klefr_err (*set_line)(void *ctx, const klefr_line *line);
+    /** The settings in force and a KLEFR_IO_NOT_APPLIED_* mask of what the
+     * device did not take. NULL or KLEFR_ERR_NOT_AVAILABLE: no line. */
+    klefr_err (*get_line)(void *ctx, klefr_line *line, unsigned *not_applied);
+    /** Release everything (for built-in backends, the ::klefr_io too). */
+    void (*close)(void *ctx);
+} klefr_io_ops;
+
+/** A transport. Built-in ones come from klefr_io_open() and are freed by
+ * klefr_io_close(); for your own, fill @c ops and @c ctx (plain data). */
+typedef struct klefr_io {
+    const klefr_io_ops *ops; /**< Callbacks; must not be NULL. */
+    void *ctx;               /**< Passed to every callback. */
+} klefr_io;
+
+/** How a transport drives an RS-485 transceiver's direction. */
+typedef enum klefr_rs485_mode {
+    KLEFR_RS485_OFF = 0,  /**< Full duplex or an adapter with automatic direction. */
+    KLEFR_RS485_AUTO = 1, /**< Kernel RS-485 mode (TIOCSRS485) where the driver has it, else RTS. */
+    KLEFR_RS485_KERNEL = 2, /**< Kernel RS-485 mode only. */
+    KLEFR_RS485_RTS = 3     /**< Raise RTS around each write, in user space. */
+} klefr_rs485_mode;
+
+/** Options of klefr_io_open_ex(). Zero-initialised = defaults. */
+typedef struct klefr_io_options {
+    klefr_rs485_mode rs485;       /**< Direction control (serial backends only). */
+    bool rts_active_low;          /**< RTS low while sending (inverted transceiver). */
+    uint32_t rts_delay_before_us; /**< RTS set to first byte. */
+    uint32_t rts_delay_after_us;  /**< Last byte sent to RTS release. */
+    /** Fail the open if the device refuses a line setting, instead of
+     * reporting it through klefr_io_get_line(). Ptys always refuse parity. */
+    bool strict_line;
+    uint32_t connect_timeout_ms; /**< TCP connect; 0 = 3000 ms. */
+} klefr_io_options;
+
+/** Open a transport by port string (table above).
+ * @param port  Port string. Must not be NULL.
+ * @param line  Line settings for serial ports, or NULL for the backend's
+ *              current/default ones. For TCP backends it only describes the
+ *              far end's line (used for timing) and may be NULL.
+ * @param out   Receives the transport; free it with klefr_io_close().
+ *              Unchanged on error.
+ * @retval KLEFR_ERR_INVALID_ARG bad port syntax or NULL argument.
+ * @retval KLEFR_ERR_IO the device or host cannot be opened (errno says why).
+ * @retval KLEFR_ERR_UNSUPPORTED the backend was not built (libserialport). */
+KLEFR_API klefr_err klefr_io_open(const char *port, const klefr_line *line, klefr_io **out);
+/** klefr_io_open() with options (@p opts may be NULL). */
+KLEFR_API klefr_err klefr_io_open_ex(const char *port, const klefr_line *line,
+                                     const klefr_io_options *opts, klefr_io **out);
+
+/** @name Individual backends (klefr_io_open() calls these)
+ * @{ */
+/** POSIX termios on a tty path (works on Linux pseudo-terminals). */
+KLEFR_API klefr_err klefr_io_open_termios(const char *path, const klefr_line *line,
+                                          const klefr_io_options *opts, klefr_io **out);
+/** POSIX termios on a descriptor the caller opened. With @p own_fd the
+ * descriptor is closed by klefr_io_close(). Non-tty descriptors (pipes,
+ * sockets) work too: line settings are then reported as not applied. */
+KLEFR_API klefr_err klefr_io_open_fd(int fd, bool own_fd, const klefr_line *line,
+                                     const klefr_io_options *opts, klefr_io **out);
+/** libserialport (real adapters). Strict: a refused setting fails the open.
+ * @retval KLEFR_ERR_UNSUPPORTED libklefr was built without libserialport.
+ * @retval KLEFR_ERR_IO the port cannot be opened (for ptys: SP_ERR_ARG). */
+KLEFR_API klefr_err klefr_io_open_serialport(const char *name, const klefr_line *line,
+                                             const klefr_io_options *opts, klefr_io **out);
+/** TCP connection to @p host : @p port. With @p mbap the transport is
+ * flagged ::KLEFR_IO_MBAP (Modbus TCP), else it carries raw bytes. */
+KLEFR_API klefr_err klefr_io_open_tcp(const char *host, uint16_t port, bool mbap,
+                                      const klefr_line *far_line, const klefr_io_options *opts,
+                                      klefr_io **out);
+/** A software 7E1 filter over @p inner (an 8-bit link: TCP, pty): adds even
+ * parity in bit 7 on send, checks and strips it on receive (a bad byte makes
+ * read() return KLEFR_ERR_PARITY and drops every byte of that read: the
+ * message cannot check any more, and the IEC master answers NAK). set_line(7E1) becomes
+ * set_line(8N1) on @p inner at the same baud. With @p own_inner, closing the filter closes @p
+ * inner. */
+KLEFR_API klefr_err klefr_io_7e1_wrap(klefr_io *inner, bool own_inner, klefr_io **out);
+/** @} */
+
+/** @name Calls through a transport
+ * Each checks its arguments and calls the backend; optional callbacks that
+ * are NULL succeed doing nothing (set_line gives KLEFR_ERR_UNSUPPORTED).
+ * @{ */
+/** Read what has arrived, waiting up to @p timeout_ms for the first byte:
+ * the count, 0 on timeout, or a negative ::klefr_err. */
+KLEFR_API ptrdiff_t klefr_io_read(klefr_io *io, uint8_t *buf, size_t cap, uint32_t timeout_ms);
+/** Write all @p len bytes or fail: KLEFR_ERR_TIMEOUT if the backend takes
+ * no byte for @p timeout_ms. */
+KLEFR_API klefr_err klefr_io_write_all(klefr_io *io, const uint8_t *buf, size_t len,
+                                       uint32_t timeout_ms);
+/** Wait until every byte written has left the device. libserialport's
+ * drain has no timeout; on a tty the termios backend polls the output
+ * queue and gives KLEFR_ERR_TIMEOUT after @p timeout_ms. */
+KLEFR_API klefr_err klefr_io_drain(klefr_io *io, uint32_t timeout_ms);
+/** Discard every byte received and not read yet. */
+KLEFR_API klefr_err klefr_io_flush(klefr_io *io);
+/** Change baud, character size, parity, stop bits. Lenient backends
+ * (termios) apply what the device takes and return KLEFR_OK: check
+ * klefr_io_get_line() for what was not applied. */
+KLEFR_API klefr_err klefr_io_set_line(klefr_io *io, const klefr_line *line);
+/** @retval KLEFR_ERR_NOT_AVAILABLE the transport has no line (TCP without
+ *          a far-end line given). */
+KLEFR_API klefr_err klefr_io_get_line(klefr_io *io, klefr_line *line, unsigned *not_applied);
+/** KLEFR_IO_* flags of the transport (0 for NULL). */
+KLEFR_API unsigned klefr_io_flags(const klefr_io *io);
+/** Close and free. NULL is allowed. */
+KLEFR_API void klefr_io_close(klefr_io *io);
+/** @} */
+
+/** @name Port listing (libserialport)
+ * @{ */
+/** One serial port found on the system. */
+typedef struct klefr_port_info {
+    char name[64];         /**< Name to give klefr_io_open() ("/dev/ttyUSB0"). */
+    char description[128]; /**< Human description ("FT232R USB UART"), may be "". */
+} klefr_port_info;
+
+/** List serial ports into @p out (up to @p cap entries) and store how many
+ * there are in @p count (may exceed @p cap).
+ * @retval KLEFR_ERR_UNSUPPORTED built without libserialport.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL more ports than @p cap; the first
+ *         @p cap are filled. */
+KLEFR_API klefr_err klefr_io_list_ports(klefr_port_info *out, size_t cap, size_t *count);
+/** @} */
+
+KLEFR_END_DECLS
+
+/** @} */
+#endif

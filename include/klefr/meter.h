@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/** @file klefr/meter.h
+ * @brief One API to read and configure a KLEFR meter over any of its
+ * protocols.
+ *
+ * @defgroup meter Meter (host layer)
+ * A ::klefr_meter is a protocol, a transport and an address. Read fills a
+ * ::klefr_values with everything that protocol carries; write changes one
+ * setting, validated against the register model before anything is sent.
+ *
+ * Protocols in this release: Modbus RTU / Modbus TCP (6914). M-Bus and
+ * IEC 62056-21 return ::KLEFR_ERR_NOT_AVAILABLE until their masters land.
+ * @{
+ */
+#ifndef KLEFR_METER_H
+#define KLEFR_METER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <klefr/error.h>
+#include <klefr/export.h>
+#include <klefr/io.h>
+#include <klefr/modbus_master.h>
+#include <klefr/model.h>
+
+KLEFR_BEGIN_DECLS
+
+/** A meter reached over one protocol. Opaque. */
+typedef struct klefr_meter klefr_meter;
+
+/** The protocol a meter is reached over. */
+typedef enum klefr_meter_protocol {
+    KLEFR_METER_MODBUS = 0, /**< Modbus RTU, or Modbus TCP via a gateway (6914). */
+    KLEFR_METER_MBUS = 1,   /**< M-Bus EN 13757-2/-3 (6913). */
+    KLEFR_METER_IEC = 2     /**< IEC 62056-21 mode C, IR port (every model). */
+} klefr_meter_protocol;
+
+/** Where the meter is on its bus. Which fields matter depends on the
+ * protocol; zero-initialise the rest. */
+typedef struct klefr_meter_address {
+    /** Modbus ID (1-247), or M-Bus primary address (0-250). */
+    uint8_t primary;
+    /** M-Bus: select by secondary address (identification number) instead. */
+    bool use_secondary;
+    /** M-Bus identification number as a decimal number (17060518). */
+    uint32_t secondary;
+    /** IEC 62056-21 device address in the sign-on, "" = any meter. */
+    char iec[33];
+} klefr_meter_address;
+
+/** Open a meter on transport @p io (not owned; close it after the meter).
+ * A private master is created for the bus; to share one bus among several
+ * meters or threads, use klefr_meter_open_modbus().
+ * @retval KLEFR_ERR_INVALID_ARG NULL argument, unknown protocol, address
+ *         out of range for the protocol.
+ * @retval KLEFR_ERR_NOT_AVAILABLE protocol not implemented yet (M-Bus, IEC).
+ * @retval KLEFR_ERR_NO_MEMORY allocation failed. */
+KLEFR_API klefr_err klefr_meter_open(klefr_meter_protocol protocol, klefr_io *io,
+                                     const klefr_meter_address *address, klefr_meter **out);
+
+/** Open a Modbus meter with ID @p unit on a shared bus @p bus (not owned). */
+KLEFR_API klefr_err klefr_meter_open_modbus(klefr_modbus_master *bus, uint8_t unit,
+                                            klefr_meter **out);
+
+/** Close the meter (not its transport or shared bus). NULL is allowed. */
+KLEFR_API void klefr_meter_close(klefr_meter *meter);
+
+/** The protocol of @p meter. */
+KLEFR_API klefr_meter_protocol klefr_meter_protocol_of(const klefr_meter *meter);
+
+/** True if @p q can be read over the meter's protocol (a read then fills it). */
+KLEFR_API bool klefr_meter_can_read(const klefr_meter *meter, klefr_quantity q);
+/** True if @p q can be written over the meter's protocol. */
+KLEFR_API bool klefr_meter_can_write(const klefr_meter *meter, klefr_quantity q);
+
+/** Read everything the protocol carries into @p values (cleared first).
+ * Quantities left absent are those the protocol does not carry (see
+ * klefr_meter_can_read()); their number goes to @p not_available if it is
+ * not NULL. Over Modbus: the reads of klefr_model_modbus_blocks(). All or
+ * nothing: on error @p values is cleared.
+ * @retval >0 the meter answered a read with this exception.
+ * @retval KLEFR_ERR_TIMEOUT, KLEFR_ERR_CHECKSUM... see the protocol master.
+ * @retval KLEFR_ERR_ENCODING a register held an impossible value. */
+KLEFR_API klefr_err klefr_meter_read(klefr_meter *meter, klefr_values *values,
+                                     size_t *not_available);
+
+/** Change one setting. The value is checked with klefr_quantity_validate()
+ * for the protocol's model before anything is sent; over Modbus it is then
+ * written with the function and data type of the register model's row
+ * (06 or 16; Float ABCD, HEX, signed).
+ * @retval KLEFR_ERR_RANGE, KLEFR_ERR_NOT_WRITABLE value refused locally;
+ *         nothing was sent.
+ * @retval KLEFR_ERR_NOT_AVAILABLE the protocol cannot write @p q (for
+ *         example the password over Modbus).
+ * @retval >0 the meter refused with this exception. */
+KLEFR_API klefr_err klefr_meter_write(klefr_meter *meter, klefr_quantity q, double value);
+
+/** Reset a counter that can only be reset (day counter, power-down
+ * counter): klefr_meter_write(meter, q, 0).
+ * @retval KLEFR_ERR_NOT_WRITABLE @p q is not a resettable counter. */
+KLEFR_API klefr_err klefr_meter_reset(klefr_meter *meter, klefr_quantity q);
+
+KLEFR_END_DECLS
+
+/** @} */
+#endif

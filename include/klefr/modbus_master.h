@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT */
+/** @file klefr/modbus_master.h
+ * @brief Modbus RTU (and Modbus TCP) master over a ::klefr_io, and the bus
+ * scan.
+ *
+ * @defgroup modbus_master Modbus master (host layer)
+ * One ::klefr_modbus_master is one bus. A transaction:
+ * 1. waits until t3.5 has passed since the last byte on the bus (monotonic
+ *    clock; skipped on Modbus TCP);
+ * 2. discards stale input, sends the request and drains it; the response
+ *    timeout starts when the last byte has left;
+ * 3. reads until klefr_modbus_frame_detect() sees a complete frame for the
+ *    unit asked (the length is predicted: no wait for a silence after it),
+ *    skipping noise, frames of other units and frames that do not answer
+ *    the request; the echo of the request on half-duplex adapters is
+ *    skipped (see ::klefr_modbus_echo);
+ * 4. a timeout, a gap longer than the inter-character timeout inside a
+ *    frame, or a corrupt frame makes a retry (stale input flushed first);
+ *    an exception response does not.
+ * Broadcasts (unit 0) wait the turnaround delay and expect no answer.
+ *
+ * Errors: ::klefr_err; a positive value is the device's exception code.
+ * Threads: every call locks the master, so several threads (or several
+ * ::klefr_meter handles) may share one bus; transactions never interleave.
+ * @{
+ */
+#ifndef KLEFR_MODBUS_MASTER_H
+#define KLEFR_MODBUS_MASTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <klefr/error.h>
+#include <klefr/export.h>
+#include <klefr/io.h>
+#include <klefr/line.h>
+#include <klefr/modbus.h>
+
+KLEFR_BEGIN_DECLS
+
+/** A Modbus bus: a transport, its timing and a lock. Opaque. */
+typedef struct klefr_modbus_master klefr_modbus_master;
+
+/** What to do about an adapter that echoes what it sends. */
+typedef enum klefr_modbus_echo {
+    /** If the first bytes received equal the request, skip them. For 05/06,
+     * whose answer equals the request, the master waits the response timeout
+     * for a second copy until a transaction has shown whether the line
+     * echoes; the answer is then remembered. */
+    KLEFR_MODBUS_ECHO_AUTO = 0,
+    KLEFR_MODBUS_ECHO_OFF = 1, /**< The line never echoes. */
+    KLEFR_MODBUS_ECHO_ON = 2   /**< Every request comes back first: skip it. */
+} klefr_modbus_echo;
+
+/** Options of klefr_modbus_master_open(). Start from
+ * klefr_modbus_master_options_init(); a 0 timeout means "derive". */
+typedef struct klefr_modbus_master_options {
+    /** Line used for t3.5 and the derived timeouts. If baud is 0, the
+     * transport's own line (klefr_io_get_line()) is used, else 9600 8E1 on
+     * serial transports and no line on network ones. */
+    klefr_line line;
+    /** First byte of the answer after the request left. 0 = 500 ms + 10
+     * characters (serial), 1000 ms (network). */
+    uint32_t response_timeout_ms;
+    /** Longest gap between bytes of one answer. 0 = 50 ms + t3.5 (host and
+     * USB latency make t1.5 unenforceable), 200 ms on network transports. */
+    uint32_t byte_timeout_ms;
+    /** Wait after a broadcast before the next request. 0 = 100 ms. */
+    uint32_t turnaround_ms;
+    /** Extra attempts after a timeout or a corrupt answer (default 2). */
+    unsigned retries;
+    /** Echo handling (default AUTO). */
+    klefr_modbus_echo echo;
+    /** Time source, NULL = klefr_clock_monotonic(). */
+    const klefr_clock *clock;
+} klefr_modbus_master_options;
+
+/** Fill @p opts with the defaults (retries 2, timeouts derived, echo AUTO). */
+KLEFR_API void klefr_modbus_master_options_init(klefr_modbus_master_options *opts);
+
+/** Create a master over @p io (not owned: close it after the master).
+ * @param io   The bus's transport. Must not be NULL.
+ * @param opts NULL for the defaults.
+ * @param out  Receives the master; free it with klefr_modbus_master_close().
+ * @retval KLEFR_ERR_NO_MEMORY allocation or mutex creation failed. */
+KLEFR_API klefr_err klefr_modbus_master_open(klefr_io *io, const klefr_modbus_master_options *opts,
+                                             klefr_modbus_master **out);
+/** Free the master (not its transport). NULL is allowed. No call may be in
+ * progress on it. */
+KLEFR_API void klefr_modbus_master_close(klefr_modbus_master *m);
+
+/** The timeouts in force, after derivation (any pointer may be NULL). */
+KLEFR_API void klefr_modbus_master_timeouts(klefr_modbus_master *m, uint32_t *response_ms,
+                                            uint32_t *byte_ms, uint32_t *t35_us);
+/** Change the timeouts (0 keeps the current value) and retries. */
+KLEFR_API klefr_err klefr_modbus_master_set_timeouts(klefr_modbus_master *m, uint32_t response_ms,
+                                                     uint32_t byte_ms, unsigned retries);
+/** The transport of the master. */
+KLEFR_API klefr_io *klefr_modbus_master_io(klefr_modbus_master *m);
+
+/** Counters since open, for diagnostics. */
+typedef struct klefr_modbus_master_stats {
+    uint32_t requests;   /**< Requests sent (retries included). */
+    uint32_t retries;    /**< Of which retries. */
+    uint32_t timeouts;   /**< Attempts with no (complete) answer. */
+    uint32_t bad_frames; /**< Corrupt answers (CRC, length). */
+    uint32_t echoes;     /**< Echoes skipped. */
+    uint32_t foreign;    /**< Valid frames skipped: other unit, not an answer. */
+    uint32_t exceptions; /**< Exception responses. */
+} klefr_modbus_master_stats;
+/** Copy the counters. */
+KLEFR_API void klefr_modbus_master_get_stats(klefr_modbus_master *m,
+                                             klefr_modbus_master_stats *out);
+
+/** Any request: send @p req (encoded with klefr_modbus_request_encode()),
+ * receive the answer into @p rsp (@p cap bytes, KLEFR_MODBUS_ADU_MAX is
+ * always enough; as an RTU ADU also on Modbus TCP), decode it into @p resp
+ * whose data points into @p rsp.
+ * @param m       The bus.
+ * @param req     The request; its unit 0 is a broadcast.
+ * @param rsp     Receives the answer's RTU ADU; may be NULL (with @p cap 0).
+ * @param cap     Bytes at @p rsp.
+ * @param rsp_len Receives the answer's length; may be NULL.
+ * @param resp    Receives the decoded answer; may be NULL.
+ * @retval KLEFR_OK answered (for a broadcast: sent).
+ * @retval >0 the exception code the device answered.
+ * @retval KLEFR_ERR_TIMEOUT no answer after every retry.
+ * @retval KLEFR_ERR_CHECKSUM, KLEFR_ERR_FRAME, KLEFR_ERR_TRUNCATED the last
+ *         attempt's answer was corrupt.
+ * @retval KLEFR_ERR_IO the transport failed.
+ * @retval KLEFR_ERR_INVALID_ARG the request cannot be encoded. */
+KLEFR_API klefr_err klefr_modbus_master_request(klefr_modbus_master *m,
+                                                const klefr_modbus_request *req, uint8_t *rsp,
+                                                size_t cap, size_t *rsp_len,
+                                                klefr_modbus_response *resp);
+
+/** @name The eight function codes
+ * Same results as klefr_modbus_master_request(). Bits are packed LSB first
+ * (byte 0 bit 0 = first coil), registers are in host order.
+ * @{ */
+/** Function 01: read @p quantity coils into @p bits (ceil(quantity / 8) bytes). */
+KLEFR_API klefr_err klefr_modbus_master_read_coils(klefr_modbus_master *m, uint8_t unit,
+                                                   uint16_t address, uint16_t quantity,
+                                                   uint8_t *bits);
+/** Function 02: read @p quantity discrete inputs into @p bits. */
+KLEFR_API klefr_err klefr_modbus_master_read_discrete_inputs(klefr_modbus_master *m, uint8_t unit,
+                                                             uint16_t address, uint16_t quantity,
+                                                             uint8_t *bits);
+/** Function 03: read @p quantity (1-125) holding registers into @p regs. */
+KLEFR_API klefr_err klefr_modbus_master_read_holding_registers(klefr_modbus_master *m, uint8_t unit,
+                                                               uint16_t address, uint16_t quantity,
+                                                               uint16_t *regs);
+/** Function 04: read @p quantity (1-125) input registers into @p regs. */
+KLEFR_API klefr_err klefr_modbus_master_read_input_registers(klefr_modbus_master *m, uint8_t unit,
+                                                             uint16_t address, uint16_t quantity,
+                                                             uint16_t *regs);
+/** Function 05: set one coil on or off. */
+KLEFR_API klefr_err klefr_modbus_master_write_single_coil(klefr_modbus_master *m, uint8_t unit,
+                                                          uint16_t address, bool on);
+/** Function 06: write one register. */
+KLEFR_API klefr_err klefr_modbus_master_write_single_register(klefr_modbus_master *m, uint8_t unit,
+                                                              uint16_t address, uint16_t value);
+/** Function 15: write @p quantity coils from packed @p bits. */
+KLEFR_API klefr_err klefr_modbus_master_write_multiple_coils(klefr_modbus_master *m, uint8_t unit,
+                                                             uint16_t address, uint16_t quantity,
+                                                             const uint8_t *bits);
+/** Function 16: write @p quantity (1-123) registers from @p regs. */
+KLEFR_API klefr_err klefr_modbus_master_write_multiple_registers(klefr_modbus_master *m,
+                                                                 uint8_t unit, uint16_t address,
+                                                                 uint16_t quantity,
+                                                                 const uint16_t *regs);
+/** @} */
+
+/** @name Bus scan
+ * @{ */
+/** Called once per address tried. @p found is true if @p unit answered
+ * (a normal answer or any exception). Return false to stop the scan. */
+typedef bool (*klefr_modbus_scan_cb)(void *user, uint8_t unit, bool found, klefr_err result);
+
+/** Try each address @p first..@p last (1-247) with a read of one holding
+ * register at @p probe_address (KLEFR meters: 0x4000), no retries; store
+ * the units that answered in @p found (up to @p cap) and their number in
+ * @p count. A device answering with an exception counts as found. Use a
+ * short response timeout (klefr_modbus_master_set_timeouts()) to make a
+ * scan quick; this function does not change it.
+ * @param m        The bus.
+ * @param first    First address (1-247).
+ * @param last     Last address (@p first-247).
+ * @param probe_address Register read from each address.
+ * @param progress Called after each address; may be NULL.
+ * @param user     Passed to @p progress.
+ * @param found    Receives the addresses that answered, ascending.
+ * @param cap      Entries at @p found.
+ * @param count    Receives how many answered (may exceed @p cap).
+ * @retval KLEFR_ERR_IO the transport failed (the scan stops).
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL more answered than @p cap.
+ * @retval KLEFR_ERR_INVALID_ARG bad range. */
+KLEFR_API klefr_err klefr_modbus_master_scan(klefr_modbus_master *m, uint8_t first, uint8_t last,
+                                             uint16_t probe_address, klefr_modbus_scan_cb progress,
+                                             void *user, uint8_t *found, size_t cap, size_t *count);
+/** @} */
+
+KLEFR_END_DECLS
+
+/** @} */
+#endif

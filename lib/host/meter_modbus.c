@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/* klefr_meter over Modbus RTU / Modbus TCP (6914, manual appendix 3): reads
+ * in the blocks of klefr_model_modbus_blocks(), writes with the function and
+ * data type of the register model's Modbus column. */
+#include "host/meter_internal.h"
+
+#define MAX_BLOCKS 8
+
+static bool modbus_can_read(klefr_quantity q)
+{
+    const klefr_quantity_info *row = klefr_quantity_get(q);
+    return row != NULL && row->modbus.length != 0 &&
+           (row->models & KLEFR_MODEL_BIT(KLEFR_MODEL_6914)) != 0;
+}
+
+static bool modbus_can_write(klefr_quantity q)
+{
+    const klefr_quantity_info *row = klefr_quantity_get(q);
+    return row != NULL && row->modbus.write_function != 0 &&
+           (row->models & KLEFR_MODEL_BIT(KLEFR_MODEL_6914)) != 0;
+}
+
+static klefr_err modbus_read(klefr_meter *meter, klefr_values *values)
+{
+    klefr_modbus_block blocks[MAX_BLOCKS];
+    size_t nblocks;
+    klefr_err err = klefr_model_modbus_blocks(blocks, MAX_BLOCKS, &nblocks);
+    if (err != KLEFR_OK)
+        return err;
+    for (size_t i = 0; i < nblocks; i++) {
+        uint16_t regs[KLEFR_MODBUS_MAX_READ_REGISTERS];
+        err = klefr_modbus_master_read_holding_registers(meter->bus, meter->address.primary,
+                                                         blocks[i].start, blocks[i].count, regs);
+        if (err == KLEFR_OK)
+            err = klefr_values_from_modbus(values, blocks[i].start, regs, blocks[i].count);
+        if (err != KLEFR_OK)
+            return err;
+    }
+    return KLEFR_OK;
+}
+
+static klefr_err modbus_write(klefr_meter *meter, klefr_quantity q, double value)
+{
+    const klefr_quantity_info *row = klefr_quantity_get(q);
+    /* The register model renders the value in the row's data type (Float
+     * ABCD, HEX, signed): the same code a KLEFR slave answers reads with. */
+    klefr_values one;
+    klefr_values_clear(&one);
+    klefr_values_set(&one, q, value);
+    uint16_t regs[2];
+    klefr_err err = klefr_values_to_modbus(&one, row->modbus.address, regs, row->modbus.length);
+    if (err != KLEFR_OK)
+        return KLEFR_ERR_UNSUPPORTED;
+    uint8_t unit = meter->address.primary;
+    if (row->modbus.write_function == KLEFR_MODBUS_WRITE_SINGLE_REGISTER && row->modbus.length == 1)
+        return klefr_modbus_master_write_single_register(meter->bus, unit, row->modbus.address,
+                                                         regs[0]);
+    return klefr_modbus_master_write_multiple_registers(meter->bus, unit, row->modbus.address,
+                                                        row->modbus.length, regs);
+}
+
+const klefr_meter_ops klefr_meter_modbus_ops = {
+    .model = KLEFR_MODEL_6914,
+    .can_read = modbus_can_read,
+    .can_write = modbus_can_write,
+    .read = modbus_read,
+    .write = modbus_write,
+    .close = NULL,
+};

@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: MIT */
+/* Modbus master transactions: timing, echo, retries, resynchronisation.
+ * Every byte is framed and judged by the codec (klefr_modbus_frame_detect,
+ * klefr_modbus_response_decode, the MBAP functions); this file only decides
+ * when to read, when to give up and what to drop. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+
+#include <klefr/modbus_tcp.h>
+
+#include "host/modbus_master_internal.h"
+
+#define RX_CAP (2 * KLEFR_MODBUS_ADU_MAX + 8)
+
+static uint64_t now_us(const klefr_modbus_master *m)
+{
+    return m->clock->now_us(m->clock->ctx);
+}
+
+static void sleep_until(const klefr_modbus_master *m, uint64_t t)
+{
+    uint64_t now = now_us(m);
+    if (now < t)
+        m->clock->sleep_us(m->clock->ctx, t - now);
+}
+
+static uint32_t ms_until(uint64_t now, uint64_t t)
+{
+    if (now >= t)
+        return 0;
+    uint64_t ms = (t - now + 999u) / 1000u;
+    return ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
+}
+
+static uint32_t chars_ms(const klefr_modbus_master *m, size_t chars)
+{
+    if (!m->has_line)
+        return 0;
+    return (uint32_t)(((uint64_t)m->timing.char_us * chars + 999u) / 1000u);
+}
+
+void klefr_modbus_master_options_init(klefr_modbus_master_options *opts)
+{
+    if (opts == NULL)
+        return;
+    memset(opts, 0, sizeof *opts);
+    opts->retries = 2;
+    opts->echo = KLEFR_MODBUS_ECHO_AUTO;
+}
+
+klefr_err klefr_modbus_master_open(klefr_io *io, const klefr_modbus_master_options *opts,
+                                   klefr_modbus_master **out)
+{
+    if (io == NULL || io->ops == NULL || out == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    klefr_modbus_master_options def;
+    if (opts == NULL) {
+        klefr_modbus_master_options_init(&def);
+        opts = &def;
+    }
+    if (opts->echo > KLEFR_MODBUS_ECHO_ON)
+        return KLEFR_ERR_INVALID_ARG;
+    klefr_modbus_master *m = calloc(1, sizeof *m);
+    if (m == NULL)
+        return KLEFR_ERR_NO_MEMORY;
+    if (pthread_mutex_init(&m->lock, NULL) != 0) {
+        free(m);
+        return KLEFR_ERR_NO_MEMORY;
+    }
+    unsigned flags = klefr_io_flags(io);
+    bool network = (flags & KLEFR_IO_NETWORK) != 0;
+    m->io = io;
+    m->clock = opts->clock != NULL ? opts->clock : klefr_clock_monotonic();
+    m->mbap = (flags & KLEFR_IO_MBAP) != 0;
+    klefr_line line = opts->line;
+    if (line.baud == 0 && klefr_io_get_line(io, &line, NULL) != KLEFR_OK) {
+        /* SPEC 4 defaults for a serial line nobody described. */
+        klefr_line spec_default = {9600, 8, KLEFR_PARITY_EVEN, 1};
+        line = network ? (klefr_line){0} : spec_default;
+    }
+    m->has_line = line.baud != 0 && klefr_modbus_timing_for(&line, &m->timing) == KLEFR_OK;
+    m->response_ms = opts->response_timeout_ms;
+    if (m->response_ms == 0)
+        m->response_ms = network || !m->has_line ? 1000u : 500u + chars_ms(m, 10);
+    m->byte_ms = opts->byte_timeout_ms;
+    if (m->byte_ms == 0)
+        m->byte_ms = network || !m->has_line ? 200u : 50u + (m->timing.t35_us + 999u) / 1000u;
+    m->turnaround_ms = opts->turnaround_ms != 0 ? opts->turnaround_ms : 100u;
+    m->retries = opts->retries;
+    m->echo = opts->echo;
+    m->echo_learned = -1;
+    *out = m;
+    return KLEFR_OK;
+}
+
+void klefr_modbus_master_close(klefr_modbus_master *m)
+{
+    if (m == NULL)
+        return;
+    pthread_mutex_destroy(&m->lock);
+    free(m);
+}
+
+void klefr_modbus_master_timeouts(klefr_modbus_master *m, uint32_t *response_ms, uint32_t *byte_ms,
+                                  uint32_t *t35_us)
+{
+    if (m == NULL)
+        return;
+    pthread_mutex_lock(&m->lock);
+    if (response_ms != NULL)
+        *response_ms = m->response_ms;
+    if (byte_ms != NULL)
+        *byte_ms = m->byte_ms;
+    if (t35_us != NULL)
+        *t35_us = m->has_line && !m->mbap ? m->timing.t35_us : 0;
+    pthread_mutex_unlock(&m->lock);
+}
+
+klefr_err klefr_modbus_master_set_timeouts(klefr_modbus_master *m, uint32_t response_ms,
+                                           uint32_t byte_ms, unsigned retries)
+{
+    if (m == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    pthread_mutex_lock(&m->lock);
+    if (response_ms != 0)
+        m->response_ms = response_ms;
+    if (byte_ms != 0)
+        m->byte_ms = byte_ms;
+    m->retries = retries;
+    pthread_mutex_unlock(&m->lock);
+    return KLEFR_OK;
+}
+
+klefr_io *klefr_modbus_master_io(klefr_modbus_master *m)
+{
+    return m != NULL ? m->io : NULL;
+}
+
+void klefr_modbus_master_get_stats(klefr_modbus_master *m, klefr_modbus_master_stats *out)
+{
+    if (m == NULL || out == NULL)
+        return;
+    pthread_mutex_lock(&m->lock);
+    *out = m->stats;
+    pthread_mutex_unlock(&m->lock);
+}
+
+/* Deliver a complete answer: copy it out and decode it there, so that the
+ * caller's response points into the caller's buffer. */
+static klefr_err deliver(const klefr_modbus_request *req, const uint8_t *frame, size_t len,
+                         uint8_t *rsp, size_t cap, size_t *rsp_len, klefr_modbus_response *resp)
+{
+    if (rsp == NULL || cap < len)
+        return KLEFR_ERR_BUFFER_TOO_SMALL;
+    memcpy(rsp, frame, len);
+    if (rsp_len != NULL)
+        *rsp_len = len;
+    klefr_modbus_response tmp;
+    return klefr_modbus_response_decode(req, rsp, len, resp != NULL ? resp : &tmp);
+}
+
+static void drop(uint8_t *buf, size_t *n, size_t count)
+{
+    memmove(buf, buf + count, *n - count);
+    *n -= count;
+}
+
+/* 05 and 06 are answered with a copy of the request: an echo and an
+ * answer look the same. */
+static bool answer_equals_request(uint8_t function)
+{
+    return function == KLEFR_MODBUS_WRITE_SINGLE_COIL ||
+           function == KLEFR_MODBUS_WRITE_SINGLE_REGISTER;
+}
+
+/* Receive the answer to an RTU request sent at sent_us. */
+static klefr_err receive_rtu(klefr_modbus_master *m, const klefr_modbus_request *req,
+                             const uint8_t *adu, size_t adu_len, uint64_t sent_us, uint8_t *rsp,
+                             size_t cap, size_t *rsp_len, klefr_modbus_response *resp)
+{
+    uint8_t buf[RX_CAP]; /* what the detector looks at */
+    uint8_t raw[RX_CAP]; /* the whole burst, to say why it was no answer */
+    uint8_t cand[KLEFR_MODBUS_ADU_MAX];
+    size_t n = 0, raw_n = 0, cand_len = 0;
+    bool in_burst = false;
+    bool echo_done = m->echo == KLEFR_MODBUS_ECHO_OFF;
+    bool have_cand = false;
+    uint64_t deadline = sent_us + (uint64_t)m->response_ms * 1000u;
+    /* However noisy the line, an attempt ends: the response timeout plus
+     * two maximal frames plus a gap. */
+    uint64_t hard_deadline =
+        deadline + ((uint64_t)chars_ms(m, 2 * KLEFR_MODBUS_ADU_MAX + adu_len) + m->byte_ms) * 1000u;
+
+    for (;;) {
+        uint64_t now = now_us(m);
+        if (now >= hard_deadline)
+            break;
+        uint32_t wait;
+        if (in_burst) {
+            wait = m->byte_ms;
+        } else {
+            if (now >= deadline)
+                break;
+            wait = ms_until(now, deadline);
+        }
+        if (n == sizeof buf) /* only noise can fill it: start over */
+            n = 0;
+        ptrdiff_t r = klefr_io_read(m->io, buf + n, sizeof buf - n, wait);
+        if (r < 0)
+            return (klefr_err)r;
+        if (r == 0) {
+            if (!in_burst)
+                break;
+            /* The line went quiet with no answer in the burst. */
+            in_burst = false;
+            if (raw_n > 0) {
+                klefr_modbus_response tmp;
+                klefr_err why = klefr_modbus_response_decode(req, raw, raw_n, &tmp);
+                raw_n = n = 0;
+                if (why == KLEFR_ERR_UNEXPECTED) {
+                    /* Someone else's valid frame: ours may still come. */
+                    m->stats.foreign++;
+                    continue;
+                }
+                m->stats.bad_frames++;
+                return why < 0 ? why : KLEFR_ERR_FRAME;
+            }
+            n = 0;
+            continue;
+        }
+        size_t got = (size_t)r;
+        if (raw_n + got <= sizeof raw) {
+            memcpy(raw + raw_n, buf + n, got);
+            raw_n += got;
+        }
+        n += got;
+        in_burst = true;
+        m->idle_since_us = now_us(m);
+
+        if (!echo_done) {
+            size_t k = n < adu_len ? n : adu_len;
+            if (memcmp(buf, adu, k) != 0) {
+                echo_done = true;
+                if (m->echo == KLEFR_MODBUS_ECHO_AUTO && m->echo_learned < 0)
+                    m->echo_learned = 0;
+            } else if (n < adu_len) {
+                continue; /* an echo, or an answer starting like one */
+            } else if (!answer_equals_request(req->function) || m->echo == KLEFR_MODBUS_ECHO_ON ||
+                       m->echo_learned == 1) {
+                echo_done = true;
+                drop(buf, &n, adu_len);
+                memcpy(raw, buf, n);
+                raw_n = n;
+                m->stats.echoes++;
+                if (m->echo == KLEFR_MODBUS_ECHO_AUTO)
+                    m->echo_learned = 1;
+                if (n == 0) {
+                    in_burst = false; /* the answer comes after the turnaround */
+                    continue;
+                }
+            } else if (m->echo_learned == 0) {
+                echo_done = true; /* the line does not echo: this is the answer */
+            } else {
+                /* AUTO, not known yet, a copy of a 05/06 request: the answer
+                 * if nothing follows, the echo if a second answer does. */
+                echo_done = true;
+                memcpy(cand, buf, adu_len);
+                cand_len = adu_len;
+                have_cand = true;
+                drop(buf, &n, adu_len);
+                memcpy(raw, buf, n);
+                raw_n = n;
+                deadline = now_us(m) + (uint64_t)m->response_ms * 1000u;
+                hard_deadline =
+                    deadline +
+                    ((uint64_t)chars_ms(m, 2 * KLEFR_MODBUS_ADU_MAX) + m->byte_ms) * 1000u;
+                if (n == 0) {
+                    in_burst = false;
+                    continue;
+                }
+            }
+        }
+
+        while (n > 0) {
+            klefr_frame_scan scan;
+            (void)klefr_modbus_frame_detect(KLEFR_MODBUS_RESPONSES, req->unit, buf, n, &scan);
+            if (scan.state == KLEFR_FRAME_NEED_MORE)
+                break;
+            if (scan.state == KLEFR_FRAME_GARBAGE) {
+                drop(buf, &n, scan.length);
+                continue;
+            }
+            klefr_modbus_response tmp;
+            klefr_err err = klefr_modbus_response_decode(req, buf, scan.length, &tmp);
+            if (err == KLEFR_OK || err > 0) {
+                if (have_cand) {
+                    m->stats.echoes++;
+                    m->echo_learned = 1;
+                }
+                return deliver(req, buf, scan.length, rsp, cap, rsp_len, resp);
+            }
+            /* A valid frame that does not answer this request (a late answer
+             * to an earlier one, another master's traffic): skip it. */
+            m->stats.foreign++;
+            drop(buf, &n, scan.length);
+            memcpy(raw, buf, n);
+            raw_n = n;
+        }
+    }
+    if (have_cand) {
+        m->echo_learned = 0;
+        return deliver(req, cand, cand_len, rsp, cap, rsp_len, resp);
+    }
+    return KLEFR_ERR_TIMEOUT;
+}
+
+/* Receive the answer to a Modbus TCP request with transaction id tid. */
+static klefr_err receive_mbap(klefr_modbus_master *m, const klefr_modbus_request *req, uint16_t tid,
+                              uint64_t sent_us, uint8_t *rsp, size_t cap, size_t *rsp_len,
+                              klefr_modbus_response *resp)
+{
+    uint8_t buf[RX_CAP];
+    size_t n = 0;
+    uint64_t deadline = sent_us + (uint64_t)m->response_ms * 1000u;
+    bool started = false;
+    for (;;) {
+        uint64_t now = now_us(m);
+        uint32_t wait = started ? m->byte_ms : ms_until(now, deadline);
+        if (!started && wait == 0)
+            return KLEFR_ERR_TIMEOUT;
+        ptrdiff_t r = klefr_io_read(m->io, buf + n, sizeof buf - n, wait);
+        if (r < 0)
+            return (klefr_err)r;
+        if (r == 0) {
+            if (!started)
+                return KLEFR_ERR_TIMEOUT;
+            m->stats.bad_frames++;
+            return KLEFR_ERR_TRUNCATED;
+        }
+        n += (size_t)r;
+        started = true;
+        while (n > 0) {
+            klefr_frame_scan scan;
+            (void)klefr_modbus_tcp_frame_detect(buf, n, &scan);
+            if (scan.state == KLEFR_FRAME_NEED_MORE)
+                break;
+            if (scan.state == KLEFR_FRAME_GARBAGE) {
+                m->stats.bad_frames++;
+                return KLEFR_ERR_FRAME; /* the stream lost its framing */
+            }
+            uint8_t rtu[KLEFR_MODBUS_ADU_MAX + 8];
+            size_t rtu_len;
+            klefr_modbus_mbap hdr;
+            klefr_err err =
+                klefr_modbus_tcp_to_rtu(buf, scan.length, &hdr, rtu, sizeof rtu, &rtu_len);
+            if (err == KLEFR_OK && hdr.transaction == tid) {
+                klefr_modbus_response tmp;
+                err = klefr_modbus_response_decode(req, rtu, rtu_len, &tmp);
+                if (err == KLEFR_OK || err > 0)
+                    return deliver(req, rtu, rtu_len, rsp, cap, rsp_len, resp);
+            }
+            m->stats.foreign++; /* an old transaction's answer */
+            drop(buf, &n, scan.length);
+        }
+        if (n == 0)
+            started = false;
+    }
+}
+
+klefr_err klefr_modbus_master_transact_locked(klefr_modbus_master *m,
+                                              const klefr_modbus_request *req, const uint8_t *adu,
+                                              size_t adu_len, unsigned retries, uint8_t *rsp,
+                                              size_t cap, size_t *rsp_len,
+                                              klefr_modbus_response *resp)
+{
+    uint8_t local[KLEFR_MODBUS_ADU_MAX];
+    if (rsp == NULL) {
+        rsp = local;
+        cap = sizeof local;
+    }
+    bool broadcast = req->unit == KLEFR_MODBUS_BROADCAST;
+    klefr_err last = KLEFR_ERR_TIMEOUT;
+    for (unsigned attempt = 0; attempt <= retries; attempt++) {
+        if (attempt > 0)
+            m->stats.retries++;
+        /* Serial line spec 2.5.1.1: at least t3.5 of silence between frames. */
+        if (!m->mbap && m->has_line && m->idle_known)
+            sleep_until(m, m->idle_since_us + m->timing.t35_us);
+        /* Whatever is waiting now cannot be the answer to what we are about
+         * to send: a late answer, an echo, noise. */
+        klefr_err err = klefr_io_flush(m->io);
+        if (err != KLEFR_OK)
+            return err;
+        uint8_t tx[KLEFR_MODBUS_TCP_ADU_MAX];
+        const uint8_t *out = adu;
+        size_t out_len = adu_len;
+        uint16_t tid = 0;
+        if (m->mbap) {
+            tid = ++m->transaction;
+            err = klefr_modbus_tcp_from_rtu(tid, adu, adu_len, tx, sizeof tx, &out_len);
+            if (err != KLEFR_OK)
+                return err;
+            out = tx;
+        }
+        uint32_t tx_ms = 1000u + chars_ms(m, out_len);
+        err = klefr_io_write_all(m->io, out, out_len, tx_ms);
+        if (err == KLEFR_OK)
+            err = klefr_io_drain(m->io, tx_ms);
+        if (err != KLEFR_OK)
+            return err == KLEFR_ERR_TIMEOUT ? KLEFR_ERR_IO : err;
+        uint64_t sent = now_us(m);
+        m->idle_since_us = sent;
+        m->idle_known = true;
+        m->stats.requests++;
+        if (broadcast) {
+            /* Nobody answers; give the slaves time to act before the next
+             * request (serial line spec 2.4.1, turnaround delay). */
+            sleep_until(m, sent + (uint64_t)m->turnaround_ms * 1000u);
+            m->idle_since_us = now_us(m);
+            if (rsp_len != NULL)
+                *rsp_len = 0;
+            return KLEFR_OK;
+        }
+        err = m->mbap ? receive_mbap(m, req, tid, sent, rsp, cap, rsp_len, resp)
+                      : receive_rtu(m, req, adu, adu_len, sent, rsp, cap, rsp_len, resp);
+        if (err > 0)
+            m->stats.exceptions++;
+        if (err >= 0 || err == KLEFR_ERR_IO || err == KLEFR_ERR_BUFFER_TOO_SMALL)
+            return err;
+        if (err == KLEFR_ERR_TIMEOUT)
+            m->stats.timeouts++;
+        last = err;
+        (void)klefr_io_flush(m->io);
+    }
+    return last;
+}

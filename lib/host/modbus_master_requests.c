@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/* The public requests of the master (one per function code), the generic
+ * request and the bus scan. Each builds its ADU with the codec, takes the
+ * bus lock for one transaction and copies the answer out. */
+#include <string.h>
+
+#include "host/modbus_master_internal.h"
+
+/* Decode the ADU we just encoded: the transaction needs both forms, and the
+ * decoded request is what the answer is checked against. */
+static klefr_err run(klefr_modbus_master *m, const uint8_t *adu, size_t adu_len, unsigned retries,
+                     uint8_t *rsp, size_t cap, size_t *rsp_len, klefr_modbus_response *resp)
+{
+    klefr_modbus_request req;
+    if (klefr_modbus_request_decode(adu, adu_len, &req) != KLEFR_OK)
+        return KLEFR_ERR_INVALID_ARG;
+    pthread_mutex_lock(&m->lock);
+    klefr_err err = klefr_modbus_master_transact_locked(m, &req, adu, adu_len, retries, rsp, cap,
+                                                        rsp_len, resp);
+    pthread_mutex_unlock(&m->lock);
+    return err;
+}
+
+klefr_err klefr_modbus_master_request(klefr_modbus_master *m, const klefr_modbus_request *req,
+                                      uint8_t *rsp, size_t cap, size_t *rsp_len,
+                                      klefr_modbus_response *resp)
+{
+    if (m == NULL || req == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    uint8_t adu[KLEFR_MODBUS_ADU_MAX];
+    size_t len;
+    if (klefr_modbus_request_encode(req, adu, sizeof adu, &len) != KLEFR_OK)
+        return KLEFR_ERR_INVALID_ARG;
+    pthread_mutex_lock(&m->lock);
+    unsigned retries = m->retries;
+    pthread_mutex_unlock(&m->lock);
+    return run(m, adu, len, retries, rsp, cap, rsp_len, resp);
+}
+
+static unsigned retries_of(klefr_modbus_master *m)
+{
+    pthread_mutex_lock(&m->lock);
+    unsigned r = m->retries;
+    pthread_mutex_unlock(&m->lock);
+    return r;
+}
+
+static klefr_err read_bits(klefr_modbus_master *m, uint8_t function, uint8_t unit, uint16_t address,
+                           uint16_t quantity, uint8_t *bits)
+{
+    if (m == NULL || bits == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    uint8_t adu[KLEFR_MODBUS_ADU_MAX], rsp[KLEFR_MODBUS_ADU_MAX];
+    size_t len, rsp_len;
+    if (klefr_modbus_encode_read(unit, function, address, quantity, adu, sizeof adu, &len) !=
+        KLEFR_OK)
+        return KLEFR_ERR_INVALID_ARG;
+    klefr_modbus_response resp;
+    klefr_err err = run(m, adu, len, retries_of(m), rsp, sizeof rsp, &rsp_len, &resp);
+    if (err == KLEFR_OK)
+        memcpy(bits, resp.data, resp.data_len);
+    return err;
+}
+
+static klefr_err read_regs(klefr_modbus_master *m, uint8_t function, uint8_t unit, uint16_t address,
+                           uint16_t quantity, uint16_t *regs)
+{
+    if (m == NULL || regs == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    uint8_t adu[KLEFR_MODBUS_ADU_MAX], rsp[KLEFR_MODBUS_ADU_MAX];
+    size_t len, rsp_len, count;
+    if (klefr_modbus_encode_read(unit, function, address, quantity, adu, sizeof adu, &len) !=
+        KLEFR_OK)
+        return KLEFR_ERR_INVALID_ARG;
+    klefr_modbus_response resp;
+    klefr_err err = run(m, adu, len, retries_of(m), rsp, sizeof rsp, &rsp_len, &resp);
+    if (err == KLEFR_OK)
+        err = klefr_modbus_response_registers(&resp, regs, quantity, &count);
+    return err;
+}
+
+klefr_err klefr_modbus_master_read_coils(klefr_modbus_master *m, uint8_t unit, uint16_t address,
+                                         uint16_t quantity, uint8_t *bits)
+{
+    return read_bits(m, KLEFR_MODBUS_READ_COILS, unit, address, quantity, bits);
+}
+
+klefr_err klefr_modbus_master_read_discrete_inputs(klefr_modbus_master *m, uint8_t unit,
+                                                   uint16_t address, uint16_t quantity,
+                                                   uint8_t *bits)
+{
+    return read_bits(m, KLEFR_MODBUS_READ_DISCRETE_INPUTS, unit, address, quantity, bits);
+}
+
+klefr_err klefr_modbus_master_read_holding_registers(klefr_modbus_master *m, uint8_t unit,
+                                                     uint16_t address, uint16_t quantity,
+                                                     uint16_t *regs)
+{
+    return read_regs(m, KLEFR_MODBUS_READ_HOLDING_REGISTERS, unit, address, quantity, regs);
+}
+
+klefr_err klefr_modbus_master_read_input_registers(klefr_modbus_master *m, uint8_t unit,
+                                                   uint16_t address, uint16_t quantity,
+                                                   uint16_t *regs)
+{
+    return read_regs(m, KLEFR_MODBUS_READ_INPUT_REGISTERS, unit, address, quantity, regs);
+}
+
+static klefr_err write_single(klefr_modbus_master *m, uint8_t function, uint8_t unit,
+                              uint16_t address, uint16_t value)
+{
+    if (m == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    uint8_t adu[KLEFR_MODBUS_ADU_MAX];
+    size_t len;
+    if (klefr_modbus_encode_write_single(unit, function, address, value, adu, sizeof adu, &len) !=
+        KLEFR_OK)
+        return KLEFR_ERR_INVALID_ARG;
+    return run(m, adu, len, retries_of(m), NULL, 0, NULL, NULL);
+}
+
+klefr_err klefr_modbus_master_write_single_coil(klefr_modbus_master *m, uint8_t unit,
+                                                uint16_t address, bool on)
+{
+    return write_single(m, KLEFR_MODBUS_WRITE_SINGLE_COIL, unit, address, on ? 0xFF00u : 0x0000u);
+}
+
+klefr_err klefr_modbus_master_write_single_register(klefr_modbus_master *m, uint8_t unit,
+                                                    uint16_t address, uint16_t value)
+{
+    return write_single(m, KLEFR_MODBUS_WRITE_SINGLE_REGISTER, unit, address, value);
+}
+
+klefr_err klefr_modbus_master_write_multiple_coils(klefr_modbus_master *m, uint8_t unit,
+                                                   uint16_t address, uint16_t quantity,
+                                                   const uint8_t *bits)
+{
+    if (m == NULL || bits == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    uint8_t adu[KLEFR_MODBUS_ADU_MAX];
+    size_t len;
+    if (klefr_modbus_encode_write_coils(unit, address, bits, quantity, adu, sizeof adu, &len) !=
+        KLEFR_OK)
+        return KLEFR_ERR_INVALID_ARG;
+    return run(m, adu, len, retries_of(m), NULL, 0, NULL, NULL);
+}
+
+klefr_err klefr_modbus_master_write_multiple_registers(klefr_modbus_master *m, uint8_t unit,
+                                                       uint16_t address, uint16_t quantity,
+                                                       const uint16_t *regs)
+{
+    if (m == NULL || regs == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    uint8_t adu[KLEFR_MODBUS_ADU_MAX];
+    size_t len;
+    if (klefr_modbus_encode_write_registers(unit, address, regs, quantity, adu, sizeof adu, &len) !=
+        KLEFR_OK)
+        return KLEFR_ERR_INVALID_ARG;
+    return run(m, adu, len, retries_of(m), NULL, 0, NULL, NULL);
+}
+
+klefr_err klefr_modbus_master_scan(klefr_modbus_master *m, uint8_t first, uint8_t last,
+                                   uint16_t probe_address, klefr_modbus_scan_cb progress,
+                                   void *user, uint8_t *found, size_t cap, size_t *count)
+{
+    if (m == NULL || count == NULL || (found == NULL && cap != 0) || first == 0 || first > last ||
+        last > KLEFR_MODBUS_ADDRESS_MAX)
+        return KLEFR_ERR_INVALID_ARG;
+    size_t n = 0;
+    for (unsigned unit = first; unit <= last; unit++) {
+        uint8_t adu[KLEFR_MODBUS_ADU_MAX];
+        size_t len;
+        (void)klefr_modbus_encode_read((uint8_t)unit, KLEFR_MODBUS_READ_HOLDING_REGISTERS,
+                                       probe_address, 1, adu, sizeof adu, &len);
+        /* One try per address: a scan must not take 3 x 247 timeouts. The
+         * lock is taken per address, so other users of the bus get turns. */
+        klefr_err err = run(m, adu, len, 0, NULL, 0, NULL, NULL);
+        if (err == KLEFR_ERR_IO) {
+            *count = n;
+            return err;
+        }
+        bool answered = err >= 0;
+        if (answered) {
+            if (n < cap)
+                found[n] = (uint8_t)unit;
+            n++;
+        }
+        if (progress != NULL && !progress(user, (uint8_t)unit, answered, err))
+            break;
+    }
+    *count = n;
+    return n <= cap ? KLEFR_OK : KLEFR_ERR_BUFFER_TOO_SMALL;
+}
