@@ -44,19 +44,23 @@ start_server() { # what to serve on
 }
 
 if [ "$mode" = rtu ]; then
-    socat -d -d pty,raw,echo=0 pty,raw,echo=0 2>"$tmp/socat.log" &
+    # Named links instead of parsing socat's log: the paths are known
+    # before socat starts and exist once both ends are open.
+    server_tty=$tmp/server-tty
+    client_port=$tmp/client-tty
+    socat pty,raw,echo=0,link="$server_tty" pty,raw,echo=0,link="$client_port" \
+        2>"$tmp/socat.log" &
     socat_pid=$!
-    # socat -d -d names both ends: "... N PTY is /dev/pts/5".
     i=0
-    while [ "$(grep -c 'PTY is' "$tmp/socat.log")" -lt 2 ]; do
+    while [ ! -e "$server_tty" ] || [ ! -e "$client_port" ]; do
         i=$((i + 1))
         if [ $i -gt 50 ]; then
             echo "socat did not start"; cat "$tmp/socat.log"; exit 1
         fi
         sleep 0.1
     done
-    server_tty=$(grep 'PTY is' "$tmp/socat.log" | sed -n 1p | sed 's/.*PTY is //')
-    client_port=$(grep 'PTY is' "$tmp/socat.log" | sed -n 2p | sed 's/.*PTY is //')
+    server_tty=$(readlink "$server_tty")
+    client_port=$(readlink "$client_port")
     echo "server on $server_tty, client on $client_port"
     start_server "$server_tty"
 else
