@@ -74,10 +74,24 @@ else
     fi
     echo "client on $client_port"
 fi
-sleep 1
-if ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "pymodbus server did not start"; cat "$tmp/server.log"; exit 1
-fi
+# Wait until the server listens (TCP) or has its end of the pty open:
+# starting Python and pymodbus takes seconds on a busy machine.
+server_ready() {
+    if [ "$mode" = rtu ]; then
+        ls -l "/proc/$server_pid/fd" 2>/dev/null | grep -q -- "-> $server_tty\$"
+    else
+        "$python" -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2).close()" \
+            2>/dev/null
+    fi
+}
+i=0
+until server_ready; do
+    i=$((i + 1))
+    if ! kill -0 "$server_pid" 2>/dev/null || [ $i -gt 150 ]; then
+        echo "pymodbus server did not start"; cat "$tmp/server.log"; exit 1
+    fi
+    sleep 0.1
+done
 
 "$client" "$client_port"
 rc=$?
