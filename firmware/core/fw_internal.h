@@ -3,6 +3,8 @@
 #ifndef KLEFR_FW_INTERNAL_H
 #define KLEFR_FW_INTERNAL_H
 
+#include <string.h>
+
 #include "klefr_fw.h"
 
 /* 10 Wh in mW x ms. */
@@ -20,6 +22,25 @@
 static inline uint32_t fw_now(klefr_fw_meter *m)
 {
     return m->hal.now_ms(m->hal.ctx);
+}
+
+/* Receive buffers of the protocol slaves: append one byte (a full buffer
+ * cannot hold one frame, so its oldest byte goes), and drop the first n. */
+static inline void fw_rx_push(uint8_t *buf, uint16_t *len, size_t cap, uint8_t byte)
+{
+    if (*len == cap) {
+        memmove(buf, buf + 1, cap - 1);
+        (*len)--;
+    }
+    buf[(*len)++] = byte;
+}
+
+static inline void fw_rx_drop(uint8_t *buf, uint16_t *len, size_t n)
+{
+    if (n > *len)
+        n = *len;
+    memmove(buf, buf + n, *len - n);
+    *len = (uint16_t)(*len - n);
 }
 
 /* settings.c */
@@ -43,8 +64,22 @@ void fw_store_maybe_save(klefr_fw_meter *m);
 void fw_modbus_feed(klefr_fw_meter *m, const uint8_t *data, size_t len, uint32_t now);
 void fw_modbus_tick(klefr_fw_meter *m, uint32_t now);
 
+/* slave_mbus.c */
+void fw_mbus_reset(klefr_fw_meter *m);
+void fw_mbus_feed(klefr_fw_meter *m, const uint8_t *data, size_t len, uint32_t now);
+void fw_mbus_tick(klefr_fw_meter *m, uint32_t now);
+
+/* slave_iec.c */
+void fw_ir_init(klefr_fw_meter *m);
+void fw_ir_reset(klefr_fw_meter *m);
+void fw_ir_feed(klefr_fw_meter *m, const uint8_t *data, size_t len, uint32_t now);
+void fw_ir_tick(klefr_fw_meter *m, uint32_t now);
+
 /* fw_meter.c: integrate, pulse and save up to now (before any read). */
 void fw_run(klefr_fw_meter *m, uint32_t now);
+/* fw_meter.c: write an answer on the bus port and note when its last
+ * byte will have left the wire at the line in effect (bus_tx_done_ms). */
+void fw_bus_send(klefr_fw_meter *m, const uint8_t *data, size_t len, uint32_t now);
 /* fw_meter.c: bring the bus port in line with the settings once the last
  * answer has left. */
 void fw_bus_line_update(klefr_fw_meter *m, uint32_t now);

@@ -14,6 +14,7 @@ klefr_err klefr_fw_init(klefr_fw_meter *m, const klefr_fw_hal *hal, const klefr_
     m->cfg = *cfg;
     fw_settings_defaults(&m->set, cfg->model, cfg->serial);
     m->ui.scroll_set = fw_ui_default_scroll();
+    fw_ir_init(m);
     /* An idle meter on the mains until told otherwise. */
     m->load.voltage_mv = 230000;
     m->load.frequency_mhz = 50000;
@@ -29,7 +30,11 @@ static void power_up(klefr_fw_meter *m, bool powered, uint32_t now)
     m->tariff_volatile = 0;
     m->last_ms = now;
     m->s0_next_ms = now;
-    m->mb.rx_len = 0;
+    if (m->cfg.model == KLEFR_MODEL_6913)
+        fw_mbus_reset(m);
+    else
+        m->mb.rx_len = 0;
+    fw_ir_reset(m);
     m->bus_tx_done_ms = now;
     fw_bus_line_force(m);
     fw_ui_reset(m, now);
@@ -103,7 +108,10 @@ void klefr_fw_tick(klefr_fw_meter *m)
         return;
     if (m->cfg.model == KLEFR_MODEL_6914)
         fw_modbus_tick(m, now);
+    else if (m->cfg.model == KLEFR_MODEL_6913)
+        fw_mbus_tick(m, now);
     fw_bus_line_update(m, now);
+    fw_ir_tick(m, now);
     fw_ui_tick(m, now);
 }
 
@@ -116,7 +124,17 @@ void klefr_fw_bus_feed(klefr_fw_meter *m, const uint8_t *data, size_t len)
     fw_bus_line_update(m, now);
     if (m->cfg.model == KLEFR_MODEL_6914)
         fw_modbus_feed(m, data, len, now);
-    /* The 6913's M-Bus slave plugs in here. */
+    else if (m->cfg.model == KLEFR_MODEL_6913)
+        fw_mbus_feed(m, data, len, now);
+}
+
+void klefr_fw_ir_feed(klefr_fw_meter *m, const uint8_t *data, size_t len)
+{
+    if (m == NULL || !m->booted || !m->powered || (data == NULL && len != 0))
+        return;
+    uint32_t now = fw_now(m);
+    fw_run(m, now);
+    fw_ir_feed(m, data, len, now);
 }
 
 void klefr_fw_button(klefr_fw_meter *m, uint32_t duration_ms)
@@ -136,6 +154,16 @@ static void line_of(const klefr_fw_meter *m, klefr_line *line)
     /* M-Bus parity is always even (manual 7.14). */
     uint8_t p = m->cfg.model == KLEFR_MODEL_6913 ? 1 : m->bus_parity;
     line->parity = p == 2 ? KLEFR_PARITY_NONE : p == 3 ? KLEFR_PARITY_ODD : KLEFR_PARITY_EVEN;
+}
+
+void fw_bus_send(klefr_fw_meter *m, const uint8_t *data, size_t len, uint32_t now)
+{
+    if (m->hal.uart_write != NULL)
+        m->hal.uart_write(m->hal.ctx, KLEFR_FW_PORT_BUS, data, len);
+    klefr_line line;
+    line_of(m, &line);
+    uint32_t us = klefr_line_char_time_us(&line) * (uint32_t)len;
+    m->bus_tx_done_ms = now + (us + 999u) / 1000u + 1u;
 }
 
 void fw_bus_line_force(klefr_fw_meter *m)

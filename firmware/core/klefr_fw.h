@@ -11,6 +11,8 @@
  *   emits S0/LED pulses, saves the store, scrolls the LCD, applies pending
  *   bus line changes;
  * - klefr_fw_bus_feed() with the bytes received on the bus port;
+ * - klefr_fw_ir_feed() with the characters received on the IR port (its
+ *   answers leave from klefr_fw_tick() once their reaction time is over);
  * - klefr_fw_button() with each button press and its duration.
  * Decisions where the manual is silent: doc/firmware.md.
  */
@@ -23,7 +25,9 @@
 
 #include <klefr/error.h>
 #include <klefr/line.h>
+#include <klefr/mbus.h>
 #include <klefr/model.h>
+#include <klefr/model_iec.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -34,6 +38,10 @@ typedef enum klefr_fw_port {
     KLEFR_FW_PORT_BUS = 0, /**< Terminals 23/24: Modbus (6914) or M-Bus (6913). */
     KLEFR_FW_PORT_IR = 1   /**< Optical port, IEC 62056-21 (every model). */
 } klefr_fw_port;
+
+/** Length of the 6913's RSP_UD: 68 L L 68, C A CI, 12-byte header, nine
+ * records (three of 6 bytes, six of 7), CS 16 (manual A2.2). */
+#define KLEFR_FW_MBUS_RSP_MAX 81u
 
 /** Bytes of persistent store the firmware uses (two banks). */
 #define KLEFR_FW_STORE_BANK_SIZE 160u
@@ -190,6 +198,46 @@ typedef struct klefr_fw_modbus {
     uint32_t requests;   /**< Frames addressed to us (statistics). */
 } klefr_fw_modbus;
 
+/** The M-Bus slave's state (6913). Shares storage with ::klefr_fw_modbus:
+ * a meter has one bus protocol. */
+typedef struct klefr_fw_mbus {
+    uint8_t rx[KLEFR_MBUS_FRAME_MAX];
+    uint16_t rx_len;
+    uint8_t last_rsp_len; /**< Length of last_rsp, 0 before the first RSP_UD. */
+    uint8_t access;       /**< Access number of the last RSP_UD. */
+    uint32_t last_rx_ms;  /**< Time of the last byte received. */
+    bool fcb_valid;       /**< A REQ_UD2 has been answered since the last reset. */
+    bool fcb;             /**< FCB of that REQ_UD2. */
+    bool selected;        /**< Selected by secondary address (answers at FD). */
+    /** The last RSP_UD, repeated unchanged when the FCB did not toggle. */
+    uint8_t last_rsp[KLEFR_FW_MBUS_RSP_MAX];
+} klefr_fw_mbus;
+
+/** Bytes kept for one IR answer: the longest readout of any model with
+ * every value at its widest. Smaller builds may lower it; a readout that
+ * does not fit is then not answered. */
+#ifndef KLEFR_FW_IR_TX_MAX
+#define KLEFR_FW_IR_TX_MAX 1024u
+#endif
+/** Longest message a meter receives on the IR port (a W1 with a full
+ * address and value is about 60 characters). */
+#define KLEFR_FW_IR_RX_MAX 80u
+
+/** The IEC 62056-21 slave's state (IR port, every model). */
+typedef struct klefr_fw_ir {
+    klefr_iec_meter iec; /**< Session, timing and password lockout (survives sign-ons). */
+    uint32_t baud;       /**< Line in effect on the IR port. */
+    uint32_t last_rx_ms; /**< Time of the last character received. */
+    uint32_t send_at_ms; /**< Earliest time of the pending answer. */
+    uint32_t tx_done_ms; /**< When the last answer has left the wire (by byte time). */
+    uint16_t rx_len;
+    uint16_t tx_len;   /**< Bytes in tx (kept for a resend on NAK). */
+    bool tx_pending;   /**< tx waits for send_at_ms. */
+    bool await_option; /**< The identification went out: an ACK starts the option select. */
+    uint8_t rx[KLEFR_FW_IR_RX_MAX];
+    uint8_t tx[KLEFR_FW_IR_TX_MAX];
+} klefr_fw_ir;
+
 /** One meter. Declare it anywhere (static, stack); fill with klefr_fw_init(). */
 typedef struct klefr_fw_meter {
     klefr_fw_hal hal;
@@ -220,7 +268,11 @@ typedef struct klefr_fw_meter {
     bool booted;
     bool dirty; /**< Settings or counters changed since the last save. */
     klefr_fw_ui ui;
-    klefr_fw_modbus mb;
+    union {
+        klefr_fw_modbus mb; /**< 6914. */
+        klefr_fw_mbus mbus; /**< 6913. */
+    };
+    klefr_fw_ir ir; /**< IR port (every model). */
 } klefr_fw_meter;
 
 /** Reset @p m to a powered-off meter of @p cfg with factory settings.
@@ -243,8 +295,19 @@ void klefr_fw_set_load(klefr_fw_meter *m, const klefr_fw_load *load);
 /** Run the meter up to the HAL's now. */
 void klefr_fw_tick(klefr_fw_meter *m);
 
-/** Bytes received on the bus port. */
+/** Bytes received on the bus port: Modbus RTU on the 6914, M-Bus on the
+ * 6913, ignored on the others. */
 void klefr_fw_bus_feed(klefr_fw_meter *m, const uint8_t *data, size_t len);
+
+/** Characters received on the IR port (IEC 62056-21, every model). The HAL
+ * carries the line as 7E1 (klefr_fw_hal::uart_set_line asks for 7 data
+ * bits, even parity) and delivers 7-bit characters with the parity bit
+ * removed; it adds parity to what the firmware writes. A HAL on a link
+ * without hardware parity (pseudo-terminal, TCP) does that with
+ * klefr_iec_parity_strip() / klefr_iec_parity_add() and drops characters
+ * whose parity is wrong. Answers leave from klefr_fw_tick() once their
+ * reaction time (or the baud switch delay) has passed. */
+void klefr_fw_ir_feed(klefr_fw_meter *m, const uint8_t *data, size_t len);
 
 /** A button press of @p duration_ms that ended now. */
 void klefr_fw_button(klefr_fw_meter *m, uint32_t duration_ms);

@@ -20,6 +20,13 @@ typedef struct fake_hal {
     size_t tx_len;
     klefr_line line;
     unsigned line_changes;
+    /* The IR port: what was written (and when it started), its line. */
+    uint8_t ir_tx[4096];
+    size_t ir_tx_len;
+    uint32_t ir_tx_at;
+    unsigned ir_writes;
+    klefr_line ir_line;
+    unsigned ir_line_changes;
     bool has_drained;
     bool drained;
     bool tariff_pin;
@@ -37,8 +44,15 @@ static uint32_t fake_now(void *ctx)
 static void fake_write(void *ctx, klefr_fw_port port, const uint8_t *d, size_t n)
 {
     fake_hal *f = ctx;
-    if (port != KLEFR_FW_PORT_BUS)
+    if (port == KLEFR_FW_PORT_IR) {
+        ck_assert_uint_le(f->ir_tx_len + n, sizeof f->ir_tx);
+        if (f->ir_tx_len == 0)
+            f->ir_tx_at = f->now;
+        memcpy(f->ir_tx + f->ir_tx_len, d, n);
+        f->ir_tx_len += n;
+        f->ir_writes++;
         return;
+    }
     ck_assert_uint_le(f->tx_len + n, sizeof f->tx);
     memcpy(f->tx + f->tx_len, d, n);
     f->tx_len += n;
@@ -50,6 +64,9 @@ static void fake_set_line(void *ctx, klefr_fw_port port, const klefr_line *line)
     if (port == KLEFR_FW_PORT_BUS) {
         f->line = *line;
         f->line_changes++;
+    } else {
+        f->ir_line = *line;
+        f->ir_line_changes++;
     }
 }
 
@@ -166,6 +183,17 @@ static inline void fake_load(klefr_fw_meter *m, uint32_t mv, uint32_t ma, int32_
     klefr_fw_load l;
     klefr_fw_load_from_angle(&l, mv, ma, cdeg, 50000);
     klefr_fw_set_load(m, &l);
+}
+
+/* Send one bus request after a quiet gap of 20 ms and leave the answer in
+ * f->tx. */
+static inline void fake_bus_xfer(klefr_fw_meter *m, fake_hal *f, const char *hex)
+{
+    uint8_t req[300];
+    size_t n = klefr_test_hex(hex, req, sizeof req);
+    fake_run(m, f, 20, 5);
+    f->tx_len = 0;
+    klefr_fw_bus_feed(m, req, n);
 }
 
 #endif
