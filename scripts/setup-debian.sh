@@ -14,6 +14,8 @@ packages=(
   python3
   # host layer: serial adapters; interop tests over socat ptys against pymodbus and mbpoll
   libserialport-dev socat python3-pymodbus python3-serial-asyncio mbpoll
+  # klefr-meterd (tools feature)
+  libglib2.0-dev
 )
 
 missing=()

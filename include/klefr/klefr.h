@@ -14,9 +14,11 @@
 #include <klefr/export.h>
 #include <klefr/frame.h>
 #include <klefr/iec62056.h>
+#include <klefr/iec_master.h>
 #include <klefr/io.h>
 #include <klefr/line.h>
 #include <klefr/mbus.h>
+#include <klefr/mbus_master.h>
 #include <klefr/mbus_records.h>
 #include <klefr/meter.h>
 #include <klefr/modbus.h>

@@ -8,8 +8,10 @@
  * ::klefr_values with everything that protocol carries; write changes one
  * setting, validated against the register model before anything is sent.
  *
- * Protocols in this release: Modbus RTU / Modbus TCP (6914). M-Bus and
- * IEC 62056-21 return ::KLEFR_ERR_NOT_AVAILABLE until their masters land.
+ * Protocols: Modbus RTU / Modbus TCP (6914), M-Bus (6913) and the IR port
+ * (IEC 62056-21 mode C, every model). Over IR a write is one programming
+ * session with the meter's password (klefr_meter_set_password(), "0000"
+ * by default).
  * @{
  */
 #ifndef KLEFR_METER_H
@@ -25,6 +27,12 @@
 #include <klefr/model.h>
 
 KLEFR_BEGIN_DECLS
+
+/** An M-Bus (klefr/mbus_master.h), declared here too so that this header
+ * stands alone. */
+typedef struct klefr_mbus_master klefr_mbus_master;
+/** An IR head (klefr/iec_master.h), declared here too. */
+typedef struct klefr_iec_master klefr_iec_master;
 
 /** A meter reached over one protocol. Opaque. */
 typedef struct klefr_meter klefr_meter;
@@ -54,7 +62,6 @@ typedef struct klefr_meter_address {
  * meters or threads, use klefr_meter_open_modbus().
  * @retval KLEFR_ERR_INVALID_ARG NULL argument, unknown protocol, address
  *         out of range for the protocol.
- * @retval KLEFR_ERR_NOT_AVAILABLE protocol not implemented yet (M-Bus, IEC).
  * @retval KLEFR_ERR_NO_MEMORY allocation failed. */
 KLEFR_API klefr_err klefr_meter_open(klefr_meter_protocol protocol, klefr_io *io,
                                      const klefr_meter_address *address, klefr_meter **out);
@@ -62,6 +69,28 @@ KLEFR_API klefr_err klefr_meter_open(klefr_meter_protocol protocol, klefr_io *io
 /** Open a Modbus meter with ID @p unit on a shared bus @p bus (not owned). */
 KLEFR_API klefr_err klefr_meter_open_modbus(klefr_modbus_master *bus, uint8_t unit,
                                             klefr_meter **out);
+
+/** Open an M-Bus meter on a shared bus @p bus (not owned): at the primary
+ * address @p address->primary (0-250), or, with @c use_secondary, selected
+ * by its identification number @c secondary before each exchange (under
+ * the bus's lock, so no other selection comes in between).
+ * @retval KLEFR_ERR_INVALID_ARG NULL argument or address out of range. */
+KLEFR_API klefr_err klefr_meter_open_mbus(klefr_mbus_master *bus,
+                                          const klefr_meter_address *address, klefr_meter **out);
+
+/** Open a meter on the IR head @p head (not owned), signing on with
+ * @p device_address (the meter address, e.g. its serial number "17060518";
+ * NULL or "" for whichever meter faces the head). Create @p head with
+ * klefr_iec_master_open() to choose the baud, the delays and the 7E1
+ * handling; klefr_meter_open() uses the defaults.
+ * @retval KLEFR_ERR_INVALID_ARG NULL argument or address over 32 characters. */
+KLEFR_API klefr_err klefr_meter_open_iec(klefr_iec_master *head, const char *device_address,
+                                         klefr_meter **out);
+
+/** The 4-digit password for IR programming mode (default "0000"). Other
+ * protocols ignore it.
+ * @retval KLEFR_ERR_RANGE not exactly four digits; the password is unchanged. */
+KLEFR_API klefr_err klefr_meter_set_password(klefr_meter *meter, const char *password);
 
 /** Close the meter (not its transport or shared bus). NULL is allowed. */
 KLEFR_API void klefr_meter_close(klefr_meter *meter);

@@ -10,6 +10,7 @@
 #define MAX_CHUNKS 1024
 #define MAX_WRITES 64
 #define STEP_BYTES 512
+#define MAX_LINES 16
 
 typedef struct step {
     bool is_reply;
@@ -40,6 +41,10 @@ struct script {
     uint64_t wstart[MAX_WRITES], wend[MAX_WRITES];
     size_t nwrites;
     size_t flushed;
+    klefr_line line;
+    klefr_line lines[MAX_LINES];
+    uint64_t lines_at[MAX_LINES];
+    size_t nlines;
     char error[512];
 };
 
@@ -179,6 +184,56 @@ static klefr_err s_flush(void *ctx)
         s->first++;
     }
     return KLEFR_OK;
+}
+
+static klefr_err s_set_line(void *ctx, const klefr_line *line)
+{
+    script *s = ctx;
+    advance(s);
+    s->line = *line;
+    if (s->nlines < MAX_LINES) {
+        s->lines[s->nlines] = *line;
+        s->lines_at[s->nlines] = s->now;
+    }
+    s->nlines++;
+    uint32_t us = klefr_line_char_time_us(line);
+    if (us != 0)
+        s->char_us = us;
+    return KLEFR_OK;
+}
+
+static klefr_err s_get_line(void *ctx, klefr_line *line, unsigned *not_applied)
+{
+    script *s = ctx;
+    *line = s->line;
+    if (not_applied != NULL)
+        *not_applied = 0;
+    return KLEFR_OK;
+}
+
+void script_enable_line(script *s, const klefr_line *initial)
+{
+    s->line = *initial;
+    uint32_t us = klefr_line_char_time_us(initial);
+    if (us != 0)
+        s->char_us = us;
+    s->ops.set_line = s_set_line;
+    s->ops.get_line = s_get_line;
+}
+
+size_t script_line_changes(const script *s)
+{
+    return s->nlines;
+}
+
+klefr_line script_line_change(const script *s, size_t i)
+{
+    return i < MAX_LINES ? s->lines[i] : (klefr_line){0};
+}
+
+uint64_t script_line_change_at(const script *s, size_t i)
+{
+    return i < MAX_LINES ? s->lines_at[i] : 0;
 }
 
 static uint64_t c_now(void *ctx)

@@ -29,6 +29,16 @@ void script_reply(script *s, uint32_t delay_us, size_t chunk, uint32_t gap_us, c
                   size_t len);
 void script_reply_hex(script *s, uint32_t delay_us, size_t chunk, uint32_t gap_us, const char *hex);
 
+/* Give the transport a serial line (set_line/get_line), starting at
+ * `initial`: set_line then changes the character time to match the new
+ * baud and format, and each change is recorded. Without this call the
+ * transport has no line (set_line unsupported, get_line not available). */
+void script_enable_line(script *s, const klefr_line *initial);
+size_t script_line_changes(const script *s);
+/* Line set by change i, and the simulated time it was made. */
+klefr_line script_line_change(const script *s, size_t i);
+uint64_t script_line_change_at(const script *s, size_t i);
+
 klefr_io *script_io(script *s);
 const klefr_clock *script_clock(script *s);
 

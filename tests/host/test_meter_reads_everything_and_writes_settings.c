@@ -203,10 +203,12 @@ START_TEST(test_open_checks_protocol_and_address)
     ck_assert_int_eq(klefr_meter_open(KLEFR_METER_MODBUS, script_io(s), &a, &m), KLEFR_OK);
     ck_assert_int_eq(klefr_meter_protocol_of(m), KLEFR_METER_MODBUS);
     klefr_meter_close(m);
-    ck_assert_int_eq(klefr_meter_open(KLEFR_METER_MBUS, script_io(s), &a, &m),
-                     KLEFR_ERR_NOT_AVAILABLE);
-    ck_assert_int_eq(klefr_meter_open(KLEFR_METER_IEC, script_io(s), &a, &m),
-                     KLEFR_ERR_NOT_AVAILABLE);
+    ck_assert_int_eq(klefr_meter_open(KLEFR_METER_MBUS, script_io(s), &a, &m), KLEFR_OK);
+    ck_assert_int_eq(klefr_meter_protocol_of(m), KLEFR_METER_MBUS);
+    klefr_meter_close(m);
+    ck_assert_int_eq(klefr_meter_open(KLEFR_METER_IEC, script_io(s), &a, &m), KLEFR_OK);
+    ck_assert_int_eq(klefr_meter_protocol_of(m), KLEFR_METER_IEC);
+    klefr_meter_close(m);
     a.primary = 0;
     ck_assert_int_eq(klefr_meter_open(KLEFR_METER_MODBUS, script_io(s), &a, &m),
                      KLEFR_ERR_INVALID_ARG);

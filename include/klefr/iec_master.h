@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: MIT */
+/** @file klefr/iec_master.h
+ * @brief IEC 62056-21 mode C client (the "hand-held unit") over a
+ * ::klefr_io: readout, and the programming session P0/P1, R1/W1, B0.
+ *
+ * @defgroup iec_master IEC 62056-21 master (host layer)
+ * A session starts at 300 baud 7E1 with the sign-on `/?` [address] `!`
+ * CR LF. The meter's identification `/XXXZ ident` CR LF says the highest
+ * baud it offers (Z); the master answers with the option select
+ * ACK `0` Z' Y CR LF (Y = 0 readout, 1 programming), Z' being the baud it
+ * wants (the offer, capped by ::klefr_iec_master_options::max_baud, or 300
+ * when staying there), and both switch. Every message is framed by the
+ * codec's detector (klefr_iec_message_scan()) and decoded by
+ * klefr_iec_message_decode().
+ *
+ * Blocks: a block with a bad BCC (or a parity error in it) is answered NAK
+ * and the meter sends it again, up to ::klefr_iec_master_options::max_repeats
+ * times; a partial block (ending in EOT) is answered ACK and the next block
+ * follows. A frame the meter answers NAK is sent again, as often.
+ *
+ * Timing (IEC 62056-21, 6.3.14): the master waits
+ * ::klefr_iec_master_options::turnaround_ms (200 ms) after a meter message
+ * before it sends, waits up to reaction_ms (1500 ms) for the first character
+ * of an answer, and drops a message with a gap over interchar_ms (1500 ms).
+ * After the option select the first answer comes after the meter's baud
+ * switch delay (meter_switch_ms, 300 ms by default; real meters need
+ * 300-400 ms), so that wait is longer by it.
+ *
+ * 7E1 on 8-bit links: the characters are 7 data bits + even parity. A
+ * serial port does that itself (klefr_io_set_line() with 7E1). Over links
+ * that carry 8-bit bytes (TCP, Linux pseudo-terminals) the parity must be
+ * made in software with klefr_io_7e1_wrap(). With ::KLEFR_IEC_7E1_AUTO the
+ * master decides when it opens: it wraps the transport itself when the
+ * transport is flagged ::KLEFR_IO_NETWORK, has no line of its own
+ * (set_line unsupported), or reports that 7E1 was not applied
+ * (klefr_io_get_line(), as on ptys). A caller's own transport that accepts
+ * 7E1 and reports it applied while really carrying 8-bit bytes cannot be
+ * told apart: wrap it yourself or use ::KLEFR_IEC_7E1_SOFTWARE.
+ *
+ * Threads: every call locks the master; one session at a time.
+ * @{
+ */
+#ifndef KLEFR_IEC_MASTER_H
+#define KLEFR_IEC_MASTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <klefr/error.h>
+#include <klefr/export.h>
+#include <klefr/iec62056.h>
+#include <klefr/io.h>
+
+KLEFR_BEGIN_DECLS
+
+/** An IEC 62056-21 client on one optical head or line. Opaque. */
+typedef struct klefr_iec_master klefr_iec_master;
+
+/** Who makes the 7E1 characters. */
+typedef enum klefr_iec_7e1 {
+    KLEFR_IEC_7E1_AUTO = 0,    /**< Decide at open (see the group's text). */
+    KLEFR_IEC_7E1_LINE = 1,    /**< The transport's line does 7E1 (serial port). */
+    KLEFR_IEC_7E1_SOFTWARE = 2 /**< Wrap the transport with klefr_io_7e1_wrap(). */
+} klefr_iec_7e1;
+
+/** Options of klefr_iec_master_open(). Start from
+ * klefr_iec_master_options_init(); a 0 means the default. */
+typedef struct klefr_iec_master_options {
+    /** Highest baud to ask for; 0 = whatever the meter offers. */
+    uint32_t max_baud;
+    /** Keep the whole session at 300 baud (option select with Z = '0'). */
+    bool stay_at_300;
+    /** Longest wait for the first character of an answer (1500 ms). */
+    uint32_t reaction_ms;
+    /** Longest gap between two characters of one message (1500 ms). */
+    uint32_t interchar_ms;
+    /** Wait after the last character from the meter before sending (200 ms). */
+    uint32_t turnaround_ms;
+    /** After the option select has left the line, wait this long before
+     * switching to the new baud (0: at once; must stay below the meter's
+     * own delay). */
+    uint32_t switch_delay_ms;
+    /** How long the meter waits after the option select before its first
+     * message at the new baud, added to the reaction time for that message
+     * (300 ms; KLEFR meters 300 ms, others up to 400 ms). */
+    uint32_t meter_switch_ms;
+    /** NAKs sent for one message, and resends of one frame the meter NAKed (3). */
+    unsigned max_repeats;
+    /** Who makes 7E1 (default AUTO). */
+    klefr_iec_7e1 parity;
+    /** Time source, NULL = klefr_clock_monotonic(). */
+    const klefr_clock *clock;
+} klefr_iec_master_options;
+
+/** Fill @p opts with the defaults. */
+KLEFR_API void klefr_iec_master_options_init(klefr_iec_master_options *opts);
+
+/** Create a master over @p io (not owned: close it after the master). A 7E1
+ * filter the master adds itself is freed by klefr_iec_master_close().
+ * @retval KLEFR_ERR_NO_MEMORY allocation failed.
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p io or @p out, bad option. */
+KLEFR_API klefr_err klefr_iec_master_open(klefr_io *io, const klefr_iec_master_options *opts,
+                                          klefr_iec_master **out);
+/** Free the master (not its transport). NULL is allowed. */
+KLEFR_API void klefr_iec_master_close(klefr_iec_master *m);
+/** True if the master put a software 7E1 filter over the transport. */
+KLEFR_API bool klefr_iec_master_uses_software_7e1(const klefr_iec_master *m);
+
+/** What the identification said. */
+typedef struct klefr_iec_ident {
+    char manufacturer[4];                /**< Three letters, NUL-terminated ("INM"). */
+    char baud_char;                      /**< Z of the identification. */
+    uint32_t max_baud;                   /**< Baud rate Z stands for (mode C). */
+    bool fast_reaction;                  /**< Third letter in lower case: 20 ms reaction. */
+    char ident[KLEFR_IEC_IDENT_MAX + 1]; /**< Text after Z, NUL-terminated. */
+    uint32_t session_baud;               /**< Baud the session switched to. */
+} klefr_iec_ident;
+
+/** Mode C readout: sign-on (@p device_address, or NULL / "" for any
+ * meter), identification, option select Y = 0, baud switch, then the
+ * data block(s). The data of every block (between STX and ETX/EOT) is
+ * stored one after the other in @p data, ready for
+ * klefr_model_iec_readout_decode().
+ * @param m       The master.
+ * @param device_address Meter address in the sign-on, or NULL.
+ * @param ident   Receives the identification; may be NULL.
+ * @param data    Receives the readout text (not terminated). Must not be NULL.
+ * @param cap     Bytes at @p data.
+ * @param len     Receives the length. Must not be NULL.
+ * @retval KLEFR_ERR_TIMEOUT no identification or block in time.
+ * @retval KLEFR_ERR_CHECKSUM every repeat of a block had a bad BCC.
+ * @retval KLEFR_ERR_UNSUPPORTED the meter is not mode C (baud character).
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too short for the readout.
+ * @retval KLEFR_ERR_UNEXPECTED a message that does not belong there. */
+KLEFR_API klefr_err klefr_iec_master_readout(klefr_iec_master *m, const char *device_address,
+                                             klefr_iec_ident *ident, char *data, size_t cap,
+                                             size_t *len);
+
+/** Open a programming session: sign-on, identification, option select
+ * Y = 1, baud switch, the meter's P0 (its address goes to @p p0, may be
+ * NULL), then P1 with @p password (4 digits) and its ACK.
+ * @retval KLEFR_ERR_ACCESS_DENIED wrong password (`(ER01)`); the session
+ *         is closed with B0.
+ * @retval KLEFR_ERR_LOCKED too many wrong passwords (`(ER02)`).
+ * @retval KLEFR_ERR_RANGE @p password is not 4 digits; nothing sent.
+ * @retval KLEFR_ERR_STATE a session is open already.
+ * @return otherwise as klefr_iec_master_readout(). */
+KLEFR_API klefr_err klefr_iec_master_program_begin(klefr_iec_master *m, const char *device_address,
+                                                   const char *password, klefr_iec_ident *ident,
+                                                   char *p0, size_t p0_cap);
+
+/** In a programming session: send the command frame @p cmd (SOH ... BCC,
+ * from klefr_iec_command_encode() or the model_iec.h encoders) and receive
+ * the meter's answer (ACK, NAK, a data block or an `(ERxx)` block) into
+ * @p rsp. A NAK from the meter makes a resend (bounded; the last NAK is
+ * returned as the answer); a block with a bad BCC is NAKed.
+ * @retval KLEFR_ERR_STATE no programming session is open. */
+KLEFR_API klefr_err klefr_iec_master_command(klefr_iec_master *m, const uint8_t *cmd, size_t len,
+                                             uint8_t *rsp, size_t cap, size_t *rsp_len);
+
+/** R1 of data set @p address in the session: the first value goes to
+ * @p value (NUL-terminated).
+ * @retval errors of the meter's `(ERxx)` (klefr_iec_meter_error_to_err()),
+ *         ::KLEFR_ERR_NAK, ::KLEFR_ERR_UNEXPECTED (another address). */
+KLEFR_API klefr_err klefr_iec_master_read_data_set(klefr_iec_master *m, const char *address,
+                                                   char *value, size_t cap);
+
+/** W1 of @p value to data set @p address in the session; ::KLEFR_OK on ACK.
+ * @retval errors of the meter's `(ERxx)`, ::KLEFR_ERR_NAK. */
+KLEFR_API klefr_err klefr_iec_master_write_data_set(klefr_iec_master *m, const char *address,
+                                                    const char *value);
+
+/** End the session with B0 (no answer) and return the line to 300 baud.
+ * Without a session: ::KLEFR_OK, nothing sent. */
+KLEFR_API klefr_err klefr_iec_master_program_end(klefr_iec_master *m);
+
+/** True while a programming session is open. */
+KLEFR_API bool klefr_iec_master_in_session(klefr_iec_master *m);
+
+KLEFR_END_DECLS
+
+/** @} */
+#endif

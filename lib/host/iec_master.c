@@ -1,0 +1,555 @@
+/* SPDX-License-Identifier: MIT */
+/* IEC 62056-21 mode C client: sign-on, option select, baud switch, blocks
+ * with NAK/resend and partial blocks, the programming session. Messages
+ * are framed by klefr_iec_message_scan() and decoded by
+ * klefr_iec_message_decode(); this file decides when to send, how long to
+ * wait and when to NAK. */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <klefr/iec_master.h>
+#include <klefr/model_iec.h>
+
+/* A readout block of a KLEFR meter is a few hundred bytes; other meters
+ * send more in one block. */
+#define RX_CAP 4096u
+
+struct klefr_iec_master {
+    klefr_io *io;     /* what the master talks through (maybe the filter) */
+    klefr_io *filter; /* a 7E1 filter the master added, or NULL */
+    pthread_mutex_t lock;
+    klefr_iec_master_options o;
+    bool session;           /* programming mode open */
+    uint32_t baud;          /* baud of the session */
+    uint64_t last_rx_us;    /* end of the meter's last message */
+    uint64_t idle_until_us; /* the meter is back at 300 baud and listening */
+    uint8_t rx[RX_CAP];
+};
+
+static uint64_t now_us(const klefr_iec_master *m)
+{
+    return m->o.clock->now_us(m->o.clock->ctx);
+}
+
+static void sleep_until(const klefr_iec_master *m, uint64_t t)
+{
+    uint64_t now = now_us(m);
+    if (now < t)
+        m->o.clock->sleep_us(m->o.clock->ctx, t - now);
+}
+
+void klefr_iec_master_options_init(klefr_iec_master_options *opts)
+{
+    if (opts == NULL)
+        return;
+    memset(opts, 0, sizeof *opts);
+    opts->reaction_ms = KLEFR_IEC_REACTION_MAX_MS;
+    opts->interchar_ms = KLEFR_IEC_INTERCHAR_TIMEOUT_MS;
+    opts->turnaround_ms = KLEFR_IEC_REACTION_MIN_MS;
+    opts->meter_switch_ms = KLEFR_IEC_BAUD_SWITCH_DELAY_MS;
+    opts->max_repeats = 3;
+}
+
+static klefr_err set_baud(klefr_iec_master *m, uint32_t baud)
+{
+    klefr_line line = {baud, 7, KLEFR_PARITY_EVEN, 1};
+    klefr_err err = klefr_io_set_line(m->io, &line);
+    /* A fixed link (TCP behind the filter, a caller's own transport without
+     * a line) carries whatever baud the far end runs. */
+    if (err == KLEFR_ERR_UNSUPPORTED)
+        err = KLEFR_OK;
+    if (err == KLEFR_OK)
+        m->baud = baud;
+    return err;
+}
+
+/* KLEFR_IEC_7E1_AUTO: can the transport do 7E1 itself? */
+static bool needs_software_7e1(klefr_io *io)
+{
+    if (klefr_io_flags(io) & KLEFR_IO_NETWORK)
+        return true;
+    klefr_line line = {KLEFR_IEC_INITIAL_BAUD, 7, KLEFR_PARITY_EVEN, 1};
+    if (klefr_io_set_line(io, &line) != KLEFR_OK)
+        return true;
+    klefr_line got;
+    unsigned not_applied = 0;
+    if (klefr_io_get_line(io, &got, &not_applied) != KLEFR_OK)
+        return true;
+    return (not_applied & (KLEFR_IO_NOT_APPLIED_PARITY | KLEFR_IO_NOT_APPLIED_DATA_BITS)) != 0;
+}
+
+klefr_err klefr_iec_master_open(klefr_io *io, const klefr_iec_master_options *opts,
+                                klefr_iec_master **out)
+{
+    if (io == NULL || io->ops == NULL || out == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    klefr_iec_master_options def;
+    klefr_iec_master_options_init(&def);
+    if (opts == NULL)
+        opts = &def;
+    if (opts->parity > KLEFR_IEC_7E1_SOFTWARE)
+        return KLEFR_ERR_INVALID_ARG;
+    klefr_iec_master *m = calloc(1, sizeof *m);
+    if (m == NULL)
+        return KLEFR_ERR_NO_MEMORY;
+    if (pthread_mutex_init(&m->lock, NULL) != 0) {
+        free(m);
+        return KLEFR_ERR_NO_MEMORY;
+    }
+    m->o = *opts;
+    if (m->o.clock == NULL)
+        m->o.clock = klefr_clock_monotonic();
+    if (m->o.reaction_ms == 0)
+        m->o.reaction_ms = def.reaction_ms;
+    if (m->o.interchar_ms == 0)
+        m->o.interchar_ms = def.interchar_ms;
+    if (m->o.turnaround_ms == 0)
+        m->o.turnaround_ms = def.turnaround_ms;
+    if (m->o.meter_switch_ms == 0)
+        m->o.meter_switch_ms = def.meter_switch_ms;
+    if (m->o.max_repeats == 0)
+        m->o.max_repeats = def.max_repeats;
+    m->io = io;
+    bool wrap = opts->parity == KLEFR_IEC_7E1_SOFTWARE ||
+                (opts->parity == KLEFR_IEC_7E1_AUTO && needs_software_7e1(io));
+    if (wrap) {
+        klefr_err err = klefr_io_7e1_wrap(io, false, &m->filter);
+        if (err != KLEFR_OK) {
+            pthread_mutex_destroy(&m->lock);
+            free(m);
+            return err;
+        }
+        m->io = m->filter;
+    }
+    m->baud = KLEFR_IEC_INITIAL_BAUD;
+    *out = m;
+    return KLEFR_OK;
+}
+
+void klefr_iec_master_close(klefr_iec_master *m)
+{
+    if (m == NULL)
+        return;
+    klefr_io_close(m->filter);
+    pthread_mutex_destroy(&m->lock);
+    free(m);
+}
+
+bool klefr_iec_master_uses_software_7e1(const klefr_iec_master *m)
+{
+    return m != NULL && m->filter != NULL;
+}
+
+bool klefr_iec_master_in_session(klefr_iec_master *m)
+{
+    if (m == NULL)
+        return false;
+    pthread_mutex_lock(&m->lock);
+    bool s = m->session;
+    pthread_mutex_unlock(&m->lock);
+    return s;
+}
+
+/* Send after the turnaround time since the meter's last message. */
+static klefr_err send(klefr_iec_master *m, const uint8_t *buf, size_t len)
+{
+    sleep_until(m, m->last_rx_us + (uint64_t)m->o.turnaround_ms * 1000u);
+    /* 10 bits a character; a second of slack for the adapter. */
+    uint32_t tx_ms = 1000u + (uint32_t)((len * 10000u + m->baud - 1u) / m->baud);
+    klefr_err err = klefr_io_write_all(m->io, buf, len, tx_ms);
+    if (err == KLEFR_OK)
+        err = klefr_io_drain(m->io, tx_ms);
+    return err == KLEFR_ERR_TIMEOUT ? KLEFR_ERR_IO : err;
+}
+
+static klefr_err send_byte(klefr_iec_master *m, uint8_t c)
+{
+    return send(m, &c, 1);
+}
+
+/* Receive one message into m->rx: waits first_ms for its first character,
+ * then interchar_ms between characters. KLEFR_ERR_CHECKSUM for a block
+ * with a bad BCC, KLEFR_ERR_PARITY for a message with a bad character,
+ * KLEFR_ERR_TRUNCATED for one cut by a gap: the caller NAKs them. */
+static klefr_err receive(klefr_iec_master *m, uint32_t first_ms, size_t *len)
+{
+    size_t n = 0;
+    bool started = false, broken = false;
+    /* After a parity error the rest of the message is worthless: wait for
+     * the line to go quiet (4 characters + 50 ms), not the full gap. */
+    uint32_t quiet_ms = (uint32_t)(40000u / m->baud) + 50u;
+    for (;;) {
+        uint32_t wait = !started ? first_ms : broken ? quiet_ms : m->o.interchar_ms;
+        if (n == RX_CAP)
+            n = 0; /* only noise fills it */
+        ptrdiff_t r = klefr_io_read(m->io, m->rx + n, RX_CAP - n, wait);
+        if (r == KLEFR_ERR_PARITY) {
+            started = broken = true;
+            continue;
+        }
+        if (r < 0)
+            return (klefr_err)r;
+        if (r == 0) {
+            if (!started)
+                return KLEFR_ERR_TIMEOUT;
+            m->last_rx_us = now_us(m);
+            return broken ? KLEFR_ERR_PARITY : KLEFR_ERR_TRUNCATED;
+        }
+        n += (size_t)r;
+        started = true;
+        while (n > 0) {
+            klefr_frame_scan scan = klefr_iec_message_scan(m->rx, n, false);
+            if (scan.state == KLEFR_FRAME_NEED_MORE)
+                break;
+            if (scan.state == KLEFR_FRAME_GARBAGE) {
+                uint8_t first = m->rx[0];
+                memmove(m->rx, m->rx + scan.length, n - scan.length);
+                n -= scan.length;
+                if (first == KLEFR_IEC_STX || first == KLEFR_IEC_SOH) {
+                    /* A whole block whose BCC does not check. */
+                    m->last_rx_us = now_us(m);
+                    return KLEFR_ERR_CHECKSUM;
+                }
+                continue; /* noise before a start character */
+            }
+            m->last_rx_us = now_us(m);
+            if (broken)
+                return KLEFR_ERR_PARITY;
+            *len = scan.length;
+            return KLEFR_OK;
+        }
+    }
+}
+
+/* receive(), answering NAK to a broken message up to max_repeats times. */
+static klefr_err receive_nak(klefr_iec_master *m, uint32_t first_ms, size_t *len)
+{
+    for (unsigned naks = 0;; naks++) {
+        klefr_err err = receive(m, first_ms, len);
+        bool broken =
+            err == KLEFR_ERR_CHECKSUM || err == KLEFR_ERR_PARITY || err == KLEFR_ERR_TRUNCATED;
+        if (!broken || naks == m->o.max_repeats)
+            return err;
+        klefr_io_flush(m->io);
+        err = send_byte(m, KLEFR_IEC_NAK);
+        if (err != KLEFR_OK)
+            return err;
+        first_ms = m->o.reaction_ms;
+    }
+}
+
+/* The highest mode C rate not above limit. */
+static uint32_t cap_baud(uint32_t offered, uint32_t limit)
+{
+    if (limit == 0 || offered <= limit)
+        return offered;
+    uint32_t best = KLEFR_IEC_INITIAL_BAUD;
+    for (char z = '0'; z <= '6'; z++) {
+        uint32_t b;
+        if (klefr_iec_baud_from_char(KLEFR_IEC_MODE_C, z, &b) == KLEFR_OK && b <= limit)
+            best = b;
+    }
+    return best;
+}
+
+/* Sign-on, identification, option select with mode `option`, baud switch. */
+static klefr_err sign_on(klefr_iec_master *m, const char *address, uint8_t option,
+                         klefr_iec_ident *ident)
+{
+    klefr_iec_message req = {.type = KLEFR_IEC_MSG_REQUEST,
+                             .device_address = address,
+                             .device_address_len = address != NULL ? strlen(address) : 0};
+    uint8_t tx[64];
+    size_t tx_len;
+    klefr_err err = klefr_iec_message_encode(&req, tx, sizeof tx, &tx_len);
+    if (err != KLEFR_OK)
+        return err == KLEFR_ERR_BUFFER_TOO_SMALL ? KLEFR_ERR_RANGE : err;
+    /* After a session at another baud the meter listens at 300 again only
+     * once it has given up on us (reaction_max after its last message). */
+    sleep_until(m, m->idle_until_us);
+    err = set_baud(m, KLEFR_IEC_INITIAL_BAUD);
+    if (err == KLEFR_OK)
+        err = klefr_io_flush(m->io);
+    if (err == KLEFR_OK)
+        err = send(m, tx, tx_len);
+    size_t n = 0;
+    if (err == KLEFR_OK)
+        err = receive(m, m->o.reaction_ms, &n);
+    if (err != KLEFR_OK)
+        return err;
+    klefr_iec_message id;
+    if (klefr_iec_message_decode(m->rx, n, &id, NULL) != KLEFR_OK ||
+        id.type != KLEFR_IEC_MSG_IDENTIFICATION)
+        return KLEFR_ERR_UNEXPECTED;
+    /* Mode C (and E, whose `\2` we ignore: we never ask for HDLC) use the
+     * digits 0-6; letters are mode B, anything else mode A. */
+    uint32_t offered;
+    if (id.baud_char < '0' || id.baud_char > '9' ||
+        klefr_iec_baud_from_char(KLEFR_IEC_MODE_C, id.baud_char, &offered) != KLEFR_OK)
+        return KLEFR_ERR_UNSUPPORTED;
+    uint32_t wanted = m->o.stay_at_300 ? KLEFR_IEC_INITIAL_BAUD : cap_baud(offered, m->o.max_baud);
+    klefr_iec_message sel = {.type = KLEFR_IEC_MSG_OPTION_SELECT, .protocol = 0, .option = option};
+    err = klefr_iec_baud_to_char(KLEFR_IEC_MODE_C, wanted, &sel.baud_char);
+    if (err == KLEFR_OK)
+        err = klefr_iec_message_encode(&sel, tx, sizeof tx, &tx_len);
+    if (err == KLEFR_OK)
+        err = send(m, tx, tx_len);
+    if (err != KLEFR_OK)
+        return err;
+    if (wanted != KLEFR_IEC_INITIAL_BAUD) {
+        sleep_until(m, now_us(m) + (uint64_t)m->o.switch_delay_ms * 1000u);
+        err = set_baud(m, wanted);
+        if (err != KLEFR_OK)
+            return err;
+    }
+    if (ident != NULL) {
+        memset(ident, 0, sizeof *ident);
+        memcpy(ident->manufacturer, id.manufacturer, 3);
+        ident->baud_char = id.baud_char;
+        ident->max_baud = offered;
+        ident->fast_reaction = id.fast_reaction;
+        size_t l = id.ident_len < KLEFR_IEC_IDENT_MAX ? id.ident_len : KLEFR_IEC_IDENT_MAX;
+        memcpy(ident->ident, id.ident, l);
+        ident->session_baud = wanted;
+    }
+    return KLEFR_OK;
+}
+
+/* The meter is back at 300 baud after the session: at once after B0, else
+ * when it stops waiting for a NAK. */
+static void session_over(klefr_iec_master *m, bool at_once)
+{
+    uint64_t wait = at_once ? m->o.turnaround_ms : m->o.reaction_ms;
+    m->idle_until_us = now_us(m) + wait * 1000u;
+    (void)set_baud(m, KLEFR_IEC_INITIAL_BAUD);
+}
+
+klefr_err klefr_iec_master_readout(klefr_iec_master *m, const char *device_address,
+                                   klefr_iec_ident *ident, char *data, size_t cap, size_t *len)
+{
+    if (m == NULL || data == NULL || len == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    pthread_mutex_lock(&m->lock);
+    klefr_err err = m->session ? KLEFR_ERR_STATE : KLEFR_OK;
+    if (err == KLEFR_OK)
+        err = sign_on(m, device_address, KLEFR_IEC_OPTION_READOUT, ident);
+    size_t used = 0;
+    uint32_t first_ms = m->o.meter_switch_ms + m->o.reaction_ms;
+    while (err == KLEFR_OK) {
+        size_t n;
+        err = receive_nak(m, first_ms, &n);
+        if (err != KLEFR_OK)
+            break;
+        klefr_iec_message msg;
+        if (klefr_iec_message_decode(m->rx, n, &msg, NULL) != KLEFR_OK) {
+            err = KLEFR_ERR_UNEXPECTED;
+            break;
+        }
+        if (msg.type == KLEFR_IEC_MSG_ERROR) {
+            err = klefr_iec_meter_error_to_err(msg.error_code);
+            break;
+        }
+        if (msg.type != KLEFR_IEC_MSG_DATA) {
+            err = KLEFR_ERR_UNEXPECTED;
+            break;
+        }
+        if (cap - used < msg.data_len) {
+            err = KLEFR_ERR_BUFFER_TOO_SMALL;
+            break;
+        }
+        memcpy(data + used, msg.data, msg.data_len);
+        used += msg.data_len;
+        if (!msg.partial)
+            break;
+        /* IEC 62056-21, 6.3.6: a partial block is acknowledged, then the
+         * next one comes. */
+        err = send_byte(m, KLEFR_IEC_ACK);
+        first_ms = m->o.reaction_ms;
+    }
+    *len = used;
+    if (m->baud != KLEFR_IEC_INITIAL_BAUD || err != KLEFR_OK)
+        session_over(m, false);
+    pthread_mutex_unlock(&m->lock);
+    return err;
+}
+
+/* Send cmd and receive the answer into m->rx (n bytes); a NAK from the
+ * meter makes a resend. */
+static klefr_err command_locked(klefr_iec_master *m, const uint8_t *cmd, size_t len, size_t *n)
+{
+    for (unsigned sends = 0;; sends++) {
+        klefr_err err = klefr_io_flush(m->io);
+        if (err == KLEFR_OK)
+            err = send(m, cmd, len);
+        if (err == KLEFR_OK)
+            err = receive_nak(m, m->o.reaction_ms, n);
+        if (err != KLEFR_OK)
+            return err;
+        if (*n == 1 && m->rx[0] == KLEFR_IEC_NAK && sends < m->o.max_repeats)
+            continue;
+        return KLEFR_OK;
+    }
+}
+
+static klefr_err end_locked(klefr_iec_master *m)
+{
+    if (!m->session)
+        return KLEFR_OK;
+    m->session = false;
+    uint8_t b0[8];
+    size_t len;
+    klefr_err err = klefr_iec_command_encode('B', '0', NULL, 0, b0, sizeof b0, &len);
+    if (err == KLEFR_OK)
+        err = send(m, b0, len);
+    session_over(m, true);
+    return err;
+}
+
+klefr_err klefr_iec_master_program_begin(klefr_iec_master *m, const char *device_address,
+                                         const char *password, klefr_iec_ident *ident, char *p0,
+                                         size_t p0_cap)
+{
+    if (m == NULL || password == NULL || (p0 == NULL && p0_cap > 0))
+        return KLEFR_ERR_INVALID_ARG;
+    uint8_t p1[32];
+    size_t p1_len;
+    /* The password is checked before anything is sent. */
+    klefr_err err = klefr_model_iec_password_encode(password, p1, sizeof p1, &p1_len);
+    if (err != KLEFR_OK)
+        return err;
+    pthread_mutex_lock(&m->lock);
+    err = m->session ? KLEFR_ERR_STATE : KLEFR_OK;
+    if (err == KLEFR_OK)
+        err = sign_on(m, device_address, KLEFR_IEC_OPTION_PROGRAMMING, ident);
+    size_t n = 0;
+    if (err == KLEFR_OK)
+        err = receive_nak(m, m->o.meter_switch_ms + m->o.reaction_ms, &n);
+    klefr_iec_message msg;
+    if (err == KLEFR_OK &&
+        (klefr_iec_message_decode(m->rx, n, &msg, NULL) != KLEFR_OK ||
+         msg.type != KLEFR_IEC_MSG_COMMAND || msg.command != 'P' || msg.command_type != '0'))
+        err = KLEFR_ERR_UNEXPECTED;
+    if (err == KLEFR_OK && p0 != NULL) {
+        /* P0 carries `(meter address)`. */
+        klefr_iec_parser ps;
+        klefr_iec_dataset ds;
+        bool found = false;
+        klefr_iec_parser_init(&ps);
+        if (klefr_iec_dataset_next(&ps, msg.data, msg.data_len, &ds, &found) != KLEFR_OK ||
+            !found || ds.value_len >= p0_cap)
+            p0[0] = '\0';
+        else {
+            memcpy(p0, ds.value, ds.value_len);
+            p0[ds.value_len] = '\0';
+        }
+    }
+    if (err == KLEFR_OK) {
+        m->session = true;
+        err = command_locked(m, p1, p1_len, &n);
+        if (err == KLEFR_OK)
+            err = klefr_model_iec_ack_decode(m->rx, n);
+        if (err != KLEFR_OK)
+            (void)end_locked(m);
+    } else if (m->baud != KLEFR_IEC_INITIAL_BAUD) {
+        session_over(m, false);
+    }
+    pthread_mutex_unlock(&m->lock);
+    return err;
+}
+
+klefr_err klefr_iec_master_command(klefr_iec_master *m, const uint8_t *cmd, size_t len,
+                                   uint8_t *rsp, size_t cap, size_t *rsp_len)
+{
+    if (m == NULL || cmd == NULL || rsp == NULL || rsp_len == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    pthread_mutex_lock(&m->lock);
+    size_t n = 0;
+    klefr_err err = m->session ? command_locked(m, cmd, len, &n) : KLEFR_ERR_STATE;
+    if (err == KLEFR_OK) {
+        if (n > cap) {
+            err = KLEFR_ERR_BUFFER_TOO_SMALL;
+        } else {
+            memcpy(rsp, m->rx, n);
+            *rsp_len = n;
+        }
+    }
+    pthread_mutex_unlock(&m->lock);
+    return err;
+}
+
+/* `address(value)` as the data of an R1/W1 command. */
+static klefr_err data_set_command(char command, const char *address, const char *value,
+                                  uint8_t *buf, size_t cap, size_t *len)
+{
+    char text[KLEFR_IEC_ADDRESS_MAX + KLEFR_IEC_VALUE_MAX + 4];
+    size_t al = strlen(address), vl = strlen(value);
+    if (al > KLEFR_IEC_ADDRESS_MAX || vl > KLEFR_IEC_VALUE_MAX)
+        return KLEFR_ERR_RANGE;
+    memcpy(text, address, al);
+    text[al] = '(';
+    memcpy(text + al + 1, value, vl);
+    text[al + 1 + vl] = ')';
+    return klefr_iec_command_encode(command, '1', text, al + vl + 2, buf, cap, len);
+}
+
+klefr_err klefr_iec_master_read_data_set(klefr_iec_master *m, const char *address, char *value,
+                                         size_t cap)
+{
+    if (m == NULL || address == NULL || value == NULL || cap == 0)
+        return KLEFR_ERR_INVALID_ARG;
+    uint8_t cmd[64], rsp[256];
+    size_t len, n;
+    klefr_err err = data_set_command('R', address, "", cmd, sizeof cmd, &len);
+    if (err == KLEFR_OK)
+        err = klefr_iec_master_command(m, cmd, len, rsp, sizeof rsp, &n);
+    if (err != KLEFR_OK)
+        return err;
+    if (n == 1)
+        return rsp[0] == KLEFR_IEC_NAK ? KLEFR_ERR_NAK : KLEFR_ERR_UNEXPECTED;
+    klefr_iec_message msg;
+    if (klefr_iec_message_decode(rsp, n, &msg, NULL) != KLEFR_OK)
+        return KLEFR_ERR_UNEXPECTED;
+    if (msg.type == KLEFR_IEC_MSG_ERROR)
+        return klefr_iec_meter_error_to_err(msg.error_code);
+    if (msg.type != KLEFR_IEC_MSG_DATA)
+        return KLEFR_ERR_UNEXPECTED;
+    klefr_iec_parser ps;
+    klefr_iec_dataset ds;
+    bool found = false;
+    klefr_iec_parser_init(&ps);
+    err = klefr_iec_dataset_next(&ps, msg.data, msg.data_len, &ds, &found);
+    if (err != KLEFR_OK)
+        return err;
+    if (!found || !klefr_iec_address_match(ds.address, ds.address_len, address, strlen(address)))
+        return KLEFR_ERR_UNEXPECTED;
+    if (ds.value_len >= cap)
+        return KLEFR_ERR_BUFFER_TOO_SMALL;
+    memcpy(value, ds.value, ds.value_len);
+    value[ds.value_len] = '\0';
+    return KLEFR_OK;
+}
+
+klefr_err klefr_iec_master_write_data_set(klefr_iec_master *m, const char *address,
+                                          const char *value)
+{
+    if (m == NULL || address == NULL || value == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    uint8_t cmd[64], rsp[256];
+    size_t len, n;
+    klefr_err err = data_set_command('W', address, value, cmd, sizeof cmd, &len);
+    if (err == KLEFR_OK)
+        err = klefr_iec_master_command(m, cmd, len, rsp, sizeof rsp, &n);
+    return err == KLEFR_OK ? klefr_model_iec_ack_decode(rsp, n) : err;
+}
+
+klefr_err klefr_iec_master_program_end(klefr_iec_master *m)
+{
+    if (m == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    pthread_mutex_lock(&m->lock);
+    klefr_err err = end_locked(m);
+    pthread_mutex_unlock(&m->lock);
+    return err;
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/* klefr_meter over the IR port (IEC 62056-21 mode C, every model): the
+ * readout fills the values through the register model's IEC column; each
+ * write is one programming session (P1 with the meter's password, W1,
+ * B0). The model comes from the identification (`/INM5KLEFR69xx`). */
+#include <string.h>
+
+#include <klefr/model_iec.h>
+
+#include "host/meter_internal.h"
+
+/* A readout of every data set of a KLEFR meter fits easily. */
+#define READOUT_CAP 4096u
+
+static const klefr_model models[] = {KLEFR_MODEL_6911, KLEFR_MODEL_6912, KLEFR_MODEL_6913,
+                                     KLEFR_MODEL_6914};
+
+static bool iec_can_read(klefr_quantity q)
+{
+    const klefr_quantity_info *row = klefr_quantity_get(q);
+    return row != NULL && row->iec.address != NULL && row->iec.in_readout;
+}
+
+static bool iec_can_write(klefr_quantity q)
+{
+    const klefr_quantity_info *row = klefr_quantity_get(q);
+    return row != NULL && row->iec.address != NULL && row->iec.writable;
+}
+
+/* Model named by the identification text ("KLEFR6913"), or 0. */
+static klefr_model model_of(const char *ident)
+{
+    size_t n = strlen(ident);
+    if (n < 4)
+        return (klefr_model)0;
+    unsigned v = 0;
+    for (size_t i = n - 4; i < n; i++) {
+        if (ident[i] < '0' || ident[i] > '9')
+            return (klefr_model)0;
+        v = v * 10u + (unsigned)(ident[i] - '0');
+    }
+    for (size_t i = 0; i < sizeof models / sizeof models[0]; i++)
+        if ((unsigned)models[i] == v)
+            return models[i];
+    return (klefr_model)0;
+}
+
+/* Before the model is known (no session yet), accept what some model
+ * accepts; the session checks again against the real one before W1. */
+static klefr_err iec_validate(klefr_meter *meter, klefr_quantity q, double value)
+{
+    if (meter->iec_model != 0)
+        return klefr_quantity_validate(meter->iec_model, q, value);
+    klefr_err first = KLEFR_ERR_NOT_AVAILABLE;
+    for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
+        klefr_err err = klefr_quantity_validate(models[i], q, value);
+        if (err == KLEFR_OK)
+            return KLEFR_OK;
+        if (first == KLEFR_ERR_NOT_AVAILABLE)
+            first = err;
+    }
+    return first;
+}
+
+static const char *device_address(const klefr_meter *meter)
+{
+    return meter->address.iec[0] != '\0' ? meter->address.iec : NULL;
+}
+
+static klefr_err iec_read(klefr_meter *meter, klefr_values *values)
+{
+    char text[READOUT_CAP];
+    size_t len = 0;
+    klefr_iec_ident ident;
+    klefr_err err = klefr_iec_master_readout(meter->iec, device_address(meter), &ident, text,
+                                             sizeof text, &len);
+    if (err != KLEFR_OK)
+        return err;
+    klefr_model model = model_of(ident.ident);
+    if (model != 0)
+        meter->iec_model = model;
+    return klefr_model_iec_readout_decode(text, len, values, NULL);
+}
+
+static klefr_err iec_write(klefr_meter *meter, klefr_quantity q, double value)
+{
+    klefr_model model = meter->iec_model != 0 ? meter->iec_model : KLEFR_MODEL_6914;
+    uint8_t cmd[96], rsp[256];
+    size_t len, n;
+    /* Encoded before the session: a value no model takes never leaves. */
+    klefr_err err = klefr_model_iec_write_encode(model, q, value, cmd, sizeof cmd, &len);
+    if (err != KLEFR_OK && meter->iec_model == 0) {
+        for (size_t i = 0; i < sizeof models / sizeof models[0] && err != KLEFR_OK; i++)
+            err = klefr_model_iec_write_encode(models[i], q, value, cmd, sizeof cmd, &len);
+    }
+    if (err != KLEFR_OK)
+        return err;
+    klefr_iec_ident ident;
+    err = klefr_iec_master_program_begin(meter->iec, device_address(meter), meter->password, &ident,
+                                         NULL, 0);
+    if (err != KLEFR_OK)
+        return err;
+    klefr_model real = model_of(ident.ident);
+    if (real != 0) {
+        meter->iec_model = real;
+        /* Now that the model is known, its own rules decide. */
+        err = klefr_model_iec_write_encode(real, q, value, cmd, sizeof cmd, &len);
+    }
+    if (err == KLEFR_OK)
+        err = klefr_iec_master_command(meter->iec, cmd, len, rsp, sizeof rsp, &n);
+    if (err == KLEFR_OK)
+        err = klefr_model_iec_ack_decode(rsp, n);
+    klefr_err end = klefr_iec_master_program_end(meter->iec);
+    return err != KLEFR_OK ? err : end;
+}
+
+const klefr_meter_ops klefr_meter_iec_ops = {
+    .model = KLEFR_MODEL_6914,
+    .can_read = iec_can_read,
+    .can_write = iec_can_write,
+    .validate = iec_validate,
+    .read = iec_read,
+    .write = iec_write,
+    .close = NULL,
+};

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/* klefr_meter over M-Bus (6913, manual appendix 2): one REQ_UD2 fills the
+ * values through the register model's M-Bus column; writes are the model's
+ * SND_UD records, the baud rate the master's baud change sequence. */
+#include "host/meter_internal.h"
+
+#include <klefr/model_mbus.h>
+
+static bool on_6913(const klefr_quantity_info *row)
+{
+    return row != NULL && (row->models & KLEFR_MODEL_BIT(KLEFR_MODEL_6913)) != 0;
+}
+
+static bool mbus_can_read(klefr_quantity q)
+{
+    const klefr_quantity_info *row = klefr_quantity_get(q);
+    /* The identification number comes in the RSP_UD header, not a record. */
+    return on_6913(row) && (row->mbus.dif != 0 || q == KLEFR_Q_SECONDARY_ADDRESS);
+}
+
+static bool mbus_can_write(klefr_quantity q)
+{
+    const klefr_quantity_info *row = klefr_quantity_get(q);
+    return on_6913(row) && (row->mbus.write_len != 0 || q == KLEFR_Q_BAUD_RATE);
+}
+
+static uint8_t target(const klefr_meter *meter)
+{
+    return meter->address.use_secondary ? KLEFR_MBUS_ADDR_SECONDARY : meter->address.primary;
+}
+
+/* Select the meter when it is addressed by its identification number. Call
+ * with the bus locked so that no other selection comes in between. */
+static klefr_err select_if_secondary(klefr_meter *meter)
+{
+    if (!meter->address.use_secondary)
+        return KLEFR_OK;
+    return klefr_mbus_master_select_id(meter->mbus, meter->address.secondary);
+}
+
+/* Open the session with SND_NKE before the first REQ_UD2 to a primary
+ * address: a slave repeats its last answer to a REQ_UD2 whose FCB equals
+ * the previous one (EN 13757-2), and a new master cannot know which FCB the
+ * last master left behind. A selection resets the FCB the same way. */
+static klefr_err start_session(klefr_meter *meter)
+{
+    if (meter->mbus_started || meter->address.use_secondary)
+        return KLEFR_OK;
+    klefr_err err = klefr_mbus_master_snd_nke(meter->mbus, meter->address.primary);
+    if (err == KLEFR_OK)
+        meter->mbus_started = true;
+    return err;
+}
+
+static klefr_err mbus_read(klefr_meter *meter, klefr_values *values)
+{
+    uint8_t rsp[KLEFR_MBUS_FRAME_MAX];
+    size_t len = 0;
+    klefr_err err = start_session(meter);
+    if (err != KLEFR_OK)
+        return err;
+    klefr_mbus_master_lock(meter->mbus);
+    err = select_if_secondary(meter);
+    if (err == KLEFR_OK)
+        err = klefr_mbus_master_req_ud2(meter->mbus, target(meter), rsp, sizeof rsp, &len);
+    klefr_mbus_master_unlock(meter->mbus);
+    if (err != KLEFR_OK)
+        return err;
+    klefr_mbus_header hdr;
+    err = klefr_model_mbus_rsp_ud_decode(rsp, len, values, &hdr);
+    if (err != KLEFR_OK)
+        return err;
+    if (hdr.ci == KLEFR_MBUS_CI_RSP_LONG && hdr.id_valid)
+        (void)klefr_values_set(values, KLEFR_Q_SECONDARY_ADDRESS, (double)hdr.id);
+    return KLEFR_OK;
+}
+
+static klefr_err mbus_write(klefr_meter *meter, klefr_quantity q, double value)
+{
+    uint8_t a = target(meter);
+    uint8_t frame[KLEFR_MBUS_FRAME_MAX];
+    size_t len;
+    /* Encoded (and validated for the 6913) before the bus is touched. */
+    klefr_err err = klefr_model_mbus_write_encode(a, q, value, false, frame, sizeof frame, &len);
+    if (err != KLEFR_OK)
+        return err;
+    klefr_mbus_master_lock(meter->mbus);
+    err = select_if_secondary(meter);
+    if (err == KLEFR_OK) {
+        if (q == KLEFR_Q_BAUD_RATE)
+            err = klefr_mbus_master_set_baud(meter->mbus, a, (uint32_t)value);
+        else
+            err = klefr_mbus_master_send_frame(meter->mbus, frame, len);
+    }
+    klefr_mbus_master_unlock(meter->mbus);
+    /* A new primary address is where the meter answers from now on. */
+    if (err == KLEFR_OK && q == KLEFR_Q_BUS_ADDRESS && !meter->address.use_secondary)
+        meter->address.primary = (uint8_t)value;
+    if (err == KLEFR_OK && q == KLEFR_Q_SECONDARY_ADDRESS && meter->address.use_secondary)
+        meter->address.secondary = (uint32_t)value;
+    return err;
+}
+
+const klefr_meter_ops klefr_meter_mbus_ops = {
+    .model = KLEFR_MODEL_6913,
+    .can_read = mbus_can_read,
+    .can_write = mbus_can_write,
+    .read = mbus_read,
+    .write = mbus_write,
+    .close = NULL,
+};
