@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT */
+/* The host HAL: the firmware's clock, UARTs, store, tariff pin and S0
+ * output mapped onto the process. */
+#define _POSIX_C_SOURCE 200809L
+#include <string.h>
+#include <time.h>
+
+#include <klefr/iec62056.h>
+
+#include "meterd.h"
+
+/* Acceleration (--speed) must not be seen by a protocol exchange: the
+ * firmware has one clock, and its t3.5 silence, IEC reply delays and
+ * session timeouts would shrink with it. So accelerated time is added only
+ * while the lines have been quiet this long. The bus window covers t3.5 at
+ * 1200 baud (32 ms) with room to spare; the IR window covers the IEC
+ * 62056-21 reply delay (<= 1500 ms) and the abort on a 1500 ms gap. */
+#define MD_BUS_QUIET_US 100000u
+#define MD_IR_QUIET_US 5000000u
+
+uint64_t md_real_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+uint32_t md_fw_now(const md_app *app)
+{
+    return (uint32_t)(md_real_us() / 1000u + (uint64_t)app->skew_ms);
+}
+
+bool md_bus_is_quiet(const md_app *app, uint64_t now_us)
+{
+    if (now_us < app->bus_last_us + MD_BUS_QUIET_US || !md_wire_idle(&app->bus_wire, now_us))
+        return false;
+    for (size_t i = 0; i < app->n_meters; i++) {
+        const md_ir *ir = app->meters[i].ir;
+        if (ir != NULL &&
+            (now_us < ir->last_us + MD_IR_QUIET_US || !md_wire_idle(&ir->wire, now_us)))
+            return false;
+    }
+    return true;
+}
+
+void md_clock_advance(md_app *app, uint64_t now_us)
+{
+    uint64_t dt = now_us - app->last_us;
+    app->last_us = now_us;
+    if (app->speed > 1.0 && md_bus_is_quiet(app, now_us))
+        app->skew_ms += (double)dt / 1000.0 * (app->speed - 1.0);
+}
+
+double md_metrology_s(const md_app *app)
+{
+    return ((double)(md_real_us() - app->start_us) / 1000.0 + app->skew_ms) / 1000.0;
+}
+
+static uint32_t hal_now(void *ctx)
+{
+    return md_fw_now(((md_meter *)ctx)->app);
+}
+
+static void meter_bus_line(const md_meter *m, klefr_line *line)
+{
+    line->baud = m->fw.bus_baud;
+    line->data_bits = 8;
+    line->stop_bits = 1;
+    uint8_t p = m->fw.cfg.model == KLEFR_MODEL_6913 ? 1 : m->fw.bus_parity;
+    line->parity = p == 2 ? KLEFR_PARITY_NONE : p == 3 ? KLEFR_PARITY_ODD : KLEFR_PARITY_EVEN;
+}
+
+static void hal_write(void *ctx, klefr_fw_port port, const uint8_t *data, size_t len)
+{
+    md_meter *m = ctx;
+    md_app *app = m->app;
+    /* The loop's "now", not a fresh reading: meters fed the same request
+     * in one pass start answering at the same instant, as on a real bus. */
+    uint64_t now = app->last_us;
+    if (port == KLEFR_FW_PORT_BUS) {
+        klefr_line line;
+        meter_bus_line(m, &line);
+        app->bus_last_us = now;
+        md_wire_send(&app->bus_wire, &line, data, len, now);
+    } else if (m->ir != NULL) {
+        md_ir *ir = m->ir;
+        ir->last_us = now;
+        bool add =
+            ir->parity == MD_PARITY_SOFT || (ir->parity == MD_PARITY_AUTO && ir->peer_parity);
+        if (!add) {
+            md_wire_send(&ir->wire, &ir->line, data, len, now);
+            return;
+        }
+        uint8_t *buf = g_memdup2(data, len);
+        klefr_iec_parity_add_buf(buf, len);
+        md_wire_send(&ir->wire, &ir->line, buf, len, now);
+        g_free(buf);
+    }
+}
+
+size_t md_ir_rx_filter(md_ir *ir, uint8_t *data, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        uint8_t c = data[i];
+        bool odd7 = __builtin_parity(c & 0x7Fu) != 0;
+        if (ir->parity == MD_PARITY_OFF) {
+            data[n++] = c & 0x7Fu;
+            continue;
+        }
+        if (ir->parity == MD_PARITY_AUTO && odd7)
+            ir->peer_parity = (c & 0x80u) != 0;
+        bool soft = ir->parity == MD_PARITY_SOFT || ir->peer_parity;
+        uint8_t out;
+        if (!soft)
+            data[n++] = c & 0x7Fu;
+        else if (klefr_iec_parity_strip(c, &out) == KLEFR_OK)
+            data[n++] = out;
+        /* else: a parity error, dropped like a UART would */
+    }
+    return n;
+}
+
+static void hal_set_line(void *ctx, klefr_fw_port port, const klefr_line *line)
+{
+    md_meter *m = ctx;
+    if (port == KLEFR_FW_PORT_BUS) {
+        m->app->bus_line = *line;
+        /* A real serial port has one line: the first meter's. */
+        if (m->index == 1)
+            md_ep_set_line(&m->app->bus, line);
+    } else if (m->ir != NULL) {
+        m->ir->line = *line;
+        md_ep_set_line(&m->ir->ep, line);
+    }
+}
+
+static bool hal_drained(void *ctx, klefr_fw_port port)
+{
+    md_meter *m = ctx;
+    uint64_t now = md_real_us();
+    if (port == KLEFR_FW_PORT_BUS)
+        return md_wire_idle(&m->app->bus_wire, now);
+    return m->ir == NULL || md_wire_idle(&m->ir->wire, now);
+}
+
+static bool hal_tariff(void *ctx)
+{
+    return ((md_meter *)ctx)->tariff_pin;
+}
+
+static void hal_s0(void *ctx, uint32_t width_us)
+{
+    md_meter *m = ctx;
+    m->s0_pulses++;
+    m->s0_width_us = width_us;
+}
+
+void md_meter_hal(md_meter *m, klefr_fw_hal *hal)
+{
+    *hal = (klefr_fw_hal){
+        .ctx = m,
+        .now_ms = hal_now,
+        .uart_write = hal_write,
+        .uart_set_line = hal_set_line,
+        .uart_drained = hal_drained,
+        .store_read = md_store_read,
+        .store_write = md_store_write,
+        .tariff_input = hal_tariff,
+        .s0_pulse = hal_s0,
+        /* The core counts LED flashes itself (led_count); the LCD is
+         * rendered on demand (control "lcd"), so no per-meter copy. */
+        .led_pulse = NULL,
+        .lcd_show = NULL,
+    };
+}
+
+void md_meter_apply_load(md_meter *m)
+{
+    md_load_point p =
+        m->load != NULL ? *m->load : md_profile_at(&m->app->profile, md_metrology_s(m->app));
+    if (m->power_off)
+        p.volts = 0;
+    klefr_fw_load l;
+    md_load_to_fw(&l, &p);
+    if (memcmp(&l, &m->fw.load, sizeof l) != 0)
+        klefr_fw_set_load(&m->fw, &l);
+}

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/* klefr-meterd: the meter firmware core on a host. One process runs one
+ * meter or a whole bus of them; see doc/klefr-meterd.md. */
+#ifndef KLEFR_METERD_H
+#define KLEFR_METERD_H
+
+#include <glib.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "klefr_fw.h"
+
+/* ---- endpoints: where the bytes of one line come and go (port.c) ---- */
+
+typedef enum md_ep_kind { MD_EP_PTY, MD_EP_SERIAL, MD_EP_TCP } md_ep_kind;
+
+#define MD_TCP_MAX_CLIENTS 8
+
+typedef struct md_endpoint {
+    md_ep_kind kind;
+    int fd;                          /* pty master, serial port or listening socket */
+    int clients[MD_TCP_MAX_CLIENTS]; /* accepted TCP connections (-1 free) */
+    uint64_t retry_us;               /* hung up (pty without a client): poll again then */
+    GByteArray *outq;                /* pty/serial bytes waiting for POLLOUT */
+    char name[128];                  /* printed path or tcp:host:port */
+} md_endpoint;
+
+/* Open @p spec: "pty", "tcp:HOST:PORT" or a device path. false + message on error. */
+bool md_ep_open(md_endpoint *ep, const char *spec, GError **error);
+void md_ep_close(md_endpoint *ep);
+/* Append this endpoint's descriptors to @p pfd; returns how many. */
+size_t md_ep_pollfds(md_endpoint *ep, struct pollfd *pfd, uint64_t now_us);
+/* Most descriptors one endpoint can ask for. */
+#define MD_EP_MAX_FDS (2 + MD_TCP_MAX_CLIENTS)
+/* Serve the descriptors md_ep_pollfds() added; received bytes go to @p rx. */
+void md_ep_handle(md_endpoint *ep, const struct pollfd *pfd, size_t n,
+                  void (*rx)(void *arg, const uint8_t *data, size_t len), void *arg);
+/* Send @p len bytes; never blocks and never fails the program (a pty
+ * without a client drops them). */
+void md_ep_write(md_endpoint *ep, const uint8_t *data, size_t len);
+/* Apply a line (baud, format) where the endpoint has one (serial ports). */
+void md_ep_set_line(md_endpoint *ep, const klefr_line *line);
+/* Milliseconds until the endpoint wants attention again (-1: none). */
+int md_ep_timeout_ms(const md_endpoint *ep, uint64_t now_us);
+
+/* ---- the wire: how answers leave, at once or at the baud rate (wire.c) ---- */
+
+typedef struct md_wire {
+    md_endpoint *ep;
+    bool timed;        /* --baud-timing */
+    uint64_t grid_us;  /* start of character slot 0 */
+    uint32_t char_us;  /* slot length */
+    GByteArray *slot;  /* byte per character slot (timed) */
+    GByteArray *used;  /* 0 free, 1 one sender, 2 or more: collision */
+    size_t sent;       /* slots already handed to the endpoint */
+    uint64_t busy_end; /* when the last byte sent has left */
+    uint32_t collisions;
+} md_wire;
+
+void md_wire_init(md_wire *w, md_endpoint *ep, bool timed);
+void md_wire_free(md_wire *w);
+/* One whole answer from a sender whose line is @p line, starting now. */
+void md_wire_send(md_wire *w, const klefr_line *line, const uint8_t *d, size_t n, uint64_t now_us);
+/* Hand the endpoint every character that has finished by now. */
+void md_wire_run(md_wire *w, uint64_t now_us);
+int md_wire_timeout_ms(const md_wire *w, uint64_t now_us);
+bool md_wire_idle(const md_wire *w, uint64_t now_us);
+
+/* ---- load profiles (load_profile.c) ---- */
+
+typedef struct md_load_point {
+    double t_s, volts, amps, angle_deg, hz;
+} md_load_point;
+
+typedef struct md_profile {
+    md_load_point *pt; /* sorted by t_s */
+    size_t n;
+    double period_s; /* > 0: repeats (the daily curve); 0: holds the last row */
+} md_profile;
+
+bool md_profile_parse_constant(md_load_point *p, const char *text);
+bool md_profile_load(md_profile *prof, const char *spec, GError **error);
+/* The load at @p t_s seconds of metrology time (linear between rows). */
+md_load_point md_profile_at(const md_profile *prof, double t_s);
+void md_load_to_fw(klefr_fw_load *out, const md_load_point *p);
+
+/* ---- one meter (hal_host.c, store_file.c) ---- */
+
+typedef struct md_app md_app;
+typedef struct md_ir md_ir;
+
+typedef struct md_meter {
+    klefr_fw_meter fw;
+    md_app *app;
+    md_ir *ir;           /* NULL without --ir */
+    md_load_point *load; /* set by the control interface; NULL: the profile */
+    uint32_t s0_pulses;
+    uint32_t s0_width_us; /* of the last pulse */
+    int store_fd;
+    uint16_t index; /* 1-based, as on the command line */
+    bool tariff_pin;
+    bool power_off; /* cut by the control interface */
+    bool fresh;     /* the store was empty at start */
+} md_meter;
+
+/* 7E1 on links that carry 8-bit bytes (--ir-parity): AUTO follows the
+ * peer (a received character of odd weight shows whether it sends the
+ * parity bit), SOFT always adds and checks it, OFF passes 7-bit characters
+ * (a serial port whose UART does 7E1 itself). */
+typedef enum md_parity_mode { MD_PARITY_AUTO, MD_PARITY_SOFT, MD_PARITY_OFF } md_parity_mode;
+
+/* Per meter IR port (allocated only with --ir). */
+struct md_ir {
+    md_endpoint ep;
+    md_wire wire;
+    klefr_line line;
+    uint64_t last_us; /* last byte in or out */
+    md_parity_mode parity;
+    bool peer_parity; /* AUTO: the peer sends the parity bit */
+};
+
+/* Received IR bytes -> 7-bit characters in place; returns how many. */
+size_t md_ir_rx_filter(md_ir *ir, uint8_t *data, size_t len);
+
+bool md_store_open(md_meter *m, const char *path, GError **error);
+void md_store_close(md_meter *m);
+int md_store_read(void *ctx, uint32_t offset, uint8_t *data, size_t len);
+int md_store_write(void *ctx, uint32_t offset, const uint8_t *data, size_t len);
+
+/* ---- the process ---- */
+
+struct md_app {
+    md_meter *meters;
+    size_t n_meters;
+    md_endpoint bus;
+    md_wire bus_wire;
+    klefr_line bus_line; /* of the last meter that set it */
+    uint64_t bus_last_us;
+    md_profile profile;
+    double speed;
+    double skew_ms; /* accelerated time gained so far */
+    uint64_t last_us;
+    uint64_t start_us;
+    bool fsync;
+    bool quit;
+    bool verbose;
+};
+
+uint64_t md_real_us(void);
+/* The firmware's clock: real time plus what acceleration added. */
+uint32_t md_fw_now(const md_app *app);
+/* Let acceleration run for the real time since the last call while no
+ * protocol exchange could notice it. */
+void md_clock_advance(md_app *app, uint64_t now_us);
+/* Metrology seconds since start (for the profile). */
+double md_metrology_s(const md_app *app);
+
+void md_meter_hal(md_meter *m, klefr_fw_hal *hal);
+/* Push the load in effect (control override or profile; 0 V when cut). */
+void md_meter_apply_load(md_meter *m);
+bool md_bus_is_quiet(const md_app *app, uint64_t now_us);
+
+/* ---- control (control.c) ---- */
+
+typedef struct md_control md_control;
+md_control *md_control_new(md_app *app, const char *socket_path, bool use_stdin, GError **error);
+void md_control_free(md_control *c);
+size_t md_control_pollfds(md_control *c, struct pollfd *pfd, size_t cap);
+void md_control_handle(md_control *c, const struct pollfd *pfd, size_t n);
+/* Run one command line for a source whose selected meter is @p selected
+ * (0: all); the reply (one line, no newline) goes to @p reply. */
+void md_control_exec(md_control *c, size_t *selected, const char *line, GString *reply);
+
+#endif

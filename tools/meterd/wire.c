@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/* The shared line seen from the meters' side. Untimed, each answer goes
+ * out whole, one after another. Timed (--baud-timing), the line is a grid
+ * of character slots at the first sender's character time; every sender's
+ * byte k lands in the slot where its start bit falls, and bytes of two
+ * senders in one slot collide. A collision is rendered as the AND of the
+ * bytes: on M-Bus a slave signals a 0 bit by drawing current, so 0 wins;
+ * on RS-485 the result is undefined anyway, and AND garbles the CRC just
+ * as well. */
+#include <string.h>
+
+#include "meterd.h"
+
+void md_wire_init(md_wire *w, md_endpoint *ep, bool timed)
+{
+    memset(w, 0, sizeof *w);
+    w->ep = ep;
+    w->timed = timed;
+    w->slot = g_byte_array_new();
+    w->used = g_byte_array_new();
+}
+
+void md_wire_free(md_wire *w)
+{
+    if (w->slot != NULL)
+        g_byte_array_free(w->slot, TRUE);
+    if (w->used != NULL)
+        g_byte_array_free(w->used, TRUE);
+    w->slot = w->used = NULL;
+}
+
+bool md_wire_idle(const md_wire *w, uint64_t now_us)
+{
+    return now_us >= w->busy_end && w->sent >= w->slot->len;
+}
+
+void md_wire_send(md_wire *w, const klefr_line *line, const uint8_t *d, size_t n, uint64_t now_us)
+{
+    uint32_t c = klefr_line_char_time_us(line);
+    if (c == 0)
+        c = 1;
+    if (!w->timed) {
+        md_ep_write(w->ep, d, n);
+        /* The bytes still take their time on a real line: a baud or
+         * parity change waits for them (uart_drained). */
+        uint64_t start = w->busy_end > now_us ? w->busy_end : now_us;
+        w->busy_end = start + (uint64_t)c * n;
+        return;
+    }
+    if (md_wire_idle(w, now_us)) {
+        g_byte_array_set_size(w->slot, 0);
+        g_byte_array_set_size(w->used, 0);
+        w->sent = 0;
+        w->grid_us = now_us;
+        w->char_us = c;
+    }
+    for (size_t j = 0; j < n; j++) {
+        uint64_t t = now_us + (uint64_t)j * c;
+        size_t k = (size_t)((t - w->grid_us) / w->char_us);
+        if (k < w->sent)
+            k = w->sent; /* cannot change what has left */
+        if (k >= w->slot->len) {
+            size_t old = w->slot->len;
+            g_byte_array_set_size(w->slot, (guint)(k + 1));
+            g_byte_array_set_size(w->used, (guint)(k + 1));
+            memset(w->slot->data + old, 0, k + 1 - old);
+            memset(w->used->data + old, 0, k + 1 - old);
+        }
+        if (w->used->data[k] == 0) {
+            w->slot->data[k] = d[j];
+            w->used->data[k] = 1;
+        } else {
+            w->slot->data[k] &= d[j];
+            if (w->used->data[k] == 1)
+                w->collisions++;
+            w->used->data[k] = 2;
+        }
+    }
+    uint64_t end = w->grid_us + (uint64_t)w->slot->len * w->char_us;
+    if (end > w->busy_end)
+        w->busy_end = end;
+}
+
+void md_wire_run(md_wire *w, uint64_t now_us)
+{
+    if (!w->timed || w->sent >= w->slot->len)
+        return;
+    uint8_t out[512];
+    size_t n = 0;
+    while (w->sent < w->slot->len && now_us >= w->grid_us + (uint64_t)(w->sent + 1) * w->char_us) {
+        if (w->used->data[w->sent] != 0)
+            out[n++] = w->slot->data[w->sent];
+        w->sent++;
+        if (n == sizeof out) {
+            md_ep_write(w->ep, out, n);
+            n = 0;
+        }
+    }
+    md_ep_write(w->ep, out, n);
+}
+
+int md_wire_timeout_ms(const md_wire *w, uint64_t now_us)
+{
+    if (!w->timed || w->sent >= w->slot->len)
+        return -1;
+    uint64_t due = w->grid_us + (uint64_t)(w->sent + 1) * w->char_us;
+    return due <= now_us ? 0 : (int)((due - now_us + 999) / 1000);
+}
