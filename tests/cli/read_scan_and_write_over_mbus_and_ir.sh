@@ -1,0 +1,38 @@
+#!/bin/sh
+# $p, $m, $i hold several options: split on purpose.
+# shellcheck disable=SC2086
+# SPDX-License-Identifier: MIT
+# An emulated 6913 with its IR port: read over M-Bus (primary and secondary
+# address), both M-Bus scans, a write over M-Bus, and a readout and a
+# programming-mode write over IEC 62056-21, with a wrong password refused.
+# Usage: SCRIPT KLEFR KLEFR_METERD
+. "$(dirname "$0")/cli_lib.sh"
+meterd=$1
+[ -x "$meterd" ] || { echo "klefr-meterd not built: skipped"; exit 77; }
+
+start_meterd "$meterd" --model 6913 --ir pty
+m="--port $bus --protocol mbus"
+
+run 0 read $m --json
+json_check 'd["protocol"] == "mbus" and "total_active_energy" in d["values"] and d["units"]["total_active_energy"] == "kWh"'
+run 0 read $m --only total_active_energy,serial_number
+err_has 'serial_number is not carried over mbus'
+run 0 scan $m --to 5
+out_has 'address 0: secondary_address 17060518, manufacturer INM'
+run 0 scan $m --secondary --json
+json_check 'd[0]["secondary_address"] == "17060518" and d[0]["medium"] == "Electricity"'
+run 0 read $m --id 17060518 --json
+json_check '"total_active_energy" in d["values"]'
+run 0 write $m --id 0 tariff 2
+out_has 'Tariff (tariff)'
+
+if [ -n "$ir" ]; then
+    i="--port $ir --protocol iec"
+    run 0 read $i --json
+    json_check 'd["values"]["serial_number"] == 17060518 and d["protocol"] == "iec"'
+    run 0 write $i lcd_cycle_time 20
+    out_has 'LCD cycle time (lcd_cycle_time): 20 s'
+    run 5 write $i --password 1234 lcd_cycle_time 21
+    err_has 'access denied'
+fi
+echo pass

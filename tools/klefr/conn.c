@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: MIT */
+/* The connection options every talking command shares, and opening the
+ * port and the meters they name. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "klefr_cli.h"
+
+void cli_conn_defaults(cli_conn_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->retries = -1;
+}
+
+GArray *cli_conn_entries(cli_conn_opts *o)
+{
+    const GOptionEntry entries[] = {
+        {"port", 'p', 0, G_OPTION_ARG_STRING, &o->port,
+         "Serial port (/dev/ttyUSB0, /dev/pts/3), tcp://HOST:PORT (serial server) or "
+         "modbus-tcp://HOST:PORT (Modbus TCP gateway)",
+         "PORT"},
+        {"protocol", 'P', 0, G_OPTION_ARG_STRING, &o->protocol_name,
+         "modbus (6914, default), mbus (6913) or iec (IR port, every model)", "PROTO"},
+        {"id", 'i', 0, G_OPTION_ARG_STRING_ARRAY, &o->ids,
+         "Meter address: Modbus ID (default 1), M-Bus primary address (default 0) or "
+         "8-digit secondary address, IEC device address (default: any); repeatable, or "
+         "a comma list",
+         "ADDR"},
+        {"address", 'a', G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING_ARRAY, &o->ids, "Same as --id",
+         "ADDR"},
+        {"baud", 'b', 0, G_OPTION_ARG_INT, &o->baud,
+         "Baud rate (default 9600 Modbus, 2400 M-Bus; IEC: the highest to switch to after the "
+         "300 baud sign-on, default what the meter offers)",
+         "BAUD"},
+        {"parity", 0, 0, G_OPTION_ARG_STRING, &o->parity, "even (default), none or odd", "PARITY"},
+        {"timeout", 't', 0, G_OPTION_ARG_INT, &o->timeout_ms,
+         "Response timeout in milliseconds (default: derived from the line)", "MS"},
+        {"retries", 'r', 0, G_OPTION_ARG_INT, &o->retries,
+         "Extra attempts after a timeout or a corrupt answer (default 2)", "N"},
+        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose,
+         "Print every frame sent and received, in hex and decoded, on stderr", NULL},
+        {"password", 0, 0, G_OPTION_ARG_STRING, &o->password,
+         "IEC: 4-digit password for programming mode (default 0000)", "PIN"},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    GArray *a = g_array_new(TRUE, TRUE, sizeof(GOptionEntry));
+    g_array_append_vals(a, entries, G_N_ELEMENTS(entries) - 1);
+    return a;
+}
+
+const char *cli_protocol_name(klefr_meter_protocol protocol)
+{
+    switch (protocol) {
+    case KLEFR_METER_MODBUS: return "modbus";
+    case KLEFR_METER_MBUS: return "mbus";
+    case KLEFR_METER_IEC: return "iec";
+    }
+    return "?";
+}
+
+klefr_model cli_protocol_model(klefr_meter_protocol protocol)
+{
+    switch (protocol) {
+    case KLEFR_METER_MODBUS: return KLEFR_MODEL_6914;
+    case KLEFR_METER_MBUS: return KLEFR_MODEL_6913;
+    default: return (klefr_model)0;
+    }
+}
+
+int cli_conn_check(cli_conn_opts *o)
+{
+    const char *p = o->protocol_name != NULL ? o->protocol_name : "modbus";
+    if (strcmp(p, "modbus") == 0 || strcmp(p, "modbus-rtu") == 0) {
+        o->protocol = KLEFR_METER_MODBUS;
+    } else if (strcmp(p, "mbus") == 0 || strcmp(p, "m-bus") == 0) {
+        o->protocol = KLEFR_METER_MBUS;
+    } else if (strcmp(p, "iec") == 0 || strcmp(p, "ir") == 0 || strcmp(p, "iec62056") == 0) {
+        o->protocol = KLEFR_METER_IEC;
+    } else {
+        cli_error("unknown protocol '%s' (modbus, mbus or iec)", p);
+        return CLI_EXIT_USAGE;
+    }
+    if (o->parity != NULL && strcmp(o->parity, "even") != 0 && strcmp(o->parity, "none") != 0 &&
+        strcmp(o->parity, "odd") != 0) {
+        cli_error("unknown parity '%s' (even, none or odd)", o->parity);
+        return CLI_EXIT_USAGE;
+    }
+    if (o->baud < 0 || o->timeout_ms < 0 || o->retries < -1) {
+        cli_error("--baud, --timeout and --retries take positive numbers");
+        return CLI_EXIT_USAGE;
+    }
+    return CLI_EXIT_OK;
+}
+
+static bool parse_uint(const char *s, guint64 max, guint64 *out)
+{
+    if (s == NULL || *s == '\0')
+        return false;
+    for (const char *p = s; *p != '\0'; p++)
+        if (!g_ascii_isdigit(*p))
+            return false;
+    return g_ascii_string_to_unsigned(s, 10, 0, max, out, NULL);
+}
+
+static int parse_target(const cli_conn_opts *o, const char *text, cli_target *t)
+{
+    memset(t, 0, sizeof *t);
+    g_strlcpy(t->text, text, sizeof t->text);
+    guint64 n;
+    switch (o->protocol) {
+    case KLEFR_METER_MODBUS:
+        if (!parse_uint(text, 255, &n) || n < 1 || n > KLEFR_MODBUS_ADDRESS_MAX) {
+            cli_error("Modbus ID '%s' is not 1 to 247", text);
+            return CLI_EXIT_USAGE;
+        }
+        t->address.primary = (uint8_t)n;
+        return CLI_EXIT_OK;
+    case KLEFR_METER_MBUS:
+        /* Eight digits name the identification number (secondary address). */
+        if (strlen(text) == 8 && parse_uint(text, 99999999, &n)) {
+            t->address.use_secondary = true;
+            t->address.secondary = (uint32_t)n;
+            return CLI_EXIT_OK;
+        }
+        if (!parse_uint(text, 255, &n) || n > KLEFR_MBUS_ADDR_PRIMARY_MAX) {
+            cli_error("M-Bus address '%s' is neither a primary address 0 to 250 nor an "
+                      "8-digit secondary address",
+                      text);
+            return CLI_EXIT_USAGE;
+        }
+        t->address.primary = (uint8_t)n;
+        return CLI_EXIT_OK;
+    case KLEFR_METER_IEC:
+        if (strlen(text) >= sizeof t->address.iec) {
+            cli_error("IEC device address '%s' is longer than 32 characters", text);
+            return CLI_EXIT_USAGE;
+        }
+        g_strlcpy(t->address.iec, text, sizeof t->address.iec);
+        return CLI_EXIT_OK;
+    }
+    return CLI_EXIT_USAGE;
+}
+
+int cli_targets(const cli_conn_opts *o, cli_target **out, size_t *count)
+{
+    GArray *a = g_array_new(FALSE, TRUE, sizeof(cli_target));
+    for (size_t i = 0; o->ids != NULL && o->ids[i] != NULL; i++) {
+        char **parts = g_strsplit(o->ids[i], ",", -1);
+        for (size_t k = 0; parts[k] != NULL; k++) {
+            char *text = g_strstrip(parts[k]);
+            if (*text == '\0' && o->protocol != KLEFR_METER_IEC)
+                continue;
+            cli_target t;
+            int rc = parse_target(o, text, &t);
+            if (rc != CLI_EXIT_OK) {
+                g_strfreev(parts);
+                g_array_free(a, TRUE);
+                return rc;
+            }
+            g_array_append_val(a, t);
+        }
+        g_strfreev(parts);
+    }
+    if (a->len == 0) {
+        cli_target t;
+        parse_target(o,
+                     o->protocol == KLEFR_METER_MODBUS ? "1"
+                     : o->protocol == KLEFR_METER_MBUS ? "0"
+                                                       : "",
+                     &t);
+        g_array_append_val(a, t);
+    }
+    *count = a->len;
+    *out = (cli_target *)(void *)g_array_free(a, FALSE);
+    return CLI_EXIT_OK;
+}
+
+static klefr_line line_of(const cli_conn_opts *o)
+{
+    klefr_line line = {.baud = 9600, .data_bits = 8, .parity = KLEFR_PARITY_EVEN, .stop_bits = 1};
+    if (o->protocol == KLEFR_METER_MBUS)
+        line.baud = 2400;
+    if (o->baud > 0)
+        line.baud = (uint32_t)o->baud;
+    if (o->protocol == KLEFR_METER_IEC) {
+        /* Every session starts at 300 baud; --baud caps the switch. */
+        line.baud = KLEFR_IEC_INITIAL_BAUD;
+        line.data_bits = 7;
+    }
+    if (o->parity != NULL)
+        line.parity = strcmp(o->parity, "none") == 0  ? KLEFR_PARITY_NONE
+                      : strcmp(o->parity, "odd") == 0 ? KLEFR_PARITY_ODD
+                                                      : KLEFR_PARITY_EVEN;
+    return line;
+}
+
+int cli_conn_open(cli_conn_opts *o, cli_conn *c)
+{
+    memset(c, 0, sizeof *c);
+    c->opts = o;
+    if (o->port == NULL) {
+        cli_error("no port given: use --port (klefr ports lists the serial ports)");
+        return CLI_EXIT_USAGE;
+    }
+    klefr_line line = line_of(o);
+    errno = 0;
+    klefr_err err = klefr_io_open(o->port, &line, &c->port_io);
+    if (err != KLEFR_OK) {
+        if (err == KLEFR_ERR_IO && errno != 0)
+            cli_error("cannot open port %s: %s", o->port, g_strerror(errno));
+        else if (err == KLEFR_ERR_INVALID_ARG)
+            cli_error("cannot open port %s: not a port name or tcp://HOST:PORT", o->port);
+        else
+            cli_error("cannot open port %s: %s", o->port, klefr_strerror(err));
+        return CLI_EXIT_PORT;
+    }
+    c->io = c->port_io;
+    if (o->verbose) {
+        c->log = cli_iolog_wrap(c->port_io, o->protocol, stderr);
+        c->io = c->log;
+    }
+    if (o->protocol == KLEFR_METER_MODBUS) {
+        klefr_modbus_master_options mo;
+        klefr_modbus_master_options_init(&mo);
+        if ((klefr_io_flags(c->port_io) & KLEFR_IO_NETWORK) == 0)
+            mo.line = line;
+        if (o->timeout_ms > 0)
+            mo.response_timeout_ms = (uint32_t)o->timeout_ms;
+        if (o->retries >= 0)
+            mo.retries = (unsigned)o->retries;
+        err = klefr_modbus_master_open(c->io, &mo, &c->modbus);
+    } else if (o->protocol == KLEFR_METER_MBUS) {
+        klefr_mbus_master_options mo;
+        klefr_mbus_master_options_init(&mo);
+        if ((klefr_io_flags(c->port_io) & KLEFR_IO_NETWORK) == 0)
+            mo.line = line;
+        if (o->timeout_ms > 0)
+            mo.response_timeout_ms = (uint32_t)o->timeout_ms;
+        if (o->retries >= 0)
+            mo.retries = (unsigned)o->retries;
+        err = klefr_mbus_master_open(c->io, &mo, &c->mbus);
+    } else {
+        klefr_iec_master_options io;
+        klefr_iec_master_options_init(&io);
+        if (o->baud > 0)
+            io.max_baud = (uint32_t)o->baud;
+        if (o->timeout_ms > 0)
+            io.reaction_ms = (uint32_t)o->timeout_ms;
+        if (o->retries >= 0)
+            io.max_repeats = (unsigned)o->retries;
+        err = klefr_iec_master_open(c->io, &io, &c->iec);
+    }
+    if (err != KLEFR_OK) {
+        cli_error("cannot start the %s master: %s", cli_protocol_name(o->protocol),
+                  klefr_strerror(err));
+        cli_conn_close(c);
+        return CLI_EXIT_PORT;
+    }
+    return CLI_EXIT_OK;
+}
+
+int cli_meter_open(cli_conn *c, const cli_target *t, klefr_meter **out)
+{
+    klefr_err err;
+    if (c->modbus != NULL)
+        err = klefr_meter_open_modbus(c->modbus, t->address.primary, out);
+    else if (c->mbus != NULL)
+        err = klefr_meter_open_mbus(c->mbus, &t->address, out);
+    else
+        err = klefr_meter_open_iec(c->iec, t->address.iec, out);
+    if (err == KLEFR_OK && c->opts->password != NULL) {
+        err = klefr_meter_set_password(*out, c->opts->password);
+        if (err != KLEFR_OK) {
+            klefr_meter_close(*out);
+            *out = NULL;
+            cli_error("--password takes 4 digits");
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (err == KLEFR_OK)
+        return CLI_EXIT_OK;
+    char *who = cli_describe(c, t);
+    if (err == KLEFR_ERR_NOT_AVAILABLE)
+        cli_error("%s: this libklefr cannot talk %s yet", who,
+                  cli_protocol_name(c->opts->protocol));
+    else
+        cli_error("%s: %s", who, klefr_strerror(err));
+    g_free(who);
+    return err == KLEFR_ERR_NOT_AVAILABLE ? CLI_EXIT_USAGE : cli_exit_for(err);
+}
+
+void cli_conn_close(cli_conn *c)
+{
+    klefr_modbus_master_close(c->modbus);
+    c->modbus = NULL;
+    klefr_mbus_master_close(c->mbus);
+    c->mbus = NULL;
+    klefr_iec_master_close(c->iec);
+    c->iec = NULL;
+    if (c->log != NULL) {
+        cli_iolog_flush(c->log);
+        klefr_io_close(c->log);
+    }
+    c->log = NULL;
+    klefr_io_close(c->port_io);
+    c->port_io = c->io = NULL;
+}
+
+char *cli_describe(const cli_conn *c, const cli_target *t)
+{
+    const char *port = c->opts->port != NULL ? c->opts->port : "?";
+    switch (c->opts->protocol) {
+    case KLEFR_METER_MODBUS: return g_strdup_printf("Modbus ID %u on %s", t->address.primary, port);
+    case KLEFR_METER_MBUS:
+        if (t->address.use_secondary)
+            return g_strdup_printf("M-Bus secondary address %08u on %s",
+                                   (unsigned)t->address.secondary, port);
+        return g_strdup_printf("M-Bus primary address %u on %s", t->address.primary, port);
+    case KLEFR_METER_IEC:
+        if (t->address.iec[0] != '\0')
+            return g_strdup_printf("IEC 62056-21 meter '%s' on %s", t->address.iec, port);
+        return g_strdup_printf("IEC 62056-21 meter on %s", port);
+    }
+    return g_strdup(port);
+}

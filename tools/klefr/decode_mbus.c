@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: MIT */
+/* M-Bus frames for `decode` and --verbose, for any meter: the link layer,
+ * the fixed header and every record as the EN 13757-3 codec reads them;
+ * for a KLEFR 6913 also the register model's reading. */
+#include <string.h>
+
+#include "klefr_cli.h"
+
+static const char *coding_name(klefr_mbus_coding c)
+{
+    static const char *names[16] = {
+        "no data",        "8-bit integer",   "16-bit integer", "24-bit integer",
+        "32-bit integer", "32-bit real",     "48-bit integer", "64-bit integer",
+        "selection",      "2-digit BCD",     "4-digit BCD",    "6-digit BCD",
+        "8-digit BCD",    "variable length", "12-digit BCD",   "special function",
+    };
+    return names[c & 0xFu];
+}
+
+static const char *function_name(klefr_mbus_function f)
+{
+    static const char *names[] = {"instantaneous", "maximum", "minimum", "during error state"};
+    return names[f & 3u];
+}
+
+static const char *link_name(klefr_mbus_link_function f)
+{
+    switch (f) {
+    case KLEFR_MBUS_SND_NKE: return "SND_NKE (link reset)";
+    case KLEFR_MBUS_SND_UD: return "SND_UD (send user data)";
+    case KLEFR_MBUS_REQ_UD1: return "REQ_UD1 (request class 1 data)";
+    case KLEFR_MBUS_REQ_UD2: return "REQ_UD2 (request class 2 data)";
+    case KLEFR_MBUS_RSP_UD: return "RSP_UD (response with user data)";
+    }
+    return "?";
+}
+
+static const char *ci_name(uint8_t ci)
+{
+    if (klefr_mbus_baud_from_ci(ci) != 0)
+        return "baud rate change";
+    switch (ci) {
+    case KLEFR_MBUS_CI_APP_RESET: return "application reset";
+    case KLEFR_MBUS_CI_DATA_SEND: return "data send (records, no header)";
+    case KLEFR_MBUS_CI_SELECTION: return "secondary address selection";
+    case KLEFR_MBUS_CI_RSP_LONG: return "variable data response, long header";
+    case KLEFR_MBUS_CI_RSP_SHORT: return "variable data response, short header";
+    case KLEFR_MBUS_CI_RSP_NONE: return "variable data response, no header";
+    default: return "other";
+    }
+}
+
+static const char *address_kind(uint8_t a)
+{
+    switch (klefr_mbus_address_classify(a)) {
+    case KLEFR_MBUS_ADDRESS_PRIMARY: return a == 0 ? "primary (unconfigured slave)" : "primary";
+    case KLEFR_MBUS_ADDRESS_RESERVED: return "reserved";
+    case KLEFR_MBUS_ADDRESS_SECONDARY: return "the slave selected by secondary address";
+    case KLEFR_MBUS_ADDRESS_BROADCAST_REPLY: return "broadcast, every slave answers";
+    case KLEFR_MBUS_ADDRESS_BROADCAST: return "broadcast, no slave answers";
+    }
+    return "?";
+}
+
+size_t frame_len_mbus(const uint8_t *buf, size_t len)
+{
+    klefr_frame_scan scan;
+    if (klefr_mbus_frame_detect(buf, len, &scan) == KLEFR_OK && scan.state == KLEFR_FRAME_COMPLETE)
+        return scan.length;
+    return 0;
+}
+
+static void value_fields(cli_out *o, const klefr_mbus_record *r)
+{
+    const klefr_mbus_value *v = &r->value;
+    const klefr_mbus_datetime *t = &v->datetime;
+    double d;
+    char text[256];
+    switch (v->type) {
+    case KLEFR_MBUS_VALUE_INTEGER:
+    case KLEFR_MBUS_VALUE_REAL:
+        if (klefr_mbus_value_to_double(v, &d) == KLEFR_OK) {
+            out_num(o, "value", d);
+            if (r->unit[0] != '\0')
+                out_str(o, "unit", "%s", r->unit);
+        }
+        if (v->type == KLEFR_MBUS_VALUE_INTEGER)
+            out_str(o, "raw", "%lld x 10^%d", (long long)v->integer, v->exponent);
+        break;
+    case KLEFR_MBUS_VALUE_DATETIME:
+        if (t->year != 0 || t->month != 0)
+            out_str(o, "value", "%04u-%02u-%02u %02u:%02u:%02u%s%s", t->year, t->month, t->day,
+                    t->hour, t->minute, t->second, t->invalid ? " (invalid)" : "",
+                    t->summer_time ? " (summer time)" : "");
+        else
+            out_str(o, "value", "%02u:%02u:%02u%s", t->hour, t->minute, t->second,
+                    t->invalid ? " (invalid)" : "");
+        out_str(o, "date_type", "%c", t->type);
+        break;
+    case KLEFR_MBUS_VALUE_STRING:
+        if (klefr_mbus_string_copy(v->bytes, v->bytes_len, text, sizeof text) == KLEFR_OK)
+            out_str(o, "value", "%s", text);
+        break;
+    case KLEFR_MBUS_VALUE_BYTES: {
+        GString *h = g_string_new(NULL);
+        hex_append(h, v->bytes, v->bytes_len);
+        out_str(o, "value", "%s", h->str);
+        g_string_free(h, TRUE);
+        break;
+    }
+    case KLEFR_MBUS_VALUE_INVALID:
+        out_null(o, "value");
+        out_str(o, "value_error", "%s", klefr_strerror(r->value_error));
+        break;
+    default: out_null(o, "value"); break;
+    }
+}
+
+static void hex_field(cli_out *o, const char *key, const uint8_t *p, size_t n)
+{
+    GString *h = g_string_new(NULL);
+    hex_append(h, p, n);
+    out_str(o, key, "%s", h->str);
+    g_string_free(h, TRUE);
+}
+
+static klefr_err records(cli_out *o, const uint8_t *data, size_t len, bool from_master,
+                         size_t *count)
+{
+    klefr_mbus_record_iter it;
+    klefr_mbus_record r;
+    size_t n = 0;
+    klefr_mbus_record_iter_init(&it, data, len);
+    out_list_begin(o, "records");
+    while (klefr_mbus_record_next(&it, &r)) {
+        char title[32];
+        g_snprintf(title, sizeof title, "record %zu", ++n);
+        out_begin(o, title);
+        hex_field(o, "bytes", r.raw, r.raw_len);
+        if (r.kind == KLEFR_MBUS_RECORD_MANUFACTURER) {
+            out_str(o, "kind", "manufacturer specific data%s",
+                    r.more_follows ? " (more records follow in the next telegram)" : "");
+            hex_field(o, "data", r.data, r.data_len);
+            out_end(o);
+            continue;
+        }
+        if (r.kind == KLEFR_MBUS_RECORD_GLOBAL_READOUT) {
+            out_str(o, "kind", "global readout request");
+            out_end(o);
+            continue;
+        }
+        out_str(o, "quantity", "%s", r.quantity);
+        value_fields(o, &r);
+        out_str(o, "function", "%s", function_name(r.function));
+        if (r.storage != 0)
+            out_int(o, "storage", (long long)r.storage);
+        if (r.tariff != 0)
+            out_int(o, "tariff", r.tariff);
+        if (r.subunit != 0)
+            out_int(o, "subunit", r.subunit);
+        hex_field(o, "dib", r.dib, r.dib_len);
+        out_str(o, "coding", "%s", coding_name(r.coding));
+        if (r.vib != NULL)
+            hex_field(o, "vib", r.vib, r.vib_len);
+        if (r.vife_len > 0) {
+            out_list_begin(o, "vife");
+            for (size_t i = 0; i < r.vife_len; i++)
+                out_str(o, NULL, "%02X %s", r.vife[i],
+                        klefr_mbus_vife_name(r.vife[i], from_master));
+            out_list_end(o);
+        }
+        if (r.plain_unit_len > 0) {
+            char unit[64];
+            if (klefr_mbus_string_copy(r.plain_unit, r.plain_unit_len, unit, sizeof unit) ==
+                KLEFR_OK)
+                out_str(o, "plain_text_unit", "%s", unit);
+        }
+        if (r.manufacturer_vife)
+            out_bool(o, "manufacturer_specific", true);
+        if (r.record_error != 0)
+            out_str(o, "record_error", "%s", klefr_mbus_vife_name(r.record_error, false));
+        out_end(o);
+    }
+    out_list_end(o);
+    *count = n;
+    return it.error;
+}
+
+static void header_fields(cli_out *o, const klefr_mbus_header *h)
+{
+    out_begin(o, "header");
+    if (h->ci == KLEFR_MBUS_CI_RSP_LONG) {
+        if (h->id_valid)
+            out_str(o, "id", "%08u", (unsigned)h->id);
+        else
+            out_str(o, "id", "%08X (not decimal)", (unsigned)h->id_bcd);
+        char man[4];
+        klefr_err err = klefr_mbus_manufacturer_decode(h->manufacturer, man);
+        out_str(o, "manufacturer", "%s (0x%04X)%s", man, h->manufacturer,
+                err != KLEFR_OK ? " invalid" : "");
+        out_int(o, "version", h->version);
+        out_str(o, "medium", "0x%02X %s", h->medium, klefr_mbus_medium_name(h->medium));
+    }
+    if (h->ci != KLEFR_MBUS_CI_RSP_NONE) {
+        out_int(o, "access", h->access);
+        GString *bits = g_string_new(NULL);
+        switch (h->status & KLEFR_MBUS_STATUS_APP_MASK) {
+        case 0: g_string_append(bits, "ok"); break;
+        case KLEFR_MBUS_STATUS_APP_BUSY: g_string_append(bits, "application busy"); break;
+        case KLEFR_MBUS_STATUS_APP_ERROR: g_string_append(bits, "application error"); break;
+        default: g_string_append(bits, "alarm"); break;
+        }
+        if (h->status & KLEFR_MBUS_STATUS_POWER_LOW)
+            g_string_append(bits, ", power low");
+        if (h->status & KLEFR_MBUS_STATUS_PERMANENT)
+            g_string_append(bits, ", permanent error");
+        if (h->status & KLEFR_MBUS_STATUS_TEMPORARY)
+            g_string_append(bits, ", temporary error");
+        if (h->status & KLEFR_MBUS_STATUS_MANUFACTURER)
+            g_string_append(bits, ", manufacturer bits");
+        out_str(o, "status", "0x%02X (%s)", h->status, bits->str);
+        g_string_free(bits, TRUE);
+        out_str(o, "signature", "0x%04X", h->signature);
+    }
+    out_end(o);
+}
+
+static void klefr_reading(cli_out *o, const uint8_t *buf, size_t len)
+{
+    klefr_values v;
+    klefr_values_clear(&v);
+    if (klefr_model_mbus_rsp_ud_decode(buf, len, &v, NULL) != KLEFR_OK)
+        return;
+    bool open = false;
+    for (unsigned q = 0; q < KLEFR_Q_COUNT; q++) {
+        double value;
+        if (klefr_values_get(&v, (klefr_quantity)q, &value) != KLEFR_OK)
+            continue;
+        const klefr_quantity_info *info = klefr_quantity_get((klefr_quantity)q);
+        if (!open) {
+            out_list_begin(o, "klefr_6913");
+            open = true;
+        }
+        char text[64];
+        cli_value_text(info, value, text, sizeof text);
+        out_begin(o, info->name);
+        out_str(o, "name", "%s", info->name);
+        out_num(o, "value", value);
+        out_str(o, "text", "%s%s%s", text, info->unit[0] ? " " : "", info->unit);
+        out_end(o);
+    }
+    if (open)
+        out_list_end(o);
+}
+
+static void klefr_write(cli_out *o, const uint8_t *buf, size_t len)
+{
+    klefr_setting s[16];
+    size_t n = 0;
+    klefr_err err = klefr_model_mbus_write_decode(buf, len, s, G_N_ELEMENTS(s), &n);
+    if (err == KLEFR_ERR_UNEXPECTED || err == KLEFR_ERR_NO_SUCH_QUANTITY)
+        return;
+    out_begin(o, "klefr_6913");
+    if (err != KLEFR_OK) {
+        out_str(o, "refused", "%s", klefr_strerror(err));
+    } else {
+        out_list_begin(o, "settings");
+        for (size_t i = 0; i < n; i++) {
+            const klefr_quantity_info *info = klefr_quantity_get(s[i].quantity);
+            char text[64];
+            cli_value_text(info, s[i].value, text, sizeof text);
+            out_begin(o, info->name);
+            out_str(o, "name", "%s", info->name);
+            out_num(o, "value", s[i].value);
+            out_str(o, "text", "%s%s%s", text, info->unit[0] ? " " : "", info->unit);
+            out_end(o);
+        }
+        out_list_end(o);
+    }
+    out_end(o);
+}
+
+/* The checksum as sent and as computed over C..data (EN 13757-2, 5.2). */
+static void checksum_fields(cli_out *o, const uint8_t *buf, size_t len)
+{
+    const uint8_t *from = NULL;
+    size_t n = 0;
+    if (buf[0] == KLEFR_MBUS_START_SHORT && len == 5) {
+        from = buf + 1;
+        n = 2;
+    } else if (buf[0] == KLEFR_MBUS_START_LONG && len >= 9 && len == (size_t)buf[1] + 6u) {
+        from = buf + 4;
+        n = len - 6;
+    }
+    if (from == NULL)
+        return;
+    uint8_t sent = buf[len - 2];
+    uint8_t calc = klefr_mbus_checksum(from, n);
+    out_begin(o, "checksum");
+    out_str(o, "received", "0x%02X", sent);
+    out_str(o, "computed", "0x%02X", calc);
+    out_bool(o, "ok", sent == calc);
+    out_end(o);
+    if (sent != calc)
+        g_snprintf(o->detail, sizeof o->detail, "checksum 0x%02X received, 0x%02X computed", sent,
+                   calc);
+}
+
+klefr_err decode_mbus(cli_out *o, const uint8_t *buf, size_t len)
+{
+    klefr_mbus_frame f;
+    out_str(o, "protocol", "mbus");
+    hex_field(o, "bytes", buf, len);
+    klefr_err err = klefr_mbus_frame_decode(buf, len, &f);
+    if (err != KLEFR_OK) {
+        out_str(o, "type", "invalid");
+        out_str(o, "error", "%s", klefr_strerror(err));
+        if (len > 0 && buf[0] != KLEFR_MBUS_START_LONG && buf[0] != KLEFR_MBUS_START_SHORT &&
+            buf[0] != KLEFR_MBUS_ACK)
+            g_snprintf(o->detail, sizeof o->detail,
+                       "not an M-Bus frame: they start with 68, 10 or E5, not %02X", buf[0]);
+        else if (buf[0] == KLEFR_MBUS_START_LONG && len >= 2 && len < (size_t)buf[1] + 6u)
+            g_snprintf(o->detail, sizeof o->detail, "L field %u announces %u bytes, %zu given",
+                       buf[1], buf[1] + 6u, len);
+        if (len > 0)
+            checksum_fields(o, buf, len);
+        return err;
+    }
+    static const char *types[] = {"single character (E5 acknowledgement)", "short frame",
+                                  "control frame", "long frame"};
+    out_str(o, "type", "%s", types[f.type]);
+    if (f.type == KLEFR_MBUS_FRAME_ACK)
+        return KLEFR_OK;
+    klefr_mbus_control ctl;
+    bool from_master = true;
+    if (klefr_mbus_control_decode(f.c, &ctl) == KLEFR_OK) {
+        from_master = ctl.from_master;
+        out_begin(o, "c");
+        out_str(o, "value", "0x%02X", f.c);
+        out_str(o, "function", "%s", link_name(ctl.function));
+        if (ctl.from_master) {
+            out_bool(o, "fcb", ctl.fcb);
+            out_bool(o, "fcv", ctl.fcv);
+        } else {
+            out_bool(o, "acd", ctl.acd);
+            out_bool(o, "dfc", ctl.dfc);
+        }
+        out_end(o);
+    } else {
+        out_str(o, "c", "0x%02X (not a C field of EN 13757-2)", f.c);
+    }
+    out_str(o, "a", "%u (%s)", f.a, address_kind(f.a));
+    if (f.type == KLEFR_MBUS_FRAME_SHORT) {
+        checksum_fields(o, buf, len);
+        return KLEFR_OK;
+    }
+    out_str(o, "ci", "0x%02X %s", f.ci, ci_name(f.ci));
+    klefr_err verdict = KLEFR_OK;
+    uint32_t baud = klefr_mbus_baud_from_ci(f.ci);
+    klefr_mbus_header h;
+    size_t header_len;
+    size_t count = 0;
+    if (baud != 0) {
+        out_int(o, "new_baud", baud);
+        klefr_write(o, buf, len);
+    } else if (f.ci == KLEFR_MBUS_CI_SELECTION) {
+        klefr_mbus_selection sel;
+        verdict = klefr_mbus_selection_decode(&f, &sel);
+        if (verdict == KLEFR_OK) {
+            char man[4] = "any";
+            if (sel.manufacturer != 0xFFFFu)
+                klefr_mbus_manufacturer_decode(sel.manufacturer, man);
+            out_begin(o, "selection");
+            out_str(o, "id_pattern", "%08X (F = any digit)", (unsigned)sel.id_pattern);
+            out_str(o, "manufacturer", "%s", man);
+            if (sel.version == KLEFR_MBUS_WILDCARD_BYTE)
+                out_str(o, "version", "any");
+            else
+                out_int(o, "version", sel.version);
+            if (sel.medium == KLEFR_MBUS_WILDCARD_BYTE)
+                out_str(o, "medium", "any");
+            else
+                out_str(o, "medium", "0x%02X %s", sel.medium, klefr_mbus_medium_name(sel.medium));
+            out_end(o);
+        } else {
+            out_str(o, "error", "%s", klefr_strerror(verdict));
+        }
+    } else if (f.ci == KLEFR_MBUS_CI_DATA_SEND) {
+        verdict = records(o, f.data, f.data_len, true, &count);
+        klefr_write(o, buf, len);
+    } else if (klefr_mbus_header_decode(f.ci, f.data, f.data_len, &h, &header_len) == KLEFR_OK) {
+        header_fields(o, &h);
+        verdict = records(o, f.data + header_len, f.data_len - header_len, from_master, &count);
+        if (verdict == KLEFR_OK && h.ci == KLEFR_MBUS_CI_RSP_LONG && h.medium == 0x02)
+            klefr_reading(o, buf, len);
+    } else if (f.data_len > 0) {
+        hex_field(o, "data", f.data, f.data_len);
+    }
+    if (verdict != KLEFR_OK)
+        out_str(o, "error", "%s", klefr_strerror(verdict));
+    checksum_fields(o, buf, len);
+    return verdict;
+}
+
+void brief_mbus(GString *s, const uint8_t *buf, size_t len)
+{
+    klefr_mbus_frame f;
+    klefr_err err = klefr_mbus_frame_decode(buf, len, &f);
+    if (err != KLEFR_OK) {
+        g_string_append_printf(s, "not an M-Bus frame: %s", klefr_strerror(err));
+        return;
+    }
+    if (f.type == KLEFR_MBUS_FRAME_ACK) {
+        g_string_append(s, "E5 acknowledgement");
+        return;
+    }
+    klefr_mbus_control ctl;
+    if (klefr_mbus_control_decode(f.c, &ctl) == KLEFR_OK)
+        g_string_append_printf(s, "%s, A %u", link_name(ctl.function), f.a);
+    else
+        g_string_append_printf(s, "C 0x%02X, A %u", f.c, f.a);
+    if (f.type == KLEFR_MBUS_FRAME_SHORT)
+        return;
+    g_string_append_printf(s, ", CI 0x%02X %s", f.ci, ci_name(f.ci));
+    klefr_mbus_header h;
+    size_t hl;
+    if (f.ci != KLEFR_MBUS_CI_DATA_SEND &&
+        klefr_mbus_header_decode(f.ci, f.data, f.data_len, &h, &hl) == KLEFR_OK &&
+        h.ci == KLEFR_MBUS_CI_RSP_LONG) {
+        char man[4];
+        klefr_mbus_manufacturer_decode(h.manufacturer, man);
+        g_string_append_printf(s, ": id %08X %s %s", (unsigned)h.id_bcd, man,
+                               klefr_mbus_medium_name(h.medium));
+    }
+}

@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: MIT */
+/* Output: a tree printer that gives either an indented text breakdown or
+ * JSON from the same calls, the rendering of quantity values, and the
+ * read table / JSON / CSV. */
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "klefr_cli.h"
+
+void json_string(GString *s, const char *text)
+{
+    g_string_append_c(s, '"');
+    for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
+        switch (*p) {
+        case '"': g_string_append(s, "\\\""); break;
+        case '\\': g_string_append(s, "\\\\"); break;
+        case '\n': g_string_append(s, "\\n"); break;
+        case '\r': g_string_append(s, "\\r"); break;
+        case '\t': g_string_append(s, "\\t"); break;
+        default:
+            /* Control characters and bytes that are not UTF-8 text (a
+             * meter's string may be anything) are escaped one by one. */
+            if (*p < 0x20 || *p >= 0x7F)
+                g_string_append_printf(s, "\\u%04x", *p);
+            else
+                g_string_append_c(s, (char)*p);
+        }
+    }
+    g_string_append_c(s, '"');
+}
+
+void out_init(cli_out *o, bool json)
+{
+    memset(o, 0, sizeof *o);
+    o->json = json;
+    o->s = g_string_new(NULL);
+}
+
+static void indent(cli_out *o)
+{
+    for (int i = 1; i < o->depth; i++)
+        g_string_append(o->s, "  ");
+}
+
+/* Start an item: separator and key in JSON, indentation and title in text. */
+static void item(cli_out *o, const char *key)
+{
+    if (o->json) {
+        if (o->depth > 0) {
+            if (!o->first[o->depth])
+                g_string_append_c(o->s, ',');
+            o->first[o->depth] = false;
+            if (!o->list[o->depth] && key != NULL) {
+                json_string(o->s, key);
+                g_string_append_c(o->s, ':');
+            }
+        }
+        return;
+    }
+    indent(o);
+    if (key != NULL)
+        g_string_append_printf(o->s, "%s:", key);
+    else if (o->list[o->depth])
+        g_string_append(o->s, "-");
+}
+
+static void open_container(cli_out *o, const char *key, bool list)
+{
+    item(o, key);
+    if (o->json)
+        g_string_append_c(o->s, list ? '[' : '{');
+    else if (o->depth > 0)
+        g_string_append_c(o->s, '\n');
+    if (o->depth < (int)G_N_ELEMENTS(o->first) - 1)
+        o->depth++;
+    o->first[o->depth] = true;
+    o->list[o->depth] = list;
+}
+
+static void close_container(cli_out *o, bool list)
+{
+    if (o->depth > 0)
+        o->depth--;
+    if (o->json)
+        g_string_append_c(o->s, list ? ']' : '}');
+}
+
+void out_begin(cli_out *o, const char *key)
+{
+    open_container(o, key, false);
+}
+
+void out_end(cli_out *o)
+{
+    close_container(o, false);
+}
+
+void out_list_begin(cli_out *o, const char *key)
+{
+    open_container(o, key, true);
+}
+
+void out_list_end(cli_out *o)
+{
+    close_container(o, true);
+}
+
+void out_str(cli_out *o, const char *key, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    item(o, key);
+    if (o->json) {
+        json_string(o->s, text);
+    } else {
+        g_string_append_printf(o->s, " %s\n", text);
+    }
+    g_free(text);
+}
+
+void out_num(cli_out *o, const char *key, double v)
+{
+    if (!isfinite(v)) {
+        out_null(o, key);
+        return;
+    }
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+    g_ascii_formatd(buf, sizeof buf, "%.10g", v);
+    item(o, key);
+    g_string_append_printf(o->s, o->json ? "%s" : " %s\n", buf);
+}
+
+void out_int(cli_out *o, const char *key, long long v)
+{
+    item(o, key);
+    g_string_append_printf(o->s, o->json ? "%lld" : " %lld\n", v);
+}
+
+void out_bool(cli_out *o, const char *key, bool v)
+{
+    item(o, key);
+    g_string_append_printf(o->s, o->json ? "%s" : " %s\n", v ? "true" : "false");
+}
+
+void out_null(cli_out *o, const char *key)
+{
+    item(o, key);
+    g_string_append(o->s, o->json ? "null" : " -\n");
+}
+
+void out_print(cli_out *o, FILE *f)
+{
+    if (o->json)
+        g_string_append_c(o->s, '\n');
+    fputs(o->s->str, f);
+    g_string_free(o->s, TRUE);
+    o->s = NULL;
+}
+
+/* ---- quantity values ---- */
+
+static int decimals_of(const klefr_quantity_info *info)
+{
+    if (info->flags & KLEFR_QF_INTEGER)
+        return 0;
+    if (info->iec.address != NULL)
+        return info->iec.decimals;
+    return 3;
+}
+
+void cli_number(const klefr_quantity_info *info, double v, char *buf, size_t cap)
+{
+    if (!isfinite(v)) {
+        g_strlcpy(buf, "null", cap);
+        return;
+    }
+    int decimals = decimals_of(info);
+    /* Float registers carry a float's digits (230.1 is 230.100006): keep
+     * one digit more than the meter's own resolution, then drop trailing
+     * zeros, so 230.1 stays 230.1 and 1234.5 is not 1234.500. */
+    char fmt[16];
+    g_snprintf(fmt, sizeof fmt, "%%.%df", decimals > 0 ? decimals + 1 : 0);
+    g_ascii_formatd(buf, (int)cap, fmt, v);
+    if (strchr(buf, '.') != NULL) {
+        size_t n = strlen(buf);
+        while (n > 0 && buf[n - 1] == '0')
+            buf[--n] = '\0';
+        if (n > 0 && buf[n - 1] == '.')
+            buf[--n] = '\0';
+    }
+    if (strcmp(buf, "-0") == 0)
+        g_strlcpy(buf, "0", cap);
+}
+
+void cli_value_text(const klefr_quantity_info *info, double v, char *buf, size_t cap)
+{
+    switch (info->id) {
+    case KLEFR_Q_SERIAL_NUMBER:
+    case KLEFR_Q_SECONDARY_ADDRESS: g_snprintf(buf, cap, "%08.0f", v); return;
+    case KLEFR_Q_PASSWORD: g_snprintf(buf, cap, "%04.0f", v); return;
+    case KLEFR_Q_CURRENT_DIRECTION:
+        g_snprintf(buf, cap, "%s", v == 'F' ? "F (forward)" : v == 'R' ? "R (reverse)" : "?");
+        return;
+    case KLEFR_Q_PARITY:
+        g_snprintf(buf, cap, "%.0f (%s)", v,
+                   v == 1   ? "even"
+                   : v == 2 ? "none"
+                   : v == 3 ? "odd"
+                            : "?");
+        return;
+    case KLEFR_Q_BACKLIGHT:
+        g_snprintf(buf, cap, "%.0f (%s)", v,
+                   v == 0   ? "off"
+                   : v == 1 ? "on"
+                   : v == 2 ? "button"
+                            : "?");
+        return;
+    default: break;
+    }
+    if (info->modbus.type == KLEFR_MODBUS_TYPE_BITS && v >= 0 && v <= 4294967295.0) {
+        g_snprintf(buf, cap, "0x%08X", (unsigned)v);
+        return;
+    }
+    char num[64];
+    int decimals = decimals_of(info);
+    if (decimals > 0 && info->group != KLEFR_GROUP_ENERGY) {
+        cli_number(info, v, num, sizeof num);
+    } else {
+        char fmt[16];
+        g_snprintf(fmt, sizeof fmt, "%%.%df", decimals);
+        g_ascii_formatd(num, sizeof num, fmt, v);
+    }
+    g_strlcpy(buf, num, cap);
+}
+
+const char *cli_group_name(klefr_group g)
+{
+    switch (g) {
+    case KLEFR_GROUP_ENERGY: return "energy";
+    case KLEFR_GROUP_INSTANTANEOUS: return "instantaneous";
+    case KLEFR_GROUP_IDENTIFICATION: return "identification";
+    case KLEFR_GROUP_SETTINGS: return "settings";
+    case KLEFR_GROUP_STATUS: return "status";
+    }
+    return "other";
+}
+
+static bool allowed(klefr_model model, klefr_quantity q, double v)
+{
+    if (model != 0)
+        return klefr_quantity_validate(model, q, v) == KLEFR_OK;
+    for (unsigned m = KLEFR_MODEL_6911; m <= KLEFR_MODEL_6914; m++)
+        if (klefr_quantity_validate((klefr_model)m, q, v) == KLEFR_OK)
+            return true;
+    return false;
+}
+
+void cli_allowed_values(klefr_model model, klefr_quantity q, GString *s)
+{
+    const klefr_quantity_info *info = klefr_quantity_get(q);
+    if (info == NULL || info->valid == NULL)
+        return;
+    const klefr_valid_values *vv = info->valid;
+    char num[64];
+    if (vv->list != NULL) {
+        /* Only the values this bus's model takes (the table lists them all). */
+        bool any = false;
+        for (size_t i = 0; i < vv->list_len; i++) {
+            if (!allowed(model, q, vv->list[i]))
+                continue;
+            cli_number(info, vv->list[i], num, sizeof num);
+            g_string_append_printf(s, "%s%s", any ? ", " : "", num);
+            any = true;
+        }
+        return;
+    }
+    double lo = vv->min, hi = vv->max;
+    if ((info->flags & KLEFR_QF_INTEGER) && hi - lo <= 1e6) {
+        /* The range of the table may be wider than this bus's (bus address
+         * 0-250 on M-Bus, 1-247 on Modbus): ask the validator. */
+        while (lo <= hi && !allowed(model, q, lo))
+            lo++;
+        while (hi >= lo && !allowed(model, q, hi))
+            hi--;
+        for (int i = 0; i < 1000 && allowed(model, q, lo - 1); i++)
+            lo--;
+        for (int i = 0; i < 1000 && allowed(model, q, hi + 1); i++)
+            hi++;
+    }
+    char a[64], b[64];
+    cli_number(info, lo, a, sizeof a);
+    cli_number(info, hi, b, sizeof b);
+    g_string_append_printf(s, "%s to %s", a, b);
+}
+
+bool cli_parse_only(char **only, bool selected[KLEFR_Q_COUNT])
+{
+    for (unsigned q = 0; q < KLEFR_Q_COUNT; q++)
+        selected[q] = false;
+    for (size_t i = 0; only[i] != NULL; i++) {
+        char **names = g_strsplit(only[i], ",", -1);
+        for (size_t k = 0; names[k] != NULL; k++) {
+            char *name = g_strstrip(names[k]);
+            if (*name == '\0')
+                continue;
+            const klefr_quantity_info *info = klefr_quantity_by_name(name);
+            if (info == NULL) {
+                cli_error("unknown quantity '%s' (klefr read --list shows the names)", name);
+                g_strfreev(names);
+                return false;
+            }
+            selected[info->id] = true;
+        }
+        g_strfreev(names);
+    }
+    return true;
+}
+
+bool cli_shown(klefr_quantity q, const bool *selected, bool all)
+{
+    if (selected != NULL)
+        return selected[q];
+    const klefr_quantity_info *info = klefr_quantity_get(q);
+    return all || (info->flags & KLEFR_QF_THREE_PHASE) == 0;
+}
+
+void cli_values_json(GString *s, const klefr_values *v, const bool *selected, bool all)
+{
+    bool first = true;
+    g_string_append_c(s, '{');
+    for (unsigned q = 0; q < KLEFR_Q_COUNT; q++) {
+        double value;
+        if (!cli_shown((klefr_quantity)q, selected, all) ||
+            klefr_values_get(v, (klefr_quantity)q, &value) != KLEFR_OK)
+            continue;
+        const klefr_quantity_info *info = klefr_quantity_get((klefr_quantity)q);
+        char num[64];
+        cli_number(info, value, num, sizeof num);
+        if (!first)
+            g_string_append_c(s, ',');
+        first = false;
+        json_string(s, info->name);
+        g_string_append_printf(s, ":%s", num);
+    }
+    g_string_append_c(s, '}');
+}
+
+static const klefr_group group_order[] = {KLEFR_GROUP_ENERGY, KLEFR_GROUP_INSTANTANEOUS,
+                                          KLEFR_GROUP_IDENTIFICATION, KLEFR_GROUP_SETTINGS,
+                                          KLEFR_GROUP_STATUS};
+
+static void csv_field(GString *s, const char *text)
+{
+    if (strpbrk(text, ",\"\n") == NULL) {
+        g_string_append(s, text);
+        return;
+    }
+    g_string_append_c(s, '"');
+    for (const char *p = text; *p != '\0'; p++) {
+        if (*p == '"')
+            g_string_append_c(s, '"');
+        g_string_append_c(s, *p);
+    }
+    g_string_append_c(s, '"');
+}
+
+void cli_print_values(FILE *f, cli_format fmt, const klefr_values *v, const bool *selected,
+                      bool all, const char *meter_name, klefr_meter_protocol protocol)
+{
+    GString *s = g_string_new(NULL);
+    if (fmt == CLI_FMT_JSON) {
+        g_string_append(s, "{\"meter\":");
+        json_string(s, meter_name);
+        g_string_append(s, ",\"protocol\":");
+        json_string(s, cli_protocol_name(protocol));
+        g_string_append(s, ",\"values\":");
+        cli_values_json(s, v, selected, all);
+        g_string_append(s, ",\"units\":{");
+        bool first = true;
+        for (unsigned q = 0; q < KLEFR_Q_COUNT; q++) {
+            const klefr_quantity_info *info = klefr_quantity_get((klefr_quantity)q);
+            if (!cli_shown((klefr_quantity)q, selected, all) ||
+                !klefr_values_has(v, (klefr_quantity)q) || info->unit[0] == '\0')
+                continue;
+            if (!first)
+                g_string_append_c(s, ',');
+            first = false;
+            json_string(s, info->name);
+            g_string_append_c(s, ':');
+            json_string(s, info->unit);
+        }
+        g_string_append(s, "}}\n");
+    } else if (fmt == CLI_FMT_CSV) {
+        g_string_append(s, "group,name,label,value,unit\n");
+        for (size_t g = 0; g < G_N_ELEMENTS(group_order); g++) {
+            for (unsigned q = 0; q < KLEFR_Q_COUNT; q++) {
+                const klefr_quantity_info *info = klefr_quantity_get((klefr_quantity)q);
+                double value;
+                if (info->group != group_order[g] || !cli_shown((klefr_quantity)q, selected, all) ||
+                    klefr_values_get(v, (klefr_quantity)q, &value) != KLEFR_OK)
+                    continue;
+                char num[64];
+                cli_number(info, value, num, sizeof num);
+                g_string_append_printf(s, "%s,%s,", cli_group_name(info->group), info->name);
+                csv_field(s, info->label);
+                g_string_append_printf(s, ",%s,", num);
+                csv_field(s, info->unit);
+                g_string_append_c(s, '\n');
+            }
+        }
+    } else {
+        g_string_append_printf(s, "%s\n", meter_name);
+        for (size_t g = 0; g < G_N_ELEMENTS(group_order); g++) {
+            bool header = false;
+            for (unsigned q = 0; q < KLEFR_Q_COUNT; q++) {
+                const klefr_quantity_info *info = klefr_quantity_get((klefr_quantity)q);
+                double value;
+                if (info->group != group_order[g] || !cli_shown((klefr_quantity)q, selected, all) ||
+                    klefr_values_get(v, (klefr_quantity)q, &value) != KLEFR_OK)
+                    continue;
+                if (!header) {
+                    g_string_append_printf(s, "\n%s\n", cli_group_name(info->group));
+                    header = true;
+                }
+                char text[64];
+                cli_value_text(info, value, text, sizeof text);
+                g_string_append_printf(s, "  %-34s %16s%s%s\n", info->label, text,
+                                       info->unit[0] ? " " : "", info->unit);
+            }
+        }
+    }
+    fputs(s->str, f);
+    g_string_free(s, TRUE);
+}
