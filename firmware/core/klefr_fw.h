@@ -209,6 +209,7 @@ typedef struct klefr_fw_mbus {
     bool fcb_valid;       /**< A REQ_UD2 has been answered since the last reset. */
     bool fcb;             /**< FCB of that REQ_UD2. */
     bool selected;        /**< Selected by secondary address (answers at FD). */
+    uint8_t last_a;       /**< Address the last RSP_UD answered (a repeat needs the same). */
     /** The last RSP_UD, repeated unchanged when the FCB did not toggle. */
     uint8_t last_rsp[KLEFR_FW_MBUS_RSP_MAX];
 } klefr_fw_mbus;

@@ -40,9 +40,13 @@ static void ack(klefr_fw_meter *m, bool answer, uint32_t now)
 static void req_ud2(klefr_fw_meter *m, const klefr_mbus_control *ctl, uint8_t a, uint32_t now)
 {
     klefr_fw_mbus *b = &m->mbus;
-    bool repeat = ctl->fcv && b->fcb_valid && ctl->fcb == b->fcb && b->last_rsp_len > 0;
+    /* A repeat answers the same address only: after a read at FD, a REQ_UD2
+     * to the primary address is a new dialogue even with the same FCB. */
+    bool repeat =
+        ctl->fcv && b->fcb_valid && ctl->fcb == b->fcb && b->last_rsp_len > 0 && a == b->last_a;
     b->fcb_valid = ctl->fcv;
     b->fcb = ctl->fcb;
+    b->last_a = a;
     if (!repeat) {
         klefr_values v;
         klefr_fw_values(m, &v);

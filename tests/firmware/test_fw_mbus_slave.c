@@ -209,6 +209,18 @@ START_TEST(test_secondary_selection_with_wildcards)
 }
 END_TEST
 
+START_TEST(test_a_repeat_is_only_for_the_address_last_answered)
+{
+    /* Read at FD while selected (FCB 0), then at the primary address with
+     * the same FCB: a new dialogue, so a new frame naming 00, access 02. */
+    ACKED("68 0B 0B 68 53 FD 52 00 00 00 00 CD 25 01 02 97 16");
+    EXPECT("10 7B FD 78 16", RSP_HEAD "FD" RSP_ID0 "01" RSP_RECORDS "78 16");
+    EXPECT("10 7B 00 7B 16", MANUAL_RSP_UD);
+    /* Same address, same FCB: the repeat, unchanged. */
+    EXPECT("10 7B 00 7B 16", MANUAL_RSP_UD);
+}
+END_TEST
+
 START_TEST(test_the_default_secondary_address_is_the_serial_number)
 {
     setup();
@@ -322,6 +334,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_same_fcb_repeats_the_last_answer_unchanged);
     tcase_add_test(tc, test_snd_nke_resets_the_fcb_state);
     tcase_add_test(tc, test_secondary_selection_with_wildcards);
+    tcase_add_test(tc, test_a_repeat_is_only_for_the_address_last_answered);
     tcase_add_test(tc, test_address_fe_is_answered_with_the_primary_address);
     suite_add_tcase(s, tc);
     tc = tcase_create("slave");
