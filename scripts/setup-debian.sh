@@ -17,6 +17,12 @@ packages=(
   # klefr-meterd (tools feature)
   libglib2.0-dev
 )
+# The interop test against smartmeter-obis needs node >= 16 and npm. A
+# machine may already have NodeSource's nodejs, which bundles npm and
+# conflicts with Debian's npm package: add Debian's only when none is there.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
