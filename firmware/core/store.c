@@ -6,6 +6,7 @@
  * number n lives in bank n % 2. Layout (little-endian) in doc/firmware.md. */
 #include <string.h>
 
+#include "common/bytes.h"
 #include "fw_internal.h"
 
 #define REC_MAGIC 0x3157464Bu /* "KFW1" */
@@ -18,34 +19,6 @@
 #define OFF_CRC (KLEFR_FW_STORE_BANK_SIZE - 4)
 #define FLAG_CLEAN 0x0001u /* written at an orderly power down */
 
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, (uint16_t)v);
-    put16(p + 2, (uint16_t)(v >> 16));
-}
-static void put64(uint8_t *p, uint64_t v)
-{
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
-}
-static uint64_t get64(const uint8_t *p)
-{
-    return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
 /* The energy registers in record order. */
 static klefr_fw_energy *reg(klefr_fw_meter *m, int i)
 {
@@ -55,54 +28,55 @@ static klefr_fw_energy *reg(klefr_fw_meter *m, int i)
 static void encode(klefr_fw_meter *m, uint32_t seq, uint8_t *r)
 {
     memset(r, 0, KLEFR_FW_STORE_BANK_SIZE);
-    put32(r, REC_MAGIC);
-    put32(r + OFF_SEQ, seq);
-    put16(r + OFF_FLAGS, m->powered ? 0 : FLAG_CLEAN);
+    klefr_put_le(r, REC_MAGIC, 4);
+    klefr_put_le(r + OFF_SEQ, seq, 4);
+    klefr_put_le16(r + OFF_FLAGS, m->powered ? 0 : FLAG_CLEAN);
     for (int i = 0; i < 9; i++) {
-        put32(r + OFF_ENERGY + 12 * i, reg(m, i)->q10wh);
-        put64(r + OFF_ENERGY + 12 * i + 4, reg(m, i)->rem_uj);
+        klefr_put_le(r + OFF_ENERGY + 12 * i, reg(m, i)->q10wh, 4);
+        klefr_put_le(r + OFF_ENERGY + 12 * i + 4, reg(m, i)->rem_uj, 8);
     }
-    put16(r + OFF_POWER_DOWNS, m->power_downs);
+    klefr_put_le16(r + OFF_POWER_DOWNS, m->power_downs);
     uint8_t *s = r + OFF_SETTINGS;
-    put32(s, m->set.secondary_address);
-    put32(s + 4, m->set.s0_rate_centi);
-    put16(s + 8, m->set.baud);
-    put16(s + 10, m->set.password);
+    klefr_put_le(s, m->set.secondary_address, 4);
+    klefr_put_le(s + 4, m->set.s0_rate_centi, 4);
+    klefr_put_le16(s + 8, m->set.baud);
+    klefr_put_le16(s + 10, m->set.password);
     s[12] = m->set.bus_address;
     s[13] = m->set.parity;
     s[14] = m->set.calc_code;
     s[15] = m->set.lcd_cycle_s;
     s[16] = m->set.backlight;
     s[17] = m->set.tariff;
-    put64(r + OFF_SCROLL, m->ui.scroll_set);
-    put32(r + OFF_CRC, klefr_fw_crc32(r, OFF_CRC));
+    klefr_put_le(r + OFF_SCROLL, m->ui.scroll_set, 8);
+    klefr_put_le(r + OFF_CRC, klefr_fw_crc32(r, OFF_CRC), 4);
 }
 
 static void decode(klefr_fw_meter *m, const uint8_t *r)
 {
     for (int i = 0; i < 9; i++) {
-        reg(m, i)->q10wh = get32(r + OFF_ENERGY + 12 * i);
-        reg(m, i)->rem_uj = get64(r + OFF_ENERGY + 12 * i + 4);
+        reg(m, i)->q10wh = (uint32_t)klefr_get_le(r + OFF_ENERGY + 12 * i, 4);
+        reg(m, i)->rem_uj = klefr_get_le(r + OFF_ENERGY + 12 * i + 4, 8);
     }
-    m->power_downs = get16(r + OFF_POWER_DOWNS);
+    m->power_downs = klefr_get_le16(r + OFF_POWER_DOWNS);
     const uint8_t *s = r + OFF_SETTINGS;
-    m->set.secondary_address = get32(s);
-    m->set.s0_rate_centi = get32(s + 4);
-    m->set.baud = get16(s + 8);
-    m->set.password = get16(s + 10);
+    m->set.secondary_address = (uint32_t)klefr_get_le(s, 4);
+    m->set.s0_rate_centi = (uint32_t)klefr_get_le(s + 4, 4);
+    m->set.baud = klefr_get_le16(s + 8);
+    m->set.password = klefr_get_le16(s + 10);
     m->set.bus_address = s[12];
     m->set.parity = s[13];
     m->set.calc_code = s[14];
     m->set.lcd_cycle_s = s[15];
     m->set.backlight = s[16];
     m->set.tariff = s[17];
-    m->ui.scroll_set = get64(r + OFF_SCROLL);
+    m->ui.scroll_set = klefr_get_le(r + OFF_SCROLL, 8);
 }
 
 static bool valid(const uint8_t *r, unsigned bank)
 {
-    return get32(r) == REC_MAGIC && (get32(r + OFF_SEQ) & 1u) == bank &&
-           get32(r + OFF_CRC) == klefr_fw_crc32(r, OFF_CRC);
+    return (uint32_t)klefr_get_le(r, 4) == REC_MAGIC &&
+           ((uint32_t)klefr_get_le(r + OFF_SEQ, 4) & 1u) == bank &&
+           (uint32_t)klefr_get_le(r + OFF_CRC, 4) == klefr_fw_crc32(r, OFF_CRC);
 }
 
 static bool erased(const uint8_t *r)
@@ -128,15 +102,18 @@ fw_store_state fw_store_load(klefr_fw_meter *m)
         return blank ? FW_STORE_BLANK : FW_STORE_CORRUPT;
     unsigned b;
     if (ok[0] && ok[1])
-        b = (int32_t)(get32(r[1] + OFF_SEQ) - get32(r[0] + OFF_SEQ)) > 0 ? 1 : 0;
+        b = (int32_t)((uint32_t)klefr_get_le(r[1] + OFF_SEQ, 4) -
+                      (uint32_t)klefr_get_le(r[0] + OFF_SEQ, 4)) > 0
+                ? 1
+                : 0;
     else
         b = ok[0] ? 0 : 1;
     decode(m, r[b]);
-    m->store_seq = get32(r[b] + OFF_SEQ);
+    m->store_seq = (uint32_t)klefr_get_le(r[b] + OFF_SEQ, 4);
     m->saved_q_sum = fw_energy_sum_q(m);
     /* A record not written at an orderly power down: the meter lost power
      * (or crashed) unseen; count that outage now (SPEC 3). */
-    if ((get16(r[b] + OFF_FLAGS) & FLAG_CLEAN) == 0 && m->power_downs < 0xFFFFu)
+    if ((klefr_get_le16(r[b] + OFF_FLAGS) & FLAG_CLEAN) == 0 && m->power_downs < 0xFFFFu)
         m->power_downs++;
     return FW_STORE_OK;
 }
