@@ -231,26 +231,7 @@ static void klefr_reading(cli_out *o, const uint8_t *buf, size_t len)
     klefr_values_clear(&v);
     if (klefr_model_mbus_rsp_ud_decode(buf, len, &v, NULL) != KLEFR_OK)
         return;
-    bool open = false;
-    for (unsigned q = 0; q < KLEFR_Q_COUNT; q++) {
-        double value;
-        if (klefr_values_get(&v, (klefr_quantity)q, &value) != KLEFR_OK)
-            continue;
-        const klefr_quantity_info *info = klefr_quantity_get((klefr_quantity)q);
-        if (!open) {
-            out_list_begin(o, "klefr_6913");
-            open = true;
-        }
-        char text[64];
-        cli_value_text(info, value, text, sizeof text);
-        out_begin(o, info->name);
-        out_str(o, "name", "%s", info->name);
-        out_num(o, "value", value);
-        out_str(o, "text", "%s%s%s", text, info->unit[0] ? " " : "", info->unit);
-        out_end(o);
-    }
-    if (open)
-        out_list_end(o);
+    out_values(o, "klefr_6913", &v);
 }
 
 static void klefr_write(cli_out *o, const uint8_t *buf, size_t len)

@@ -185,26 +185,7 @@ static void read_values(cli_out *o, const klefr_modbus_response *resp)
     klefr_values_clear(&v);
     if (klefr_values_from_modbus(&v, last_request.address, regs, n) != KLEFR_OK)
         return;
-    bool open = false;
-    for (unsigned q = 0; q < KLEFR_Q_COUNT; q++) {
-        double value;
-        if (klefr_values_get(&v, (klefr_quantity)q, &value) != KLEFR_OK)
-            continue;
-        const klefr_quantity_info *info = klefr_quantity_get((klefr_quantity)q);
-        if (!open) {
-            out_list_begin(o, "klefr_values");
-            open = true;
-        }
-        char num[64];
-        cli_value_text(info, value, num, sizeof num);
-        out_begin(o, info->name);
-        out_str(o, "name", "%s", info->name);
-        out_num(o, "value", value);
-        out_str(o, "text", "%s%s%s", num, info->unit[0] ? " " : "", info->unit);
-        out_end(o);
-    }
-    if (open)
-        out_list_end(o);
+    out_values(o, "klefr_values", &v);
 }
 
 static void response_fields(cli_out *o, const klefr_modbus_response *r)

@@ -126,6 +126,9 @@ void json_string(GString *s, const char *text);
 void cli_number(const klefr_quantity_info *info, double v, char *buf, size_t cap);
 /* A value for people: enums named, serials padded, checksums in hex. */
 void cli_value_text(const klefr_quantity_info *info, double v, char *buf, size_t cap);
+/* Every value present in @p v as a list @p key of {name, value, text}
+ * entries; nothing at all when none is present. */
+void out_values(cli_out *o, const char *key, const klefr_values *v);
 const char *cli_group_name(klefr_group g);
 /* Print "allowed: ..." for @p q on @p model into @p s. */
 void cli_allowed_values(klefr_model model, klefr_quantity q, GString *s);

@@ -435,3 +435,27 @@ void cli_print_values(FILE *f, cli_format fmt, const klefr_values *v, const bool
     fputs(s->str, f);
     g_string_free(s, TRUE);
 }
+
+void out_values(cli_out *o, const char *key, const klefr_values *v)
+{
+    bool open = false;
+    for (unsigned q = 0; q < KLEFR_Q_COUNT; q++) {
+        double value;
+        if (klefr_values_get(v, (klefr_quantity)q, &value) != KLEFR_OK)
+            continue;
+        const klefr_quantity_info *info = klefr_quantity_get((klefr_quantity)q);
+        if (!open) {
+            out_list_begin(o, key);
+            open = true;
+        }
+        char text[64];
+        cli_value_text(info, value, text, sizeof text);
+        out_begin(o, info->name);
+        out_str(o, "name", "%s", info->name);
+        out_num(o, "value", value);
+        out_str(o, "text", "%s%s%s", text, info->unit[0] ? " " : "", info->unit);
+        out_end(o);
+    }
+    if (open)
+        out_list_end(o);
+}
