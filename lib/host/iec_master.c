@@ -12,6 +12,8 @@
 #include <klefr/iec_master.h>
 #include <klefr/model_iec.h>
 
+#include "host/host_time.h"
+
 /* A readout block of a KLEFR meter is a few hundred bytes; other meters
  * send more in one block. */
 #define RX_CAP 4096u
@@ -27,18 +29,6 @@ struct klefr_iec_master {
     uint64_t idle_until_us; /* the meter is back at 300 baud and listening */
     uint8_t rx[RX_CAP];
 };
-
-static uint64_t now_us(const klefr_iec_master *m)
-{
-    return m->o.clock->now_us(m->o.clock->ctx);
-}
-
-static void sleep_until(const klefr_iec_master *m, uint64_t t)
-{
-    uint64_t now = now_us(m);
-    if (now < t)
-        m->o.clock->sleep_us(m->o.clock->ctx, t - now);
-}
 
 void klefr_iec_master_options_init(klefr_iec_master_options *opts)
 {
@@ -155,7 +145,7 @@ bool klefr_iec_master_in_session(klefr_iec_master *m)
 /* Send after the turnaround time since the meter's last message. */
 static klefr_err send(klefr_iec_master *m, const uint8_t *buf, size_t len)
 {
-    sleep_until(m, m->last_rx_us + (uint64_t)m->o.turnaround_ms * 1000u);
+    host_sleep_until(m->o.clock, m->last_rx_us + (uint64_t)m->o.turnaround_ms * 1000u);
     /* 10 bits a character; a second of slack for the adapter. */
     uint32_t tx_ms = 1000u + (uint32_t)((len * 10000u + m->baud - 1u) / m->baud);
     klefr_err err = klefr_io_write_all(m->io, buf, len, tx_ms);
@@ -194,7 +184,7 @@ static klefr_err receive(klefr_iec_master *m, uint32_t first_ms, size_t *len)
         if (r == 0) {
             if (!started)
                 return KLEFR_ERR_TIMEOUT;
-            m->last_rx_us = now_us(m);
+            m->last_rx_us = host_now_us(m->o.clock);
             return broken ? KLEFR_ERR_PARITY : KLEFR_ERR_TRUNCATED;
         }
         n += (size_t)r;
@@ -209,12 +199,12 @@ static klefr_err receive(klefr_iec_master *m, uint32_t first_ms, size_t *len)
                 n -= scan.length;
                 if (first == KLEFR_IEC_STX || first == KLEFR_IEC_SOH) {
                     /* A whole block whose BCC does not check. */
-                    m->last_rx_us = now_us(m);
+                    m->last_rx_us = host_now_us(m->o.clock);
                     return KLEFR_ERR_CHECKSUM;
                 }
                 continue; /* noise before a start character */
             }
-            m->last_rx_us = now_us(m);
+            m->last_rx_us = host_now_us(m->o.clock);
             if (broken)
                 return KLEFR_ERR_PARITY;
             *len = scan.length;
@@ -268,7 +258,7 @@ static klefr_err sign_on(klefr_iec_master *m, const char *address, uint8_t optio
         return err == KLEFR_ERR_BUFFER_TOO_SMALL ? KLEFR_ERR_RANGE : err;
     /* After a session at another baud the meter listens at 300 again only
      * once it has given up on us (reaction_max after its last message). */
-    sleep_until(m, m->idle_until_us);
+    host_sleep_until(m->o.clock, m->idle_until_us);
     err = set_baud(m, KLEFR_IEC_INITIAL_BAUD);
     if (err == KLEFR_OK)
         err = klefr_io_flush(m->io);
@@ -299,7 +289,8 @@ static klefr_err sign_on(klefr_iec_master *m, const char *address, uint8_t optio
     if (err != KLEFR_OK)
         return err;
     if (wanted != KLEFR_IEC_INITIAL_BAUD) {
-        sleep_until(m, now_us(m) + (uint64_t)m->o.switch_delay_ms * 1000u);
+        host_sleep_until(m->o.clock,
+                         host_now_us(m->o.clock) + (uint64_t)m->o.switch_delay_ms * 1000u);
         err = set_baud(m, wanted);
         if (err != KLEFR_OK)
             return err;
@@ -322,7 +313,7 @@ static klefr_err sign_on(klefr_iec_master *m, const char *address, uint8_t optio
 static void session_over(klefr_iec_master *m, bool at_once)
 {
     uint64_t wait = at_once ? m->o.turnaround_ms : m->o.reaction_ms;
-    m->idle_until_us = now_us(m) + wait * 1000u;
+    m->idle_until_us = host_now_us(m->o.clock) + wait * 1000u;
     (void)set_baud(m, KLEFR_IEC_INITIAL_BAUD);
 }
 

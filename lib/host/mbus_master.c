@@ -10,22 +10,10 @@
 #include <klefr/bcd.h>
 #include <klefr/mbus_records.h>
 
+#include "host/host_time.h"
 #include "host/mbus_master_internal.h"
 
 #define RX_CAP (2 * KLEFR_MBUS_FRAME_MAX + 8)
-
-static uint64_t now_us(const klefr_mbus_master *m)
-{
-    return m->clock->now_us(m->clock->ctx);
-}
-
-static uint32_t ms_until(uint64_t now, uint64_t t)
-{
-    if (now >= t)
-        return 0;
-    uint64_t ms = (t - now + 999u) / 1000u;
-    return ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
-}
 
 static uint32_t bits_ms(const klefr_mbus_master *m, uint32_t bits)
 {
@@ -211,12 +199,6 @@ static klefr_err deliver(const uint8_t *frame, size_t len, uint8_t *rsp, size_t 
     return KLEFR_OK;
 }
 
-static void drop(uint8_t *buf, size_t *n, size_t count)
-{
-    memmove(buf, buf + count, *n - count);
-    *n -= count;
-}
-
 /* Why a burst that held no answer was bad, as the frame decoder sees it. */
 static klefr_err why_bad(const uint8_t *raw, size_t n)
 {
@@ -240,7 +222,7 @@ static klefr_err receive(klefr_mbus_master *m, mbus_expect expect, uint8_t a, bo
         deadline + ((uint64_t)chars_ms(m, 2 * KLEFR_MBUS_FRAME_MAX) + m->byte_ms) * 1000u;
 
     for (;;) {
-        uint64_t now = now_us(m);
+        uint64_t now = host_now_us(m->clock);
         if (now >= hard)
             break;
         uint32_t wait;
@@ -249,7 +231,7 @@ static klefr_err receive(klefr_mbus_master *m, mbus_expect expect, uint8_t a, bo
         } else {
             if (now >= deadline)
                 break;
-            wait = ms_until(now, deadline);
+            wait = host_ms_until(now, deadline);
         }
         if (n == sizeof buf) { /* only noise fills it */
             n = 0;
@@ -285,7 +267,7 @@ static klefr_err receive(klefr_mbus_master *m, mbus_expect expect, uint8_t a, bo
                 break;
             if (scan.state == KLEFR_FRAME_GARBAGE) {
                 noise = true;
-                drop(buf, &n, scan.length);
+                host_drop(buf, &n, scan.length);
                 continue;
             }
             if (is_answer(buf, scan.length, expect, a)) {
@@ -300,7 +282,7 @@ static klefr_err receive(klefr_mbus_master *m, mbus_expect expect, uint8_t a, bo
                 m->stats.foreign++;
                 unexpected = true;
             }
-            drop(buf, &n, scan.length);
+            host_drop(buf, &n, scan.length);
         }
     }
     if (strict && (answers > 0 || noise || unexpected || n > 0)) {
@@ -343,7 +325,7 @@ klefr_err klefr_mbus_master_exchange_locked(klefr_mbus_master *m, const uint8_t 
             m->clock->sleep_us(m->clock->ctx, (uint64_t)m->response_ms * 1000u);
             return KLEFR_OK;
         }
-        err = receive(m, expect, a, strict, now_us(m), rsp, cap, rsp_len);
+        err = receive(m, expect, a, strict, host_now_us(m->clock), rsp, cap, rsp_len);
         if (err == KLEFR_OK || err == KLEFR_ERR_IO || err == KLEFR_ERR_BUFFER_TOO_SMALL)
             return err;
         if (err == KLEFR_ERR_TIMEOUT)

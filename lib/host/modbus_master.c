@@ -9,29 +9,10 @@
 
 #include <klefr/modbus_tcp.h>
 
+#include "host/host_time.h"
 #include "host/modbus_master_internal.h"
 
 #define RX_CAP (2 * KLEFR_MODBUS_ADU_MAX + 8)
-
-static uint64_t now_us(const klefr_modbus_master *m)
-{
-    return m->clock->now_us(m->clock->ctx);
-}
-
-static void sleep_until(const klefr_modbus_master *m, uint64_t t)
-{
-    uint64_t now = now_us(m);
-    if (now < t)
-        m->clock->sleep_us(m->clock->ctx, t - now);
-}
-
-static uint32_t ms_until(uint64_t now, uint64_t t)
-{
-    if (now >= t)
-        return 0;
-    uint64_t ms = (t - now + 999u) / 1000u;
-    return ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
-}
 
 static uint32_t chars_ms(const klefr_modbus_master *m, size_t chars)
 {
@@ -160,12 +141,6 @@ static klefr_err deliver(const klefr_modbus_request *req, const uint8_t *frame, 
     return klefr_modbus_response_decode(req, rsp, len, resp != NULL ? resp : &tmp);
 }
 
-static void drop(uint8_t *buf, size_t *n, size_t count)
-{
-    memmove(buf, buf + count, *n - count);
-    *n -= count;
-}
-
 /* 05 and 06 are answered with a copy of the request: an echo and an
  * answer look the same. */
 static bool answer_equals_request(uint8_t function)
@@ -193,7 +168,7 @@ static klefr_err receive_rtu(klefr_modbus_master *m, const klefr_modbus_request 
         deadline + ((uint64_t)chars_ms(m, 2 * KLEFR_MODBUS_ADU_MAX + adu_len) + m->byte_ms) * 1000u;
 
     for (;;) {
-        uint64_t now = now_us(m);
+        uint64_t now = host_now_us(m->clock);
         if (now >= hard_deadline)
             break;
         uint32_t wait;
@@ -202,7 +177,7 @@ static klefr_err receive_rtu(klefr_modbus_master *m, const klefr_modbus_request 
         } else {
             if (now >= deadline)
                 break;
-            wait = ms_until(now, deadline);
+            wait = host_ms_until(now, deadline);
         }
         if (n == sizeof buf) /* only noise can fill it: start over */
             n = 0;
@@ -236,7 +211,7 @@ static klefr_err receive_rtu(klefr_modbus_master *m, const klefr_modbus_request 
         }
         n += got;
         in_burst = true;
-        m->idle_since_us = now_us(m);
+        m->idle_since_us = host_now_us(m->clock);
 
         if (!echo_done) {
             size_t k = n < adu_len ? n : adu_len;
@@ -249,7 +224,7 @@ static klefr_err receive_rtu(klefr_modbus_master *m, const klefr_modbus_request 
             } else if (!answer_equals_request(req->function) || m->echo == KLEFR_MODBUS_ECHO_ON ||
                        m->echo_learned == 1) {
                 echo_done = true;
-                drop(buf, &n, adu_len);
+                host_drop(buf, &n, adu_len);
                 memcpy(raw, buf, n);
                 raw_n = n;
                 m->stats.echoes++;
@@ -268,10 +243,10 @@ static klefr_err receive_rtu(klefr_modbus_master *m, const klefr_modbus_request 
                 memcpy(cand, buf, adu_len);
                 cand_len = adu_len;
                 have_cand = true;
-                drop(buf, &n, adu_len);
+                host_drop(buf, &n, adu_len);
                 memcpy(raw, buf, n);
                 raw_n = n;
-                deadline = now_us(m) + (uint64_t)m->response_ms * 1000u;
+                deadline = host_now_us(m->clock) + (uint64_t)m->response_ms * 1000u;
                 hard_deadline =
                     deadline +
                     ((uint64_t)chars_ms(m, 2 * KLEFR_MODBUS_ADU_MAX) + m->byte_ms) * 1000u;
@@ -288,7 +263,7 @@ static klefr_err receive_rtu(klefr_modbus_master *m, const klefr_modbus_request 
             if (scan.state == KLEFR_FRAME_NEED_MORE)
                 break;
             if (scan.state == KLEFR_FRAME_GARBAGE) {
-                drop(buf, &n, scan.length);
+                host_drop(buf, &n, scan.length);
                 continue;
             }
             klefr_modbus_response tmp;
@@ -303,7 +278,7 @@ static klefr_err receive_rtu(klefr_modbus_master *m, const klefr_modbus_request 
             /* A valid frame that does not answer this request (a late answer
              * to an earlier one, another master's traffic): skip it. */
             m->stats.foreign++;
-            drop(buf, &n, scan.length);
+            host_drop(buf, &n, scan.length);
             memcpy(raw, buf, n);
             raw_n = n;
         }
@@ -325,8 +300,8 @@ static klefr_err receive_mbap(klefr_modbus_master *m, const klefr_modbus_request
     uint64_t deadline = sent_us + (uint64_t)m->response_ms * 1000u;
     bool started = false;
     for (;;) {
-        uint64_t now = now_us(m);
-        uint32_t wait = started ? m->byte_ms : ms_until(now, deadline);
+        uint64_t now = host_now_us(m->clock);
+        uint32_t wait = started ? m->byte_ms : host_ms_until(now, deadline);
         if (!started && wait == 0)
             return KLEFR_ERR_TIMEOUT;
         ptrdiff_t r = klefr_io_read(m->io, buf + n, sizeof buf - n, wait);
@@ -361,7 +336,7 @@ static klefr_err receive_mbap(klefr_modbus_master *m, const klefr_modbus_request
                     return deliver(req, rtu, rtu_len, rsp, cap, rsp_len, resp);
             }
             m->stats.foreign++; /* an old transaction's answer */
-            drop(buf, &n, scan.length);
+            host_drop(buf, &n, scan.length);
         }
         if (n == 0)
             started = false;
@@ -386,7 +361,7 @@ klefr_err klefr_modbus_master_transact_locked(klefr_modbus_master *m,
             m->stats.retries++;
         /* Serial line spec 2.5.1.1: at least t3.5 of silence between frames. */
         if (!m->mbap && m->has_line && m->idle_known)
-            sleep_until(m, m->idle_since_us + m->timing.t35_us);
+            host_sleep_until(m->clock, m->idle_since_us + m->timing.t35_us);
         /* Whatever is waiting now cannot be the answer to what we are about
          * to send: a late answer, an echo, noise. */
         klefr_err err = klefr_io_flush(m->io);
@@ -409,15 +384,15 @@ klefr_err klefr_modbus_master_transact_locked(klefr_modbus_master *m,
             err = klefr_io_drain(m->io, tx_ms);
         if (err != KLEFR_OK)
             return err == KLEFR_ERR_TIMEOUT ? KLEFR_ERR_IO : err;
-        uint64_t sent = now_us(m);
+        uint64_t sent = host_now_us(m->clock);
         m->idle_since_us = sent;
         m->idle_known = true;
         m->stats.requests++;
         if (broadcast) {
             /* Nobody answers; give the slaves time to act before the next
              * request (serial line spec 2.4.1, turnaround delay). */
-            sleep_until(m, sent + (uint64_t)m->turnaround_ms * 1000u);
-            m->idle_since_us = now_us(m);
+            host_sleep_until(m->clock, sent + (uint64_t)m->turnaround_ms * 1000u);
+            m->idle_since_us = host_now_us(m->clock);
             if (rsp_len != NULL)
                 *rsp_len = 0;
             return KLEFR_OK;
