@@ -105,6 +105,18 @@ ptrdiff_t klefr_host_fd_write(int fd, const uint8_t *buf, size_t len, uint32_t t
     }
 }
 
+klefr_err klefr_host_fd_discard(int fd)
+{
+    uint8_t junk[256];
+    for (;;) {
+        ptrdiff_t n = klefr_host_fd_read(fd, junk, sizeof junk, 0);
+        if (n == 0)
+            return KLEFR_OK;
+        if (n < 0)
+            return (klefr_err)n;
+    }
+}
+
 /* ---- calls through a transport ---- */
 
 static bool io_ok(const klefr_io *io)

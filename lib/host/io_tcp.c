@@ -59,14 +59,7 @@ static ptrdiff_t tcp_write(void *ctx, const uint8_t *buf, size_t len, uint32_t t
 static klefr_err tcp_flush(void *ctx)
 {
     tcp_io *t = ctx;
-    uint8_t junk[256];
-    for (;;) {
-        ptrdiff_t n = klefr_host_fd_read(t->fd, junk, sizeof junk, 0);
-        if (n == 0)
-            return KLEFR_OK;
-        if (n < 0)
-            return (klefr_err)n;
-    }
+    return klefr_host_fd_discard(t->fd);
 }
 
 static klefr_err tcp_get_line(void *ctx, klefr_line *line, unsigned *not_applied)

@@ -229,14 +229,7 @@ static klefr_err termios_flush(void *ctx)
     termios_io *t = ctx;
     if (t->is_tty)
         return tcflush(t->fd, TCIFLUSH) == 0 ? KLEFR_OK : KLEFR_ERR_IO;
-    uint8_t junk[256];
-    for (;;) {
-        ptrdiff_t n = klefr_host_fd_read(t->fd, junk, sizeof junk, 0);
-        if (n == 0)
-            return KLEFR_OK;
-        if (n < 0)
-            return (klefr_err)n;
-    }
+    return klefr_host_fd_discard(t->fd);
 }
 
 static void termios_close(void *ctx)
