@@ -15,10 +15,8 @@ int cmd_ports(int argc, char **argv)
                    "tcp:// ports are not listed but work with --port.",
                    entries, NULL, &argc, &argv))
         return CLI_EXIT_USAGE;
-    if (argc > 1) {
-        cli_error("unexpected argument '%s'", argv[1]);
+    if (!cli_no_arguments(argc, argv))
         return CLI_EXIT_USAGE;
-    }
     klefr_port_info ports[64];
     size_t count = 0;
     klefr_err err = klefr_io_list_ports(ports, G_N_ELEMENTS(ports), &count);

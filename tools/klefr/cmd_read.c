@@ -54,10 +54,8 @@ int cmd_read(int argc, char **argv)
         list_quantities();
         return CLI_EXIT_OK;
     }
-    if (argc > 1) {
-        cli_error("unexpected argument '%s'", argv[1]);
+    if (!cli_no_arguments(argc, argv))
         return CLI_EXIT_USAGE;
-    }
     if (json && csv) {
         cli_error("--json and --csv do not mix");
         return CLI_EXIT_USAGE;

@@ -216,10 +216,8 @@ int cmd_scan(int argc, char **argv)
     int rc = cli_conn_check(&co);
     if (rc != CLI_EXIT_OK)
         return rc;
-    if (argc > 1) {
-        cli_error("unexpected argument '%s'", argv[1]);
+    if (!cli_no_arguments(argc, argv))
         return CLI_EXIT_USAGE;
-    }
     if (co.protocol == KLEFR_METER_IEC) {
         cli_error("the IR port talks to the one meter facing the head: use klefr read "
                   "--protocol iec");

@@ -203,10 +203,8 @@ int cmd_watch(int argc, char **argv)
     int rc = cli_conn_check(&co);
     if (rc != CLI_EXIT_OK)
         return rc;
-    if (argc > 1) {
-        cli_error("unexpected argument '%s'", argv[1]);
+    if (!cli_no_arguments(argc, argv))
         return CLI_EXIT_USAGE;
-    }
     if (!(interval >= 0.05 && interval <= 86400) || count < 0) {
         cli_error("--interval is 0.05 to 86400 seconds, --count a positive number");
         return CLI_EXIT_USAGE;

@@ -37,6 +37,9 @@ int cli_exit_for(klefr_err err);
 typedef struct cli_conn_opts cli_conn_opts;
 bool cli_parse(const char *params, const char *summary, const GOptionEntry *entries,
                cli_conn_opts *conn, int *argc, char ***argv);
+/* For commands without arguments: after cli_parse(), print an error and
+ * return false if anything but options was given. */
+bool cli_no_arguments(int argc, char **argv);
 
 /* ---- conn.c: the shared connection options and opening meters ---- */
 struct cli_conn_opts {

@@ -82,6 +82,14 @@ int cli_exit_for(klefr_err err)
     }
 }
 
+bool cli_no_arguments(int argc, char **argv)
+{
+    if (argc <= 1)
+        return true;
+    cli_error("unexpected argument '%s'", argv[1]);
+    return false;
+}
+
 bool cli_parse(const char *params, const char *summary, const GOptionEntry *entries,
                cli_conn_opts *conn, int *argc, char ***argv)
 {
