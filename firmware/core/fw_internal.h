@@ -77,6 +77,8 @@ void fw_ir_tick(klefr_fw_meter *m, uint32_t now);
 
 /* fw_meter.c: integrate, pulse and save up to now (before any read). */
 void fw_run(klefr_fw_meter *m, uint32_t now);
+/* fw_meter.c: the bus port's line as the settings in effect give it. */
+void fw_bus_line(const klefr_fw_meter *m, klefr_line *line);
 /* fw_meter.c: write an answer on the bus port and note when its last
  * byte will have left the wire at the line in effect (bus_tx_done_ms). */
 void fw_bus_send(klefr_fw_meter *m, const uint8_t *data, size_t len, uint32_t now);

@@ -146,7 +146,7 @@ void klefr_fw_button(klefr_fw_meter *m, uint32_t duration_ms)
     fw_ui_button(m, duration_ms, now);
 }
 
-static void line_of(const klefr_fw_meter *m, klefr_line *line)
+void fw_bus_line(const klefr_fw_meter *m, klefr_line *line)
 {
     line->baud = m->bus_baud;
     line->data_bits = 8;
@@ -161,7 +161,7 @@ void fw_bus_send(klefr_fw_meter *m, const uint8_t *data, size_t len, uint32_t no
     if (m->hal.uart_write != NULL)
         m->hal.uart_write(m->hal.ctx, KLEFR_FW_PORT_BUS, data, len);
     klefr_line line;
-    line_of(m, &line);
+    fw_bus_line(m, &line);
     uint32_t us = klefr_line_char_time_us(&line) * (uint32_t)len;
     m->bus_tx_done_ms = now + (us + 999u) / 1000u + 1u;
 }
@@ -174,7 +174,7 @@ void fw_bus_line_force(klefr_fw_meter *m)
     if (m->hal.uart_set_line != NULL &&
         (m->cfg.model == KLEFR_MODEL_6913 || m->cfg.model == KLEFR_MODEL_6914)) {
         klefr_line line;
-        line_of(m, &line);
+        fw_bus_line(m, &line);
         m->hal.uart_set_line(m->hal.ctx, KLEFR_FW_PORT_BUS, &line);
     }
 }

@@ -8,35 +8,17 @@
 
 #include "fw_internal.h"
 
-static klefr_line bus_line(const klefr_fw_meter *m)
-{
-    klefr_line line = {m->bus_baud, 8,
-                       m->bus_parity == 2   ? KLEFR_PARITY_NONE
-                       : m->bus_parity == 3 ? KLEFR_PARITY_ODD
-                                            : KLEFR_PARITY_EVEN,
-                       1};
-    return line;
-}
-
 /* t3.5 in whole milliseconds, rounded up (at least 2 ms: a millisecond
  * clock cannot tell a gap of 1 ms from none). */
 static uint32_t t35_ms(const klefr_fw_meter *m)
 {
-    klefr_line line = bus_line(m);
+    klefr_line line;
+    fw_bus_line(m, &line);
     klefr_modbus_timing t;
     if (klefr_modbus_timing_for(&line, &t) != KLEFR_OK)
         return 4;
     uint32_t ms = (t.t35_us + 999) / 1000;
     return ms < 2 ? 2 : ms;
-}
-
-static void send(klefr_fw_meter *m, const uint8_t *adu, size_t len, uint32_t now)
-{
-    if (m->hal.uart_write != NULL)
-        m->hal.uart_write(m->hal.ctx, KLEFR_FW_PORT_BUS, adu, len);
-    klefr_line line = bus_line(m);
-    uint32_t us = klefr_line_char_time_us(&line) * (uint32_t)len;
-    m->bus_tx_done_ms = now + (us + 999) / 1000 + 1;
 }
 
 static void exception(klefr_fw_meter *m, const klefr_modbus_request *req, uint8_t code,
@@ -48,7 +30,7 @@ static void exception(klefr_fw_meter *m, const klefr_modbus_request *req, uint8_
     size_t len;
     if (klefr_modbus_encode_exception(req->unit, req->function, code, adu, sizeof adu, &len) ==
         KLEFR_OK)
-        send(m, adu, len, now);
+        fw_bus_send(m, adu, len, now);
 }
 
 static void read_registers(klefr_fw_meter *m, const klefr_modbus_request *req, uint32_t now)
@@ -65,7 +47,7 @@ static void read_registers(klefr_fw_meter *m, const klefr_modbus_request *req, u
     size_t len;
     if (klefr_modbus_encode_read_registers_response(req->unit, req->function, regs, req->quantity,
                                                     adu, sizeof adu, &len) == KLEFR_OK)
-        send(m, adu, len, now);
+        fw_bus_send(m, adu, len, now);
 }
 
 /* Enough for every writable value of the map in one FC16. */
@@ -117,7 +99,7 @@ static void write_registers(klefr_fw_meter *m, const klefr_modbus_request *req, 
     uint8_t adu[8];
     size_t len;
     if (klefr_modbus_response_encode(&resp, adu, sizeof adu, &len) == KLEFR_OK)
-        send(m, adu, len, now);
+        fw_bus_send(m, adu, len, now);
 }
 
 static void handle(klefr_fw_meter *m, const uint8_t *adu, size_t len, uint32_t now)
@@ -158,8 +140,7 @@ static void scan(klefr_fw_meter *m, uint32_t now)
         size_t drop = sc.length == 0 ? 1 : sc.length > b->rx_len ? b->rx_len : sc.length;
         if (sc.state == KLEFR_FRAME_COMPLETE)
             handle(m, b->rx, drop, now);
-        memmove(b->rx, b->rx + drop, b->rx_len - drop);
-        b->rx_len = (uint16_t)(b->rx_len - drop);
+        fw_rx_drop(b->rx, &b->rx_len, drop);
     }
 }
 
@@ -171,12 +152,7 @@ void fw_modbus_feed(klefr_fw_meter *m, const uint8_t *data, size_t len, uint32_t
     if (b->rx_len > 0 && now - b->last_rx_ms >= t35_ms(m))
         b->rx_len = 0;
     for (size_t i = 0; i < len; i++) {
-        if (b->rx_len == sizeof b->rx) {
-            /* A full buffer cannot be one frame: drop the oldest byte. */
-            memmove(b->rx, b->rx + 1, sizeof b->rx - 1);
-            b->rx_len--;
-        }
-        b->rx[b->rx_len++] = data[i];
+        fw_rx_push(b->rx, &b->rx_len, sizeof b->rx, data[i]);
         scan(m, now);
     }
     b->last_rx_ms = now;
