@@ -57,7 +57,15 @@ typedef enum klefr_err {
     KLEFR_ERR_LOCKED = -17,        /**< Locked out after too many wrong passwords. */
     KLEFR_ERR_NOT_AVAILABLE = -18, /**< The protocol or meter model does not carry this quantity. */
     KLEFR_ERR_STATE = -19,         /**< Call not valid in the current state. */
-    KLEFR_ERR_PARITY = -20         /**< A character failed its parity check. */
+    KLEFR_ERR_PARITY = -20,        /**< A character failed its parity check. */
+    KLEFR_ERR_IMPLAUSIBLE =
+        -21, /**< The checksums passed but the reading contradicts what the register model
+                  proves (a total that is not the sum of its parts, a counter that went
+                  down or grew faster than the meter can measure, a changed identity). */
+    KLEFR_ERR_INCOMPLETE = -22, /**< The answer lacked quantities it should carry (a record or data
+                                   set could not be decoded and was dropped); the rest was read. */
+    KLEFR_ERR_TRAILING_DATA = -23 /**< More bytes followed a complete frame before the line went
+                                     quiet: the frame is suspect and was not used. */
 } klefr_err;
 
 /** Short English description of @p err ("checksum mismatch", "Modbus

@@ -35,6 +35,9 @@ const char *klefr_strerror(klefr_err err)
     case KLEFR_ERR_NOT_AVAILABLE: return "not available over this protocol or model";
     case KLEFR_ERR_STATE: return "not valid in the current state";
     case KLEFR_ERR_PARITY: return "parity error";
+    case KLEFR_ERR_IMPLAUSIBLE: return "reading contradicts the register model (implausible)";
+    case KLEFR_ERR_INCOMPLETE: return "reading incomplete: quantities missing";
+    case KLEFR_ERR_TRAILING_DATA: return "more bytes followed the frame before the line was quiet";
     }
     if (err > 0 && err < 256)
         return "Modbus exception (unknown code)";

@@ -9,9 +9,10 @@ START_TEST(test_every_error_has_its_own_text)
     ck_assert_int_eq(KLEFR_EXC_ILLEGAL_DATA_ADDRESS, 2);
     ck_assert_int_eq(KLEFR_ERR_CHECKSUM, -4);
     ck_assert_int_eq(KLEFR_ERR_PARITY, -20);
+    ck_assert_int_eq(KLEFR_ERR_TRAILING_DATA, -23);
     const char *seen[64];
     size_t n = 0;
-    for (int e = -20; e <= 11; e++) {
+    for (int e = -23; e <= 11; e++) {
         if (e == 7 || e == 9)
             continue; /* not Modbus exception codes */
         const char *s = klefr_strerror((klefr_err)e);
