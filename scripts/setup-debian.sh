@@ -16,6 +16,9 @@ packages=(
   libserialport-dev socat python3-pymodbus python3-serial-asyncio mbpoll
   # klefr-meterd (tools feature)
   libglib2.0-dev
+  # klefr-gateway: libmosquitto; its tests run a real broker (with TLS:
+  # certificates made by openssl) and subscribe with mosquitto_sub and paho
+  libmosquitto-dev mosquitto mosquitto-clients python3-paho-mqtt openssl
 )
 # The interop test against smartmeter-obis needs node >= 16 and npm. A
 # machine may already have NodeSource's nodejs, which bundles npm and
