@@ -262,7 +262,9 @@ void gw_discovery_meter(const gw_topics *t, const gw_meter_info *m, gw_emit emit
     e.state_topic = gw_topic_meter(t, m->identity, "state");
     e.avail_topic = gw_topic_meter(t, m->identity, "availability");
     for (unsigned q = 0; q < KLEFR_Q_COUNT; q++) {
-        if (!m->want->want[q])
+        /* Only what the meter showed it has (a 6912's readout has no bus
+         * address, M-Bus carries energies only). */
+        if (!m->want->want[q] || !klefr_values_has(m->values, (klefr_quantity)q))
             continue;
         e.q = (klefr_quantity)q;
         const klefr_quantity_info *row = klefr_quantity_get(e.q);
