@@ -198,7 +198,11 @@ static void set_identity(gw_app *a, meter_state *m, char *identity)
 
 static void on_good_reading(gw_app *a, meter_state *m, gw_reading *r)
 {
+    /* Identification is read at the first poll (and after a failure or a
+     * write); the polls in between read only the configured blocks. */
     char *identity = gw_reading_identity(r, NULL);
+    if (identity == NULL && m->identity != NULL)
+        identity = g_strdup(m->identity);
     if (identity == NULL) {
         gw_log("meter %s: the reading names no serial number: set id = in [meter %s %s]", m->key,
                m->bus, m->address);
@@ -496,7 +500,8 @@ static void on_disconnected(void *user)
 static void on_acked(void *user, guint64 tag)
 {
     gw_app *a = user;
-    gw_queue_ack(a->queue, tag);
+    if (tag != 0)
+        gw_queue_ack(a->queue, tag);
     pump(a);
 }
 
@@ -665,13 +670,24 @@ void gw_app_reload(gw_app *a, gw_conf *conf)
     gw_log("reload: %s: %u bus(es)", conf->path, conf->buses->len);
 }
 
+/* Give the broker a moment to take what is queued; what it does not
+ * acknowledge in time stays in the queue for the next start. */
+static void flush_queue(gw_app *a, guint timeout_ms)
+{
+    gint64 end = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+    while (connected(a) && gw_queue_length(a->queue) > 0 && g_get_monotonic_time() < end) {
+        if (!g_main_context_iteration(NULL, FALSE))
+            g_usleep(1000);
+    }
+}
+
 void gw_app_free(gw_app *a)
 {
     stop_buses(a);
     if (a->status_timer != 0)
         g_source_remove(a->status_timer);
     if (a->mqtt != NULL) {
-        /* Readings still in the queue stay there for the next start. */
+        flush_queue(a, 2000);
         gw_mqtt_finish(a->mqtt, a->avail_topic, "offline", 3000);
     }
     gw_queue_close(a->queue);

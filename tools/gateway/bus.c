@@ -304,6 +304,8 @@ static gpointer worker(gpointer data)
         if (g_atomic_int_get(&b->stop) || !cycle(b))
             break;
     }
+    /* The last counts, so that they match every reading handed over. */
+    post_status(b);
     return NULL;
 }
 

@@ -191,8 +191,8 @@ gw_mqtt *gw_mqtt_new(const gw_mqtt_conf *c, const char *will_topic, const gw_mqt
                      void *user, GError **error);
 void gw_mqtt_start(gw_mqtt *m);
 bool gw_mqtt_connected(const gw_mqtt *m);
-/* QoS 1. @p tag (non-zero) comes back through acked() once the broker
- * has it. False if not connected or refused. */
+/* QoS 1. @p tag comes back through acked() once the broker has it (0 for
+ * messages the caller does not track). False if not connected or refused. */
 bool gw_mqtt_publish(gw_mqtt *m, const char *topic, const char *payload, bool retain, guint64 tag);
 guint gw_mqtt_inflight(const gw_mqtt *m);
 /* Subscribe now and after every reconnect. */

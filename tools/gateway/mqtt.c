@@ -37,6 +37,7 @@ typedef struct mq_source {
     GSource src;
     gw_mqtt *m;
     gpointer fd_tag;
+    GIOCondition events; /* what the fd is watched for now */
 } mq_source;
 
 static void schedule_retry(gw_mqtt *m);
@@ -80,7 +81,11 @@ static gboolean src_prepare(GSource *s, gint *timeout)
     GIOCondition want = G_IO_IN | G_IO_HUP | G_IO_ERR;
     if (m->mosq != NULL && mosquitto_want_write(m->mosq))
         want |= G_IO_OUT;
-    g_source_modify_unix_fd(s, ms->fd_tag, want);
+    /* Only on a change: each modification wakes the main context up. */
+    if (want != ms->events) {
+        g_source_modify_unix_fd(s, ms->fd_tag, want);
+        ms->events = want;
+    }
     gint64 left = m->next_misc_us - g_get_monotonic_time();
     *timeout = left <= 0 ? 0 : (gint)(left / 1000 + 1);
     return left <= 0 || m->lost;
@@ -157,7 +162,8 @@ static void on_publish(struct mosquitto *mosq, void *obj, int mid)
     guint64 *tag = g_hash_table_lookup(m->inflight, GINT_TO_POINTER(mid));
     guint64 t = tag != NULL ? *tag : 0;
     g_hash_table_remove(m->inflight, GINT_TO_POINTER(mid));
-    if (t != 0 && m->ev.acked != NULL)
+    /* Untracked messages too: a free slot may let the owner send more. */
+    if (m->ev.acked != NULL)
         m->ev.acked(m->user, t);
 }
 
@@ -213,7 +219,8 @@ static gboolean try_connect(gpointer data)
     }
     mq_source *ms = (mq_source *)g_source_new(&src_funcs, sizeof(mq_source));
     ms->m = m;
-    ms->fd_tag = g_source_add_unix_fd(&ms->src, mosquitto_socket(m->mosq), G_IO_IN);
+    ms->events = G_IO_IN;
+    ms->fd_tag = g_source_add_unix_fd(&ms->src, mosquitto_socket(m->mosq), ms->events);
     m->next_misc_us = g_get_monotonic_time() + G_USEC_PER_SEC;
     m->source = &ms->src;
     g_source_attach(m->source, NULL);
