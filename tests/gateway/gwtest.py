@@ -31,11 +31,12 @@ if not os.access(MOSQUITTO, os.X_OK):
 GATEWAY, METERD, KLEFR = sys.argv[1], sys.argv[2], sys.argv[3]
 TMP = tempfile.mkdtemp(prefix="klefr-gw-")
 _procs = []
+_all = []
 
 
 def fail(msg):
     print("FAIL: " + msg)
-    for p in list(_procs):
+    for p in _all:
         p.dump()
     sys.exit(1)
 
@@ -75,6 +76,7 @@ class Proc:
                                   stdout=open(self.out_path, "ab"),
                                   stderr=open(self.err_path, "ab"))
         _procs.append(self)
+        _all.append(self)
 
     def out(self):
         with open(self.out_path, errors="replace") as f:
