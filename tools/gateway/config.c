@@ -114,7 +114,16 @@ static char *get_str(conf_ctx *c, const char *group, const char *key, const char
     if (!g_key_file_has_key(c->kf, group, key, NULL))
         return def != NULL ? g_strdup(def) : NULL;
     char *v = g_key_file_get_string(c->kf, group, key, NULL);
-    return v != NULL ? g_strstrip(v) : NULL;
+    if (v == NULL)
+        return NULL;
+    /* A comment may follow a value: "interval = 10   # seconds". */
+    for (char *p = v; *p != '\0'; p++) {
+        if (*p == '#' && p > v && g_ascii_isspace(p[-1])) {
+            *p = '\0';
+            break;
+        }
+    }
+    return g_strstrip(v);
 }
 
 static gint64 get_int(conf_ctx *c, const char *group, const char *key, gint64 def, gint64 min,
@@ -516,11 +525,26 @@ static void parse_gateway(conf_ctx *c, gw_conf *conf)
     conf->queue_fsync = get_bool(c, g, "queue_fsync", true);
 }
 
+/* The first line of @p file; "credential:NAME" is NAME in systemd's
+ * $CREDENTIALS_DIRECTORY (LoadCredential= in the unit). */
 static char *read_secret(conf_ctx *c, const char *file)
 {
     char *text = NULL;
     GError *e = NULL;
-    if (!g_file_get_contents(file, &text, NULL, &e)) {
+    char *path = NULL;
+    if (g_str_has_prefix(file, "credential:")) {
+        const char *dir = g_getenv("CREDENTIALS_DIRECTORY");
+        if (dir == NULL) {
+            fail(c, "mqtt", "password_file", "%s: no $CREDENTIALS_DIRECTORY (LoadCredential=)",
+                 file);
+            return NULL;
+        }
+        path = g_build_filename(dir, file + strlen("credential:"), NULL);
+        file = path;
+    }
+    bool ok = g_file_get_contents(file, &text, NULL, &e);
+    g_free(path);
+    if (!ok) {
         fail(c, "mqtt", "password_file", "%s", e->message);
         g_error_free(e);
         return NULL;

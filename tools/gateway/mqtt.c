@@ -26,6 +26,7 @@ struct gw_mqtt {
     bool lost; /* the current client is finished; tear down when idle */
     guint retry_id;
     guint backoff_ms;
+    char *last_why;       /* the last reason logged: a retry loop says it once */
     GHashTable *inflight; /* mid -> tag (guint64, boxed) */
     GPtrArray *subscriptions;
     gint64 next_misc_us;
@@ -47,8 +48,12 @@ static void lose(gw_mqtt *m, const char *why)
     if (m->lost)
         return;
     m->lost = true;
-    if (why != NULL)
-        gw_log("mqtt: %s:%d: %s", m->conf.host, m->conf.port, why);
+    if (why != NULL && g_strcmp0(why, m->last_why) != 0) {
+        gw_log("mqtt: %s:%d: %s%s", m->conf.host, m->conf.port, why,
+               m->connected ? "" : " (retrying)");
+        g_free(m->last_why);
+        m->last_why = g_strdup(why);
+    }
 }
 
 /* Free the finished client, tell the owner, and retry later. */
@@ -139,6 +144,7 @@ static void on_connect(struct mosquitto *mosq, void *obj, int rc)
     }
     m->connected = true;
     m->backoff_ms = m->conf.reconnect_min_ms;
+    g_clear_pointer(&m->last_why, g_free);
     gw_log("mqtt: connected to %s:%d as %s", m->conf.host, m->conf.port, m->conf.client_id);
     for (guint i = 0; i < m->subscriptions->len; i++)
         mosquitto_subscribe(m->mosq, NULL, g_ptr_array_index(m->subscriptions, i), 1);
@@ -205,6 +211,8 @@ static gboolean try_connect(gpointer data)
 {
     gw_mqtt *m = data;
     m->retry_id = 0;
+    if (g_getenv("KLEFR_GATEWAY_DEBUG") != NULL)
+        gw_log("mqtt: connecting to %s:%d", m->conf.host, m->conf.port);
     m->mosq = mosquitto_new(m->conf.client_id, true, m);
     if (m->mosq == NULL || !configure(m, m->mosq)) {
         lose(m, "cannot create the client");
@@ -322,5 +330,6 @@ void gw_mqtt_finish(gw_mqtt *m, const char *topic, const char *payload, guint ti
     g_hash_table_destroy(m->inflight);
     g_ptr_array_free(m->subscriptions, TRUE);
     g_free(m->will_topic);
+    g_free(m->last_why);
     g_free(m);
 }
