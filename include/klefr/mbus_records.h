@@ -21,9 +21,9 @@
  *     klefr_mbus_record r;
  *     klefr_mbus_record_iter_init(&it, f.data + hl, f.data_len - hl);
  *     while (klefr_mbus_record_next(&it, &r)) {
- *         double v;
- *         if (klefr_mbus_value_to_double(&r.value, &v) == KLEFR_OK)
- *             printf("%s %g %s\n", r.quantity, v, r.unit);
+ *         char v[64];
+ *         if (klefr_mbus_value_format(&r.value, v, sizeof v, NULL) == KLEFR_OK)
+ *             printf("%s %s %s\n", r.quantity, v, r.unit);
  *     }
  *     if (it.error != KLEFR_OK) ...
  * }

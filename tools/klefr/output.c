@@ -4,6 +4,7 @@
  * read table / JSON / CSV. */
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "klefr_cli.h"
@@ -121,6 +122,66 @@ void out_str(cli_out *o, const char *key, const char *fmt, ...)
     g_free(text);
 }
 
+/* The shortest "%.Ng" that reads back as exactly @p v: every digit a double
+ * needs and none it does not (0.1 stays 0.1, 567890123456 keeps its 12). */
+static void shortest_double(double v, char *buf, size_t cap)
+{
+    char fmt[8];
+    for (int p = 1; p <= 17; p++) {
+        g_snprintf(fmt, sizeof fmt, "%%.%dg", p);
+        g_ascii_formatd(buf, (int)cap, fmt, v);
+        if (g_ascii_strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+void cli_double_text(double v, char *buf, size_t cap)
+{
+    if (!isfinite(v)) {
+        g_strlcpy(buf, "null", cap);
+        return;
+    }
+    /* Whole numbers a double holds exactly are printed in full, never as
+     * 1e+06; anything else with the fewest digits that give back v. */
+    if (v == floor(v) && fabs(v) <= 9007199254740992.0)
+        g_ascii_formatd(buf, (int)cap, "%.0f", v);
+    else
+        shortest_double(v, buf, cap);
+    if (strcmp(buf, "-0") == 0)
+        g_strlcpy(buf, "0", cap);
+}
+
+bool cli_float_text(float f, int exponent, char *buf, size_t cap)
+{
+    if (!isfinite(f))
+        return false;
+    /* The float's shortest round-trip digits d.ddd e X, then those digits
+     * x 10^(X - decimals + exponent) through the codec's exact formatter. */
+    char text[32], fmt[8];
+    for (int p = 0; p <= 8; p++) {
+        g_snprintf(fmt, sizeof fmt, "%%.%de", p);
+        g_ascii_formatd(text, sizeof text, fmt, (double)f);
+        if ((float)g_ascii_strtod(text, NULL) == f)
+            break;
+    }
+    klefr_mbus_value v = {.type = KLEFR_MBUS_VALUE_INTEGER};
+    int decimals = 0;
+    bool negative = text[0] == '-', in_fraction = false;
+    const char *c = text + (negative ? 1 : 0);
+    for (; *c != '\0' && *c != 'e'; c++) {
+        if (*c == '.') {
+            in_fraction = true;
+            continue;
+        }
+        v.integer = v.integer * 10 + (*c - '0');
+        decimals += in_fraction ? 1 : 0;
+    }
+    int e10 = *c == 'e' ? atoi(c + 1) : 0;
+    v.integer = negative ? -v.integer : v.integer;
+    v.exponent = (int16_t)(e10 - decimals + exponent);
+    return klefr_mbus_value_format(&v, buf, cap, NULL) == KLEFR_OK;
+}
+
 void out_num(cli_out *o, const char *key, double v)
 {
     if (!isfinite(v)) {
@@ -128,9 +189,14 @@ void out_num(cli_out *o, const char *key, double v)
         return;
     }
     char buf[G_ASCII_DTOSTR_BUF_SIZE];
-    g_ascii_formatd(buf, sizeof buf, "%.10g", v);
+    cli_double_text(v, buf, sizeof buf);
+    out_number(o, key, buf);
+}
+
+void out_number(cli_out *o, const char *key, const char *text)
+{
     item(o, key);
-    g_string_append_printf(o->s, o->json ? "%s" : " %s\n", buf);
+    g_string_append_printf(o->s, o->json ? "%s" : " %s\n", text);
 }
 
 void out_int(cli_out *o, const char *key, long long v)
