@@ -7,7 +7,8 @@
 #   fuzz/coverage.sh fuzz_mbus_records [fuzz_mbus_frame ...]
 # Needs clang, llvm-profdata and llvm-cov, and a configured build/ (for
 # klefr/version.h). KLEFR_COVERAGE_FILTER (a regex) limits the report to
-# some files, default 'lib/mbus/'.
+# some files, default 'lib/mbus/'; KLEFR_COVERAGE_FUNCTIONS=1 adds a line
+# per function of the files the corpus reaches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 filter=${KLEFR_COVERAGE_FILTER:-lib/mbus/}
@@ -25,4 +26,9 @@ for target in "$@"; do
   echo "== $target ($(ls "fuzz/corpus/$target" | wc -l) seeds)"
   llvm-cov report "$out/$target" -instr-profile="$out/$target.profdata" |
     awk -v f="$filter" 'NR == 1 || $1 ~ f'
+  if [ "${KLEFR_COVERAGE_FUNCTIONS:-0}" = 1 ]; then
+    # shellcheck disable=SC2046 # one argument per file
+    llvm-cov report -show-functions "$out/$target" -instr-profile="$out/$target.profdata" \
+      $(ls lib/*/*.c | grep -E "$filter") | grep -E '^klefr_|^[a-z_]+ ' || true
+  fi
 done
