@@ -502,6 +502,19 @@ void cli_print_values(FILE *f, cli_format fmt, const klefr_values *v, const bool
     g_string_free(s, TRUE);
 }
 
+/* A reading as the protocol carried it: a whole number in full; a value
+ * that is exactly a float of a quantity sent as IEEE 754 single (Modbus)
+ * with the float's own shortest digits (230.1, not 230.100006103515625);
+ * any other with the fewest digits that give back the double. */
+static void reading_text(const klefr_quantity_info *info, double v, char *buf, size_t cap)
+{
+    bool whole = isfinite(v) && v == floor(v) && fabs(v) <= 9007199254740992.0;
+    if (!whole && info->modbus.type == KLEFR_MODBUS_TYPE_FLOAT && isfinite(v) &&
+        (double)(float)v == v && cli_float_text((float)v, 0, buf, cap))
+        return;
+    cli_double_text(v, buf, cap);
+}
+
 void out_values(cli_out *o, const char *key, const klefr_values *v)
 {
     bool open = false;
@@ -516,9 +529,14 @@ void out_values(cli_out *o, const char *key, const klefr_values *v)
         }
         char text[64];
         cli_value_text(info, value, text, sizeof text);
+        char number[64];
+        reading_text(info, value, number, sizeof number);
         out_begin(o, info->name);
         out_str(o, "name", "%s", info->name);
-        out_num(o, "value", value);
+        if (strcmp(number, "null") == 0)
+            out_null(o, "value");
+        else
+            out_number(o, "value", number);
         out_str(o, "text", "%s%s%s", text, info->unit[0] ? " " : "", info->unit);
         out_end(o);
     }
