@@ -481,6 +481,7 @@ klefr_err decode_mbus(cli_out *o, const uint8_t *buf, size_t len)
     } else if (f.data_len > 0) {
         /* A CI this decoder does not know: the bytes, not a guess. */
         hex_field(o, "data", f.data, f.data_len);
+        out_str(o, "note", "CI 0x%02X is not decoded: its data is shown as sent", f.ci);
     }
     if (verdict != KLEFR_OK)
         out_str(o, "error", "%s", klefr_strerror(verdict));
