@@ -69,9 +69,9 @@ int main(void)
     klefr_mbus_record r;
     klefr_mbus_record_iter_init(&it, frame.data + header_len, frame.data_len - header_len);
     while (klefr_mbus_record_next(&it, &r)) {
-        double value;
-        if (klefr_mbus_value_to_double(&r.value, &value) == KLEFR_OK)
-            printf("  %-7s %-13s tariff %u  %12.2f %s\n", r.quantity, function_name(r.function),
+        char value[32]; /* exact: the BCD digits and the VIF's power of ten */
+        if (klefr_mbus_value_format(&r.value, value, sizeof value, NULL) == KLEFR_OK)
+            printf("  %-7s %-13s tariff %u  %12s %s\n", r.quantity, function_name(r.function),
                    (unsigned)r.tariff, value, r.unit);
     }
 

@@ -31,6 +31,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             (void)klefr_mbus_control_decode(f.c, &ctl);
             klefr_mbus_selection sel;
             (void)klefr_mbus_selection_decode(&f, &sel);
+            /* What the CI announces: a header, the fixed structure or an
+             * application error; each refuses the others' CIs. */
+            klefr_mbus_header h;
+            size_t hl;
+            if (klefr_mbus_header_decode(f.ci, f.data, f.data_len, &h, &hl) == KLEFR_OK &&
+                hl > f.data_len)
+                abort();
+            klefr_mbus_fixed fixed;
+            if (klefr_mbus_fixed_decode(f.ci, f.data, f.data_len, &fixed) == KLEFR_OK &&
+                (f.data_len != KLEFR_MBUS_FIXED_LEN || (f.ci != 0x73 && f.ci != 0x77)))
+                abort();
+            uint8_t code;
+            if (klefr_mbus_app_error_decode(f.ci, f.data, f.data_len, &code) == KLEFR_OK &&
+                f.ci != KLEFR_MBUS_CI_APP_ERROR)
+                abort();
             /* The KLEFR map on top: a master parsing an answer, a slave
              * parsing a write. */
             klefr_values values;

@@ -61,10 +61,19 @@ KLEFR_BEGIN_DECLS
 
 /** @name CI field (EN 13757-2 and EN 13757-3, 5)
  * @{ */
-#define KLEFR_MBUS_CI_APP_RESET 0x50u  /**< Application reset (answer E5). */
-#define KLEFR_MBUS_CI_DATA_SEND 0x51u  /**< SND_UD data records, no header. */
-#define KLEFR_MBUS_CI_SELECTION 0x52u  /**< Secondary address selection. */
-#define KLEFR_MBUS_CI_RSP_LONG 0x72u   /**< RSP_UD, 12-byte header. */
+#define KLEFR_MBUS_CI_APP_RESET 0x50u /**< Application reset (answer E5). */
+#define KLEFR_MBUS_CI_DATA_SEND 0x51u /**< SND_UD data records, no header. */
+#define KLEFR_MBUS_CI_SELECTION 0x52u /**< Secondary address selection. */
+#define KLEFR_MBUS_CI_APP_ERROR                                                            \
+    0x70u                            /**< Application error: status in the first data byte \
+                                          (klefr_mbus_app_error_decode()). @since 0.2 */
+#define KLEFR_MBUS_CI_RSP_LONG 0x72u /**< RSP_UD, 12-byte header. */
+#define KLEFR_MBUS_CI_RSP_FIXED                                \
+    0x73u /**< RSP_UD, fixed data structure, least significant \
+               byte first (klefr_mbus_fixed_decode()). @since 0.2 */
+#define KLEFR_MBUS_CI_RSP_FIXED_MSB                                               \
+    0x77u                              /**< The same, most significant byte first \
+                                            (mode 2). @since 0.2 */
 #define KLEFR_MBUS_CI_RSP_NONE 0x78u   /**< RSP_UD without header. */
 #define KLEFR_MBUS_CI_RSP_SHORT 0x7Au  /**< RSP_UD, 4-byte header. */
 #define KLEFR_MBUS_CI_BAUD_300 0xB8u   /**< Baud change to 300; B9-BF: 600-38400. */
@@ -289,6 +298,101 @@ KLEFR_API klefr_err klefr_mbus_header_decode(uint8_t ci, const uint8_t *data, si
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small (@p len still set). */
 KLEFR_API klefr_err klefr_mbus_header_encode(const klefr_mbus_header *hdr, uint8_t *buf, size_t cap,
                                              size_t *len);
+
+/** @name Application errors (CI 70)
+ * A slave that cannot answer with data answers CI 70 and one status byte
+ * (M-Bus documentation 6.6, EN 13757-3 application errors).
+ * @{ */
+/** Codes of the status byte; 7 and 10-255 are reserved. @since 0.2 */
+typedef enum klefr_mbus_app_error {
+    KLEFR_MBUS_APP_ERROR_UNSPECIFIED = 0,      /**< Unspecified error (also: no data byte). */
+    KLEFR_MBUS_APP_ERROR_UNIMPLEMENTED_CI = 1, /**< The CI field is not implemented. */
+    KLEFR_MBUS_APP_ERROR_BUFFER_TOO_LONG = 2,  /**< Buffer too long, truncated. */
+    KLEFR_MBUS_APP_ERROR_TOO_MANY_RECORDS = 3, /**< Too many records. */
+    KLEFR_MBUS_APP_ERROR_PREMATURE_END = 4,    /**< Premature end of record. */
+    KLEFR_MBUS_APP_ERROR_TOO_MANY_DIFES = 5,   /**< More than 10 DIFEs. */
+    KLEFR_MBUS_APP_ERROR_TOO_MANY_VIFES = 6,   /**< More than 10 VIFEs. */
+    KLEFR_MBUS_APP_ERROR_BUSY = 8,             /**< Application too busy for a readout. */
+    KLEFR_MBUS_APP_ERROR_TOO_MANY_READOUTS = 9 /**< Too many readouts (slaves with a limit). */
+} klefr_mbus_app_error;
+
+/** Read the status of a CI 70 telegram.
+ * @param[in]  ci    CI field of the frame.
+ * @param[in]  data  Bytes after the CI field (may be NULL if @p len is 0).
+ * @param[in]  len   Their number: 0 (unspecified error) or more; bytes
+ *                   after the first are not interpreted.
+ * @param[out] code  The status byte (::klefr_mbus_app_error), 0 when none
+ *                   was sent. Unchanged on error.
+ * @retval KLEFR_ERR_UNEXPECTED @p ci is not 70.
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p code, or NULL @p data with @p len > 0.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_mbus_app_error_decode(uint8_t ci, const uint8_t *data, size_t len,
+                                                uint8_t *code);
+/** English text of application error @p code ("application too busy for a
+ * readout"); reserved codes give "Reserved". Never NULL; static. @since 0.2 */
+KLEFR_API const char *klefr_mbus_app_error_name(uint8_t code);
+/** @} */
+
+/** @name Fixed data structure (CI 73 / 77)
+ * The older RSP_UD of EN 1434-3 and the M-Bus documentation (6.2): 16
+ * bytes, identification number (8 BCD digits), access number, status,
+ * medium and units (data type E), counter 1 and counter 2 (4 bytes each).
+ * Bit 7 of the status says how both counters are coded (signed binary or
+ * BCD), bit 6 whether they are stored at a fixed date or actual values;
+ * bits 0-5 mean what they mean in the variable structure's status. CI 73
+ * sends every multi-byte field least significant byte first, CI 77 most
+ * significant byte first.
+ * @{ */
+#define KLEFR_MBUS_FIXED_LEN 16u             /**< Data bytes after the CI. @since 0.2 */
+#define KLEFR_MBUS_FIXED_STATUS_BINARY 0x80u /**< Counters signed binary (else BCD). @since 0.2 */
+#define KLEFR_MBUS_FIXED_STATUS_STORED                                                        \
+    0x40u                                          /**< Counters stored at a fixed date (else \
+                                                        actual values). @since 0.2 */
+#define KLEFR_MBUS_FIXED_STATUS_MANUFACTURER 0x20u /**< Manufacturer specific bit. @since 0.2 */
+
+/** One counter of the fixed data structure. @since 0.2 */
+typedef struct klefr_mbus_fixed_counter {
+    uint8_t unit_code;     /**< 6-bit unit code as sent (00-3F). */
+    const char *quantity;  /**< "Energy", "Volume", "Volume flow"... "Reserved"; never NULL. */
+    const char *unit;      /**< "Wh", "J", "W", "J/h", "m^3", "m^3/h", "degC", ""; never NULL. */
+    bool historic;         /**< Counter 2 with unit code 3E: counter 1's unit, a historic value. */
+    int64_t integer;       /**< The counter: value = integer x 10^exponent in @c unit. */
+    int16_t exponent;      /**< Power of ten of the unit code (kWh: 3, l: -3). */
+    klefr_err value_error; /**< KLEFR_ERR_ENCODING if a BCD nibble is not a digit (then
+                                @c integer is 0 and means nothing), else KLEFR_OK. */
+} klefr_mbus_fixed_counter;
+
+/** A decoded fixed data structure. @since 0.2 */
+typedef struct klefr_mbus_fixed {
+    uint8_t ci;      /**< 73 or 77. */
+    uint32_t id;     /**< Identification number, decimal (when @c id_valid). */
+    uint32_t id_bcd; /**< Its 8 BCD nibbles as a number (0x12345678 for 12345678). */
+    bool id_valid;   /**< False if a nibble is not a digit. */
+    uint8_t access;  /**< Access number. */
+    uint8_t status;  /**< KLEFR_MBUS_FIXED_STATUS_* and KLEFR_MBUS_STATUS_* bits 0-4. */
+    uint8_t medium;  /**< 0-15, see klefr_mbus_fixed_medium_name(). */
+    klefr_mbus_fixed_counter counter[2]; /**< Counter 1 and counter 2. */
+} klefr_mbus_fixed;
+
+/** Decode the fixed data structure that CI @p ci (73, 77) announces.
+ * @param[in]  ci   CI field of the frame.
+ * @param[in]  data Bytes after the CI field.
+ * @param[in]  len  Their number: exactly 16.
+ * @param[out] out  The structure. Unchanged on error.
+ * @retval KLEFR_ERR_UNSUPPORTED @p ci is not 73 or 77.
+ * @retval KLEFR_ERR_TRUNCATED fewer than 16 bytes.
+ * @retval KLEFR_ERR_FRAME more than 16 bytes.
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p out, or NULL @p data with @p len > 0.
+ * A counter with a bad BCD digit is not an error of the structure: see
+ * klefr_mbus_fixed_counter::value_error.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_mbus_fixed_decode(uint8_t ci, const uint8_t *data, size_t len,
+                                            klefr_mbus_fixed *out);
+/** English name of fixed-structure medium @p medium (0-15): 2 ->
+ * "Electricity", 7 -> "Water", 11 -> "Heat (mode 2)". Never NULL; static.
+ * @since 0.2 */
+KLEFR_API const char *klefr_mbus_fixed_medium_name(uint8_t medium);
+/** @} */
 
 /** Three letters of manufacturer code @p code (EN 13757-3, 6.4: 5 bits
  * per letter, 'A' = 1), NUL-terminated in @p out (0x25CD -> "INM").

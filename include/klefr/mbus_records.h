@@ -21,9 +21,9 @@
  *     klefr_mbus_record r;
  *     klefr_mbus_record_iter_init(&it, f.data + hl, f.data_len - hl);
  *     while (klefr_mbus_record_next(&it, &r)) {
- *         double v;
- *         if (klefr_mbus_value_to_double(&r.value, &v) == KLEFR_OK)
- *             printf("%s %g %s\n", r.quantity, v, r.unit);
+ *         char v[64];
+ *         if (klefr_mbus_value_format(&r.value, v, sizeof v, NULL) == KLEFR_OK)
+ *             printf("%s %s %s\n", r.quantity, v, r.unit);
  *     }
  *     if (it.error != KLEFR_OK) ...
  * }
@@ -78,7 +78,11 @@ typedef enum klefr_mbus_vif_table {
     KLEFR_MBUS_VIF_FB = 2,           /**< Second extension table after VIF FB. */
     KLEFR_MBUS_VIF_PLAIN_TEXT = 3,   /**< 7C/FC: unit in a following string. */
     KLEFR_MBUS_VIF_MANUFACTURER = 4, /**< 7F/FF: manufacturer specific. */
-    KLEFR_MBUS_VIF_NONE = 5          /**< No VIF (manufacturer data, 7F DIF). */
+    KLEFR_MBUS_VIF_NONE = 5,         /**< No VIF (manufacturer data, 7F DIF). */
+    /** VIF 7B or 7D without its extension bit: no table defines it. The
+     * record keeps its length (from the DIF) and its data as BYTES;
+     * quantity "Unknown VIF". @since 0.2 */
+    KLEFR_MBUS_VIF_UNKNOWN = 6
 } klefr_mbus_vif_table;
 
 /** What a record is. */
@@ -96,7 +100,8 @@ typedef enum klefr_mbus_value_type {
     KLEFR_MBUS_VALUE_REAL = 2,     /**< real x 10^exponent in the record's unit. */
     KLEFR_MBUS_VALUE_DATETIME = 3, /**< Date and/or time (types F, G, I, J). */
     KLEFR_MBUS_VALUE_STRING = 4,   /**< LVAR text, sent last character first. */
-    KLEFR_MBUS_VALUE_BYTES = 5,    /**< Binary (long LVAR numbers, manufacturer data). */
+    KLEFR_MBUS_VALUE_BYTES = 5,    /**< Binary (LVAR numbers over 8 bytes, manufacturer
+                                        data, records of an unknown VIF). */
     KLEFR_MBUS_VALUE_INVALID = 6   /**< Data present but not decodable (see value_error). */
 } klefr_mbus_value_type;
 
@@ -137,7 +142,7 @@ typedef struct klefr_mbus_record {
     size_t raw_len;               /**< Whole record, DIF to last data byte. */
     const uint8_t *dib;           /**< DIF and DIFEs. */
     size_t dib_len;               /**< 1-11. */
-    const uint8_t *vib;           /**< VIF, VIFEs (and plain-text unit), or NULL. */
+    const uint8_t *vib;           /**< VIF [plain-text length and unit] [VIFEs], or NULL. */
     size_t vib_len;               /**< Bytes at @c vib. */
     const uint8_t *data;          /**< Data (after the LVAR byte for coding D). */
     size_t data_len;              /**< Bytes at @c data. */
@@ -153,7 +158,8 @@ typedef struct klefr_mbus_record {
     uint8_t vif;                  /**< Primary VIF byte without extension bit. */
     uint8_t vif_code;             /**< Code looked up (FD/FB: the byte after the VIF),
                                        extension bit cleared. */
-    const uint8_t *vife;          /**< Combinable VIFEs after the (extension) VIF. */
+    const uint8_t *vife;          /**< Combinable VIFEs after the (extension) VIF, and
+                                       after the unit text for FC. */
     size_t vife_len;              /**< Bytes at @c vife. */
     const uint8_t *plain_unit;    /**< 7C/FC: unit text, last character first. */
     size_t plain_unit_len;        /**< Bytes at @c plain_unit. */
@@ -172,11 +178,14 @@ typedef struct klefr_mbus_record {
  * @param[in]  len  Bytes available from @p buf (the record may be shorter).
  * @param[out] out  The record, pointing into @p buf.
  * @param[out] used Bytes the record occupies. May be NULL.
+ * Only a record whose length cannot be known is an error; a VIF no table
+ * defines (7B/7D without extension bit) gives a record of table
+ * ::KLEFR_MBUS_VIF_UNKNOWN with its data as BYTES, a reserved VIF code a
+ * record of quantity "Reserved".
  * @retval KLEFR_ERR_TRUNCATED the record runs past @p len.
- * @retval KLEFR_ERR_FRAME more than 10 DIFEs or 10 VIFEs, or VIF 7B/7D
- *         without extension bit.
- * @retval KLEFR_ERR_UNSUPPORTED reserved special DIF (3F-6F) or LVAR
- *         FB-FF, whose length cannot be known.
+ * @retval KLEFR_ERR_FRAME more than 10 DIFEs or 10 VIFEs.
+ * @retval KLEFR_ERR_UNSUPPORTED reserved special DIF (3F-6F) or reserved
+ *         LVAR (CA-CF, DA-DF, F7-FF), whose length cannot be known.
  * A value that is present but not decodable (BCD nibble A-E) is not an
  * error of the record: see klefr_mbus_record::value_error. @p out is
  * unchanged on error. */
@@ -216,9 +225,31 @@ KLEFR_API klefr_err klefr_mbus_records_decode(const uint8_t *data, size_t len,
                                               klefr_mbus_record *out, size_t cap, size_t *count);
 
 /** Value as a double, exponent applied (1604814 x 10^1 -> 16048140.0).
- * Computed without libm.
+ * Computed without libm. For arithmetic: a double holds 15-17 significant
+ * digits, so print values with klefr_mbus_value_format() instead.
  * @retval KLEFR_ERR_UNSUPPORTED not INTEGER or REAL; @p out unchanged. */
 KLEFR_API klefr_err klefr_mbus_value_to_double(const klefr_mbus_value *value, double *out);
+
+/** Exact decimal text of an INTEGER value: @c integer x 10^@c exponent
+ * written out from the integer's digits, with no floating point, and the
+ * fraction digits the exponent gives (the meter's resolution is kept):
+ * 567890123456 x 10^0 -> "567890123456", 1604810 x 10^-3 -> "1604.810",
+ * -5 x 10^-3 -> "-0.005", 12 x 10^2 -> "1200", 0 x 10^2 -> "0". The text is
+ * a valid JSON number (no exponent notation, no leading zeros).
+ * A REAL (type H) value is a binary float: convert it with
+ * klefr_mbus_value_to_double() and print the float's own digits.
+ * @param[in]  value The value. Must not be NULL.
+ * @param[out] out   The text, NUL-terminated ("" on error). May be NULL
+ *                   when @p cap is 0 (sizing).
+ * @param      cap   Bytes at @p out.
+ * @param[out] len   Length of the text without the NUL, also on
+ *                   BUFFER_TOO_SMALL. May be NULL.
+ * @retval KLEFR_ERR_UNSUPPORTED @p value is not INTEGER.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap < length + 1.
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p value, or NULL @p out with @p cap > 0.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_mbus_value_format(const klefr_mbus_value *value, char *out, size_t cap,
+                                            size_t *len);
 
 /** Copy text sent last-character-first (LVAR strings, plain-text units) in
  * reading order into @p out, NUL-terminated.

@@ -49,51 +49,69 @@ static int64_t signed_value(const uint8_t *p, size_t n)
     return (int64_t)raw;
 }
 
+static void set_bytes(klefr_mbus_value *v, const uint8_t *p, size_t n)
+{
+    v->type = n == 0 ? KLEFR_MBUS_VALUE_NONE : KLEFR_MBUS_VALUE_BYTES;
+    v->bytes = p;
+    v->bytes_len = n;
+}
+
+static void set_bcd(klefr_mbus_record *r, bool negative, int16_t exponent)
+{
+    klefr_mbus_value *v = &r->value;
+    r->value_error = bcd_value(r->data, r->data_len, negative, &v->integer);
+    v->type = r->value_error == KLEFR_OK ? KLEFR_MBUS_VALUE_INTEGER : KLEFR_MBUS_VALUE_INVALID;
+    v->exponent = exponent;
+}
+
+/* Coding D (annex A, table A.2 note): the LVAR byte says text, BCD or a
+ * binary number; binary numbers of up to 8 bytes are integers. */
+static void decode_lvar(klefr_mbus_record *r, int16_t exponent)
+{
+    klefr_mbus_value *v = &r->value;
+    size_t n = r->data_len;
+    if (r->lvar <= 0xBF) {
+        v->type = KLEFR_MBUS_VALUE_STRING;
+        v->bytes = r->data;
+        v->bytes_len = n;
+    } else if (r->lvar <= 0xDF) {
+        set_bcd(r, r->lvar >= 0xD0, exponent);
+    } else if (r->lvar <= 0xEF && n > 0 && n <= 8) {
+        v->type = KLEFR_MBUS_VALUE_INTEGER;
+        v->integer = signed_value(r->data, n);
+        v->exponent = exponent;
+    } else {
+        set_bytes(v, r->data, n);
+    }
+}
+
 static void decode_value(klefr_mbus_record *r, bool is_date, bool is_unsigned, int16_t exponent)
 {
     klefr_mbus_value *v = &r->value;
     const uint8_t *p = r->data;
     size_t n = r->data_len;
-    switch (r->coding) {
-    case KLEFR_MBUS_DATA_NONE:
-    case KLEFR_MBUS_DATA_SELECTION: v->type = KLEFR_MBUS_VALUE_NONE; return;
-    case KLEFR_MBUS_DATA_REAL32: {
+    if (r->coding == KLEFR_MBUS_DATA_NONE || r->coding == KLEFR_MBUS_DATA_SELECTION) {
+        v->type = KLEFR_MBUS_VALUE_NONE;
+        return;
+    }
+    if (r->table == KLEFR_MBUS_VIF_UNKNOWN) {
+        /* No VIF says what the data means: hand over the bytes only. */
+        set_bytes(v, p, n);
+        return;
+    }
+    if (r->coding == KLEFR_MBUS_DATA_LVAR) {
+        decode_lvar(r, exponent);
+        return;
+    }
+    if (r->coding == KLEFR_MBUS_DATA_REAL32) {
         uint32_t bits = (uint32_t)klefr_get_le(p, 4);
         memcpy(&v->real, &bits, sizeof v->real);
         v->type = KLEFR_MBUS_VALUE_REAL;
         v->exponent = exponent;
         return;
     }
-    case KLEFR_MBUS_DATA_LVAR:
-        if (r->lvar <= 0xBF) {
-            v->type = KLEFR_MBUS_VALUE_STRING;
-            v->bytes = p;
-            v->bytes_len = n;
-            return;
-        }
-        if (r->lvar <= 0xDF) {
-            r->value_error = bcd_value(p, n, r->lvar >= 0xD0, &v->integer);
-            v->type =
-                r->value_error == KLEFR_OK ? KLEFR_MBUS_VALUE_INTEGER : KLEFR_MBUS_VALUE_INVALID;
-            v->exponent = exponent;
-            return;
-        }
-        if (r->lvar <= 0xEF && n <= 8) {
-            v->type = n == 0 ? KLEFR_MBUS_VALUE_NONE : KLEFR_MBUS_VALUE_INTEGER;
-            v->integer = n == 0 ? 0 : signed_value(p, n);
-            v->exponent = exponent;
-            return;
-        }
-        v->type = KLEFR_MBUS_VALUE_BYTES;
-        v->bytes = p;
-        v->bytes_len = n;
-        return;
-    default: break;
-    }
     if (is_bcd(r->coding)) {
-        r->value_error = bcd_value(p, n, false, &v->integer);
-        v->type = r->value_error == KLEFR_OK ? KLEFR_MBUS_VALUE_INTEGER : KLEFR_MBUS_VALUE_INVALID;
-        v->exponent = exponent;
+        set_bcd(r, false, exponent);
         return;
     }
     /* Integer codings: type B (signed) unless the VIF names a bit field or
@@ -137,21 +155,178 @@ static klefr_err special_record(const uint8_t *buf, size_t len, klefr_mbus_recor
     }
 }
 
-/* LVAR (annex A, table A.2 note): length of the data that follows. */
+/* LVAR (EN 13757-3, 6.3.3 and annex A): bytes of data that follow. */
 static klefr_err lvar_length(uint8_t lvar, size_t *n)
 {
     if (lvar <= 0xBF)
-        *n = lvar; /* text */
+        *n = lvar; /* text of that many characters */
     else if (lvar <= 0xC9)
         *n = lvar - 0xC0u; /* positive BCD, 2 digits per byte */
     else if (lvar >= 0xD0 && lvar <= 0xD9)
         *n = lvar - 0xD0u; /* negative BCD */
     else if (lvar >= 0xE0 && lvar <= 0xEF)
         *n = lvar - 0xE0u; /* binary number */
-    else if (lvar >= 0xF0 && lvar <= 0xFA)
-        *n = lvar - 0xF0u; /* floating point, not defined further */
+    else if (lvar >= 0xF0 && lvar <= 0xF4)
+        *n = 4u * (lvar - 0xECu); /* binary number of 16, 20, 24, 28, 32 bytes */
+    else if (lvar == 0xF5)
+        *n = 48; /* binary number */
+    else if (lvar == 0xF6)
+        *n = 64; /* binary number */
     else
-        return KLEFR_ERR_UNSUPPORTED;
+        return KLEFR_ERR_UNSUPPORTED; /* reserved: the length is unknown */
+    return KLEFR_OK;
+}
+
+/* DIB (6.3): DIF bit 6 is storage bit 0; each DIFE adds 4 storage bits,
+ * 2 tariff bits and 1 subunit bit. Returns the offset after the DIB. */
+static klefr_err parse_dib(const uint8_t *buf, size_t len, klefr_mbus_record *r, size_t *pos)
+{
+    r->function = (klefr_mbus_function)((r->dif >> 4) & 3u);
+    r->storage = (r->dif >> 6) & 1u;
+    size_t at = 1;
+    bool ext = (r->dif & 0x80u) != 0;
+    for (unsigned i = 0; ext; i++) {
+        if (at >= len)
+            return KLEFR_ERR_TRUNCATED;
+        if (i == MAX_EXTENSIONS)
+            return KLEFR_ERR_FRAME;
+        uint8_t d = buf[at++];
+        r->storage |= (uint64_t)(d & 0x0Fu) << (1 + 4 * i);
+        r->tariff |= (uint32_t)((d >> 4) & 3u) << (2 * i);
+        r->subunit |= (uint16_t)(((d >> 6) & 1u) << i);
+        ext = (d & 0x80u) != 0;
+    }
+    r->dib_len = at;
+    *pos = at;
+    return KLEFR_OK;
+}
+
+/* 6.4.3: plain-text VIF 7C/FC. The length byte and the unit text come
+ * straight after the VIF; VIFEs (FC) follow the text. */
+static klefr_err parse_plain_text(const uint8_t *buf, size_t len, klefr_mbus_record *r, size_t *pos)
+{
+    if (*pos >= len)
+        return KLEFR_ERR_TRUNCATED;
+    size_t tl = buf[(*pos)++];
+    if (len - *pos < tl)
+        return KLEFR_ERR_TRUNCATED;
+    r->plain_unit = tl > 0 ? buf + *pos : NULL;
+    r->plain_unit_len = tl;
+    *pos += tl;
+    return KLEFR_OK;
+}
+
+/* The VIF (6.4.2): which table, and whether VIFEs follow. */
+static klefr_err parse_vif(const uint8_t *buf, size_t len, klefr_mbus_record *r, size_t *pos,
+                           klefr_mbus_vif_info *info, bool *ext)
+{
+    uint8_t vif = buf[(*pos)++];
+    r->vif = vif & 0x7Fu;
+    r->vif_code = r->vif;
+    *ext = (vif & 0x80u) != 0;
+    switch (r->vif) {
+    case 0x7B:
+    case 0x7D:
+        if (!*ext) {
+            /* FB and FD only exist with the extension bit set; the DIF
+             * still gives the length, so the record is kept, unnamed. */
+            r->table = KLEFR_MBUS_VIF_UNKNOWN;
+            info->quantity = "Unknown VIF";
+            return KLEFR_OK;
+        }
+        if (*pos >= len)
+            return KLEFR_ERR_TRUNCATED;
+        r->table = r->vif == 0x7D ? KLEFR_MBUS_VIF_FD : KLEFR_MBUS_VIF_FB;
+        r->vif_code = buf[*pos] & 0x7Fu;
+        *ext = (buf[*pos] & 0x80u) != 0;
+        (*pos)++;
+        (void)klefr_mbus_vif_lookup(r->table, r->vif_code, info);
+        return KLEFR_OK;
+    case 0x7C:
+        r->table = KLEFR_MBUS_VIF_PLAIN_TEXT;
+        info->quantity = "Plain text unit";
+        return parse_plain_text(buf, len, r, pos);
+    case 0x7F:
+        r->table = KLEFR_MBUS_VIF_MANUFACTURER;
+        r->manufacturer_vife = true;
+        info->quantity = "Manufacturer specific";
+        return KLEFR_OK;
+    default:
+        r->table = KLEFR_MBUS_VIF_PRIMARY;
+        (void)klefr_mbus_vif_lookup(r->table, r->vif_code, info);
+        return KLEFR_OK;
+    }
+}
+
+/* What one combinable VIFE (6.4.4, table 15) does to the record. */
+static void apply_vife(uint8_t e, klefr_mbus_record *r, klefr_mbus_vif_info *info)
+{
+    if (r->manufacturer_vife)
+        return; /* after FF: passed through as raw bytes */
+    mbus_vife_effect eff;
+    klefr_mbus_vife_effect(e, &eff);
+    switch (eff.kind) {
+    case MBUS_VIFE_EXPONENT: info->exponent = (int16_t)(info->exponent + eff.exponent); break;
+    case MBUS_VIFE_DATE: info->is_date = true; break;
+    case MBUS_VIFE_DURATION:
+        info->unit = eff.unit;
+        info->exponent = 0;
+        break;
+    case MBUS_VIFE_COUNT:
+        info->unit = "";
+        info->exponent = 0;
+        break;
+    case MBUS_VIFE_ERROR: r->record_error = e & 0x7Fu; break;
+    case MBUS_VIFE_MANUFACTURER: r->manufacturer_vife = true; break;
+    default: break;
+    }
+}
+
+/* VIB (6.4): VIF, plain-text unit, VIFEs. */
+static klefr_err parse_vib(const uint8_t *buf, size_t len, klefr_mbus_record *r, size_t *pos,
+                           klefr_mbus_vif_info *info)
+{
+    if (*pos >= len)
+        return KLEFR_ERR_TRUNCATED;
+    size_t vib_start = *pos;
+    bool ext;
+    klefr_err err = parse_vif(buf, len, r, pos, info, &ext);
+    if (err != KLEFR_OK)
+        return err;
+    const uint8_t *vife = buf + *pos;
+    for (unsigned i = 0; ext; i++) {
+        if (*pos >= len)
+            return KLEFR_ERR_TRUNCATED;
+        if (i == MAX_EXTENSIONS)
+            return KLEFR_ERR_FRAME;
+        uint8_t e = buf[(*pos)++];
+        ext = (e & 0x80u) != 0;
+        apply_vife(e, r, info);
+    }
+    r->vife_len = (size_t)(buf + *pos - vife);
+    r->vife = r->vife_len > 0 ? vife : NULL;
+    r->vib = buf + vib_start;
+    r->vib_len = *pos - vib_start;
+    return KLEFR_OK;
+}
+
+/* The data field: its size from the DIF, or from the LVAR byte. */
+static klefr_err parse_data(const uint8_t *buf, size_t len, klefr_mbus_record *r, size_t *pos)
+{
+    size_t n = coding_size[r->coding];
+    if (r->coding == KLEFR_MBUS_DATA_LVAR) {
+        if (*pos >= len)
+            return KLEFR_ERR_TRUNCATED;
+        r->lvar = buf[(*pos)++];
+        klefr_err err = lvar_length(r->lvar, &n);
+        if (err != KLEFR_OK)
+            return err;
+    }
+    if (len - *pos < n)
+        return KLEFR_ERR_TRUNCATED;
+    r->data = n > 0 ? buf + *pos : NULL;
+    r->data_len = n;
+    *pos += n;
     return KLEFR_OK;
 }
 
@@ -178,140 +353,26 @@ klefr_err klefr_mbus_record_decode(const uint8_t *buf, size_t len, klefr_mbus_re
     r.unit = "";
     r.value_error = KLEFR_OK;
 
+    size_t pos = 0;
+    klefr_err err;
     if (r.coding == KLEFR_MBUS_DATA_SPECIAL) {
-        klefr_err err = special_record(buf, len, &r, used);
-        if (err != KLEFR_OK)
-            return err;
-        r.raw_len = *used;
-        *out = r;
-        return KLEFR_OK;
-    }
-
-    /* DIB: DIF bit 6 is storage bit 0; each DIFE adds 4 storage bits,
-     * 2 tariff bits and 1 subunit bit (6.3.2). */
-    r.function = (klefr_mbus_function)((r.dif >> 4) & 3u);
-    r.storage = (r.dif >> 6) & 1u;
-    size_t pos = 1;
-    bool ext = (r.dif & 0x80u) != 0;
-    for (unsigned i = 0; ext; i++) {
-        if (pos >= len)
-            return KLEFR_ERR_TRUNCATED;
-        if (i == MAX_EXTENSIONS)
-            return KLEFR_ERR_FRAME;
-        uint8_t d = buf[pos++];
-        r.storage |= (uint64_t)(d & 0x0Fu) << (1 + 4 * i);
-        r.tariff |= (uint32_t)((d >> 4) & 3u) << (2 * i);
-        r.subunit |= (uint16_t)(((d >> 6) & 1u) << i);
-        ext = (d & 0x80u) != 0;
-    }
-    r.dib_len = pos;
-
-    /* VIB (6.4). */
-    if (pos >= len)
-        return KLEFR_ERR_TRUNCATED;
-    size_t vib_start = pos;
-    uint8_t vif = buf[pos++];
-    r.vif = vif & 0x7Fu;
-    ext = (vif & 0x80u) != 0;
-    klefr_mbus_vif_info info = {.quantity = "", .unit = ""};
-    switch (r.vif) {
-    case 0x7B:
-    case 0x7D:
-        /* FB and FD only exist with the extension bit set. */
-        if (!ext)
-            return KLEFR_ERR_FRAME;
-        if (pos >= len)
-            return KLEFR_ERR_TRUNCATED;
-        r.table = r.vif == 0x7D ? KLEFR_MBUS_VIF_FD : KLEFR_MBUS_VIF_FB;
-        r.vif_code = buf[pos] & 0x7Fu;
-        ext = (buf[pos] & 0x80u) != 0;
-        pos++;
-        (void)klefr_mbus_vif_lookup(r.table, r.vif_code, &info);
-        break;
-    case 0x7C:
-        r.table = KLEFR_MBUS_VIF_PLAIN_TEXT;
-        r.vif_code = r.vif;
-        info.quantity = "Plain text unit";
-        break;
-    case 0x7F:
-        r.table = KLEFR_MBUS_VIF_MANUFACTURER;
-        r.vif_code = r.vif;
-        r.manufacturer_vife = true;
-        info.quantity = "Manufacturer specific";
-        break;
-    default:
-        r.table = KLEFR_MBUS_VIF_PRIMARY;
-        r.vif_code = r.vif;
-        (void)klefr_mbus_vif_lookup(r.table, r.vif_code, &info);
-        break;
-    }
-
-    r.vife = buf + pos;
-    for (unsigned i = 0; ext; i++) {
-        if (pos >= len)
-            return KLEFR_ERR_TRUNCATED;
-        if (i == MAX_EXTENSIONS)
-            return KLEFR_ERR_FRAME;
-        uint8_t e = buf[pos++];
-        ext = (e & 0x80u) != 0;
-        if (r.manufacturer_vife)
-            continue; /* passed through as raw bytes */
-        mbus_vife_effect eff;
-        klefr_mbus_vife_effect(e, &eff);
-        switch (eff.kind) {
-        case MBUS_VIFE_EXPONENT: info.exponent = (int16_t)(info.exponent + eff.exponent); break;
-        case MBUS_VIFE_DATE: info.is_date = true; break;
-        case MBUS_VIFE_DURATION:
-            info.unit = eff.unit;
-            info.exponent = 0;
-            break;
-        case MBUS_VIFE_COUNT:
-            info.unit = "";
-            info.exponent = 0;
-            break;
-        case MBUS_VIFE_ERROR: r.record_error = e & 0x7Fu; break;
-        case MBUS_VIFE_MANUFACTURER: r.manufacturer_vife = true; break;
-        default: break;
+        err = special_record(buf, len, &r, &pos);
+    } else {
+        klefr_mbus_vif_info info = {.quantity = "", .unit = ""};
+        err = parse_dib(buf, len, &r, &pos);
+        if (err == KLEFR_OK)
+            err = parse_vib(buf, len, &r, &pos, &info);
+        if (err == KLEFR_OK)
+            err = parse_data(buf, len, &r, &pos);
+        if (err == KLEFR_OK) {
+            r.kind = KLEFR_MBUS_RECORD_DATA;
+            r.quantity = info.quantity != NULL ? info.quantity : "";
+            r.unit = info.unit != NULL ? info.unit : "";
+            decode_value(&r, info.is_date, info.is_unsigned, info.exponent);
         }
     }
-    r.vife_len = (size_t)(buf + pos - r.vife);
-    if (r.vife_len == 0)
-        r.vife = NULL;
-
-    if (r.table == KLEFR_MBUS_VIF_PLAIN_TEXT) {
-        /* 6.4.3: after the VIFEs, a length byte and the unit text. */
-        if (pos >= len)
-            return KLEFR_ERR_TRUNCATED;
-        size_t tl = buf[pos++];
-        if (len - pos < tl)
-            return KLEFR_ERR_TRUNCATED;
-        r.plain_unit = buf + pos;
-        r.plain_unit_len = tl;
-        pos += tl;
-    }
-    r.vib = buf + vib_start;
-    r.vib_len = pos - vib_start;
-
-    /* Data. */
-    size_t n = coding_size[r.coding];
-    if (r.coding == KLEFR_MBUS_DATA_LVAR) {
-        if (pos >= len)
-            return KLEFR_ERR_TRUNCATED;
-        r.lvar = buf[pos++];
-        klefr_err err = lvar_length(r.lvar, &n);
-        if (err != KLEFR_OK)
-            return err;
-    }
-    if (len - pos < n)
-        return KLEFR_ERR_TRUNCATED;
-    r.data = n > 0 ? buf + pos : NULL;
-    r.data_len = n;
-    pos += n;
-
-    r.kind = KLEFR_MBUS_RECORD_DATA;
-    r.quantity = info.quantity != NULL ? info.quantity : "";
-    r.unit = info.unit != NULL ? info.unit : "";
-    decode_value(&r, info.is_date, info.is_unsigned, info.exponent);
+    if (err != KLEFR_OK)
+        return err;
     r.raw_len = pos;
     *used = pos;
     *out = r;

@@ -68,6 +68,32 @@ static klefr_err check_int_range(int64_t v, size_t n)
     return KLEFR_OK;
 }
 
+/* LVAR of a text of n characters (00-BF). */
+static klefr_err text_lvar(size_t n, uint8_t *lvar)
+{
+    if (n > 0xBF)
+        return KLEFR_ERR_RANGE;
+    *lvar = (uint8_t)n;
+    return KLEFR_OK;
+}
+
+/* LVAR of a binary number of n bytes (EN 13757-3, 6.3.3): E0-EF for 0-15
+ * bytes, F0-F4 for 16-32 bytes in steps of 4, F5 for 48, F6 for 64. */
+static klefr_err binary_lvar(size_t n, uint8_t *lvar)
+{
+    if (n <= 15)
+        *lvar = (uint8_t)(0xE0u + n);
+    else if (n <= 32 && n % 4 == 0)
+        *lvar = (uint8_t)(0xECu + n / 4);
+    else if (n == 48)
+        *lvar = 0xF5;
+    else if (n == 64)
+        *lvar = 0xF6;
+    else
+        return KLEFR_ERR_RANGE;
+    return KLEFR_OK;
+}
+
 /* Length of the data part (LVAR byte included) and its bytes into p (may be NULL). */
 static klefr_err build_data(const klefr_mbus_record_spec *s, uint8_t *p, size_t *n)
 {
@@ -99,9 +125,10 @@ static klefr_err build_data(const klefr_mbus_record_spec *s, uint8_t *p, size_t 
             if (v->bytes == NULL && v->bytes_len > 0)
                 return KLEFR_ERR_INVALID_ARG;
             len = v->bytes_len;
-            if (v->type == KLEFR_MBUS_VALUE_STRING ? len > 0xBF : len > 15)
-                return KLEFR_ERR_RANGE;
-            lvar = (uint8_t)(v->type == KLEFR_MBUS_VALUE_STRING ? len : 0xE0u + len);
+            klefr_err err = v->type == KLEFR_MBUS_VALUE_STRING ? text_lvar(len, &lvar)
+                                                               : binary_lvar(len, &lvar);
+            if (err != KLEFR_OK)
+                return err;
             *n = 1 + len;
             if (p != NULL) {
                 p[0] = lvar;

@@ -17,13 +17,15 @@ START_TEST(test_records_cut_anywhere_are_truncated)
     ck_assert_int_eq(decode_error("02 7C"), KLEFR_ERR_TRUNCATED); /* text length missing */
     ck_assert_int_eq(decode_error("02 7C 03 68 57"), KLEFR_ERR_TRUNCATED);
     ck_assert_int_eq(decode_error("02 7C 03 68 57 6B 01"), KLEFR_ERR_TRUNCATED);
+    ck_assert_int_eq(decode_error("02 FC 03 68 57 6B"), KLEFR_ERR_TRUNCATED); /* VIFE missing */
+    /* F0: 16 bytes of binary number, 15 given. */
+    ck_assert_int_eq(decode_error("0D FD 16 F0 00 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E"),
+                     KLEFR_ERR_TRUNCATED);
 }
 END_TEST
 
 START_TEST(test_structural_errors_are_frame_errors)
 {
-    ck_assert_int_eq(decode_error("0C 7D 3A 00 00 00 00"), KLEFR_ERR_FRAME);
-    ck_assert_int_eq(decode_error("0C 7B 01 00 00 00 00"), KLEFR_ERR_FRAME);
     /* Eleven DIFEs. */
     ck_assert_int_eq(decode_error("84 80 80 80 80 80 80 80 80 80 80 01 13 01 00 00 00"),
                      KLEFR_ERR_FRAME);
@@ -38,8 +40,12 @@ START_TEST(test_reserved_codings_are_unsupported)
     ck_assert_int_eq(decode_error("3F 13"), KLEFR_ERR_UNSUPPORTED);
     ck_assert_int_eq(decode_error("4F"), KLEFR_ERR_UNSUPPORTED);
     ck_assert_int_eq(decode_error("6F"), KLEFR_ERR_UNSUPPORTED);
-    ck_assert_int_eq(decode_error("0D 13 FB 00"), KLEFR_ERR_UNSUPPORTED);
-    ck_assert_int_eq(decode_error("0D 13 CA 00"), KLEFR_ERR_UNSUPPORTED);
+    /* Reserved LVARs: CA-CF, DA-DF, F7-FF (EN 13757-3, 6.3.3). */
+    static const char *const reserved_lvar[] = {"0D 13 CA 00", "0D 13 CF 00", "0D 13 DA 00",
+                                                "0D 13 DF 00", "0D 13 F7 00", "0D 13 FA 00",
+                                                "0D 13 FB 00", "0D 13 FF 00"};
+    for (size_t i = 0; i < sizeof reserved_lvar / sizeof reserved_lvar[0]; i++)
+        ck_assert_int_eq(decode_error(reserved_lvar[i]), KLEFR_ERR_UNSUPPORTED);
 }
 END_TEST
 

@@ -159,8 +159,8 @@ START_TEST(test_lvar_numbers_bcd_negative_bcd_binary)
     ck_assert_int_eq(r.value.type, KLEFR_MBUS_VALUE_BYTES);
     ck_assert_uint_eq(r.value.bytes_len, 9);
     free(own);
-    r = decode_one("0D 13 F2 01 02", &own);
-    ck_assert_int_eq(r.value.type, KLEFR_MBUS_VALUE_BYTES);
+    r = decode_one("0D 13 E0", &own); /* a binary number of no bytes */
+    ck_assert_int_eq(r.value.type, KLEFR_MBUS_VALUE_NONE);
     free(own);
 }
 END_TEST
@@ -178,8 +178,8 @@ START_TEST(test_plain_text_vif_carries_its_unit)
     ck_assert_int_eq(r.value.integer, 1234);
     ck_assert_uint_eq(r.vib_len, 5);
     free(own);
-    /* FC: a VIFE (per hour) comes before the text. */
-    r = decode_one("02 FC 22 03 68 57 6B 01 00", &own);
+    /* FC: the text comes first, then the VIFE (per hour). */
+    r = decode_one("02 FC 03 68 57 6B 22 01 00", &own);
     ck_assert_uint_eq(r.vife_len, 1);
     ck_assert_uint_eq(r.vife[0], 0x22);
     ck_assert_uint_eq(r.plain_unit_len, 3);

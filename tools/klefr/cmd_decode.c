@@ -258,7 +258,6 @@ int cmd_decode(int argc, char **argv)
             return CLI_EXIT_USAGE;
         }
     }
-    r.json_items = g_string_new(NULL);
     bool ok = true;
     if (file != NULL) {
         FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
@@ -266,16 +265,19 @@ int cmd_decode(int argc, char **argv)
             cli_error("cannot read %s: %s", file, g_strerror(errno));
             return CLI_EXIT_USAGE;
         }
+        r.json_items = g_string_new(NULL);
         char *text = read_stream(f);
         if (f != stdin)
             fclose(f);
         ok = decode_text(&r, text);
         g_free(text);
     } else if (argc > 1 && !(argc == 2 && strcmp(argv[1], "-") == 0)) {
+        r.json_items = g_string_new(NULL);
         char *joined = g_strjoinv(" ", argv + 1);
         ok = decode_text(&r, joined);
         g_free(joined);
     } else {
+        r.json_items = g_string_new(NULL);
         char *text = read_stream(stdin);
         ok = decode_text(&r, text);
         g_free(text);

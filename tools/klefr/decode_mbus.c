@@ -46,6 +46,9 @@ static const char *ci_name(uint8_t ci)
     case KLEFR_MBUS_CI_RSP_LONG: return "variable data response, long header";
     case KLEFR_MBUS_CI_RSP_SHORT: return "variable data response, short header";
     case KLEFR_MBUS_CI_RSP_NONE: return "variable data response, no header";
+    case KLEFR_MBUS_CI_APP_ERROR: return "application error";
+    case KLEFR_MBUS_CI_RSP_FIXED: return "fixed data response, least significant byte first";
+    case KLEFR_MBUS_CI_RSP_FIXED_MSB: return "fixed data response, most significant byte first";
     default: return "other";
     }
 }
@@ -70,20 +73,30 @@ size_t frame_len_mbus(const uint8_t *buf, size_t len)
     return 0;
 }
 
+/* The value as exact decimal text: an integer's digits with the point the
+ * exponent puts, a real with the float's own digits. False if there is no
+ * such text (not finite, or too long). */
+static bool number_text(const klefr_mbus_value *v, char *buf, size_t cap)
+{
+    if (v->type == KLEFR_MBUS_VALUE_REAL)
+        return cli_float_text(v->real, v->exponent, buf, cap);
+    return klefr_mbus_value_format(v, buf, cap, NULL) == KLEFR_OK;
+}
+
 static void value_fields(cli_out *o, const klefr_mbus_record *r)
 {
     const klefr_mbus_value *v = &r->value;
     const klefr_mbus_datetime *t = &v->datetime;
-    double d;
     char text[256];
     switch (v->type) {
     case KLEFR_MBUS_VALUE_INTEGER:
     case KLEFR_MBUS_VALUE_REAL:
-        if (klefr_mbus_value_to_double(v, &d) == KLEFR_OK) {
-            out_num(o, "value", d);
-            if (r->unit[0] != '\0')
-                out_str(o, "unit", "%s", r->unit);
-        }
+        if (number_text(v, text, sizeof text))
+            out_number(o, "value", text);
+        else
+            out_null(o, "value");
+        if (r->unit[0] != '\0')
+            out_str(o, "unit", "%s", r->unit);
         if (v->type == KLEFR_MBUS_VALUE_INTEGER)
             out_str(o, "raw", "%lld x 10^%d", (long long)v->integer, v->exponent);
         break;
@@ -186,6 +199,28 @@ static klefr_err records(cli_out *o, const uint8_t *data, size_t len, bool from_
     return it.error;
 }
 
+/* Status byte bits 0-4 (EN 13757-3, table 6), and @p manufacturer_bits. */
+static void status_field(cli_out *o, uint8_t status, uint8_t manufacturer_bits)
+{
+    GString *bits = g_string_new(NULL);
+    switch (status & KLEFR_MBUS_STATUS_APP_MASK) {
+    case 0: g_string_append(bits, "ok"); break;
+    case KLEFR_MBUS_STATUS_APP_BUSY: g_string_append(bits, "application busy"); break;
+    case KLEFR_MBUS_STATUS_APP_ERROR: g_string_append(bits, "application error"); break;
+    default: g_string_append(bits, "alarm"); break;
+    }
+    if (status & KLEFR_MBUS_STATUS_POWER_LOW)
+        g_string_append(bits, ", power low");
+    if (status & KLEFR_MBUS_STATUS_PERMANENT)
+        g_string_append(bits, ", permanent error");
+    if (status & KLEFR_MBUS_STATUS_TEMPORARY)
+        g_string_append(bits, ", temporary error");
+    if (status & manufacturer_bits)
+        g_string_append(bits, ", manufacturer bits");
+    out_str(o, "status", "0x%02X (%s)", status, bits->str);
+    g_string_free(bits, TRUE);
+}
+
 static void header_fields(cli_out *o, const klefr_mbus_header *h)
 {
     out_begin(o, "header");
@@ -203,23 +238,7 @@ static void header_fields(cli_out *o, const klefr_mbus_header *h)
     }
     if (h->ci != KLEFR_MBUS_CI_RSP_NONE) {
         out_int(o, "access", h->access);
-        GString *bits = g_string_new(NULL);
-        switch (h->status & KLEFR_MBUS_STATUS_APP_MASK) {
-        case 0: g_string_append(bits, "ok"); break;
-        case KLEFR_MBUS_STATUS_APP_BUSY: g_string_append(bits, "application busy"); break;
-        case KLEFR_MBUS_STATUS_APP_ERROR: g_string_append(bits, "application error"); break;
-        default: g_string_append(bits, "alarm"); break;
-        }
-        if (h->status & KLEFR_MBUS_STATUS_POWER_LOW)
-            g_string_append(bits, ", power low");
-        if (h->status & KLEFR_MBUS_STATUS_PERMANENT)
-            g_string_append(bits, ", permanent error");
-        if (h->status & KLEFR_MBUS_STATUS_TEMPORARY)
-            g_string_append(bits, ", temporary error");
-        if (h->status & KLEFR_MBUS_STATUS_MANUFACTURER)
-            g_string_append(bits, ", manufacturer bits");
-        out_str(o, "status", "0x%02X (%s)", h->status, bits->str);
-        g_string_free(bits, TRUE);
+        status_field(o, h->status, KLEFR_MBUS_STATUS_MANUFACTURER);
         out_str(o, "signature", "0x%04X", h->signature);
     }
     out_end(o);
@@ -259,6 +278,91 @@ static void klefr_write(cli_out *o, const uint8_t *buf, size_t len)
         out_list_end(o);
     }
     out_end(o);
+}
+
+/* The fixed data structure (CI 73/77): header fields and two counters. */
+static klefr_err fixed_fields(cli_out *o, const klefr_mbus_frame *f)
+{
+    klefr_mbus_fixed x;
+    klefr_err err = klefr_mbus_fixed_decode(f->ci, f->data, f->data_len, &x);
+    if (err != KLEFR_OK) {
+        hex_field(o, "data", f->data, f->data_len);
+        g_snprintf(o->detail, sizeof o->detail,
+                   "the fixed data structure has 16 bytes after the CI, %zu given", f->data_len);
+        return err;
+    }
+    out_begin(o, "header");
+    if (x.id_valid)
+        out_str(o, "id", "%08u", (unsigned)x.id);
+    else
+        out_str(o, "id", "%08X (not decimal)", (unsigned)x.id_bcd);
+    out_str(o, "medium", "%u %s", x.medium, klefr_mbus_fixed_medium_name(x.medium));
+    out_int(o, "access", x.access);
+    status_field(o, x.status, KLEFR_MBUS_FIXED_STATUS_MANUFACTURER);
+    out_str(o, "counter_coding", "%s, %s",
+            x.status & KLEFR_MBUS_FIXED_STATUS_BINARY ? "signed binary" : "BCD",
+            x.status & KLEFR_MBUS_FIXED_STATUS_STORED ? "stored at a fixed date" : "actual values");
+    out_end(o);
+    out_list_begin(o, "counters");
+    for (unsigned i = 0; i < 2; i++) {
+        const klefr_mbus_fixed_counter *c = &x.counter[i];
+        char title[16], text[64];
+        g_snprintf(title, sizeof title, "counter %u", i + 1);
+        out_begin(o, title);
+        out_str(o, "quantity", "%s", c->quantity);
+        klefr_mbus_value v = {
+            .type = KLEFR_MBUS_VALUE_INTEGER, .integer = c->integer, .exponent = c->exponent};
+        if (c->value_error != KLEFR_OK) {
+            out_null(o, "value");
+            out_str(o, "value_error", "%s", klefr_strerror(c->value_error));
+        } else if (klefr_mbus_value_format(&v, text, sizeof text, NULL) == KLEFR_OK) {
+            out_number(o, "value", text);
+        }
+        if (c->unit[0] != '\0')
+            out_str(o, "unit", "%s", c->unit);
+        if (c->value_error == KLEFR_OK)
+            out_str(o, "raw", "%lld x 10^%d", (long long)c->integer, c->exponent);
+        out_str(o, "unit_code", "0x%02X%s", c->unit_code, c->historic ? " (historic)" : "");
+        out_end(o);
+    }
+    out_list_end(o);
+    return KLEFR_OK;
+}
+
+/* CI 70: the slave's application error. */
+static void app_error_fields(cli_out *o, const klefr_mbus_frame *f)
+{
+    uint8_t code;
+    if (klefr_mbus_app_error_decode(f->ci, f->data, f->data_len, &code) != KLEFR_OK)
+        return;
+    out_begin(o, "application_error");
+    out_int(o, "code", code);
+    out_str(o, "meaning", "%s", klefr_mbus_app_error_name(code));
+    if (f->data_len > 1)
+        hex_field(o, "more_data", f->data + 1, f->data_len - 1);
+    out_end(o);
+}
+
+/* The variable data structure: header, records, and for a KLEFR 6913 the
+ * register model's reading. A header shorter than its CI says is an error. */
+static klefr_err variable_fields(cli_out *o, const klefr_mbus_frame *f, bool from_master,
+                                 const uint8_t *buf, size_t len)
+{
+    klefr_mbus_header h;
+    size_t header_len, count = 0;
+    klefr_err err = klefr_mbus_header_decode(f->ci, f->data, f->data_len, &h, &header_len);
+    if (err != KLEFR_OK) {
+        hex_field(o, "data", f->data, f->data_len);
+        g_snprintf(o->detail, sizeof o->detail,
+                   "CI 0x%02X announces a %s-byte header, %zu data bytes given", f->ci,
+                   f->ci == KLEFR_MBUS_CI_RSP_LONG ? "12" : "4", f->data_len);
+        return err;
+    }
+    header_fields(o, &h);
+    err = records(o, f->data + header_len, f->data_len - header_len, from_master, &count);
+    if (err == KLEFR_OK && h.ci == KLEFR_MBUS_CI_RSP_LONG && h.medium == 0x02)
+        klefr_reading(o, buf, len);
+    return err;
 }
 
 /* The checksum as sent and as computed over C..data (EN 13757-2, 5.2). */
@@ -338,8 +442,6 @@ klefr_err decode_mbus(cli_out *o, const uint8_t *buf, size_t len)
     out_str(o, "ci", "0x%02X %s", f.ci, ci_name(f.ci));
     klefr_err verdict = KLEFR_OK;
     uint32_t baud = klefr_mbus_baud_from_ci(f.ci);
-    klefr_mbus_header h;
-    size_t header_len;
     size_t count = 0;
     if (baud != 0) {
         out_int(o, "new_baud", baud);
@@ -369,13 +471,17 @@ klefr_err decode_mbus(cli_out *o, const uint8_t *buf, size_t len)
     } else if (f.ci == KLEFR_MBUS_CI_DATA_SEND) {
         verdict = records(o, f.data, f.data_len, true, &count);
         klefr_write(o, buf, len);
-    } else if (klefr_mbus_header_decode(f.ci, f.data, f.data_len, &h, &header_len) == KLEFR_OK) {
-        header_fields(o, &h);
-        verdict = records(o, f.data + header_len, f.data_len - header_len, from_master, &count);
-        if (verdict == KLEFR_OK && h.ci == KLEFR_MBUS_CI_RSP_LONG && h.medium == 0x02)
-            klefr_reading(o, buf, len);
+    } else if (f.ci == KLEFR_MBUS_CI_RSP_LONG || f.ci == KLEFR_MBUS_CI_RSP_SHORT ||
+               f.ci == KLEFR_MBUS_CI_RSP_NONE) {
+        verdict = variable_fields(o, &f, from_master, buf, len);
+    } else if (f.ci == KLEFR_MBUS_CI_RSP_FIXED || f.ci == KLEFR_MBUS_CI_RSP_FIXED_MSB) {
+        verdict = fixed_fields(o, &f);
+    } else if (f.ci == KLEFR_MBUS_CI_APP_ERROR) {
+        app_error_fields(o, &f);
     } else if (f.data_len > 0) {
+        /* A CI this decoder does not know: the bytes, not a guess. */
         hex_field(o, "data", f.data, f.data_len);
+        out_str(o, "note", "CI 0x%02X is not decoded: its data is shown as sent", f.ci);
     }
     if (verdict != KLEFR_OK)
         out_str(o, "error", "%s", klefr_strerror(verdict));
@@ -405,12 +511,18 @@ void brief_mbus(GString *s, const uint8_t *buf, size_t len)
     g_string_append_printf(s, ", CI 0x%02X %s", f.ci, ci_name(f.ci));
     klefr_mbus_header h;
     size_t hl;
-    if (f.ci != KLEFR_MBUS_CI_DATA_SEND &&
-        klefr_mbus_header_decode(f.ci, f.data, f.data_len, &h, &hl) == KLEFR_OK &&
-        h.ci == KLEFR_MBUS_CI_RSP_LONG) {
+    uint8_t code;
+    if (f.ci == KLEFR_MBUS_CI_RSP_LONG) {
+        klefr_err herr = klefr_mbus_header_decode(f.ci, f.data, f.data_len, &h, &hl);
+        if (herr != KLEFR_OK) {
+            g_string_append_printf(s, ": header %s", klefr_strerror(herr));
+            return;
+        }
         char man[4];
         klefr_mbus_manufacturer_decode(h.manufacturer, man);
         g_string_append_printf(s, ": id %08X %s %s", (unsigned)h.id_bcd, man,
                                klefr_mbus_medium_name(h.medium));
+    } else if (klefr_mbus_app_error_decode(f.ci, f.data, f.data_len, &code) == KLEFR_OK) {
+        g_string_append_printf(s, ": %s", klefr_mbus_app_error_name(code));
     }
 }

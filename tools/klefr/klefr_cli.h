@@ -116,7 +116,11 @@ void out_end(cli_out *o);
 void out_list_begin(cli_out *o, const char *key);
 void out_list_end(cli_out *o);
 void out_str(cli_out *o, const char *key, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+/* A double as a number: whole numbers in full, others with the fewest
+ * digits that read back as the same double; null if not finite. */
 void out_num(cli_out *o, const char *key, double v);
+/* A number already rendered as text (a JSON number), printed as it is. */
+void out_number(cli_out *o, const char *key, const char *text);
 void out_int(cli_out *o, const char *key, long long v);
 void out_bool(cli_out *o, const char *key, bool v);
 void out_null(cli_out *o, const char *key);
@@ -127,6 +131,12 @@ void out_print(cli_out *o, FILE *f);
 void json_string(GString *s, const char *text);
 /* A value of quantity @p info as a JSON number / compact text ("230.1"). */
 void cli_number(const klefr_quantity_info *info, double v, char *buf, size_t cap);
+/* @p v as out_num() prints it ("null" if not finite). */
+void cli_double_text(double v, char *buf, size_t cap);
+/* @p f x 10^@p exponent with the float's own shortest digits (230.1f, not
+ * 230.100006), as exact decimal text. False if @p f is not finite or the
+ * text does not fit. */
+bool cli_float_text(float f, int exponent, char *buf, size_t cap);
 /* A value for people: enums named, serials padded, checksums in hex. */
 void cli_value_text(const klefr_quantity_info *info, double v, char *buf, size_t cap);
 /* Every value present in @p v as a list @p key of {name, value, text}

@@ -4,6 +4,7 @@
  * read table / JSON / CSV. */
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "klefr_cli.h"
@@ -121,6 +122,66 @@ void out_str(cli_out *o, const char *key, const char *fmt, ...)
     g_free(text);
 }
 
+/* The shortest "%.Ng" that reads back as exactly @p v: every digit a double
+ * needs and none it does not (0.1 stays 0.1, 567890123456 keeps its 12). */
+static void shortest_double(double v, char *buf, size_t cap)
+{
+    char fmt[8];
+    for (int p = 1; p <= 17; p++) {
+        g_snprintf(fmt, sizeof fmt, "%%.%dg", p);
+        g_ascii_formatd(buf, (int)cap, fmt, v);
+        if (g_ascii_strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+void cli_double_text(double v, char *buf, size_t cap)
+{
+    if (!isfinite(v)) {
+        g_strlcpy(buf, "null", cap);
+        return;
+    }
+    /* Whole numbers a double holds exactly are printed in full, never as
+     * 1e+06; anything else with the fewest digits that give back v. */
+    if (v == floor(v) && fabs(v) <= 9007199254740992.0)
+        g_ascii_formatd(buf, (int)cap, "%.0f", v);
+    else
+        shortest_double(v, buf, cap);
+    if (strcmp(buf, "-0") == 0)
+        g_strlcpy(buf, "0", cap);
+}
+
+bool cli_float_text(float f, int exponent, char *buf, size_t cap)
+{
+    if (!isfinite(f))
+        return false;
+    /* The float's shortest round-trip digits d.ddd e X, then those digits
+     * x 10^(X - decimals + exponent) through the codec's exact formatter. */
+    char text[32], fmt[8];
+    for (int p = 0; p <= 8; p++) {
+        g_snprintf(fmt, sizeof fmt, "%%.%de", p);
+        g_ascii_formatd(text, sizeof text, fmt, (double)f);
+        if ((float)g_ascii_strtod(text, NULL) == f)
+            break;
+    }
+    klefr_mbus_value v = {.type = KLEFR_MBUS_VALUE_INTEGER};
+    int decimals = 0;
+    bool negative = text[0] == '-', in_fraction = false;
+    const char *c = text + (negative ? 1 : 0);
+    for (; *c != '\0' && *c != 'e'; c++) {
+        if (*c == '.') {
+            in_fraction = true;
+            continue;
+        }
+        v.integer = v.integer * 10 + (*c - '0');
+        decimals += in_fraction ? 1 : 0;
+    }
+    int e10 = *c == 'e' ? atoi(c + 1) : 0;
+    v.integer = negative ? -v.integer : v.integer;
+    v.exponent = (int16_t)(e10 - decimals + exponent);
+    return klefr_mbus_value_format(&v, buf, cap, NULL) == KLEFR_OK;
+}
+
 void out_num(cli_out *o, const char *key, double v)
 {
     if (!isfinite(v)) {
@@ -128,9 +189,14 @@ void out_num(cli_out *o, const char *key, double v)
         return;
     }
     char buf[G_ASCII_DTOSTR_BUF_SIZE];
-    g_ascii_formatd(buf, sizeof buf, "%.10g", v);
+    cli_double_text(v, buf, sizeof buf);
+    out_number(o, key, buf);
+}
+
+void out_number(cli_out *o, const char *key, const char *text)
+{
     item(o, key);
-    g_string_append_printf(o->s, o->json ? "%s" : " %s\n", buf);
+    g_string_append_printf(o->s, o->json ? "%s" : " %s\n", text);
 }
 
 void out_int(cli_out *o, const char *key, long long v)
@@ -436,6 +502,19 @@ void cli_print_values(FILE *f, cli_format fmt, const klefr_values *v, const bool
     g_string_free(s, TRUE);
 }
 
+/* A reading as the protocol carried it: a whole number in full; a value
+ * that is exactly a float of a quantity sent as IEEE 754 single (Modbus)
+ * with the float's own shortest digits (230.1, not 230.100006103515625);
+ * any other with the fewest digits that give back the double. */
+static void reading_text(const klefr_quantity_info *info, double v, char *buf, size_t cap)
+{
+    bool whole = isfinite(v) && v == floor(v) && fabs(v) <= 9007199254740992.0;
+    if (!whole && info->modbus.type == KLEFR_MODBUS_TYPE_FLOAT && isfinite(v) &&
+        (double)(float)v == v && cli_float_text((float)v, 0, buf, cap))
+        return;
+    cli_double_text(v, buf, cap);
+}
+
 void out_values(cli_out *o, const char *key, const klefr_values *v)
 {
     bool open = false;
@@ -450,9 +529,14 @@ void out_values(cli_out *o, const char *key, const klefr_values *v)
         }
         char text[64];
         cli_value_text(info, value, text, sizeof text);
+        char number[64];
+        reading_text(info, value, number, sizeof number);
         out_begin(o, info->name);
         out_str(o, "name", "%s", info->name);
-        out_num(o, "value", value);
+        if (strcmp(number, "null") == 0)
+            out_null(o, "value");
+        else
+            out_number(o, "value", number);
         out_str(o, "text", "%s%s%s", text, info->unit[0] ? " " : "", info->unit);
         out_end(o);
     }
