@@ -72,9 +72,20 @@ check(gw.stop() == 0, "the gateway did not exit 0")
 time.sleep(0.5)
 final = bus_readings()
 got = distinct()
+def gaps():
+    out = []
+    for ident, ss in states(sub).items():
+        ts = sorted({reading_time(s) + int(s["timestamp"][20:23]) / 1000 for s in ss})
+        out += ["%s %s+%.1fs" % (ident, time.strftime("%H:%M:%S", time.gmtime(a)), b - a)
+                for a, b in zip(ts, ts[1:]) if b - a > 1.5]
+    return out
+
+
 for bus in ("rtu", "mbus"):
     check(got[bus] == final[bus], "bus %s: the gateway read %d times, %d distinct readings "
-          "arrived" % (bus, final[bus], got[bus]))
+          "arrived; gaps: %s (down %s, up %s)" % (bus, final[bus], got[bus], gaps(),
+                                               time.strftime("%H:%M:%S", time.gmtime(t_down)),
+                                               time.strftime("%H:%M:%S", time.gmtime(t_up))))
 dups = 0
 for ident, ss in states(sub).items():
     seen = []
