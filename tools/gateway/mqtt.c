@@ -321,7 +321,9 @@ void gw_mqtt_finish(gw_mqtt *m, const char *topic, const char *payload, guint ti
                 if (mosquitto_loop(m->mosq, 100, 1) != MOSQ_ERR_SUCCESS)
                     break;
         }
-        /* A clean DISCONNECT: the broker does not send the will. */
+        /* A clean DISCONNECT: the broker does not send the will. The
+         * client counts as finished, so its callbacks log nothing more. */
+        m->lost = true;
         mosquitto_disconnect(m->mosq);
         mosquitto_loop(m->mosq, 100, 1);
     }
