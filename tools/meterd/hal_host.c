@@ -177,12 +177,19 @@ void md_meter_hal(md_meter *m, klefr_fw_hal *hal)
 
 void md_meter_apply_load(md_meter *m)
 {
-    md_load_point p =
-        m->load != NULL ? *m->load : md_profile_at(&m->app->profile, md_metrology_s(m->app));
-    if (m->power_off)
-        p.volts = 0;
     klefr_fw_load l;
-    md_load_to_fw(&l, &p);
+    if (m->load != NULL) {
+        l = *m->load;
+    } else {
+        md_load_point p = md_profile_at(&m->app->profile, md_metrology_s(m->app));
+        md_load_to_fw(&l, &p);
+    }
+    if (m->power_off) {
+        /* No voltage, no power: the meter powers down. */
+        l.voltage_mv = 0;
+        l.active_mw = 0;
+        l.reactive_mvar = 0;
+    }
     if (memcmp(&l, &m->fw.load, sizeof l) != 0)
         klefr_fw_set_load(&m->fw, &l);
 }

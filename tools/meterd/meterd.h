@@ -94,7 +94,7 @@ typedef struct md_meter {
     klefr_fw_meter fw;
     md_app *app;
     md_ir *ir;           /* NULL without --ir */
-    md_load_point *load; /* set by the control interface; NULL: the profile */
+    klefr_fw_load *load; /* set by the control interface; NULL: the profile */
     uint32_t s0_pulses;
     uint32_t s0_width_us; /* of the last pulse */
     int store_fd;
@@ -161,15 +161,49 @@ void md_meter_hal(md_meter *m, klefr_fw_hal *hal);
 void md_meter_apply_load(md_meter *m);
 bool md_bus_is_quiet(const md_app *app, uint64_t now_us);
 
+/* ---- output that never blocks the loop (out.c) ---- */
+
+typedef struct md_out {
+    int fd;        /* -1: nowhere (what is written is dropped) */
+    bool socket;   /* send(MSG_DONTWAIT) */
+    bool own_fd;   /* opened here: closed by md_out_free() */
+    bool chunked;  /* a blocking descriptor: PIPE_BUF bytes after POLLOUT */
+    bool dead;     /* the peer is gone or overflowed: nothing more goes out */
+    bool overflow; /* dead because the queue would have passed cap */
+    size_t cap;
+    GByteArray *q;
+} md_out;
+
+void md_out_init(md_out *o, int fd, size_t cap);
+/* Replies to stdout, without blocking and without setting O_NONBLOCK on
+ * a descriptor the process shares. */
+void md_out_open_stdout(md_out *o);
+/* Queue and write what the peer takes now. false: the peer is gone or the
+ * queue would pass its cap (overflow set): drop the peer. */
+bool md_out_write(md_out *o, const uint8_t *d, size_t n);
+/* Write what the peer takes now (after POLLOUT). false: the peer is gone. */
+bool md_out_flush(md_out *o);
+bool md_out_pending(const md_out *o);
+/* At exit: wait up to @p timeout_ms for the queue to leave. */
+void md_out_drain(md_out *o, int timeout_ms);
+void md_out_free(md_out *o);
+
 /* ---- control (control.c) ---- */
+
+#define MD_CONTROL_MAX_CLIENTS 16
+/* Listener, stdin, stdout, clients. */
+#define MD_CONTROL_MAX_FDS (3 + MD_CONTROL_MAX_CLIENTS)
 
 typedef struct md_control md_control;
 md_control *md_control_new(md_app *app, const char *socket_path, bool use_stdin, GError **error);
 void md_control_free(md_control *c);
 size_t md_control_pollfds(md_control *c, struct pollfd *pfd, size_t cap);
 void md_control_handle(md_control *c, const struct pollfd *pfd, size_t n);
-/* Run one command line for a source whose selected meter is @p selected
- * (0: all); the reply (one line, no newline) goes to @p reply. */
-void md_control_exec(md_control *c, size_t *selected, const char *line, GString *reply);
+/* Run one command line of @p len bytes for a source whose selected meter
+ * is @p selected (0: all); the reply (one line, no newline) goes to
+ * @p reply. */
+void md_control_exec(md_control *c, size_t *selected, const char *line, size_t len, GString *reply);
+/* Every command, for help texts: "load V I ANGLE F | ... | quit". */
+const char *md_control_help(void);
 
 #endif
