@@ -81,19 +81,19 @@ static void hal_write(void *ctx, klefr_fw_port port, const uint8_t *data, size_t
         klefr_line line;
         meter_bus_line(m, &line);
         app->bus_last_us = now;
-        md_wire_send(&app->bus_wire, &line, data, len, now);
+        md_wire_send(&app->bus_wire, &m->bus_tx, &line, data, len, now);
     } else if (m->ir != NULL) {
         md_ir *ir = m->ir;
         ir->last_us = now;
         bool add =
             ir->parity == MD_PARITY_SOFT || (ir->parity == MD_PARITY_AUTO && ir->peer_parity);
         if (!add) {
-            md_wire_send(&ir->wire, &ir->line, data, len, now);
+            md_wire_send(&ir->wire, &ir->tx, &ir->line, data, len, now);
             return;
         }
         uint8_t *buf = g_memdup2(data, len);
         klefr_iec_parity_add_buf(buf, len);
-        md_wire_send(&ir->wire, &ir->line, buf, len, now);
+        md_wire_send(&ir->wire, &ir->tx, &ir->line, buf, len, now);
         g_free(buf);
     }
 }

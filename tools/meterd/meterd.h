@@ -23,6 +23,7 @@ typedef struct md_endpoint {
     int clients[MD_TCP_MAX_CLIENTS]; /* accepted TCP connections (-1 free) */
     uint64_t retry_us;               /* hung up (pty without a client): poll again then */
     GByteArray *outq;                /* pty/serial bytes waiting for POLLOUT */
+    bool dropping;                   /* outq full: answers dropped (said once) */
     char name[128];                  /* printed path or tcp:host:port */
 } md_endpoint;
 
@@ -46,11 +47,21 @@ int md_ep_timeout_ms(const md_endpoint *ep, uint64_t now_us);
 
 /* ---- the wire: how answers leave, at once or at the baud rate (wire.c) ---- */
 
+/* One sender on a wire: a meter's UART. Its bytes leave one after
+ * another, so its own answers queue behind each other and never collide;
+ * only different senders' bytes can share a slot. */
+typedef struct md_wire_tx {
+    uint64_t end_us;  /* when its last byte has left */
+    size_t next_slot; /* timed: the first slot its next byte may take */
+    uint32_t grid;    /* the grid next_slot belongs to */
+} md_wire_tx;
+
 typedef struct md_wire {
     md_endpoint *ep;
     bool timed;        /* --baud-timing */
     uint64_t grid_us;  /* start of character slot 0 */
     uint32_t char_us;  /* slot length */
+    uint32_t grid;     /* counts the grids (a new one whenever the line is idle) */
     GByteArray *slot;  /* byte per character slot (timed) */
     GByteArray *used;  /* 0 free, 1 one sender, 2 or more: collision */
     size_t sent;       /* slots already handed to the endpoint */
@@ -60,11 +71,15 @@ typedef struct md_wire {
 
 void md_wire_init(md_wire *w, md_endpoint *ep, bool timed);
 void md_wire_free(md_wire *w);
-/* One whole answer from a sender whose line is @p line, starting now. */
-void md_wire_send(md_wire *w, const klefr_line *line, const uint8_t *d, size_t n, uint64_t now_us);
+/* One whole answer of sender @p tx whose line is @p line: it starts now,
+ * or once the sender's previous bytes have left. */
+void md_wire_send(md_wire *w, md_wire_tx *tx, const klefr_line *line, const uint8_t *d, size_t n,
+                  uint64_t now_us);
 /* Hand the endpoint every character that has finished by now. */
 void md_wire_run(md_wire *w, uint64_t now_us);
 int md_wire_timeout_ms(const md_wire *w, uint64_t now_us);
+/* Everything sent has left: timed, by the character slots; untimed, as
+ * soon as the endpoint has handed it on (no wire time is simulated). */
 bool md_wire_idle(const md_wire *w, uint64_t now_us);
 
 /* ---- load profiles (load_profile.c) ---- */
@@ -95,6 +110,7 @@ typedef struct md_meter {
     md_app *app;
     md_ir *ir;           /* NULL without --ir */
     klefr_fw_load *load; /* set by the control interface; NULL: the profile */
+    md_wire_tx bus_tx;   /* this meter's bus UART */
     uint32_t s0_pulses;
     uint32_t s0_width_us; /* of the last pulse */
     int store_fd;
@@ -114,6 +130,7 @@ typedef enum md_parity_mode { MD_PARITY_AUTO, MD_PARITY_SOFT, MD_PARITY_OFF } md
 struct md_ir {
     md_endpoint ep;
     md_wire wire;
+    md_wire_tx tx; /* the IR UART (its own wire: never collides with the bus) */
     klefr_line line;
     uint64_t last_us; /* last byte in or out */
     md_parity_mode parity;

@@ -18,6 +18,9 @@
  * serial adapter that was unplugged): look again this much later instead of
  * spinning. A client's first request waits at most this long. */
 #define MD_PTY_RETRY_US 10000u
+/* Answers a client has not read yet: a master reads each answer before it
+ * asks again, so this much means it has stopped reading. */
+#define MD_EP_MAX_OUTQ (64u * 1024u)
 
 static void set_nonblock(int fd)
 {
@@ -266,6 +269,16 @@ void md_ep_write(md_endpoint *ep, const uint8_t *data, size_t len)
         }
         return;
     }
+    if (ep->outq->len + len > MD_EP_MAX_OUTQ) {
+        if (!ep->dropping)
+            fprintf(stderr,
+                    "klefr-meterd: %s: the client reads no answers (%u bytes unread): "
+                    "answers dropped until it does\n",
+                    ep->name, MD_EP_MAX_OUTQ);
+        ep->dropping = true;
+        return;
+    }
+    ep->dropping = false;
     g_byte_array_append(ep->outq, data, (guint)len);
     flush_outq(ep);
 }
