@@ -39,7 +39,7 @@ await() {
     shift 3
     await_end=$(($(date +%s) + await_s))
     until "$@" 2>/dev/null; do
-        if [ "$await_pid" != 0 ] && ! kill -0 "$await_pid" 2>/dev/null; then
+        if [ "$await_pid" != 0 ] && ! spawn_alive "$await_pid"; then
             spawn_show_err "$await_pid"
             fail "$await_what: the process exited first"
         fi
@@ -49,6 +49,17 @@ await() {
         fi
         sleep 0.05
     done
+}
+
+# spawn_alive PID: the process runs (an exited child that is not reaped
+# yet still answers kill -0, so look at its state).
+spawn_alive() {
+    kill -0 "$1" 2>/dev/null || return 1
+    [ -r "/proc/$1/stat" ] || return 0
+    case $(sed 's/^.*) //' "/proc/$1/stat") in
+    Z* | X*) return 1 ;;
+    esac
+    return 0
 }
 
 # await_line SECONDS PID FILE PATTERN WHAT: a line of FILE matches the
