@@ -396,13 +396,12 @@ int main(int argc, char **argv)
         m->index = (uint16_t)(i + 1);
         m->store_fd = -1;
         gchar *path = store_path(o.store, i + 1, app.n_meters);
-        if (path != NULL && !md_store_open(m, path, &error)) {
+        md_store_found found = {.state = MD_STORE_NONE};
+        if (path != NULL && !md_store_open(m, path, &found, &error)) {
             fprintf(stderr, "klefr-meterd: %s\n", error->message);
             return 1;
         }
-        g_free(path);
-        if (path == NULL)
-            m->fresh = true;
+        m->fresh = found.state != MD_STORE_PRESENT;
         if (o.ir != NULL) {
             m->ir = g_new0(md_ir, 1);
             gchar *ir_spec = g_strdup(o.ir);
@@ -435,8 +434,12 @@ int main(int argc, char **argv)
             return 1;
         }
         md_meter_apply_load(m);
-        if (klefr_fw_boot(&m->fw) != KLEFR_OK)
-            fprintf(stderr, "klefr-meterd: meter %zu: store unrecoverable, Err 01\n", i + 1);
+        bool lost = klefr_fw_boot(&m->fw) != KLEFR_OK;
+        if (path != NULL)
+            md_store_report(m, path, &found, lost);
+        g_free(path);
+        if (lost)
+            m->fresh = true; /* Err 01: on factory settings, nothing to keep */
         apply_address(m, spec);
     }
     g_array_free(specs, TRUE);

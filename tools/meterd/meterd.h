@@ -105,6 +105,22 @@ void md_load_to_fw(klefr_fw_load *out, const md_load_point *p);
 typedef struct md_app md_app;
 typedef struct md_ir md_ir;
 
+/* What --store found (stderr says which: a lost store is never silent). */
+typedef enum md_store_state {
+    MD_STORE_NONE,    /* no --store: the meter forgets at exit */
+    MD_STORE_MISSING, /* the file did not exist: created */
+    MD_STORE_EMPTY,   /* 0 bytes */
+    MD_STORE_BLANK,   /* both banks erased (all 0x00 or all 0xFF) */
+    MD_STORE_PRESENT  /* has contents: the firmware decides (Err 01 if none valid) */
+} md_store_state;
+
+/* What md_store_open() found, kept only while the meter boots. */
+typedef struct md_store_found {
+    md_store_state state;
+    uint8_t fill;                       /* MD_STORE_BLANK: 0x00 or 0xFF (0x0F: one of each) */
+    uint8_t image[KLEFR_FW_STORE_SIZE]; /* MD_STORE_PRESENT: the contents */
+} md_store_found;
+
 typedef struct md_meter {
     klefr_fw_meter fw;
     md_app *app;
@@ -117,7 +133,7 @@ typedef struct md_meter {
     uint16_t index; /* 1-based, as on the command line */
     bool tariff_pin;
     bool power_off; /* cut by the control interface */
-    bool fresh;     /* the store was empty at start */
+    bool fresh;     /* no record in the store at start: a new meter */
 } md_meter;
 
 /* 7E1 on links that carry 8-bit bytes (--ir-parity): AUTO follows the
@@ -140,7 +156,12 @@ struct md_ir {
 /* Received IR bytes -> 7-bit characters in place; returns how many. */
 size_t md_ir_rx_filter(md_ir *ir, uint8_t *data, size_t len);
 
-bool md_store_open(md_meter *m, const char *path, GError **error);
+bool md_store_open(md_meter *m, const char *path, md_store_found *found, GError **error);
+/* After klefr_fw_boot(): say on stderr what the store at @p path was,
+ * unless it held a valid record (@p unrecoverable: the boot found none,
+ * Err 01; its contents are then kept in PATH.corrupt). */
+void md_store_report(const md_meter *m, const char *path, const md_store_found *found,
+                     bool unrecoverable);
 void md_store_close(md_meter *m);
 int md_store_read(void *ctx, uint32_t offset, uint8_t *data, size_t len);
 int md_store_write(void *ctx, uint32_t offset, const uint8_t *data, size_t len);
