@@ -320,11 +320,15 @@ static bool reply_to(md_source *s, GString *reply)
     g_string_append_c(reply, '\n');
     if (md_out_write(&s->out, (const uint8_t *)reply->str, reply->len))
         return true;
+    bool on_stdin = s->in_fd == STDIN_FILENO;
     if (s->out.overflow)
         fprintf(stderr,
                 "klefr-meterd: control: %s does not read its replies (%u bytes unread): %s\n",
                 s->name, MD_CONTROL_MAX_OUT,
-                s->in_fd == STDIN_FILENO ? "commands on stdin ignored from now on" : "dropped");
+                on_stdin ? "commands on stdin ignored from now on" : "dropped");
+    else if (on_stdin)
+        fprintf(stderr, "klefr-meterd: control: stdout is closed: commands on stdin ignored from "
+                        "now on\n");
     return false;
 }
 
