@@ -32,7 +32,8 @@ extern "C" {
  * meter measures and sees on its terminals is the platform's to feed
  * (klefr_fw_set_load(), klefr_fw_hal::tariff_input). Every callback is
  * optional; a command whose callback is NULL is refused with
- * ::KLEFR_ERR_UNSUPPORTED and changes nothing. */
+ * ::KLEFR_ERR_UNSUPPORTED and changes nothing.
+ * @since 0.2 */
 typedef struct klefr_fw_control_hal {
     void *ctx;
     /** Hold @p load as the measured input until released (NULL: back to
@@ -53,7 +54,8 @@ typedef struct klefr_fw_control_hal {
 /** A reply buffer this large holds every reply. */
 #define KLEFR_FW_CONTROL_REPLY_MAX 1024u
 
-/** The commands of this module for a help text: "load V I ANGLE F | ...". */
+/** The commands of this module for a help text: "load V I ANGLE F | ...".
+ * The string is static. @since 0.2 */
 const char *klefr_fw_control_help(void);
 
 /** Run one command line on @p m and write its reply.
@@ -61,14 +63,15 @@ const char *klefr_fw_control_help(void);
  * The line is @p len bytes (no terminator needed; NUL bytes are ordinary
  * characters); words are separated by spaces, tabs, CR or LF, so a
  * trailing CR LF does no harm. The reply is one line of printable ASCII
- * without a line end, starting with "ok" or "error", NUL-terminated, and
- * always fits: *@p reply_len < @p reply_cap.
+ * without a line end (the caller adds its own), starting with "ok" or
+ * "error", NUL-terminated, and always fits: *@p reply_len < @p reply_cap
+ * (with @p reply_cap 0 nothing is written).
  *
  * @param[in,out] m       a booted meter.
  * @param[in]     hal     the platform's inputs; may be NULL (then the
  *                        commands that need it are unsupported).
  * @param[in]     line    the command line; may be NULL when @p len is 0.
- * @param[out]    reply   buffer of @p reply_cap bytes.
+ * @param[out]    reply   buffer of @p reply_cap bytes, owned by the caller.
  * @param[out]    reply_len length of the reply without the NUL.
  * @retval KLEFR_OK the command ran; the reply starts with "ok".
  * @retval KLEFR_ERR_UNSUPPORTED not a command of this module (or its
