@@ -47,10 +47,11 @@ class Spawned:
         rx = re.compile(pattern)
         end = time.monotonic() + timeout
         while True:
+            exited = self.proc.poll() is not None  # before reading: it may print, then end
             for line in self.output().splitlines(keepends=True):
                 if line.endswith("\n") and rx.search(line):
                     return line.rstrip("\n")
-            if self.proc.poll() is not None:
+            if exited:
                 self.fail("exited with %d before printing a line like %r"
                           % (self.proc.returncode, pattern))
             if time.monotonic() > end:

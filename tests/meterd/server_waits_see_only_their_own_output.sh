@@ -26,6 +26,12 @@ await_line 5 "$spawned_pid" "$spawned_out" '^bus: ' "second run"
 [ "$(sed -n 's/^bus: //p' "$spawned_out")" = second ] || fail "the wait saw $(cat "$spawned_out")"
 echo "a second run's wait sees its own line"
 
+# A process that prints its line and ends at once: found, not "exited".
+for n in 1 2 3 4 5; do
+    spawn server sh -c 'echo "bus: last words"'
+    await_line 5 "$spawned_pid" "$spawned_out" '^bus: last words$' "a short-lived server ($n)"
+done
+
 # A process that never prints: the wait fails within its bound, saying what.
 spawn server sleep 30
 t0=$(date +%s)
