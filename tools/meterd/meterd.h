@@ -40,6 +40,9 @@ void md_ep_handle(md_endpoint *ep, const struct pollfd *pfd, size_t n,
 /* Send @p len bytes; never blocks and never fails the program (a pty
  * without a client drops them). */
 void md_ep_write(md_endpoint *ep, const uint8_t *data, size_t len);
+/* Everything written has been handed on: nothing in our queue and, on a
+ * serial port, nothing left in the kernel's. */
+bool md_ep_drained(const md_endpoint *ep);
 /* Apply a line (baud, format) where the endpoint has one (serial ports). */
 void md_ep_set_line(md_endpoint *ep, const klefr_line *line);
 /* Milliseconds until the endpoint wants attention again (-1: none). */
@@ -78,8 +81,8 @@ void md_wire_send(md_wire *w, md_wire_tx *tx, const klefr_line *line, const uint
 /* Hand the endpoint every character that has finished by now. */
 void md_wire_run(md_wire *w, uint64_t now_us);
 int md_wire_timeout_ms(const md_wire *w, uint64_t now_us);
-/* Everything sent has left: timed, by the character slots; untimed, as
- * soon as the endpoint has handed it on (no wire time is simulated). */
+/* Everything sent has left: the endpoint has handed it on (no wire time
+ * is simulated untimed) and, timed, its last character slot has passed. */
 bool md_wire_idle(const md_wire *w, uint64_t now_us);
 
 /* ---- load profiles (load_profile.c) ---- */

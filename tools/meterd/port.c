@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
@@ -35,6 +36,9 @@ static void make_raw(int fd)
     if (tcgetattr(fd, &t) != 0)
         return;
     cfmakeraw(&t);
+    /* A meter's UART has no flow control: a port left with RTS/CTS on by
+     * an earlier user would hold the answers (and tcdrain()) forever. */
+    t.c_cflag &= ~(tcflag_t)CRTSCTS;
     t.c_cflag |= CLOCAL | CREAD;
     t.c_cc[VMIN] = 1;
     t.c_cc[VTIME] = 0;
@@ -253,6 +257,18 @@ void md_ep_handle(md_endpoint *ep, const struct pollfd *pfd, size_t n,
          * serial adapter gone: never fatal, look again a little later. */
         ep->retry_us = md_real_us() + MD_PTY_RETRY_US;
     }
+}
+
+bool md_ep_drained(const md_endpoint *ep)
+{
+    if (ep->outq != NULL && ep->outq->len > 0)
+        return false;
+    /* A serial port: the kernel's queue too, so that tcdrain() before a
+     * line change returns at once instead of holding the main loop. */
+    int queued = 0;
+    if (ep->kind == MD_EP_SERIAL && ep->fd >= 0 && ioctl(ep->fd, TIOCOUTQ, &queued) == 0)
+        return queued == 0;
+    return true;
 }
 
 void md_ep_write(md_endpoint *ep, const uint8_t *data, size_t len)

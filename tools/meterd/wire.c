@@ -32,11 +32,15 @@ void md_wire_free(md_wire *w)
     w->slot = w->used = NULL;
 }
 
+/* Timed: every character slot has passed and been handed on. */
+static bool slots_done(const md_wire *w, uint64_t now_us)
+{
+    return now_us >= w->busy_end && w->sent >= w->slot->len;
+}
+
 bool md_wire_idle(const md_wire *w, uint64_t now_us)
 {
-    if (!w->timed)
-        return w->ep->outq == NULL || w->ep->outq->len == 0;
-    return now_us >= w->busy_end && w->sent >= w->slot->len;
+    return (!w->timed || slots_done(w, now_us)) && md_ep_drained(w->ep);
 }
 
 /* Slot k holds byte @p b of one more sender. */
@@ -70,7 +74,8 @@ void md_wire_send(md_wire *w, md_wire_tx *tx, const klefr_line *line, const uint
         md_ep_write(w->ep, d, n);
         return;
     }
-    if (md_wire_idle(w, now_us)) {
+    if (slots_done(w, now_us)) {
+        /* A new grid (a slow reader of the endpoint does not matter here). */
         g_byte_array_set_size(w->slot, 0);
         g_byte_array_set_size(w->used, 0);
         w->sent = 0;
