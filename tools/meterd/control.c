@@ -26,6 +26,7 @@
 typedef struct md_source {
     md_out out; /* replies not yet taken by the peer */
     int in_fd;  /* -1: unused */
+    bool eof;   /* the peer sent all it will: close once the replies are out */
     GString *buf;
     size_t selected;
     char name[48];
@@ -122,7 +123,7 @@ size_t md_control_pollfds(md_control *c, struct pollfd *pfd, size_t cap)
         (struct pollfd){md_out_pending(&c->stdin_src.out) ? c->stdin_src.out.fd : -1, POLLOUT, 0};
     for (size_t i = 0; i < MD_CONTROL_MAX_CLIENTS; i++) {
         md_source *s = &c->client[i];
-        short ev = (short)(POLLIN | (md_out_pending(&s->out) ? POLLOUT : 0));
+        short ev = (short)((s->eof ? 0 : POLLIN) | (md_out_pending(&s->out) ? POLLOUT : 0));
         pfd[n++] = (struct pollfd){s->in_fd, ev, 0};
     }
     return n;
@@ -339,6 +340,10 @@ static bool serve(md_control *c, md_source *s)
     ssize_t r = read(s->in_fd, buf, sizeof buf);
     if (r < 0 && (errno == EAGAIN || errno == EINTR))
         return true;
+    if (r == 0 && s->in_fd != STDIN_FILENO) {
+        s->eof = true; /* half closed: its replies may still be queued */
+        return true;
+    }
     if (r <= 0)
         return false;
     g_string_append_len(s->buf, buf, r);
@@ -376,6 +381,7 @@ static void accept_client(md_control *c)
     }
     md_source *s = &c->client[i];
     s->in_fd = fd;
+    s->eof = false;
     md_out_init(&s->out, fd, MD_CONTROL_MAX_OUT);
     s->out.socket = true;
     s->buf = g_string_new(NULL);
@@ -407,9 +413,9 @@ void md_control_handle(md_control *c, const struct pollfd *pfd, size_t n)
         bool ok = true;
         if (ev & (POLLOUT | POLLERR | POLLHUP))
             ok = md_out_flush(&s->out);
-        if (ok && (ev & (POLLIN | POLLHUP | POLLERR)))
+        if (ok && !s->eof && (ev & (POLLIN | POLLHUP | POLLERR)))
             ok = serve(c, s);
-        if (!ok)
+        if (!ok || (s->eof && !md_out_pending(&s->out)))
             source_close(s);
     }
 }
