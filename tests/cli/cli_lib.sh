@@ -10,11 +10,10 @@ klefr=$1
 shift
 tmp=$(mktemp -d)
 meterd_pid=""
+meterd_err=""
+. "$(dirname "$0")/../lib/spawn.sh"
 cleanup() {
-    if [ -n "$meterd_pid" ]; then
-        kill "$meterd_pid" 2>/dev/null
-        wait "$meterd_pid" 2>/dev/null
-    fi
+    spawn_stop_all
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -25,7 +24,7 @@ fail() {
     for f in "$tmp/out" "$tmp/err"; do
         [ -s "$f" ] && sed "s|^|$(basename "$f"): |" "$f"
     done
-    [ -f "$tmp/meterd.err" ] && sed 's/^/meterd: /' "$tmp/meterd.err"
+    [ -n "$meterd_err" ] && [ -s "$meterd_err" ] && sed 's/^/meterd: /' "$meterd_err"
     exit 1
 }
 
@@ -72,24 +71,8 @@ need() {
     done
 }
 
-# start_meterd COMMAND...: the emulator (klefr-meterd, or klefr emulate) on
-# a new pty; sets $bus, and $ir when it has an IR port.
+# start_meterd COMMAND...: the emulator (klefr-meterd, or klefr emulate) in
+# the background (spawn_meterd in tests/lib/spawn.sh: sets $bus, $ir).
 start_meterd() {
-    "$@" >"$tmp/meterd.out" 2>"$tmp/meterd.err" </dev/null &
-    meterd_pid=$!
-    i=0
-    while ! grep -q '^bus: ' "$tmp/meterd.out" 2>/dev/null; do
-        i=$((i + 1))
-        [ $i -gt 100 ] && fail "klefr-meterd printed no bus line"
-        kill -0 "$meterd_pid" 2>/dev/null || fail "klefr-meterd exited"
-        sleep 0.05
-    done
-    bus=$(sed -n 's/^bus: //p' "$tmp/meterd.out" | head -n 1)
-    ir=$(sed -n 's/^ir: //p' "$tmp/meterd.out" | head -n 1)
-}
-
-stop_meterd() {
-    kill "$meterd_pid" 2>/dev/null
-    wait "$meterd_pid" 2>/dev/null
-    meterd_pid=""
+    spawn_meterd "$@"
 }

@@ -9,33 +9,14 @@ need socat
 slave=$1
 [ -x /usr/bin/python3 ] || { echo "python3 not found: skipped"; exit 77; }
 
-socat_pid=""
-slave_pid=""
-stop_all() {
-    [ -n "$slave_pid" ] && kill "$slave_pid" 2>/dev/null
-    [ -n "$socat_pid" ] && kill "$socat_pid" 2>/dev/null
-    wait 2>/dev/null
-    slave_pid=""
-    socat_pid=""
-}
-trap 'stop_all; cleanup' EXIT
-
-# start_slave MODE: a pty pair, the slave on one end; sets $port.
+# start_slave MODE: a new pty pair, the slave on one end; sets $port.
 start_slave() {
-    stop_all
-    rm -f "$tmp/a" "$tmp/b"
-    socat pty,raw,echo=0,link="$tmp/a" pty,raw,echo=0,link="$tmp/b" 2>"$tmp/socat.err" &
-    socat_pid=$!
-    i=0
-    while [ ! -e "$tmp/a" ] || [ ! -e "$tmp/b" ]; do
-        i=$((i + 1))
-        [ $i -gt 100 ] && fail "socat made no pty pair"
-        sleep 0.05
-    done
-    /usr/bin/python3 "$slave" "$tmp/b" "$1" &
-    slave_pid=$!
-    sleep 0.3
-    port=$(readlink "$tmp/a")
+    spawn_stop_all
+    spawn_pty_pair
+    spawn slave /usr/bin/python3 "$slave" "$pty_b" "$1"
+    slave_pid=$spawned_pid
+    await_line 10 "$slave_pid" "$spawned_out" '^ready$' "fake slave ($1) on $pty_b"
+    port=$pty_a
 }
 
 start_slave exception

@@ -9,23 +9,16 @@ server_py=$1
 /usr/bin/python3 -c 'import pymodbus.server' >/dev/null 2>&1 ||
     { echo "pymodbus not found: skipped"; exit 77; }
 
-server_pid=""
-trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null; cleanup' EXIT
-
 free_port() {
     /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 for mode in rtu-tcp mbap; do
     port=$(free_port)
-    /usr/bin/python3 "$server_py" "$mode:$port" >"$tmp/server.log" 2>&1 &
-    server_pid=$!
-    i=0
-    until /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $port)).close()" 2>/dev/null; do
-        i=$((i + 1))
-        [ $i -gt 100 ] && fail "pymodbus server ($mode) did not start"
-        sleep 0.1
-    done
+    spawn server /usr/bin/python3 "$server_py" "$mode:$port"
+    server_pid=$spawned_pid
+    await 20 "$server_pid" "pymodbus server ($mode) listening on $port" \
+        /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.5).close()"
     scheme=tcp
     [ "$mode" = mbap ] && scheme=modbus-tcp
     run 0 read --port "$scheme://127.0.0.1:$port" --json
@@ -33,8 +26,6 @@ for mode in rtu-tcp mbap; do
     json_check 'd["values"]["t2_forward_active_energy"] == 234.5 and d["values"]["lcd_cycle_time"] == 10'
     run 0 write --port "$scheme://127.0.0.1:$port" lcd_cycle_time 25
     out_has '25 s'
-    kill "$server_pid" 2>/dev/null
-    wait "$server_pid" 2>/dev/null
-    server_pid=""
+    spawn_stop "$server_pid"
 done
 echo pass

@@ -24,12 +24,11 @@ command -v meson >/dev/null || { echo "meson not found: skipped"; exit 77; }
 
 destdir=$(mktemp -d "${TMPDIR:-/tmp}/klefr-installed-cli.XXXXXX")
 tmp=$destdir/test
-meterd_pid=""
+meterd_err=""
+# shellcheck source=../lib/spawn.sh
+. "$(dirname "$0")/../lib/spawn.sh"
 cleanup() {
-    if [ -n "$meterd_pid" ]; then
-        kill "$meterd_pid" 2>/dev/null
-        wait "$meterd_pid" 2>/dev/null
-    fi
+    spawn_stop_all
     rm -rf "$destdir"
 }
 trap cleanup EXIT
@@ -39,7 +38,7 @@ started=$SECONDS
 fail() {
     echo "FAIL: $*"
     local f
-    for f in "$tmp/out" "$tmp/err" "$tmp/meterd.err"; do
+    for f in "$tmp/out" "$tmp/err" "$meterd_err"; do
         if [ -s "$f" ]; then
             head -n 60 "$f" | sed "s|^|$(basename "$f"): |"
         fi
@@ -206,28 +205,12 @@ out_has '--model'
 # and $ir when it has an IR port. The process (klefr-meterd itself, or
 # klefr emulate, which becomes it) must be the installed klefr-meterd.
 start_meterd() {
-    "$@" >"$tmp/meterd.out" 2>"$tmp/meterd.err" </dev/null &
-    meterd_pid=$!
-    local i=0
-    while ! grep -q '^bus: ' "$tmp/meterd.out" 2>/dev/null; do
-        i=$((i + 1))
-        [ $i -gt 200 ] && fail "$* printed no bus line"
-        kill -0 "$meterd_pid" 2>/dev/null || fail "$* exited"
-        sleep 0.05
-    done
-    bus=$(sed -n 's/^bus: //p' "$tmp/meterd.out" | head -n 1)
-    ir=$(sed -n 's/^ir: //p' "$tmp/meterd.out" | head -n 1)
+    spawn_meterd "$@"
     [ -c "$bus" ] || fail "bus '$bus' is not a terminal device"
     local exe
     exe=$(readlink "/proc/$meterd_pid/exe")
     [ "$exe" = "$meterd_path" ] || fail "the emulator runs $exe, not $meterd_path"
     echo "emulator $* (pid $meterd_pid, $exe): bus $bus${ir:+, ir $ir}"
-}
-
-stop_meterd() {
-    kill "$meterd_pid" 2>/dev/null
-    wait "$meterd_pid" 2>/dev/null
-    meterd_pid=""
 }
 
 # A 6914 with its IR port: Modbus on the bus, IEC 62056-21 on the IR port.

@@ -22,13 +22,15 @@ work=${2:-}
 klefr=${3:-}
 src=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
-meterd_pid=""
+meterd_err=""
 node_pid=""
+. "$src/../lib/spawn.sh"
 cleanup() {
-    for p in $node_pid $meterd_pid; do
-        kill "$p" 2>/dev/null
-        wait "$p" 2>/dev/null
-    done
+    if [ -n "$node_pid" ]; then
+        kill "$node_pid" 2>/dev/null
+        wait "$node_pid" 2>/dev/null
+    fi
+    spawn_stop_all
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -36,7 +38,7 @@ trap 'exit 1' INT TERM
 
 fail() {
     echo "FAIL: $*"
-    [ -s "$tmp/meterd.err" ] && sed 's/^/meterd: /' "$tmp/meterd.err"
+    [ -n "$meterd_err" ] && [ -s "$meterd_err" ] && sed 's/^/meterd: /' "$meterd_err"
     exit 1
 }
 skip() {
@@ -83,17 +85,10 @@ for parity in auto off; do
     # 2.3 kW, metrology 200 times faster while the lines are idle: some
     # energy is counted before the first read (the IR line keeps metrology
     # at real time for 5 s after every byte, so it holds still while read).
-    "$meterd" --model 6914 --ir pty --ir-parity "$parity" --serial "$serial" \
-        --load 230,10,0,50 --speed 200 >"$tmp/meterd.out" 2>"$tmp/meterd.err" </dev/null &
-    meterd_pid=$!
-    i=0
-    while ! grep -q '^ir: ' "$tmp/meterd.out" 2>/dev/null; do
-        i=$((i + 1))
-        [ $i -gt 100 ] && fail "klefr-meterd printed no ir line"
-        kill -0 "$meterd_pid" 2>/dev/null || fail "klefr-meterd exited"
-        sleep 0.05
-    done
-    ir=$(sed -n 's/^ir: //p' "$tmp/meterd.out" | head -n 1)
+    # Each run its own output files (a wait must never see the line of the
+    # run before), and a bounded wait for its own ir line.
+    spawn_meterd "$meterd" --model 6914 --ir pty --ir-parity "$parity" --serial "$serial" \
+        --load 230,10,0,50 --speed 200
     sleep 1.5
 
     set -- --port "$ir" --model 6914 --serial "$serial" --voltage 230 --current 10
@@ -111,8 +106,6 @@ for parity in auto off; do
     node_pid=""
     [ "$rc" -eq 0 ] || fail "smartmeter-obis with --ir-parity $parity (exit $rc)"
 
-    kill "$meterd_pid" 2>/dev/null
-    wait "$meterd_pid" 2>/dev/null
-    meterd_pid=""
+    stop_meterd
 done
 echo pass

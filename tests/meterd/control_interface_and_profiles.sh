@@ -8,9 +8,10 @@
 need socat
 
 # 1. Commands on stdin. "bogus" and "select 2" fail; everything else is ok.
+meterd_err=$tmp/stdin.err
 printf '%s\n' help lcd 'load 230 10 0 50' 'power off' lcd 'power on' values 'tariff 1' \
     'button 500' pulses 'select 2' bogus save info quit |
-    "$meterd" --model 6914 --store "$tmp/s1" >"$tmp/stdin.out" 2>"$tmp/meterd.err" ||
+    "$meterd" --model 6914 --store "$tmp/s1" >"$tmp/stdin.out" 2>"$tmp/stdin.err" ||
     fail "exit status $? after quit"
 sed 's/^/  /' "$tmp/stdin.out" | cut -c1-150
 [ "$(sed -n 1p "$tmp/stdin.out" | cut -c1-5)" = "bus: " ] || fail "first line is not the bus"

@@ -9,8 +9,8 @@ silent. With --baud-timing, a wildcard selection that matches three
 meters makes their RSP_UDs collide, as a search on a real bus sees.
 Usage: full_buses_in_one_process.py KLEFR_METERD
 Exit 77 (skipped) without pymodbus."""
+import os
 import socket
-import subprocess
 import sys
 import time
 
@@ -21,17 +21,19 @@ except ImportError:
     print("pymodbus not found: skipped")
     sys.exit(77)
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from spawn import start_meterd  # noqa: E402
+
 FIRST_SERIAL = 17060518
 
 
 def start(meterd, meters, extra=()):
-    args = [meterd, "--listen", "tcp:127.0.0.1:0"] + list(extra)
+    args = ["--listen", "tcp:127.0.0.1:0"] + list(extra)
     for m in meters:
         args += ["--meter", m]
-    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    assert line.startswith("bus: tcp:"), line
-    return proc, int(line.rsplit(":", 1)[1])
+    proc = start_meterd(meterd, *args)
+    assert proc.bus.startswith("tcp:"), proc.bus
+    return proc, int(proc.bus.rsplit(":", 1)[1])
 
 
 def modbus_bus(meterd):
@@ -49,8 +51,7 @@ def modbus_bus(meterd):
         print("247 Modbus meters answered in %.2f s" % (time.time() - t))
         c.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=5)
+        proc.stop()
 
 
 def bcd_le(n):
@@ -111,8 +112,7 @@ def mbus_bus(meterd):
         print("250 M-Bus meters: selected by secondary address and read")
         s.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=5)
+        proc.stop()
 
 
 def rsp_ud_valid(r):
@@ -141,8 +141,7 @@ def mbus_collision(meterd):
         print("M-Bus wildcard with three matches: collision (%d bytes of garbage)" % len(r))
         s.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=5)
+        proc.stop()
 
 
 def main():

@@ -8,10 +8,12 @@ client on a pseudo-terminal sends them): the emulator follows the peer.
 Usage: ir_readout_over_pty.py KLEFR_METERD [MORE OPTIONS, e.g. --baud-timing]"""
 import os
 import select
-import subprocess
 import sys
 import time
 import tty
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from spawn import start_meterd  # noqa: E402
 
 
 def with_parity(data):
@@ -62,19 +64,13 @@ def session(path, parity):
 
 
 def main():
-    proc = subprocess.Popen([sys.argv[1], "--model", "6912", "--ir", "pty"] + sys.argv[2:],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
+    proc = start_meterd(sys.argv[1], "--model", "6912", "--ir", "pty", *sys.argv[2:])
     try:
-        assert proc.stdout.readline().startswith("bus: ")
-        line = proc.stdout.readline()
-        assert line.startswith("ir: "), line
-        path = line.split(" ", 1)[1].strip()
-        session(path, True)
+        session(proc.ir, True)
         time.sleep(0.5)
-        session(path, False)
+        session(proc.ir, False)
     finally:
-        proc.terminate()
-        proc.wait(timeout=5)
+        proc.stop()
     print("pass")
 
 

@@ -50,19 +50,9 @@ stop_meterd
 
 # --port: an existing serial port (here one end of a socat pty pair; the
 # emulator sets its termios like a UART's), mbpoll on the other end.
-socat -d -d pty,raw,echo=0 pty,raw,echo=0 2>"$tmp/socat.log" &
-socat_pid=$!
-i=0
-while [ "$(grep -c 'PTY is' "$tmp/socat.log")" -lt 2 ]; do
-    i=$((i + 1))
-    [ $i -gt 100 ] && { kill $socat_pid; fail "socat made no ptys"; }
-    sleep 0.05
-done
-a=$(grep -o '/dev/pts/[0-9]*' "$tmp/socat.log" | sed -n 1p)
-b=$(grep -o '/dev/pts/[0-9]*' "$tmp/socat.log" | sed -n 2p)
-start_meterd --model 6914 --port "$a" --baud-timing
-$mb -t 4:hex -r 16387 -c 1 "$b" >"$tmp/p.txt" 2>&1
+spawn_pty_pair
+start_meterd --model 6914 --port "$pty_a" --baud-timing
+$mb -t 4:hex -r 16387 -c 1 "$pty_b" >"$tmp/p.txt" 2>&1
 rc=$?
-kill $socat_pid 2>/dev/null
 [ $rc = 0 ] && [ "$(reg "$tmp/p.txt" 16387)" = 0x6914 ] || { cat "$tmp/p.txt"; fail "--port"; }
 echo "pass"

@@ -1,16 +1,17 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=sh
 # Shared by the klefr-meterd interop scripts (sourced): start the emulator,
-# wait for the port it prints, always clean up.
+# wait for the ports it prints, always clean up (tests/lib/spawn.sh).
 set -u
 meterd=$1
 shift
 tmp=$(mktemp -d)
 meterd_pid=""
+meterd_out=""
+meterd_err=""
+. "$(dirname "$0")/../lib/spawn.sh"
 cleanup() {
-    if [ -n "$meterd_pid" ]; then
-        kill "$meterd_pid" 2>/dev/null
-        wait "$meterd_pid" 2>/dev/null
-    fi
+    spawn_stop_all
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -18,30 +19,14 @@ trap 'exit 1' INT TERM
 
 fail() {
     echo "FAIL: $*"
-    [ -f "$tmp/meterd.err" ] && sed 's/^/meterd: /' "$tmp/meterd.err"
+    [ -n "$meterd_err" ] && [ -s "$meterd_err" ] && sed 's/^/meterd: /' "$meterd_err"
     exit 1
 }
 
-# start_meterd ARGS...: runs klefr-meterd in the background; sets $bus
-# (the printed pseudo-terminal or tcp:...) once it is up.
+# start_meterd ARGS...: klefr-meterd ARGS in the background (spawn_meterd
+# in tests/lib/spawn.sh: sets $bus, $ir, $meterd_pid, $meterd_out, $meterd_err).
 start_meterd() {
-    rm -f "$tmp/meterd.out"
-    "$meterd" "$@" >"$tmp/meterd.out" 2>"$tmp/meterd.err" </dev/null &
-    meterd_pid=$!
-    i=0
-    while ! grep -q '^bus: ' "$tmp/meterd.out" 2>/dev/null; do
-        i=$((i + 1))
-        [ $i -gt 100 ] && fail "klefr-meterd printed no bus line"
-        kill -0 "$meterd_pid" 2>/dev/null || fail "klefr-meterd exited"
-        sleep 0.05
-    done
-    bus=$(sed -n 's/^bus: //p' "$tmp/meterd.out")
-}
-
-stop_meterd() {
-    kill "$meterd_pid" 2>/dev/null
-    wait "$meterd_pid" 2>/dev/null
-    meterd_pid=""
+    spawn_meterd "$meterd" "$@"
 }
 
 # ctl SOCKET COMMAND: one control command, prints the reply line.

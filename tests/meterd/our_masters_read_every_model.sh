@@ -51,8 +51,6 @@ silent() {
 for model in 6911 6912 6913 6914; do
     serial=2026$model
     start_meterd --model "$model" --ir pty --serial "$serial"
-    ir=$(sed -n 's/^ir: //p' "$tmp/meterd.out" | head -n 1)
-    [ -n "$ir" ] || fail "$model: klefr-meterd printed no ir line"
 
     # IR, every model: identification and readout.
     label="$model IR"

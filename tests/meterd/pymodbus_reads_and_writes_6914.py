@@ -8,10 +8,12 @@ Usage: pymodbus_reads_and_writes_6914.py KLEFR_METERD
 Exit 77 (skipped) without pymodbus."""
 import os
 import struct
-import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from spawn import start_meterd  # noqa: E402
 
 try:
     import pymodbus
@@ -30,14 +32,10 @@ def main():
     meterd = sys.argv[1]
     print("pymodbus", pymodbus.__version__)
     with tempfile.TemporaryDirectory() as tmp:
-        proc = subprocess.Popen(
-            [meterd, "--model", "6914", "--load", "230,10,0,50", "--speed", "500",
-             "--store", os.path.join(tmp, "store")],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
+        proc = start_meterd(meterd, "--model", "6914", "--load", "230,10,0,50", "--speed", "500",
+                            "--store", os.path.join(tmp, "store"))
         try:
-            line = proc.stdout.readline()
-            assert line.startswith("bus: "), line
-            port = line.split(" ", 1)[1].strip()
+            port = proc.bus
             time.sleep(0.3)
             # strict=False: strict mode sets pyserial's inter-byte timeout,
             # whose termios VTIME change a pseudo-terminal refuses (EINVAL).
@@ -79,8 +77,7 @@ def main():
             assert rr.isError(), rr
             c.close()
         finally:
-            proc.terminate()
-            proc.wait(timeout=5)
+            proc.stop()
     print("pass")
 
 

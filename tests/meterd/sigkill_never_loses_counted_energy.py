@@ -11,24 +11,18 @@ import random
 import re
 import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from spawn import start_meterd  # noqa: E402
+
 
 def start(meterd, store, ctl):
-    proc = subprocess.Popen(
-        [meterd, "--model", "6914", "--load", "230,40,0,50", "--speed", "2000",
-         "--store", store, "--control", ctl],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    assert line.startswith("bus: "), line
-    for _ in range(100):
-        if os.path.exists(ctl):
-            break
-        time.sleep(0.02)
-    return proc
+    # The control socket listens before the ports are printed.
+    return start_meterd(meterd, "--model", "6914", "--load", "230,40,0,50", "--speed", "2000",
+                        "--store", store, "--control", ctl)
 
 
 def command(ctl, cmd):
@@ -69,8 +63,9 @@ def main():
                 q, pd = counters(ctl)
                 assert q >= last_q, (q, last_q)
                 time.sleep(rnd.uniform(0.0, 0.05))
-                proc.send_signal(signal.SIGKILL)
-                proc.wait()
+                proc.proc.send_signal(signal.SIGKILL)
+                proc.proc.wait()
+                proc.stop()
                 proc = start(meterd, store, ctl)
                 q2, pd2 = counters(ctl)
                 print("cycle %d: before kill %d x 10 Wh (outages %d), after restart %d (outages %d)"
@@ -79,15 +74,13 @@ def main():
                 assert pd2 == pd + 1, "outage not counted once: %d -> %d" % (pd, pd2)
                 last_q, last_pd = q2, pd2
             # An orderly stop (SIGTERM) is a power down too: counted once.
-            proc.terminate()
-            proc.wait(timeout=5)
-            assert proc.returncode == 0, proc.returncode
+            rc = proc.stop()
+            assert rc == 0, rc
             proc = start(meterd, store, ctl)
             q3, pd3 = counters(ctl)
             assert q3 >= last_q and pd3 == last_pd + 1, (q3, last_q, pd3, last_pd)
         finally:
-            proc.kill()
-            proc.wait()
+            proc.stop()
     print("pass")
 
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The control interface: a line protocol on a Unix socket and on stdin.
  * One command per line, one reply line per command ("ok ..." or
- * "error ..."). Each connection has its own selected meter. */
+ * "error ..."). Each connection has its own selected meter. The commands
+ * for one meter are the firmware core's (klefr_fw_control.h); the ones
+ * about the emulator are here. Syntax: doc/klefr-meterd.md. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
@@ -11,28 +13,33 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "klefr_fw_control.h"
 #include "meterd.h"
 
-#define MD_CONTROL_MAX_CLIENTS 16
-#define MD_CONTROL_MAX_LINE 1024
+/* The most a client can leave unread before it is dropped: replies are a
+ * line each (a `values` reply is about 600 bytes), so this is about a
+ * hundred unread replies on top of what the kernel buffers. */
+#define MD_CONTROL_MAX_OUT (64u * 1024u)
+/* A longer line is not a line protocol client. */
+#define MD_CONTROL_MAX_LINE 1024u
 
 typedef struct md_source {
-    int in_fd, out_fd; /* -1: unused */
+    md_out out; /* replies not yet taken by the peer */
+    int in_fd;  /* -1: unused */
+    bool eof;   /* the peer sent all it will: close once the replies are out */
     GString *buf;
     size_t selected;
+    char name[48];
 } md_source;
 
 struct md_control {
     md_app *app;
     int listen_fd;
     char *path;
+    unsigned accepted; /* clients so far, to name them in messages */
     md_source stdin_src;
     md_source client[MD_CONTROL_MAX_CLIENTS];
 };
-
-static const char help_text[] =
-    "ok commands: load V I ANGLE F | load profile | button MS | tariff 0|1 | power off|on | "
-    "lcd | pulses | values | save | info | select N|all | meter N COMMAND | help | quit";
 
 md_control *md_control_new(md_app *app, const char *socket_path, bool use_stdin, GError **error)
 {
@@ -40,11 +47,14 @@ md_control *md_control_new(md_app *app, const char *socket_path, bool use_stdin,
     c->app = app;
     c->listen_fd = -1;
     c->stdin_src.in_fd = use_stdin ? STDIN_FILENO : -1;
-    c->stdin_src.out_fd = STDOUT_FILENO;
     c->stdin_src.buf = g_string_new(NULL);
     c->stdin_src.selected = 1;
+    md_out_init(&c->stdin_src.out, -1, MD_CONTROL_MAX_OUT);
+    if (use_stdin)
+        md_out_open_stdout(&c->stdin_src.out);
+    g_strlcpy(c->stdin_src.name, "stdout", sizeof c->stdin_src.name);
     for (size_t i = 0; i < MD_CONTROL_MAX_CLIENTS; i++)
-        c->client[i].in_fd = c->client[i].out_fd = -1;
+        c->client[i].in_fd = -1;
     if (socket_path == NULL)
         return c;
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -71,19 +81,27 @@ static void source_close(md_source *s)
 {
     if (s->in_fd > STDERR_FILENO)
         close(s->in_fd);
-    s->in_fd = s->out_fd = -1;
+    s->in_fd = -1;
+    md_out_free(&s->out);
     if (s->buf != NULL)
         g_string_free(s->buf, TRUE);
     s->buf = NULL;
 }
 
+/* Stopping: what is still queued gets a short while to leave. */
+#define MD_CONTROL_EXIT_FLUSH_MS 1000
+
 void md_control_free(md_control *c)
 {
     if (c == NULL)
         return;
+    md_out_drain(&c->stdin_src.out, MD_CONTROL_EXIT_FLUSH_MS);
     for (size_t i = 0; i < MD_CONTROL_MAX_CLIENTS; i++)
-        if (c->client[i].in_fd >= 0)
+        if (c->client[i].in_fd >= 0) {
+            md_out_drain(&c->client[i].out, MD_CONTROL_EXIT_FLUSH_MS);
             source_close(&c->client[i]);
+        }
+    md_out_free(&c->stdin_src.out);
     if (c->stdin_src.buf != NULL)
         g_string_free(c->stdin_src.buf, TRUE);
     if (c->listen_fd >= 0)
@@ -97,66 +115,111 @@ void md_control_free(md_control *c)
 size_t md_control_pollfds(md_control *c, struct pollfd *pfd, size_t cap)
 {
     size_t n = 0;
-    if (cap < 2 + MD_CONTROL_MAX_CLIENTS)
+    if (cap < MD_CONTROL_MAX_FDS)
         return 0;
     pfd[n++] = (struct pollfd){c->listen_fd, POLLIN, 0};
     pfd[n++] = (struct pollfd){c->stdin_src.in_fd, POLLIN, 0};
-    for (size_t i = 0; i < MD_CONTROL_MAX_CLIENTS; i++)
-        pfd[n++] = (struct pollfd){c->client[i].in_fd, POLLIN, 0};
+    pfd[n++] =
+        (struct pollfd){md_out_pending(&c->stdin_src.out) ? c->stdin_src.out.fd : -1, POLLOUT, 0};
+    for (size_t i = 0; i < MD_CONTROL_MAX_CLIENTS; i++) {
+        md_source *s = &c->client[i];
+        short ev = (short)((s->eof ? 0 : POLLIN) | (md_out_pending(&s->out) ? POLLOUT : 0));
+        pfd[n++] = (struct pollfd){s->in_fd, ev, 0};
+    }
     return n;
 }
 
-/* ---- commands ---- */
+/* ---- the meter's side: the platform inputs the core's commands change ---- */
 
-static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
+static void host_set_load(void *ctx, const klefr_fw_load *load)
 {
-    char *end;
-    if (s == NULL || *s == '\0')
+    md_meter *m = ctx;
+    if (load == NULL) {
+        g_clear_pointer(&m->load, g_free);
+    } else {
+        if (m->load == NULL)
+            m->load = g_new(klefr_fw_load, 1);
+        *m->load = *load;
+    }
+    md_meter_apply_load(m);
+}
+
+static void host_set_tariff(void *ctx, bool present)
+{
+    ((md_meter *)ctx)->tariff_pin = present;
+}
+
+static void host_set_supply(void *ctx, bool on)
+{
+    md_meter *m = ctx;
+    m->power_off = !on;
+    md_meter_apply_load(m);
+}
+
+static uint32_t host_s0_width(void *ctx)
+{
+    return ((md_meter *)ctx)->s0_width_us;
+}
+
+static klefr_err run_one(md_meter *m, const char *line, size_t len, GString *reply)
+{
+    klefr_fw_control_hal hal = {m, host_set_load, host_set_tariff, host_set_supply, host_s0_width};
+    char buf[KLEFR_FW_CONTROL_REPLY_MAX];
+    size_t n = 0;
+    klefr_err err = klefr_fw_control_exec(&m->fw, &hal, line, len, buf, sizeof buf, &n);
+    g_string_truncate(reply, 0);
+    g_string_append_len(reply, buf, (gssize)n);
+    return err;
+}
+
+/* ---- the emulator's own commands ---- */
+
+typedef struct md_word {
+    const char *p;
+    size_t n;
+} md_word;
+
+/* The next word of [*p, end); n == 0 at the end. */
+static md_word next_word(const char **p, const char *end)
+{
+    const char *s = *p;
+    while (s < end && g_ascii_isspace(*s))
+        s++;
+    const char *e = s;
+    while (e < end && !g_ascii_isspace(*e))
+        e++;
+    *p = e;
+    return (md_word){s, (size_t)(e - s)};
+}
+
+static bool word_is(md_word w, const char *s)
+{
+    return w.n == strlen(s) && memcmp(w.p, s, w.n) == 0;
+}
+
+/* Up to 6 digits. */
+static bool is_number(md_word w)
+{
+    if (w.n == 0 || w.n > 6)
         return false;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v > max)
-        return false;
-    *out = v;
+    for (size_t i = 0; i < w.n; i++)
+        if (!g_ascii_isdigit(w.p[i]))
+            return false;
     return true;
 }
 
-static void put_value(GString *r, const klefr_values *v, klefr_quantity q)
+/* A meter number 1..n. */
+static bool word_meter(md_word w, size_t n, size_t *out)
 {
-    double d;
-    const klefr_quantity_info *info = klefr_quantity_get(q);
-    if (info != NULL && klefr_values_get(v, q, &d) == KLEFR_OK)
-        g_string_append_printf(r, " %s=%.10g%s", info->name, d, info->unit);
-}
-
-static void cmd_values(md_meter *m, GString *r)
-{
-    static const klefr_quantity shown[] = {
-        KLEFR_Q_VOLTAGE,
-        KLEFR_Q_CURRENT,
-        KLEFR_Q_FREQUENCY,
-        KLEFR_Q_ACTIVE_POWER,
-        KLEFR_Q_REACTIVE_POWER,
-        KLEFR_Q_POWER_FACTOR,
-        KLEFR_Q_TOTAL_ACTIVE_ENERGY,
-        KLEFR_Q_FORWARD_ACTIVE_ENERGY,
-        KLEFR_Q_REVERSE_ACTIVE_ENERGY,
-        KLEFR_Q_TOTAL_REACTIVE_ENERGY,
-        KLEFR_Q_DAY_COUNTER,
-        KLEFR_Q_TARIFF,
-        KLEFR_Q_BUS_ADDRESS,
-        KLEFR_Q_POWER_DOWN_COUNTER,
-        KLEFR_Q_ERROR_CODE,
-    };
-    klefr_values v;
-    klefr_fw_values(&m->fw, &v); /* integrates and saves first */
-    g_string_assign(r, "ok");
-    for (size_t i = 0; i < G_N_ELEMENTS(shown); i++)
-        put_value(r, &v, shown[i]);
-    /* Exact counters: forward and reverse active energy in 10 Wh. */
-    g_string_append_printf(r, " forward_q10wh=%u reverse_q10wh=%u",
-                           klefr_fw_energy_q(&m->fw, KLEFR_FW_ACTIVE, KLEFR_FW_FORWARD),
-                           klefr_fw_energy_q(&m->fw, KLEFR_FW_ACTIVE, KLEFR_FW_REVERSE));
+    if (!is_number(w))
+        return false;
+    size_t v = 0;
+    for (size_t i = 0; i < w.n; i++)
+        v = v * 10u + (size_t)(w.p[i] - '0');
+    if (v < 1 || v > n)
+        return false;
+    *out = v;
+    return true;
 }
 
 static void cmd_info(md_control *c, GString *r)
@@ -164,158 +227,110 @@ static void cmd_info(md_control *c, GString *r)
     md_app *app = c->app;
     size_t host = sizeof(md_meter) - sizeof(klefr_fw_meter);
     size_t ir = app->n_meters > 0 && app->meters[0].ir != NULL ? sizeof(md_ir) : 0;
+    uint32_t ir_collisions = 0;
+    for (size_t i = 0; i < app->n_meters; i++)
+        if (app->meters[i].ir != NULL)
+            ir_collisions += app->meters[i].ir->wire.collisions;
     g_string_printf(r,
                     "ok meters=%zu bytes_per_meter=%zu firmware=%zu host=%zu ir=%zu speed=%g "
-                    "metrology_s=%.3f bus=%s collisions=%u",
+                    "metrology_s=%.3f bus=%s collisions=%u ir_collisions=%u",
                     app->n_meters, sizeof(md_meter) + ir, sizeof(klefr_fw_meter), host, ir,
-                    app->speed, md_metrology_s(app), app->bus.name, app->bus_wire.collisions);
+                    app->speed, md_metrology_s(app), app->bus.name, app->bus_wire.collisions,
+                    ir_collisions);
 }
 
-/* A command for one meter. */
-static void run_one(md_control *c, md_meter *m, char **t, size_t nt, GString *r)
+const char *md_control_help(void)
 {
-    (void)c;
-    const char *cmd = t[0];
-    unsigned long u;
-    g_string_assign(r, "ok");
-    if (strcmp(cmd, "load") == 0) {
-        if (nt == 2 && strcmp(t[1], "profile") == 0) {
-            g_clear_pointer(&m->load, g_free);
-        } else {
-            md_load_point p;
-            gchar *joined = nt == 5 ? g_strjoin(",", t[1], t[2], t[3], t[4], NULL) : NULL;
-            bool ok = joined != NULL && md_profile_parse_constant(&p, joined);
-            g_free(joined);
-            if (!ok) {
-                g_string_assign(r, "error usage: load V I ANGLE F (volts, amps, degrees, hertz)");
-                return;
-            }
-            if (m->load == NULL)
-                m->load = g_new(md_load_point, 1);
-            *m->load = p;
-        }
-        md_meter_apply_load(m);
-    } else if (strcmp(cmd, "button") == 0) {
-        if (nt != 2 || !parse_uint(t[1], 600000, &u)) {
-            g_string_assign(r, "error usage: button MS");
-            return;
-        }
-        klefr_fw_button(&m->fw, (uint32_t)u);
-    } else if (strcmp(cmd, "tariff") == 0) {
-        if (nt != 2 || !parse_uint(t[1], 1, &u)) {
-            g_string_assign(r, "error usage: tariff 0|1");
-            return;
-        }
-        m->tariff_pin = u == 1;
-        klefr_fw_tick(&m->fw);
-    } else if (strcmp(cmd, "power") == 0) {
-        if (nt != 2 || (strcmp(t[1], "off") != 0 && strcmp(t[1], "on") != 0)) {
-            g_string_assign(r, "error usage: power off|on");
-            return;
-        }
-        m->power_off = strcmp(t[1], "off") == 0;
-        md_meter_apply_load(m);
-    } else if (strcmp(cmd, "lcd") == 0) {
-        char text[64];
-        klefr_fw_lcd_text(&m->fw, text, sizeof text);
-        g_string_append_printf(r, " %s", text);
-    } else if (strcmp(cmd, "pulses") == 0) {
-        klefr_fw_tick(&m->fw);
-        g_string_append_printf(r, " s0=%u s0_width_us=%u led=%u", m->s0_pulses, m->s0_width_us,
-                               m->fw.led_count);
-    } else if (strcmp(cmd, "values") == 0) {
-        cmd_values(m, r);
-    } else if (strcmp(cmd, "save") == 0) {
-        if (klefr_fw_store_save(&m->fw) != KLEFR_OK)
-            g_string_assign(r, "error the store write failed");
-    } else {
-        g_string_printf(r, "error unknown command '%s' (try help)", cmd);
-    }
+    static char text[512];
+    if (text[0] == '\0')
+        g_snprintf(text, sizeof text, "%s | info | select N|all | meter N COMMAND | help | quit",
+                   klefr_fw_control_help());
+    return text;
 }
 
-static bool is_query(const char *cmd)
-{
-    return strcmp(cmd, "lcd") == 0 || strcmp(cmd, "pulses") == 0 || strcmp(cmd, "values") == 0;
-}
-
-void md_control_exec(md_control *c, size_t *selected, const char *line, GString *reply)
+/* The emulator's own commands; false: not one of them. */
+static bool run_own(md_control *c, size_t *selected, md_word cmd, const char *rest, const char *end,
+                    GString *reply)
 {
     md_app *app = c->app;
-    gchar **all = g_strsplit_set(line, " \t\r\n", -1);
-    GPtrArray *tok = g_ptr_array_new();
-    for (size_t i = 0; all[i] != NULL; i++)
-        if (all[i][0] != '\0')
-            g_ptr_array_add(tok, all[i]);
-    char **t = (char **)tok->pdata;
-    size_t nt = tok->len;
-    size_t sel = *selected;
-    unsigned long u;
-
-    if (nt >= 3 && strcmp(t[0], "meter") == 0) {
-        if (!parse_uint(t[1], app->n_meters, &u) || u == 0) {
-            g_string_printf(reply, "error no meter %s (1-%zu)", t[1], app->n_meters);
-            goto out;
-        }
-        sel = u;
-        t += 2;
-        nt -= 2;
-    }
-    if (nt == 0) {
-        g_string_assign(reply, "error empty command (try help)");
-    } else if (strcmp(t[0], "help") == 0) {
-        g_string_assign(reply, help_text);
-    } else if (strcmp(t[0], "quit") == 0) {
+    size_t u;
+    if (word_is(cmd, "help")) {
+        g_string_printf(reply, "ok commands: %s", md_control_help());
+    } else if (word_is(cmd, "quit")) {
         app->quit = true;
         g_string_assign(reply, "ok bye");
-    } else if (strcmp(t[0], "info") == 0) {
+    } else if (word_is(cmd, "info")) {
         cmd_info(c, reply);
-    } else if (strcmp(t[0], "select") == 0) {
-        if (nt == 2 && strcmp(t[1], "all") == 0) {
+    } else if (word_is(cmd, "select")) {
+        md_word arg = next_word(&rest, end);
+        md_word more = next_word(&rest, end);
+        if (more.n == 0 && word_is(arg, "all")) {
             *selected = 0;
             g_string_assign(reply, "ok all");
-        } else if (nt == 2 && parse_uint(t[1], app->n_meters, &u) && u > 0) {
+        } else if (more.n == 0 && word_meter(arg, app->n_meters, &u)) {
             *selected = u;
-            g_string_printf(reply, "ok %lu", u);
+            g_string_printf(reply, "ok %zu", u);
         } else {
             g_string_printf(reply, "error usage: select N|all (N 1-%zu)", app->n_meters);
         }
-    } else if (sel == 0 && app->n_meters > 1 && is_query(t[0])) {
-        g_string_assign(reply, "error select one meter first (select N or meter N ...)");
-    } else if (sel == 0) {
-        for (size_t i = 0; i < app->n_meters; i++) {
-            run_one(c, &app->meters[i], t, nt, reply);
-            if (strncmp(reply->str, "error", 5) == 0)
-                break;
-        }
     } else {
-        run_one(c, &app->meters[sel - 1], t, nt, reply);
+        return false;
     }
-out:
-    g_ptr_array_free(tok, TRUE);
-    g_strfreev(all);
+    return true;
+}
+
+void md_control_exec(md_control *c, size_t *selected, const char *line, size_t len, GString *reply)
+{
+    md_app *app = c->app;
+    const char *p = line, *end = line + len;
+    size_t sel = *selected;
+    md_word cmd = next_word(&p, end);
+    if (word_is(cmd, "meter")) {
+        md_word n = next_word(&p, end);
+        if (!word_meter(n, app->n_meters, &sel)) {
+            if (is_number(n))
+                g_string_printf(reply, "error no meter %.*s (1-%zu)", (int)n.n, n.p, app->n_meters);
+            else
+                g_string_printf(reply, "error usage: meter N COMMAND (N 1-%zu)", app->n_meters);
+            return;
+        }
+        cmd = next_word(&p, end);
+    }
+    /* From here on, the command line starts at cmd. */
+    if (run_own(c, selected, cmd, p, end, reply))
+        return;
+    size_t rest = (size_t)(end - cmd.p);
+    if (sel == 0 && app->n_meters > 1 && klefr_fw_control_is_query(cmd.p, rest)) {
+        g_string_assign(reply, "error select one meter first (select N or meter N ...)");
+        return;
+    }
+    if (sel != 0) {
+        run_one(&app->meters[sel - 1], cmd.p, rest, reply);
+        return;
+    }
+    for (size_t i = 0; i < app->n_meters; i++)
+        if (run_one(&app->meters[i], cmd.p, rest, reply) != KLEFR_OK)
+            break;
 }
 
 /* ---- connections ---- */
 
-static void reply_to(md_source *s, GString *reply)
+/* Queue one reply line; false: the peer has stopped taking them. */
+static bool reply_to(md_source *s, GString *reply)
 {
     g_string_append_c(reply, '\n');
-    const char *p = reply->str;
-    size_t left = reply->len;
-    while (left > 0) {
-        ssize_t w = write(s->out_fd, p, left);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0 && errno == EAGAIN) {
-            struct pollfd pfd = {s->out_fd, POLLOUT, 0};
-            poll(&pfd, 1, 100);
-            continue;
-        }
-        if (w <= 0)
-            return;
-        p += w;
-        left -= (size_t)w;
-    }
+    if (md_out_write(&s->out, (const uint8_t *)reply->str, reply->len))
+        return true;
+    bool on_stdin = s->in_fd == STDIN_FILENO;
+    if (s->out.overflow)
+        fprintf(stderr,
+                "klefr-meterd: control: %s does not read its replies (%u bytes unread): %s\n",
+                s->name, MD_CONTROL_MAX_OUT,
+                on_stdin ? "commands on stdin ignored from now on" : "dropped");
+    else if (on_stdin)
+        fprintf(stderr, "klefr-meterd: control: stdout is closed: commands on stdin ignored from "
+                        "now on\n");
+    return false;
 }
 
 /* Read what is there; run every complete line. false: the source is done. */
@@ -325,45 +340,82 @@ static bool serve(md_control *c, md_source *s)
     ssize_t r = read(s->in_fd, buf, sizeof buf);
     if (r < 0 && (errno == EAGAIN || errno == EINTR))
         return true;
+    if (r == 0 && s->in_fd != STDIN_FILENO) {
+        s->eof = true; /* half closed: its replies may still be queued */
+        return true;
+    }
     if (r <= 0)
         return false;
     g_string_append_len(s->buf, buf, r);
     GString *reply = g_string_new(NULL);
+    bool ok = true;
     char *nl;
-    while ((nl = memchr(s->buf->str, '\n', s->buf->len)) != NULL) {
-        *nl = '\0';
-        md_control_exec(c, &s->selected, s->buf->str, reply);
-        g_string_erase(s->buf, 0, nl - s->buf->str + 1);
-        reply_to(s, reply);
-        if (s->out_fd < 0)
-            break;
+    while (ok && (nl = memchr(s->buf->str, '\n', s->buf->len)) != NULL) {
+        size_t len = (size_t)(nl - s->buf->str);
+        md_control_exec(c, &s->selected, s->buf->str, len, reply);
+        g_string_erase(s->buf, 0, (gssize)len + 1);
+        ok = reply_to(s, reply);
     }
     g_string_free(reply, TRUE);
-    if (s->buf->len > MD_CONTROL_MAX_LINE)
-        return false; /* not a line protocol client */
-    return true;
+    if (ok && s->buf->len > MD_CONTROL_MAX_LINE) {
+        fprintf(stderr, "klefr-meterd: control: %s sent a line over %u bytes: dropped\n", s->name,
+                MD_CONTROL_MAX_LINE);
+        return false;
+    }
+    return ok;
+}
+
+static void accept_client(md_control *c)
+{
+    int fd = accept4(c->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0)
+        return;
+    size_t i = 0;
+    while (i < MD_CONTROL_MAX_CLIENTS && c->client[i].in_fd >= 0)
+        i++;
+    if (i == MD_CONTROL_MAX_CLIENTS) {
+        fprintf(stderr, "klefr-meterd: control: %u clients already, one more refused\n",
+                MD_CONTROL_MAX_CLIENTS);
+        close(fd);
+        return;
+    }
+    md_source *s = &c->client[i];
+    s->in_fd = fd;
+    s->eof = false;
+    md_out_init(&s->out, fd, MD_CONTROL_MAX_OUT);
+    s->out.socket = true;
+    s->buf = g_string_new(NULL);
+    s->selected = 1;
+    g_snprintf(s->name, sizeof s->name, "client %u", ++c->accepted);
+}
+
+static void stop_stdin(md_control *c)
+{
+    c->stdin_src.in_fd = -1; /* end of stdin: keep running */
 }
 
 void md_control_handle(md_control *c, const struct pollfd *pfd, size_t n)
 {
-    if (n < 2 + MD_CONTROL_MAX_CLIENTS)
+    if (n < MD_CONTROL_MAX_FDS)
         return;
-    if (pfd[0].revents & POLLIN) {
-        int fd = accept4(c->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        size_t i = 0;
-        while (fd >= 0 && i < MD_CONTROL_MAX_CLIENTS && c->client[i].in_fd >= 0)
-            i++;
-        if (fd >= 0 && i == MD_CONTROL_MAX_CLIENTS) {
-            close(fd);
-        } else if (fd >= 0) {
-            c->client[i].in_fd = c->client[i].out_fd = fd;
-            c->client[i].buf = g_string_new(NULL);
-            c->client[i].selected = 1;
-        }
+    if (pfd[0].revents & POLLIN)
+        accept_client(c);
+    md_source *in = &c->stdin_src;
+    if (pfd[2].revents != 0 && !md_out_flush(&in->out))
+        stop_stdin(c); /* stdout is gone: nobody sees the replies */
+    if (in->in_fd >= 0 && pfd[1].revents != 0 && !serve(c, in))
+        stop_stdin(c);
+    for (size_t i = 0; i < MD_CONTROL_MAX_CLIENTS; i++) {
+        md_source *s = &c->client[i];
+        short ev = pfd[3 + i].revents;
+        if (s->in_fd < 0 || ev == 0)
+            continue;
+        bool ok = true;
+        if (ev & (POLLOUT | POLLERR | POLLHUP))
+            ok = md_out_flush(&s->out);
+        if (ok && !s->eof && (ev & (POLLIN | POLLHUP | POLLERR)))
+            ok = serve(c, s);
+        if (!ok || (s->eof && !md_out_pending(&s->out)))
+            source_close(s);
     }
-    if (pfd[1].revents != 0 && !serve(c, &c->stdin_src))
-        c->stdin_src.in_fd = -1; /* end of stdin: keep running */
-    for (size_t i = 0; i < MD_CONTROL_MAX_CLIENTS; i++)
-        if (c->client[i].in_fd >= 0 && pfd[2 + i].revents != 0 && !serve(c, &c->client[i]))
-            source_close(&c->client[i]);
 }

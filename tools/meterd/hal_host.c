@@ -81,19 +81,19 @@ static void hal_write(void *ctx, klefr_fw_port port, const uint8_t *data, size_t
         klefr_line line;
         meter_bus_line(m, &line);
         app->bus_last_us = now;
-        md_wire_send(&app->bus_wire, &line, data, len, now);
+        md_wire_send(&app->bus_wire, &m->bus_tx, &line, data, len, now);
     } else if (m->ir != NULL) {
         md_ir *ir = m->ir;
         ir->last_us = now;
         bool add =
             ir->parity == MD_PARITY_SOFT || (ir->parity == MD_PARITY_AUTO && ir->peer_parity);
         if (!add) {
-            md_wire_send(&ir->wire, &ir->line, data, len, now);
+            md_wire_send(&ir->wire, &ir->tx, &ir->line, data, len, now);
             return;
         }
         uint8_t *buf = g_memdup2(data, len);
         klefr_iec_parity_add_buf(buf, len);
-        md_wire_send(&ir->wire, &ir->line, buf, len, now);
+        md_wire_send(&ir->wire, &ir->tx, &ir->line, buf, len, now);
         g_free(buf);
     }
 }
@@ -177,12 +177,19 @@ void md_meter_hal(md_meter *m, klefr_fw_hal *hal)
 
 void md_meter_apply_load(md_meter *m)
 {
-    md_load_point p =
-        m->load != NULL ? *m->load : md_profile_at(&m->app->profile, md_metrology_s(m->app));
-    if (m->power_off)
-        p.volts = 0;
     klefr_fw_load l;
-    md_load_to_fw(&l, &p);
+    if (m->load != NULL) {
+        l = *m->load;
+    } else {
+        md_load_point p = md_profile_at(&m->app->profile, md_metrology_s(m->app));
+        md_load_to_fw(&l, &p);
+    }
+    if (m->power_off) {
+        /* No voltage, no power: the meter powers down. */
+        l.voltage_mv = 0;
+        l.active_mw = 0;
+        l.reactive_mvar = 0;
+    }
     if (memcmp(&l, &m->fw.load, sizeof l) != 0)
         klefr_fw_set_load(&m->fw, &l);
 }

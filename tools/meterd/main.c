@@ -155,7 +155,7 @@ static int min_timeout(int a, int b)
 
 static int run(md_app *app, md_control *ctl, int sig_fd, int tick_ms)
 {
-    size_t max_fds = 1 + MD_EP_MAX_FDS * (1 + app->n_meters) + 2 + 16;
+    size_t max_fds = 1 + MD_EP_MAX_FDS * (1 + app->n_meters) + MD_CONTROL_MAX_FDS;
     struct pollfd *pfd = g_new0(struct pollfd, max_fds);
     size_t *ir_n = g_new0(size_t, app->n_meters);
     uint64_t next_tick = 0, next_profile = 0;
@@ -227,16 +227,14 @@ static int run(md_app *app, md_control *ctl, int sig_fd, int tick_ms)
     return 0;
 }
 
-static const char summary[] =
+static const char summary_head[] =
     "Emulates KLEFR 6911-6914 energy meters with the bundled firmware: one meter,\n"
     "or several sharing one bus, on a pseudo-terminal (default), a serial port or a\n"
     "TCP listener. The first lines on stdout name the ports:\n"
     "  bus: /dev/pts/5\n"
     "  ir: /dev/pts/6          (with --ir; \"ir N: ...\" for meter N of several)\n"
-    "Control commands (stdin when it is not a terminal, or --stdin; and --control):\n"
-    "  load V I ANGLE F | load profile | button MS | tariff 0|1 | power off|on |\n"
-    "  lcd | pulses | values | save | info | select N|all | meter N COMMAND | help | quit\n"
-    "each answered by one line \"ok ...\" or \"error ...\".";
+    "Control commands (stdin when it is not a terminal, or --stdin; and --control),\n"
+    "each answered by one line \"ok ...\" or \"error ...\" (doc/klefr-meterd.md):\n";
 
 int main(int argc, char **argv)
 {
@@ -296,7 +294,9 @@ int main(int argc, char **argv)
     };
     GError *error = NULL;
     GOptionContext *ctx = g_option_context_new("- KLEFR 6911-6914 meter emulator");
+    gchar *summary = g_strdup_printf("%s  %s", summary_head, md_control_help());
     g_option_context_set_summary(ctx, summary);
+    g_free(summary);
     g_option_context_add_main_entries(ctx, entries, NULL);
     if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
         fprintf(stderr, "klefr-meterd: %s\n", error->message);
@@ -396,13 +396,12 @@ int main(int argc, char **argv)
         m->index = (uint16_t)(i + 1);
         m->store_fd = -1;
         gchar *path = store_path(o.store, i + 1, app.n_meters);
-        if (path != NULL && !md_store_open(m, path, &error)) {
+        md_store_found found = {.state = MD_STORE_NONE};
+        if (path != NULL && !md_store_open(m, path, &found, &error)) {
             fprintf(stderr, "klefr-meterd: %s\n", error->message);
             return 1;
         }
-        g_free(path);
-        if (path == NULL)
-            m->fresh = true;
+        m->fresh = found.state != MD_STORE_PRESENT;
         if (o.ir != NULL) {
             m->ir = g_new0(md_ir, 1);
             gchar *ir_spec = g_strdup(o.ir);
@@ -435,8 +434,12 @@ int main(int argc, char **argv)
             return 1;
         }
         md_meter_apply_load(m);
-        if (klefr_fw_boot(&m->fw) != KLEFR_OK)
-            fprintf(stderr, "klefr-meterd: meter %zu: store unrecoverable, Err 01\n", i + 1);
+        bool lost = klefr_fw_boot(&m->fw) != KLEFR_OK;
+        if (path != NULL)
+            md_store_report(m, path, &found, lost);
+        g_free(path);
+        if (lost)
+            m->fresh = true; /* Err 01: on factory settings, nothing to keep */
         apply_address(m, spec);
     }
     g_array_free(specs, TRUE);

@@ -23,6 +23,7 @@ typedef struct md_endpoint {
     int clients[MD_TCP_MAX_CLIENTS]; /* accepted TCP connections (-1 free) */
     uint64_t retry_us;               /* hung up (pty without a client): poll again then */
     GByteArray *outq;                /* pty/serial bytes waiting for POLLOUT */
+    bool dropping;                   /* outq full: answers dropped (said once) */
     char name[128];                  /* printed path or tcp:host:port */
 } md_endpoint;
 
@@ -39,6 +40,9 @@ void md_ep_handle(md_endpoint *ep, const struct pollfd *pfd, size_t n,
 /* Send @p len bytes; never blocks and never fails the program (a pty
  * without a client drops them). */
 void md_ep_write(md_endpoint *ep, const uint8_t *data, size_t len);
+/* Everything written has been handed on: nothing in our queue and, on a
+ * serial port, nothing left in the kernel's. */
+bool md_ep_drained(const md_endpoint *ep);
 /* Apply a line (baud, format) where the endpoint has one (serial ports). */
 void md_ep_set_line(md_endpoint *ep, const klefr_line *line);
 /* Milliseconds until the endpoint wants attention again (-1: none). */
@@ -46,11 +50,21 @@ int md_ep_timeout_ms(const md_endpoint *ep, uint64_t now_us);
 
 /* ---- the wire: how answers leave, at once or at the baud rate (wire.c) ---- */
 
+/* One sender on a wire: a meter's UART. Its bytes leave one after
+ * another, so its own answers queue behind each other and never collide;
+ * only different senders' bytes can share a slot. */
+typedef struct md_wire_tx {
+    uint64_t end_us;  /* when its last byte has left */
+    size_t next_slot; /* timed: the first slot its next byte may take */
+    uint32_t grid;    /* the grid next_slot belongs to */
+} md_wire_tx;
+
 typedef struct md_wire {
     md_endpoint *ep;
     bool timed;        /* --baud-timing */
     uint64_t grid_us;  /* start of character slot 0 */
     uint32_t char_us;  /* slot length */
+    uint32_t grid;     /* counts the grids (a new one whenever the line is idle) */
     GByteArray *slot;  /* byte per character slot (timed) */
     GByteArray *used;  /* 0 free, 1 one sender, 2 or more: collision */
     size_t sent;       /* slots already handed to the endpoint */
@@ -60,11 +74,15 @@ typedef struct md_wire {
 
 void md_wire_init(md_wire *w, md_endpoint *ep, bool timed);
 void md_wire_free(md_wire *w);
-/* One whole answer from a sender whose line is @p line, starting now. */
-void md_wire_send(md_wire *w, const klefr_line *line, const uint8_t *d, size_t n, uint64_t now_us);
+/* One whole answer of sender @p tx whose line is @p line: it starts now,
+ * or once the sender's previous bytes have left. */
+void md_wire_send(md_wire *w, md_wire_tx *tx, const klefr_line *line, const uint8_t *d, size_t n,
+                  uint64_t now_us);
 /* Hand the endpoint every character that has finished by now. */
 void md_wire_run(md_wire *w, uint64_t now_us);
 int md_wire_timeout_ms(const md_wire *w, uint64_t now_us);
+/* Everything sent has left: the endpoint has handed it on (no wire time
+ * is simulated untimed) and, timed, its last character slot has passed. */
 bool md_wire_idle(const md_wire *w, uint64_t now_us);
 
 /* ---- load profiles (load_profile.c) ---- */
@@ -90,18 +108,35 @@ void md_load_to_fw(klefr_fw_load *out, const md_load_point *p);
 typedef struct md_app md_app;
 typedef struct md_ir md_ir;
 
+/* What --store found (stderr says which: a lost store is never silent). */
+typedef enum md_store_state {
+    MD_STORE_NONE,    /* no --store: the meter forgets at exit */
+    MD_STORE_MISSING, /* the file did not exist: created */
+    MD_STORE_EMPTY,   /* 0 bytes */
+    MD_STORE_BLANK,   /* both banks erased (all 0x00 or all 0xFF) */
+    MD_STORE_PRESENT  /* has contents: the firmware decides (Err 01 if none valid) */
+} md_store_state;
+
+/* What md_store_open() found, kept only while the meter boots. */
+typedef struct md_store_found {
+    md_store_state state;
+    uint8_t fill;                       /* MD_STORE_BLANK: 0x00 or 0xFF (0x0F: one of each) */
+    uint8_t image[KLEFR_FW_STORE_SIZE]; /* MD_STORE_PRESENT: the contents */
+} md_store_found;
+
 typedef struct md_meter {
     klefr_fw_meter fw;
     md_app *app;
     md_ir *ir;           /* NULL without --ir */
-    md_load_point *load; /* set by the control interface; NULL: the profile */
+    klefr_fw_load *load; /* set by the control interface; NULL: the profile */
+    md_wire_tx bus_tx;   /* this meter's bus UART */
     uint32_t s0_pulses;
     uint32_t s0_width_us; /* of the last pulse */
     int store_fd;
     uint16_t index; /* 1-based, as on the command line */
     bool tariff_pin;
     bool power_off; /* cut by the control interface */
-    bool fresh;     /* the store was empty at start */
+    bool fresh;     /* no record in the store at start: a new meter */
 } md_meter;
 
 /* 7E1 on links that carry 8-bit bytes (--ir-parity): AUTO follows the
@@ -114,6 +149,7 @@ typedef enum md_parity_mode { MD_PARITY_AUTO, MD_PARITY_SOFT, MD_PARITY_OFF } md
 struct md_ir {
     md_endpoint ep;
     md_wire wire;
+    md_wire_tx tx; /* the IR UART (its own wire: never collides with the bus) */
     klefr_line line;
     uint64_t last_us; /* last byte in or out */
     md_parity_mode parity;
@@ -123,7 +159,12 @@ struct md_ir {
 /* Received IR bytes -> 7-bit characters in place; returns how many. */
 size_t md_ir_rx_filter(md_ir *ir, uint8_t *data, size_t len);
 
-bool md_store_open(md_meter *m, const char *path, GError **error);
+bool md_store_open(md_meter *m, const char *path, md_store_found *found, GError **error);
+/* After klefr_fw_boot(): say on stderr what the store at @p path was,
+ * unless it held a valid record (@p unrecoverable: the boot found none,
+ * Err 01; its contents are then kept in PATH.corrupt). */
+void md_store_report(const md_meter *m, const char *path, const md_store_found *found,
+                     bool unrecoverable);
 void md_store_close(md_meter *m);
 int md_store_read(void *ctx, uint32_t offset, uint8_t *data, size_t len);
 int md_store_write(void *ctx, uint32_t offset, const uint8_t *data, size_t len);
@@ -161,15 +202,49 @@ void md_meter_hal(md_meter *m, klefr_fw_hal *hal);
 void md_meter_apply_load(md_meter *m);
 bool md_bus_is_quiet(const md_app *app, uint64_t now_us);
 
+/* ---- output that never blocks the loop (out.c) ---- */
+
+typedef struct md_out {
+    int fd;        /* -1: nowhere (what is written is dropped) */
+    bool socket;   /* send(MSG_DONTWAIT) */
+    bool own_fd;   /* opened here: closed by md_out_free() */
+    bool chunked;  /* a blocking descriptor: PIPE_BUF bytes after POLLOUT */
+    bool dead;     /* the peer is gone or overflowed: nothing more goes out */
+    bool overflow; /* dead because the queue would have passed cap */
+    size_t cap;
+    GByteArray *q;
+} md_out;
+
+void md_out_init(md_out *o, int fd, size_t cap);
+/* Replies to stdout, without blocking and without setting O_NONBLOCK on
+ * a descriptor the process shares. */
+void md_out_open_stdout(md_out *o);
+/* Queue and write what the peer takes now. false: the peer is gone or the
+ * queue would pass its cap (overflow set): drop the peer. */
+bool md_out_write(md_out *o, const uint8_t *d, size_t n);
+/* Write what the peer takes now (after POLLOUT). false: the peer is gone. */
+bool md_out_flush(md_out *o);
+bool md_out_pending(const md_out *o);
+/* At exit: wait up to @p timeout_ms for the queue to leave. */
+void md_out_drain(md_out *o, int timeout_ms);
+void md_out_free(md_out *o);
+
 /* ---- control (control.c) ---- */
+
+#define MD_CONTROL_MAX_CLIENTS 16
+/* Listener, stdin, stdout, clients. */
+#define MD_CONTROL_MAX_FDS (3 + MD_CONTROL_MAX_CLIENTS)
 
 typedef struct md_control md_control;
 md_control *md_control_new(md_app *app, const char *socket_path, bool use_stdin, GError **error);
 void md_control_free(md_control *c);
 size_t md_control_pollfds(md_control *c, struct pollfd *pfd, size_t cap);
 void md_control_handle(md_control *c, const struct pollfd *pfd, size_t n);
-/* Run one command line for a source whose selected meter is @p selected
- * (0: all); the reply (one line, no newline) goes to @p reply. */
-void md_control_exec(md_control *c, size_t *selected, const char *line, GString *reply);
+/* Run one command line of @p len bytes for a source whose selected meter
+ * is @p selected (0: all); the reply (one line, no newline) goes to
+ * @p reply. */
+void md_control_exec(md_control *c, size_t *selected, const char *line, size_t len, GString *reply);
+/* Every command, for help texts: "load V I ANGLE F | ... | quit". */
+const char *md_control_help(void);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
@@ -18,6 +19,9 @@
  * serial adapter that was unplugged): look again this much later instead of
  * spinning. A client's first request waits at most this long. */
 #define MD_PTY_RETRY_US 10000u
+/* Answers a client has not read yet: a master reads each answer before it
+ * asks again, so this much means it has stopped reading. */
+#define MD_EP_MAX_OUTQ (64u * 1024u)
 
 static void set_nonblock(int fd)
 {
@@ -32,6 +36,9 @@ static void make_raw(int fd)
     if (tcgetattr(fd, &t) != 0)
         return;
     cfmakeraw(&t);
+    /* A meter's UART has no flow control: a port left with RTS/CTS on by
+     * an earlier user would hold the answers (and tcdrain()) forever. */
+    t.c_cflag &= ~(tcflag_t)CRTSCTS;
     t.c_cflag |= CLOCAL | CREAD;
     t.c_cc[VMIN] = 1;
     t.c_cc[VTIME] = 0;
@@ -252,6 +259,18 @@ void md_ep_handle(md_endpoint *ep, const struct pollfd *pfd, size_t n,
     }
 }
 
+bool md_ep_drained(const md_endpoint *ep)
+{
+    if (ep->outq != NULL && ep->outq->len > 0)
+        return false;
+    /* A serial port: the kernel's queue too, so that tcdrain() before a
+     * line change returns at once instead of holding the main loop. */
+    int queued = 0;
+    if (ep->kind == MD_EP_SERIAL && ep->fd >= 0 && ioctl(ep->fd, TIOCOUTQ, &queued) == 0)
+        return queued == 0;
+    return true;
+}
+
 void md_ep_write(md_endpoint *ep, const uint8_t *data, size_t len)
 {
     if (len == 0 || ep->fd < 0)
@@ -266,6 +285,16 @@ void md_ep_write(md_endpoint *ep, const uint8_t *data, size_t len)
         }
         return;
     }
+    if (ep->outq->len + len > MD_EP_MAX_OUTQ) {
+        if (!ep->dropping)
+            fprintf(stderr,
+                    "klefr-meterd: %s: the client reads no answers (%u bytes unread): "
+                    "answers dropped until it does\n",
+                    ep->name, MD_EP_MAX_OUTQ);
+        ep->dropping = true;
+        return;
+    }
+    ep->dropping = false;
     g_byte_array_append(ep->outq, data, (guint)len);
     flush_outq(ep);
 }
