@@ -104,6 +104,9 @@ typedef struct klefr_mbus_master_stats {
     uint32_t timeouts;   /**< Attempts without any answer. */
     uint32_t bad_frames; /**< Corrupt answers (checksum, framing, noise). */
     uint32_t foreign;    /**< Valid frames that did not answer the request. */
+    /** Answers not used because more bytes followed them before the line
+     * was quiet for 33 bit times (::KLEFR_ERR_TRAILING_DATA). @since 0.2 */
+    uint32_t trailing;
 } klefr_mbus_master_stats;
 /** Copy the counters. */
 KLEFR_API void klefr_mbus_master_get_stats(klefr_mbus_master *m, klefr_mbus_master_stats *out);

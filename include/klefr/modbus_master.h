@@ -108,6 +108,9 @@ typedef struct klefr_modbus_master_stats {
     uint32_t echoes;     /**< Echoes skipped. */
     uint32_t foreign;    /**< Valid frames skipped: other unit, not an answer. */
     uint32_t exceptions; /**< Exception responses. */
+    /** Answers not used because more bytes followed them before the line
+     * was quiet for t3.5 (::KLEFR_ERR_TRAILING_DATA). @since 0.2 */
+    uint32_t trailing;
 } klefr_modbus_master_stats;
 /** Copy the counters. */
 KLEFR_API void klefr_modbus_master_get_stats(klefr_modbus_master *m,
