@@ -50,22 +50,24 @@
  *
  * Deadlines: whatever the line sends (noise, a stream that never stops,
  * valid messages over and over), every call returns within a bound. With
- * r = max_repeats, C = one character time at the session's baud (10 bits),
- * and E(F, L) = F + interchar_ms + turnaround_ms + L x C, the longest wait
- * for one message of at most L characters whose first character may take F:
- * - a sign-on S = reaction_ms (the meter giving up a previous session)
+ * r = max_repeats, C = one character time at the session's baud (10 bits;
+ * 300 baud until the option select), and
+ * E(F, L) = F + interchar_ms + turnaround_ms + L x C + 1 ms, the longest
+ * wait for one message of at most L characters whose first character may
+ * take F (a message not complete interchar_ms + L x C after its first
+ * character is dropped as ::KLEFR_ERR_TRUNCATED):
+ * - one sign-on: S = reaction_ms (the meter giving up a previous session)
  *   + 70 characters at 300 baud (sign-on and option select)
  *   + E(reaction_ms, 32) + switch_delay_ms;
- * - klefr_iec_master_readout(): (r + 1) x (S + (r + 1) x E(meter_switch_ms +
- *   reaction_ms, 4096)) + 15 x (r + 1) x (C + E(reaction_ms, 4096));
- * - klefr_iec_master_program_begin(): (r + 1) x (S + (r + 1) x
- *   E(meter_switch_ms + reaction_ms, 64)) + the P1 command below;
+ * - klefr_iec_master_readout(): (r + 1) x (S + (r + 1) x (C + E(M, 4096)))
+ *   + 15 x (r + 2) x (C + E(reaction_ms, 4096)), M = meter_switch_ms +
+ *   reaction_ms;
  * - klefr_iec_master_command(), read_data_set(), write_data_set():
- *   (r + 1) x (turnaround_ms + (L + 1000 ms) + (r + 1) x (C + E(reaction_ms,
+ *   K(L) = (r + 1) x (turnaround_ms + L + (r + 1) x (C + E(reaction_ms,
  *   4096))), L the command's transmission time;
+ * - klefr_iec_master_program_begin(): (r + 1) x (S + (r + 1) x (C + E(M,
+ *   64))) + K(P1) + the B0 of klefr_iec_master_program_end();
  * - klefr_iec_master_program_end(): turnaround_ms + B0's transmission.
- * A message that is not complete interchar_ms + L x C after its first
- * character is dropped as ::KLEFR_ERR_TRUNCATED.
  *
  * Threads: every call locks the master; one session at a time.
  * @{

@@ -9,7 +9,7 @@
 static bool something_answered(klefr_err err)
 {
     return err == KLEFR_ERR_CHECKSUM || err == KLEFR_ERR_FRAME || err == KLEFR_ERR_TRUNCATED ||
-           err == KLEFR_ERR_UNEXPECTED;
+           err == KLEFR_ERR_UNEXPECTED || err == KLEFR_ERR_TRAILING_DATA;
 }
 
 /* SND_NKE to a, no retries, under the lock (other threads may use the bus

@@ -205,8 +205,11 @@ static klefr_err settle(klefr_modbus_master *m)
             host_read_until(m->io, m->clock, junk, sizeof junk, quiet < limit ? quiet : limit);
         if (r < 0)
             return (klefr_err)r;
-        if (r == 0)
+        if (r == 0) {
+            /* Quiet, unless only for the little time left before the limit. */
+            m->line_busy = m->line_busy || quiet > limit;
             break;
+        }
         m->idle_since_us = host_now_us(m->clock);
     }
     return klefr_io_flush(m->io);
