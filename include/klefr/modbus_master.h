@@ -30,10 +30,11 @@
  * Deadline: whatever the line sends (noise, a stream that never pauses,
  * valid frames over and over), a call returns within
  * (retries + 1) x (S + R + 2 B + t3.5 + (1024 + n) x C + 3 ms), with R and
- * B the response and byte timeouts (3 ms: waits rounded to milliseconds), C one character time (0 on a network
- * transport without a line), n the request's length and S the time the
+ * B the response and byte timeouts, C one character time (0 on a network
+ * transport without a line), n the request's length, S the time the
  * transport takes to send it (its n characters on a serial line; each write
- * and drain of the built-in transports gives up after 1 s + that). With
+ * and drain of the built-in transports gives up after 1 s + that) and 3 ms
+ * for waits rounded to milliseconds. With
  * ::KLEFR_MODBUS_ECHO_AUTO, a 05/06 request on a line not yet known to echo
  * may wait one more response timeout for the second copy. Waiting for the
  * lock (another thread's transaction) comes on top.
