@@ -43,7 +43,7 @@ GArray *cli_conn_entries(cli_conn_opts *o)
     const GOptionEntry entries[] = {
         {"port", 'p', 0, G_OPTION_ARG_STRING, &o->port,
          "Serial port (/dev/ttyUSB0, /dev/pts/3), tcp://HOST:PORT (serial server) or "
-         "modbus-tcp://HOST:PORT (Modbus TCP gateway)",
+         "modbus-tcp://HOST:PORT (Modbus TCP gateway); may also be the first argument",
          "PORT"},
         {"protocol", 'P', 0, G_OPTION_ARG_STRING, &o->protocol_name,
          "modbus (6914, default), mbus (6913) or iec (IR port, every model)", "PROTO"},
