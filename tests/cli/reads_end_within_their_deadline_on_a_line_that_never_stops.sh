@@ -49,6 +49,9 @@ err_has "reading Modbus ID 1 on /dev/zero"
 within $serial0_ms 4 read /dev/urandom --retries 0
 within $mbus0_ms 4 read /dev/zero --protocol mbus -r 0
 
+server_pid=""
+trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; cleanup' EXIT
+
 start_server() {
     rm -f "$tmp/server.out"
     python3 "$server" "$1" >"$tmp/server.out" 2>"$tmp/server.err" &
@@ -65,6 +68,7 @@ start_server() {
 stop_server() {
     kill "$server_pid"
     wait "$server_pid" 2>/dev/null
+    server_pid=""
 }
 
 start_server zeros
