@@ -35,6 +35,7 @@ def main():
     attrs = termios.tcgetattr(fd)
     attrs[3] &= ~termios.ECHO
     termios.tcsetattr(fd, termios.TCSANOW, attrs)
+    print("ready", flush=True)
     buf = b""
     while True:
         ready, _, _ = select.select([fd], [], [], 0.02)

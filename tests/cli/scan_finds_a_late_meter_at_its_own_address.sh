@@ -49,9 +49,14 @@ while [ ! -e "$tmp/a" ] || [ ! -e "$tmp/b" ]; do
     [ $i -gt 100 ] && fail "socat made no pty pair"
     sleep 0.05
 done
-python3 "$slave" "$tmp/b" slow &
+python3 "$slave" "$tmp/b" slow >"$tmp/slave.out" &
 pids="$pids $!"
-sleep 0.3
+i=0
+while ! grep -q '^ready' "$tmp/slave.out" 2>/dev/null; do
+    i=$((i + 1))
+    [ $i -gt 200 ] && fail "fake_slave.py did not start"
+    sleep 0.05
+done
 run 0 scan "$(readlink "$tmp/a")" --to 3 --json
 json_check 'len(d) == 1 and d[0]["id"] == 1'
 echo pass
