@@ -29,7 +29,7 @@ static bool documented(klefr_err err)
            err == KLEFR_ERR_BUFFER_TOO_SMALL || err == KLEFR_ERR_ACCESS_DENIED ||
            err == KLEFR_ERR_LOCKED || err == KLEFR_ERR_NAK || err == KLEFR_ERR_RANGE ||
            err == KLEFR_ERR_NOT_WRITABLE || err == KLEFR_ERR_NO_SUCH_QUANTITY ||
-           err == KLEFR_ERR_STATE || err == KLEFR_ERR_UNEXPECTED;
+           err == KLEFR_ERR_STATE || err == KLEFR_ERR_ENCODING;
 }
 
 /* iec_master.h: E(F, L) = F + interchar + turnaround + L x C + 1 ms, with C

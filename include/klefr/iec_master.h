@@ -198,7 +198,10 @@ KLEFR_API klefr_err klefr_iec_master_command(klefr_iec_master *m, const uint8_t 
 /** R1 of data set @p address in the session: the first value goes to
  * @p value (NUL-terminated).
  * @retval errors of the meter's `(ERxx)` (klefr_iec_meter_error_to_err()),
- *         ::KLEFR_ERR_NAK, ::KLEFR_ERR_UNEXPECTED (another address). */
+ *         ::KLEFR_ERR_NAK, ::KLEFR_ERR_UNEXPECTED (another address).
+ * @retval KLEFR_ERR_ENCODING, KLEFR_ERR_FRAME, KLEFR_ERR_TRUNCATED the
+ *         answer's data set does not parse (klefr_iec_dataset_next()).
+ * @retval KLEFR_ERR_RANGE @p address is too long; nothing sent. */
 KLEFR_API klefr_err klefr_iec_master_read_data_set(klefr_iec_master *m, const char *address,
                                                    char *value, size_t cap);
 

@@ -607,8 +607,8 @@ klefr_err klefr_iec_master_read_data_set(klefr_iec_master *m, const char *addres
     bool found = false;
     klefr_iec_parser_init(&ps);
     err = klefr_iec_dataset_next(&ps, msg.data, msg.data_len, &ds, &found);
-    if (err != KLEFR_OK)
-        return err;
+    if (err != KLEFR_OK) /* a malformed answer; RANGE stays for our arguments */
+        return err == KLEFR_ERR_RANGE ? KLEFR_ERR_FRAME : err;
     if (!found || !klefr_iec_address_match(ds.address, ds.address_len, address, strlen(address)))
         return KLEFR_ERR_UNEXPECTED;
     if (ds.value_len >= cap)
