@@ -13,10 +13,21 @@
  * codec's detector (klefr_iec_message_scan()) and decoded by
  * klefr_iec_message_decode().
  *
- * Blocks: a block with a bad BCC (or a parity error in it) is answered NAK
- * and the meter sends it again, up to ::klefr_iec_master_options::max_repeats
- * times; a partial block (ending in EOT) is answered ACK and the next block
- * follows. A frame the meter answers NAK is sent again, as often.
+ * Blocks: a block with a bad BCC (or a parity error in it, or more bytes
+ * behind it before the turnaround has passed) is answered NAK and the meter
+ * sends it again, up to ::klefr_iec_master_options::max_repeats times; a
+ * partial block (ending in EOT) is answered ACK and the next block follows
+ * (at most 16 blocks per call). A frame the meter answers NAK is sent
+ * again, as often. A sign-on that gets no identification (or a broken one),
+ * or no first message after the option select, is made again as often,
+ * once the meter has given up on the first (reaction_ms).
+ *
+ * Silence after a message: a message is taken only when the line stays
+ * quiet for turnaround_ms after its last character (the meter never sends
+ * before we answer, and we answer no earlier). The wait is the one the
+ * master makes before its next message anyway; it costs turnaround_ms only
+ * after the last message of a call. Bytes in that time give
+ * ::KLEFR_ERR_TRAILING_DATA, handled as a broken message.
  *
  * Timing (IEC 62056-21, 6.3.14): the master waits
  * ::klefr_iec_master_options::turnaround_ms (200 ms) after a meter message
@@ -36,6 +47,27 @@
  * (klefr_io_get_line(), as on ptys). A caller's own transport that accepts
  * 7E1 and reports it applied while really carrying 8-bit bytes cannot be
  * told apart: wrap it yourself or use ::KLEFR_IEC_7E1_SOFTWARE.
+ *
+ * Deadlines: whatever the line sends (noise, a stream that never stops,
+ * valid messages over and over), every call returns within a bound. With
+ * r = max_repeats, C = one character time at the session's baud (10 bits;
+ * 300 baud until the option select), and
+ * E(F, L) = F + interchar_ms + turnaround_ms + L x C + 1 ms, the longest
+ * wait for one message of at most L characters whose first character may
+ * take F (a message not complete interchar_ms + L x C after its first
+ * character is dropped as ::KLEFR_ERR_TRUNCATED):
+ * - one sign-on: S = reaction_ms (the meter giving up a previous session)
+ *   + 70 characters at 300 baud (sign-on and option select)
+ *   + E(reaction_ms, 32) + switch_delay_ms;
+ * - klefr_iec_master_readout(): (r + 1) x (S + (r + 1) x (C + E(M, 4096)))
+ *   + 15 x (r + 2) x (C + E(reaction_ms, 4096)), M = meter_switch_ms +
+ *   reaction_ms;
+ * - klefr_iec_master_command(), read_data_set(), write_data_set():
+ *   K(L) = (r + 1) x (turnaround_ms + L + (r + 1) x (C + E(reaction_ms,
+ *   4096))), L the command's transmission time;
+ * - klefr_iec_master_program_begin(): (r + 1) x (S + (r + 1) x (C + E(M,
+ *   64))) + K(P1) + the B0 of klefr_iec_master_program_end();
+ * - klefr_iec_master_program_end(): turnaround_ms + B0's transmission.
  *
  * Threads: every call locks the master; one session at a time.
  * @{
@@ -85,7 +117,11 @@ typedef struct klefr_iec_master_options {
      * message at the new baud, added to the reaction time for that message
      * (300 ms; KLEFR meters 300 ms, others up to 400 ms). */
     uint32_t meter_switch_ms;
-    /** NAKs sent for one message, and resends of one frame the meter NAKed (3). */
+    /** Retries, as `--retries` means them for every protocol: NAKs sent for
+     * one broken message, resends of one frame the meter NAKed, and new
+     * sessions after a sign-on that got no (or a broken) identification or
+     * no first message after the option select. Default 2; 0 turns them all
+     * off (before 0.2, 0 meant 3). */
     unsigned max_repeats;
     /** Who makes 7E1 (default AUTO). */
     klefr_iec_7e1 parity;
@@ -93,7 +129,7 @@ typedef struct klefr_iec_master_options {
     const klefr_clock *clock;
 } klefr_iec_master_options;
 
-/** Fill @p opts with the defaults. */
+/** Fill @p opts with the defaults (timings of IEC 62056-21, 2 retries). */
 KLEFR_API void klefr_iec_master_options_init(klefr_iec_master_options *opts);
 
 /** Create a master over @p io (not owned: close it after the master). A 7E1
@@ -162,7 +198,10 @@ KLEFR_API klefr_err klefr_iec_master_command(klefr_iec_master *m, const uint8_t 
 /** R1 of data set @p address in the session: the first value goes to
  * @p value (NUL-terminated).
  * @retval errors of the meter's `(ERxx)` (klefr_iec_meter_error_to_err()),
- *         ::KLEFR_ERR_NAK, ::KLEFR_ERR_UNEXPECTED (another address). */
+ *         ::KLEFR_ERR_NAK, ::KLEFR_ERR_UNEXPECTED (another address).
+ * @retval KLEFR_ERR_ENCODING, KLEFR_ERR_FRAME, KLEFR_ERR_TRUNCATED the
+ *         answer's data set does not parse (klefr_iec_dataset_next()).
+ * @retval KLEFR_ERR_RANGE @p address is too long; nothing sent. */
 KLEFR_API klefr_err klefr_iec_master_read_data_set(klefr_iec_master *m, const char *address,
                                                    char *value, size_t cap);
 
@@ -177,6 +216,21 @@ KLEFR_API klefr_err klefr_iec_master_program_end(klefr_iec_master *m);
 
 /** True while a programming session is open. */
 KLEFR_API bool klefr_iec_master_in_session(klefr_iec_master *m);
+
+/** Counters since open, for diagnostics. @since 0.2 */
+typedef struct klefr_iec_master_stats {
+    uint32_t sign_ons;        /**< Sign-ons sent (retries included). */
+    uint32_t sign_on_retries; /**< Of which sessions started again. */
+    uint32_t naks;            /**< NAKs sent for broken messages. */
+    uint32_t resends;         /**< Frames sent again after the meter's NAK. */
+    uint32_t timeouts;        /**< Messages that did not come. */
+    uint32_t bad_messages;    /**< Broken messages: BCC, parity, cut short. */
+    /** Messages not used because more bytes followed them before the
+     * turnaround had passed (::KLEFR_ERR_TRAILING_DATA). */
+    uint32_t trailing;
+} klefr_iec_master_stats;
+/** Copy the counters. @since 0.2 */
+KLEFR_API void klefr_iec_master_get_stats(klefr_iec_master *m, klefr_iec_master_stats *out);
 
 KLEFR_END_DECLS
 

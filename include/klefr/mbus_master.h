@@ -7,10 +7,25 @@
  * @defgroup mbus_master M-Bus master (host layer)
  * One ::klefr_mbus_master is one bus. A transaction discards stale input,
  * sends one frame, drains it, and reads until klefr_mbus_frame_detect()
- * sees a complete frame (the length field says when: no wait for a
- * silence). A timeout or a corrupt answer is retried with the same frame,
- * FCB included, so a meter that answered but was not heard repeats the same
- * telegram (EN 13757-2, 5.4).
+ * sees a complete frame (the length field says when). The answer is taken
+ * only when the line then stays idle for 33 bit times (the least idle line
+ * between two frames of IEC 60870-5-1 FT 1.2, the format EN 13757-2 uses;
+ * 3.4 ms at 9600, 13.8 ms at 2400): more bytes behind it mean it was cut
+ * out of something longer, ::KLEFR_ERR_TRAILING_DATA. A timeout, a corrupt
+ * answer or trailing data is retried with the same frame, FCB included, so
+ * a meter that answered but was not heard repeats the same telegram (EN
+ * 13757-2, 5.4); before the retry the line is drained until it has been
+ * idle for 33 bit times, so a late answer (an E5 names no address) is not
+ * taken for the retry's.
+ *
+ * Deadline: whatever the line sends, one attempt ends within
+ * A = S + R + 2 B + 4 x 261 x C + 3 ms (S the frame's transmission, R and
+ * B the response and byte timeouts, C one character time, 3 ms for waits
+ * rounded to milliseconds); a call makes at
+ * most retries + 1 attempts per frame: SND_NKE, REQ_UD2, SND_UD,
+ * send_frame and select take (retries + 1) x A, read_secondary twice that,
+ * set_baud twice that (once at each baud), req_ud2_all max_frames times
+ * that. A broadcast takes S + R. Waiting for the lock comes on top.
  *
  * Frame count bit: kept per address (0-250, FD). SND_NKE to an address
  * (or to FE/FF: all of them), and a successful selection for FD, reset it;
@@ -104,6 +119,9 @@ typedef struct klefr_mbus_master_stats {
     uint32_t timeouts;   /**< Attempts without any answer. */
     uint32_t bad_frames; /**< Corrupt answers (checksum, framing, noise). */
     uint32_t foreign;    /**< Valid frames that did not answer the request. */
+    /** Answers not used because more bytes followed them before the line
+     * was quiet for 33 bit times (::KLEFR_ERR_TRAILING_DATA). @since 0.2 */
+    uint32_t trailing;
 } klefr_mbus_master_stats;
 /** Copy the counters. */
 KLEFR_API void klefr_mbus_master_get_stats(klefr_mbus_master *m, klefr_mbus_master_stats *out);
@@ -111,9 +129,10 @@ KLEFR_API void klefr_mbus_master_get_stats(klefr_mbus_master *m, klefr_mbus_mast
 /** @name Link transactions
  * Results common to all: ::KLEFR_ERR_TIMEOUT no answer after every retry;
  * ::KLEFR_ERR_CHECKSUM, ::KLEFR_ERR_FRAME, ::KLEFR_ERR_TRUNCATED the last
- * attempt's answer was corrupt; ::KLEFR_ERR_UNEXPECTED a valid frame that
- * is not the answer (for example an RSP_UD where E5 was due);
- * ::KLEFR_ERR_IO the transport failed.
+ * attempt's answer was corrupt; ::KLEFR_ERR_TRAILING_DATA more bytes
+ * followed it before the line was idle; ::KLEFR_ERR_UNEXPECTED a valid
+ * frame that is not the answer (for example an RSP_UD where E5 was due, or
+ * an RSP_UD from another address); ::KLEFR_ERR_IO the transport failed.
  * @{ */
 /** SND_NKE to @p a (0-250, FD to deselect the selected slave, FE), expect
  * E5. Resets the FCB state of @p a (of every address for FE/FF). To FF
@@ -194,8 +213,11 @@ KLEFR_API klefr_err klefr_mbus_master_set_baud(klefr_mbus_master *m, uint8_t a, 
 /** @} */
 
 /** @name Bus scans
- * Both use no retries beyond the master's and leave the timeouts alone: set
- * a short response timeout first for a quick scan.
+ * Both try each selection or address once (silence means nobody there),
+ * with the master's timeouts: by default the EN 13757-2 response time for
+ * the line, so a slave answering late but in time is found. A shorter
+ * timeout makes a scan quicker and misses slow slaves. A line that never
+ * goes idle (noise, a stream) stops a scan with ::KLEFR_ERR_FRAME.
  * @{ */
 /** Called once per primary address tried. @p found is true if something
  * answered (E5, or a collision of several slaves: then @p result is the
@@ -204,8 +226,13 @@ typedef bool (*klefr_mbus_scan_cb)(void *user, uint8_t address, bool found, klef
 
 /** SND_NKE to each address @p first..@p last (0-250); store those that
  * answered (E5 or garbage) in @p found (up to @p cap) and their number in
- * @p count.
+ * @p count. An E5 carries no address, so a late E5 to the address before
+ * could pass for an answer: an address counts only if it answers a second
+ * SND_NKE too (a late slave does not answer frames to another address).
+ * Deadline: 2 x (last - first + 1) attempts (see above).
  * @retval KLEFR_ERR_IO the transport failed (the scan stops).
+ * @retval KLEFR_ERR_FRAME the line never went idle (the scan stops; the
+ *         addresses found so far are kept).
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL more answered than @p cap.
  * @retval KLEFR_ERR_INVALID_ARG bad range or NULL pointer. */
 KLEFR_API klefr_err klefr_mbus_master_scan_primary(klefr_mbus_master *m, uint8_t first,
@@ -237,7 +264,17 @@ typedef bool (*klefr_mbus_search_cb)(void *user, uint32_t pattern, klefr_mbus_pr
  * A collision of a fully specified identification number (two slaves with
  * the same number) is reported to @p progress as ::KLEFR_MBUS_PROBE_ERROR
  * and the search goes on.
+ *
+ * Deadline: slaves explain collisions (at most 8 per slave found, one per
+ * digit), so the search stops when it has met more than
+ * 8 x (n + min(d, 8) + 2) of them (n slaves found, d numbers held by two
+ * slaves), or ten full numbers in a row each held by two: that is noise,
+ * which would otherwise be narrowed to 10^8 selections. It makes at most
+ * 1 + 10 x (8 x (n + min(d, 8) + 2) + 1) selections, each at most two
+ * attempts (the selection and the REQ_UD2 that confirms it).
  * @retval KLEFR_ERR_IO the transport failed (the search stops).
+ * @retval KLEFR_ERR_FRAME the line never went idle, or more collisions than
+ *         slaves can explain (the search stops; slaves found are kept).
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL more slaves than @p cap.
  * @retval KLEFR_ERR_ENCODING a nibble of @p base is A-E. */
 KLEFR_API klefr_err klefr_mbus_master_scan_secondary(klefr_mbus_master *m,

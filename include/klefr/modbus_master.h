@@ -10,14 +10,34 @@
  * 2. discards stale input, sends the request and drains it; the response
  *    timeout starts when the last byte has left;
  * 3. reads until klefr_modbus_frame_detect() sees a complete frame for the
- *    unit asked (the length is predicted: no wait for a silence after it),
- *    skipping noise, frames of other units and frames that do not answer
- *    the request; the echo of the request on half-duplex adapters is
- *    skipped (see ::klefr_modbus_echo);
- * 4. a timeout, a gap longer than the inter-character timeout inside a
- *    frame, or a corrupt frame makes a retry (stale input flushed first);
- *    an exception response does not.
+ *    unit asked (the length is predicted from the frame), skipping noise,
+ *    frames of other units and frames that do not answer the request; the
+ *    echo of the request on half-duplex adapters is skipped (see
+ *    ::klefr_modbus_echo);
+ * 4. takes the answer only when the line then stays quiet for t3.5 (serial
+ *    line spec 2.5.1.1): a frame with more bytes behind it was cut out of
+ *    something longer (a dropped or inserted byte can give a valid CRC
+ *    early) and gives ::KLEFR_ERR_TRAILING_DATA. On Modbus TCP, where a
+ *    stream has no silences, only bytes already received behind the answer
+ *    count. This costs one t3.5 per transaction, which the next request
+ *    would wait anyway (step 1);
+ * 5. a timeout, a gap longer than the inter-character timeout inside a
+ *    frame, a corrupt frame or trailing data makes a retry, once the line
+ *    has been quiet for t3.5 (so a late answer is drained, not taken for
+ *    the retry's); an exception response does not.
  * Broadcasts (unit 0) wait the turnaround delay and expect no answer.
+ *
+ * Deadline: whatever the line sends (noise, a stream that never pauses,
+ * valid frames over and over), a call returns within
+ * (retries + 1) x (S + R + 2 B + t3.5 + (1024 + n) x C + 3 ms), with R and
+ * B the response and byte timeouts, C one character time (0 on a network
+ * transport without a line), n the request's length, S the time the
+ * transport takes to send it (its n characters on a serial line; each write
+ * and drain of the built-in transports gives up after 1 s + that) and 3 ms
+ * for waits rounded to milliseconds. With
+ * ::KLEFR_MODBUS_ECHO_AUTO, a 05/06 request on a line not yet known to echo
+ * may wait one more response timeout for the second copy. Waiting for the
+ * lock (another thread's transaction) comes on top.
  *
  * Errors: ::klefr_err; a positive value is the device's exception code.
  * Threads: every call locks the master, so several threads (or several
@@ -108,6 +128,9 @@ typedef struct klefr_modbus_master_stats {
     uint32_t echoes;     /**< Echoes skipped. */
     uint32_t foreign;    /**< Valid frames skipped: other unit, not an answer. */
     uint32_t exceptions; /**< Exception responses. */
+    /** Answers not used because more bytes followed them before the line
+     * was quiet for t3.5 (::KLEFR_ERR_TRAILING_DATA). @since 0.2 */
+    uint32_t trailing;
 } klefr_modbus_master_stats;
 /** Copy the counters. */
 KLEFR_API void klefr_modbus_master_get_stats(klefr_modbus_master *m,
@@ -128,6 +151,10 @@ KLEFR_API void klefr_modbus_master_get_stats(klefr_modbus_master *m,
  * @retval KLEFR_ERR_TIMEOUT no answer after every retry.
  * @retval KLEFR_ERR_CHECKSUM, KLEFR_ERR_FRAME, KLEFR_ERR_TRUNCATED the last
  *         attempt's answer was corrupt.
+ * @retval KLEFR_ERR_TRAILING_DATA the last attempt's answer was followed by
+ *         more bytes before the line went quiet.
+ * @retval KLEFR_ERR_UNEXPECTED only valid frames that do not answer the
+ *         request came, without a pause (another master, a stream).
  * @retval KLEFR_ERR_IO the transport failed.
  * @retval KLEFR_ERR_INVALID_ARG the request cannot be encoded. */
 KLEFR_API klefr_err klefr_modbus_master_request(klefr_modbus_master *m,
@@ -179,11 +206,17 @@ KLEFR_API klefr_err klefr_modbus_master_write_multiple_registers(klefr_modbus_ma
 typedef bool (*klefr_modbus_scan_cb)(void *user, uint8_t unit, bool found, klefr_err result);
 
 /** Try each address @p first..@p last (1-247) with a read of one holding
- * register at @p probe_address (KLEFR meters: 0x4000), no retries; store
- * the units that answered in @p found (up to @p cap) and their number in
- * @p count. A device answering with an exception counts as found. Use a
- * short response timeout (klefr_modbus_master_set_timeouts()) to make a
- * scan quick; this function does not change it.
+ * register at @p probe_address (KLEFR meters: 0x4000); store the units that
+ * answered in @p found (up to @p cap) and their number in @p count. A
+ * device answering with an exception counts as found. A silent address is
+ * tried once (a scan must not take 3 x 247 timeouts); a corrupt answer
+ * (CRC, length, trailing data) is tried again up to the master's retries.
+ * Answers carry their unit id: a late answer of another address is
+ * skipped, never credited. The scan uses the master's response timeout
+ * (by default derived from the line); a shorter one makes it quicker but
+ * misses slow devices. Each address takes at most (retries + 1) times the
+ * transaction deadline (see above); a line that never pauses stops the
+ * scan at the first address.
  * @param m        The bus.
  * @param first    First address (1-247).
  * @param last     Last address (@p first-247).
@@ -194,6 +227,9 @@ typedef bool (*klefr_modbus_scan_cb)(void *user, uint8_t unit, bool found, klefr
  * @param cap      Entries at @p found.
  * @param count    Receives how many answered (may exceed @p cap).
  * @retval KLEFR_ERR_IO the transport failed (the scan stops).
+ * @retval KLEFR_ERR_FRAME bytes kept coming without a pause until an
+ *         attempt's bound: noise or a stream, not devices (the scan stops;
+ *         the units found so far are kept).
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL more answered than @p cap.
  * @retval KLEFR_ERR_INVALID_ARG bad range. */
 KLEFR_API klefr_err klefr_modbus_master_scan(klefr_modbus_master *m, uint8_t first, uint8_t last,

@@ -17,6 +17,14 @@
 /* A readout block of a KLEFR meter is a few hundred bytes; other meters
  * send more in one block. */
 #define RX_CAP 4096u
+/* The longest identification: / XXX Z, a mode-E escape \W, 16 characters
+ * of text, CR LF (IEC 62056-21, 6.3.2) is 25; with room to spare. */
+#define IDENT_CHARS 32u
+/* Partial blocks (EOT) one call follows before it gives up: a line that
+ * keeps sending valid partial blocks must not hold the master for ever. */
+#define MAX_BLOCKS 16u
+/* P0: SOH P 0 STX ( address of up to 32 characters ) ETX BCC, with room. */
+#define P0_CHARS 64u
 
 struct klefr_iec_master {
     klefr_io *io;     /* what the master talks through (maybe the filter) */
@@ -27,6 +35,7 @@ struct klefr_iec_master {
     uint32_t baud;          /* baud of the session */
     uint64_t last_rx_us;    /* end of the meter's last message */
     uint64_t idle_until_us; /* the meter is back at 300 baud and listening */
+    klefr_iec_master_stats stats;
     uint8_t rx[RX_CAP];
 };
 
@@ -39,7 +48,7 @@ void klefr_iec_master_options_init(klefr_iec_master_options *opts)
     opts->interchar_ms = KLEFR_IEC_INTERCHAR_TIMEOUT_MS;
     opts->turnaround_ms = KLEFR_IEC_REACTION_MIN_MS;
     opts->meter_switch_ms = KLEFR_IEC_BAUD_SWITCH_DELAY_MS;
-    opts->max_repeats = 3;
+    opts->max_repeats = 2;
 }
 
 static klefr_err set_baud(klefr_iec_master *m, uint32_t baud)
@@ -99,8 +108,6 @@ klefr_err klefr_iec_master_open(klefr_io *io, const klefr_iec_master_options *op
         m->o.turnaround_ms = def.turnaround_ms;
     if (m->o.meter_switch_ms == 0)
         m->o.meter_switch_ms = def.meter_switch_ms;
-    if (m->o.max_repeats == 0)
-        m->o.max_repeats = def.max_repeats;
     m->io = io;
     bool wrap = opts->parity == KLEFR_IEC_7E1_SOFTWARE ||
                 (opts->parity == KLEFR_IEC_7E1_AUTO && needs_software_7e1(io));
@@ -159,36 +166,82 @@ static klefr_err send_byte(klefr_iec_master *m, uint8_t c)
     return send(m, &c, 1);
 }
 
-/* Receive one message into m->rx: waits first_ms for its first character,
- * then interchar_ms between characters. KLEFR_ERR_CHECKSUM for a block
- * with a bad BCC, KLEFR_ERR_PARITY for a message with a bad character,
- * KLEFR_ERR_TRUNCATED for one cut by a gap: the caller NAKs them. */
-static klefr_err receive(klefr_iec_master *m, uint32_t first_ms, size_t *len)
+/* Character time at the session's baud, 10 bits (7E1), in microseconds. */
+static uint64_t char_us(const klefr_iec_master *m)
+{
+    return (10000000u + m->baud - 1u) / m->baud;
+}
+
+/* After a complete message: the meter sends nothing until we answer, and
+ * we answer no earlier than the turnaround (tr min, 200 ms). A byte in that
+ * time means the message was cut out of something longer. The wait is the
+ * one send() makes before our next message anyway. */
+static klefr_err check_quiet(klefr_iec_master *m)
+{
+    uint8_t junk[64];
+    ptrdiff_t r = host_read_until(m->io, m->o.clock, junk, sizeof junk,
+                                  m->last_rx_us + (uint64_t)m->o.turnaround_ms * 1000u);
+    if (r == 0)
+        return KLEFR_OK;
+    if (r < 0 && r != KLEFR_ERR_PARITY)
+        return (klefr_err)r;
+    m->last_rx_us = host_now_us(m->o.clock);
+    m->stats.trailing++;
+    return KLEFR_ERR_TRAILING_DATA;
+}
+
+/* Receive one message of at most max_chars into m->rx: waits first_ms for
+ * its first character, then interchar_ms between characters, and gives up
+ * interchar_ms plus max_chars character times after the first character,
+ * whatever the line sends. KLEFR_ERR_CHECKSUM for a block with a bad BCC,
+ * KLEFR_ERR_PARITY for a message with a bad character, KLEFR_ERR_TRUNCATED
+ * for one cut by a gap or too long, KLEFR_ERR_TRAILING_DATA for one
+ * followed by more bytes: the caller NAKs them. */
+static klefr_err receive(klefr_iec_master *m, uint32_t first_ms, size_t max_chars, size_t *len)
 {
     size_t n = 0;
     bool started = false, broken = false;
+    uint64_t end = 0; /* set at the first character */
     /* After a parity error the rest of the message is worthless: wait for
      * the line to go quiet (4 characters + 50 ms), not the full gap. */
     uint32_t quiet_ms = (uint32_t)(40000u / m->baud) + 50u;
     for (;;) {
         uint32_t wait = !started ? first_ms : broken ? quiet_ms : m->o.interchar_ms;
+        if (started) {
+            uint64_t now = host_now_us(m->o.clock);
+            if (now >= end) {
+                m->last_rx_us = now;
+                m->stats.bad_messages++;
+                return broken ? KLEFR_ERR_PARITY : KLEFR_ERR_TRUNCATED;
+            }
+            if (wait > host_ms_until(now, end))
+                wait = host_ms_until(now, end);
+        }
         if (n == RX_CAP)
             n = 0; /* only noise fills it */
         ptrdiff_t r = klefr_io_read(m->io, m->rx + n, RX_CAP - n, wait);
+        if (r > 0 || r == KLEFR_ERR_PARITY) {
+            if (!started)
+                end = host_now_us(m->o.clock) +
+                      ((uint64_t)m->o.interchar_ms * 1000u + max_chars * char_us(m));
+            started = true;
+        }
         if (r == KLEFR_ERR_PARITY) {
-            started = broken = true;
+            broken = true;
             continue;
         }
         if (r < 0)
             return (klefr_err)r;
         if (r == 0) {
-            if (!started)
+            if (!started) {
+                m->stats.timeouts++;
                 return KLEFR_ERR_TIMEOUT;
+            }
             m->last_rx_us = host_now_us(m->o.clock);
+            m->stats.bad_messages++;
             return broken ? KLEFR_ERR_PARITY : KLEFR_ERR_TRUNCATED;
         }
         n += (size_t)r;
-        started = true;
         while (n > 0) {
             klefr_frame_scan scan = klefr_iec_message_scan(m->rx, n, false);
             if (scan.state == KLEFR_FRAME_NEED_MORE)
@@ -200,32 +253,44 @@ static klefr_err receive(klefr_iec_master *m, uint32_t first_ms, size_t *len)
                 if (first == KLEFR_IEC_STX || first == KLEFR_IEC_SOH) {
                     /* A whole block whose BCC does not check. */
                     m->last_rx_us = host_now_us(m->o.clock);
+                    m->stats.bad_messages++;
                     return KLEFR_ERR_CHECKSUM;
                 }
                 continue; /* noise before a start character */
             }
             m->last_rx_us = host_now_us(m->o.clock);
-            if (broken)
+            if (broken) {
+                m->stats.bad_messages++;
                 return KLEFR_ERR_PARITY;
+            }
+            if (n > scan.length) {
+                m->stats.trailing++;
+                return KLEFR_ERR_TRAILING_DATA;
+            }
             *len = scan.length;
-            return KLEFR_OK;
+            return check_quiet(m);
         }
     }
 }
 
+static bool is_broken(klefr_err err)
+{
+    return err == KLEFR_ERR_CHECKSUM || err == KLEFR_ERR_PARITY || err == KLEFR_ERR_TRUNCATED ||
+           err == KLEFR_ERR_TRAILING_DATA;
+}
+
 /* receive(), answering NAK to a broken message up to max_repeats times. */
-static klefr_err receive_nak(klefr_iec_master *m, uint32_t first_ms, size_t *len)
+static klefr_err receive_nak(klefr_iec_master *m, uint32_t first_ms, size_t max_chars, size_t *len)
 {
     for (unsigned naks = 0;; naks++) {
-        klefr_err err = receive(m, first_ms, len);
-        bool broken =
-            err == KLEFR_ERR_CHECKSUM || err == KLEFR_ERR_PARITY || err == KLEFR_ERR_TRUNCATED;
-        if (!broken || naks == m->o.max_repeats)
+        klefr_err err = receive(m, first_ms, max_chars, len);
+        if (!is_broken(err) || naks == m->o.max_repeats)
             return err;
         klefr_io_flush(m->io);
         err = send_byte(m, KLEFR_IEC_NAK);
         if (err != KLEFR_OK)
             return err;
+        m->stats.naks++;
         first_ms = m->o.reaction_ms;
     }
 }
@@ -245,8 +310,8 @@ static uint32_t cap_baud(uint32_t offered, uint32_t limit)
 }
 
 /* Sign-on, identification, option select with mode `option`, baud switch. */
-static klefr_err sign_on(klefr_iec_master *m, const char *address, uint8_t option,
-                         klefr_iec_ident *ident)
+static klefr_err sign_on_once(klefr_iec_master *m, const char *address, uint8_t option,
+                              klefr_iec_ident *ident)
 {
     klefr_iec_message req = {.type = KLEFR_IEC_MSG_REQUEST,
                              .device_address = address,
@@ -266,7 +331,7 @@ static klefr_err sign_on(klefr_iec_master *m, const char *address, uint8_t optio
         err = send(m, tx, tx_len);
     size_t n = 0;
     if (err == KLEFR_OK)
-        err = receive(m, m->o.reaction_ms, &n);
+        err = receive(m, m->o.reaction_ms, IDENT_CHARS, &n);
     if (err != KLEFR_OK)
         return err;
     klefr_iec_message id;
@@ -317,22 +382,48 @@ static void session_over(klefr_iec_master *m, bool at_once)
     (void)set_baud(m, KLEFR_IEC_INITIAL_BAUD);
 }
 
+/* A session that failed before its first message is worth starting again:
+ * nothing, or nothing sound, came back. */
+static bool session_retries(klefr_err err)
+{
+    return err == KLEFR_ERR_TIMEOUT || err == KLEFR_ERR_UNEXPECTED || is_broken(err);
+}
+
+/* Sign-on with option Y = `option`, then the meter's first message after
+ * the switch (up to max_chars) into m->rx. A session that gets no
+ * identification, a broken one, or no first message is started again (once
+ * the meter has given up on it) up to max_repeats times, like a timeout in
+ * the other protocols; a broken first message is NAKed instead. */
+static klefr_err open_session(klefr_iec_master *m, const char *address, uint8_t option,
+                              size_t max_chars, klefr_iec_ident *ident, size_t *n)
+{
+    for (unsigned attempt = 0;; attempt++) {
+        if (attempt > 0)
+            m->stats.sign_on_retries++;
+        m->stats.sign_ons++;
+        klefr_err err = sign_on_once(m, address, option, ident);
+        bool again = session_retries(err);
+        if (err == KLEFR_OK) {
+            err = receive_nak(m, m->o.meter_switch_ms + m->o.reaction_ms, max_chars, n);
+            again = err == KLEFR_ERR_TIMEOUT;
+        }
+        if (err == KLEFR_OK || !again || attempt == m->o.max_repeats)
+            return err;
+        session_over(m, false);
+    }
+}
+
 klefr_err klefr_iec_master_readout(klefr_iec_master *m, const char *device_address,
                                    klefr_iec_ident *ident, char *data, size_t cap, size_t *len)
 {
     if (m == NULL || data == NULL || len == NULL)
         return KLEFR_ERR_INVALID_ARG;
     pthread_mutex_lock(&m->lock);
+    size_t n = 0, used = 0;
     klefr_err err = m->session ? KLEFR_ERR_STATE : KLEFR_OK;
     if (err == KLEFR_OK)
-        err = sign_on(m, device_address, KLEFR_IEC_OPTION_READOUT, ident);
-    size_t used = 0;
-    uint32_t first_ms = m->o.meter_switch_ms + m->o.reaction_ms;
-    while (err == KLEFR_OK) {
-        size_t n;
-        err = receive_nak(m, first_ms, &n);
-        if (err != KLEFR_OK)
-            break;
+        err = open_session(m, device_address, KLEFR_IEC_OPTION_READOUT, RX_CAP, ident, &n);
+    for (unsigned blocks = 1; err == KLEFR_OK; blocks++) {
         klefr_iec_message msg;
         if (klefr_iec_message_decode(m->rx, n, &msg, NULL) != KLEFR_OK) {
             err = KLEFR_ERR_UNEXPECTED;
@@ -354,10 +445,15 @@ klefr_err klefr_iec_master_readout(klefr_iec_master *m, const char *device_addre
         used += msg.data_len;
         if (!msg.partial)
             break;
+        if (blocks == MAX_BLOCKS) {
+            err = KLEFR_ERR_FRAME; /* partial blocks without an end */
+            break;
+        }
         /* IEC 62056-21, 6.3.6: a partial block is acknowledged, then the
          * next one comes. */
         err = send_byte(m, KLEFR_IEC_ACK);
-        first_ms = m->o.reaction_ms;
+        if (err == KLEFR_OK)
+            err = receive_nak(m, m->o.reaction_ms, RX_CAP, &n);
     }
     *len = used;
     if (m->baud != KLEFR_IEC_INITIAL_BAUD || err != KLEFR_OK)
@@ -375,11 +471,13 @@ static klefr_err command_locked(klefr_iec_master *m, const uint8_t *cmd, size_t 
         if (err == KLEFR_OK)
             err = send(m, cmd, len);
         if (err == KLEFR_OK)
-            err = receive_nak(m, m->o.reaction_ms, n);
+            err = receive_nak(m, m->o.reaction_ms, RX_CAP, n);
         if (err != KLEFR_OK)
             return err;
-        if (*n == 1 && m->rx[0] == KLEFR_IEC_NAK && sends < m->o.max_repeats)
+        if (*n == 1 && m->rx[0] == KLEFR_IEC_NAK && sends < m->o.max_repeats) {
+            m->stats.resends++;
             continue;
+        }
         return KLEFR_OK;
     }
 }
@@ -412,11 +510,9 @@ klefr_err klefr_iec_master_program_begin(klefr_iec_master *m, const char *device
         return err;
     pthread_mutex_lock(&m->lock);
     err = m->session ? KLEFR_ERR_STATE : KLEFR_OK;
-    if (err == KLEFR_OK)
-        err = sign_on(m, device_address, KLEFR_IEC_OPTION_PROGRAMMING, ident);
     size_t n = 0;
     if (err == KLEFR_OK)
-        err = receive_nak(m, m->o.meter_switch_ms + m->o.reaction_ms, &n);
+        err = open_session(m, device_address, KLEFR_IEC_OPTION_PROGRAMMING, P0_CHARS, ident, &n);
     klefr_iec_message msg;
     if (err == KLEFR_OK &&
         (klefr_iec_message_decode(m->rx, n, &msg, NULL) != KLEFR_OK ||
@@ -511,8 +607,8 @@ klefr_err klefr_iec_master_read_data_set(klefr_iec_master *m, const char *addres
     bool found = false;
     klefr_iec_parser_init(&ps);
     err = klefr_iec_dataset_next(&ps, msg.data, msg.data_len, &ds, &found);
-    if (err != KLEFR_OK)
-        return err;
+    if (err != KLEFR_OK) /* a malformed answer; RANGE stays for our arguments */
+        return err == KLEFR_ERR_RANGE ? KLEFR_ERR_FRAME : err;
     if (!found || !klefr_iec_address_match(ds.address, ds.address_len, address, strlen(address)))
         return KLEFR_ERR_UNEXPECTED;
     if (ds.value_len >= cap)
@@ -543,4 +639,13 @@ klefr_err klefr_iec_master_program_end(klefr_iec_master *m)
     klefr_err err = end_locked(m);
     pthread_mutex_unlock(&m->lock);
     return err;
+}
+
+void klefr_iec_master_get_stats(klefr_iec_master *m, klefr_iec_master_stats *out)
+{
+    if (m == NULL || out == NULL)
+        return;
+    pthread_mutex_lock(&m->lock);
+    *out = m->stats;
+    pthread_mutex_unlock(&m->lock);
 }

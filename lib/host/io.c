@@ -7,10 +7,15 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "host/io_internal.h"
+
+/* Bytes klefr_host_fd_discard() drops when the descriptor cannot say how
+ * many are pending. */
+#define DISCARD_UNKNOWN 4096
 
 static uint64_t monotonic_now_us(void *ctx)
 {
@@ -107,14 +112,24 @@ ptrdiff_t klefr_host_fd_write(int fd, const uint8_t *buf, size_t len, uint32_t t
 
 klefr_err klefr_host_fd_discard(int fd)
 {
+    /* Discard what is pending now, not what keeps coming: a source that never
+     * pauses (/dev/zero, a TCP peer streaming) would otherwise keep us here
+     * for ever. FIONREAD says how much is queued; where it is not known (not a
+     * tty or socket), one buffer's worth is dropped. */
+    int pending = 0;
+    if (ioctl(fd, FIONREAD, &pending) != 0 || pending < 0)
+        pending = DISCARD_UNKNOWN;
     uint8_t junk[256];
-    for (;;) {
-        ptrdiff_t n = klefr_host_fd_read(fd, junk, sizeof junk, 0);
+    size_t left = (size_t)pending;
+    while (left > 0) {
+        ptrdiff_t n = klefr_host_fd_read(fd, junk, left < sizeof junk ? left : sizeof junk, 0);
         if (n == 0)
             return KLEFR_OK;
         if (n < 0)
             return (klefr_err)n;
+        left -= (size_t)n;
     }
+    return KLEFR_OK;
 }
 
 /* ---- calls through a transport ---- */

@@ -207,6 +207,73 @@ static klefr_err why_bad(const uint8_t *raw, size_t n)
     return err < 0 ? err : KLEFR_ERR_FRAME;
 }
 
+/* The idle line between frames, 33 bit times (IEC 60870-5-1, FT 1.2, which
+ * EN 13757-2 uses; the least pause a master keeps before its next frame):
+ * 3.4 ms at 9600, 13.8 ms at 2400. */
+static uint32_t silence_us(const klefr_mbus_master *m)
+{
+    uint32_t baud = m->line.baud != 0 ? m->line.baud : 9600u;
+    return (uint32_t)((33u * 1000000u + baud - 1u) / baud);
+}
+
+/* After a complete answer: is the line quiet for the silence interval?
+ * Bytes behind it mean it was cut out of something longer (inserted or
+ * dropped bytes can give a valid checksum early). */
+static klefr_err check_quiet(klefr_mbus_master *m)
+{
+    uint8_t junk[64];
+    ptrdiff_t r =
+        host_read_until(m->io, m->clock, junk, sizeof junk, host_now_us(m->clock) + silence_us(m));
+    if (r < 0)
+        return (klefr_err)r;
+    if (r == 0)
+        return KLEFR_OK;
+    m->stats.trailing++;
+    return KLEFR_ERR_TRAILING_DATA;
+}
+
+/* Take the answer if nothing follows it (extra: bytes already behind it). */
+static klefr_err accept(klefr_mbus_master *m, const uint8_t *frame, size_t len, size_t extra,
+                        uint8_t *rsp, size_t cap, size_t *rsp_len)
+{
+    klefr_err err = KLEFR_ERR_TRAILING_DATA;
+    if (extra > 0)
+        m->stats.trailing++;
+    else
+        err = check_quiet(m);
+    return err == KLEFR_OK ? deliver(frame, len, rsp, cap, rsp_len) : err;
+}
+
+/* After a failed attempt, read and drop what still comes until the line has
+ * been quiet for the silence interval, so that a late answer is gone before
+ * the next frame goes out (it would be taken for the answer to that one: an
+ * E5 carries no address). Bounded by two maximal frames and a gap; a line
+ * still busy then is marked (m->line_busy) for the scans. */
+static klefr_err settle(klefr_mbus_master *m)
+{
+    uint64_t limit = host_now_us(m->clock) +
+                     ((uint64_t)chars_ms(m, 2 * KLEFR_MBUS_FRAME_MAX) + m->byte_ms) * 1000u;
+    uint8_t junk[256];
+    for (;;) {
+        uint64_t now = host_now_us(m->clock);
+        if (now >= limit) {
+            m->line_busy = true;
+            break;
+        }
+        uint64_t quiet = now + silence_us(m);
+        ptrdiff_t r =
+            host_read_until(m->io, m->clock, junk, sizeof junk, quiet < limit ? quiet : limit);
+        if (r < 0)
+            return (klefr_err)r;
+        if (r == 0) {
+            /* Quiet, unless only for the little time left before the limit. */
+            m->line_busy = m->line_busy || quiet > limit;
+            break;
+        }
+    }
+    return klefr_io_flush(m->io);
+}
+
 static klefr_err receive(klefr_mbus_master *m, mbus_expect expect, uint8_t a, bool strict,
                          uint64_t sent_us, uint8_t *rsp, size_t cap, size_t *rsp_len)
 {
@@ -223,8 +290,11 @@ static klefr_err receive(klefr_mbus_master *m, mbus_expect expect, uint8_t a, bo
 
     for (;;) {
         uint64_t now = host_now_us(m->clock);
-        if (now >= hard)
+        if (now >= hard) {
+            if (burst)
+                m->line_busy = true; /* still receiving: the line never went quiet */
             break;
+        }
         uint32_t wait;
         if (burst) {
             wait = m->byte_ms;
@@ -233,6 +303,8 @@ static klefr_err receive(klefr_mbus_master *m, mbus_expect expect, uint8_t a, bo
                 break;
             wait = host_ms_until(now, deadline);
         }
+        if (wait > host_ms_until(now, hard))
+            wait = host_ms_until(now, hard);
         if (n == sizeof buf) { /* only noise fills it */
             n = 0;
             noise = true;
@@ -272,7 +344,7 @@ static klefr_err receive(klefr_mbus_master *m, mbus_expect expect, uint8_t a, bo
             }
             if (is_answer(buf, scan.length, expect, a)) {
                 if (!strict)
-                    return deliver(buf, scan.length, rsp, cap, rsp_len);
+                    return accept(m, buf, scan.length, n - scan.length, rsp, cap, rsp_len);
                 if (answers++ == 0) {
                     memcpy(ans, buf, scan.length);
                     ans_len = scan.length;
@@ -286,13 +358,13 @@ static klefr_err receive(klefr_mbus_master *m, mbus_expect expect, uint8_t a, bo
         }
     }
     if (strict && (answers > 0 || noise || unexpected || n > 0)) {
-        if (answers == 1 && !noise && !unexpected && n == 0)
+        if (answers == 1 && !noise && !unexpected && n == 0 && !m->line_busy)
             return deliver(ans, ans_len, rsp, cap, rsp_len);
         /* Several slaves at once (EN 13757-3, 11.3: a collision). */
         m->stats.bad_frames++;
         if (noise)
             return why_bad(raw, raw_n);
-        return answers > 1 || n > 0 ? KLEFR_ERR_FRAME : KLEFR_ERR_UNEXPECTED;
+        return answers > 1 || n > 0 || m->line_busy ? KLEFR_ERR_FRAME : KLEFR_ERR_UNEXPECTED;
     }
     if (noise || n > 0) {
         m->stats.bad_frames++;
@@ -306,6 +378,7 @@ klefr_err klefr_mbus_master_exchange_locked(klefr_mbus_master *m, const uint8_t 
                                             bool strict, uint8_t *rsp, size_t cap, size_t *rsp_len)
 {
     klefr_err last = KLEFR_ERR_TIMEOUT;
+    m->line_busy = false;
     for (unsigned attempt = 0; attempt <= retries; attempt++) {
         if (attempt > 0)
             m->stats.retries++;
@@ -331,7 +404,9 @@ klefr_err klefr_mbus_master_exchange_locked(klefr_mbus_master *m, const uint8_t 
         if (err == KLEFR_ERR_TIMEOUT)
             m->stats.timeouts++;
         last = err;
-        (void)klefr_io_flush(m->io);
+        err = settle(m);
+        if (err == KLEFR_ERR_IO)
+            return err;
     }
     return last;
 }

@@ -17,6 +17,9 @@ struct klefr_mbus_master {
     unsigned retries;
     uint8_t fcb_next[32]; /* bit a: the next REQ_UD2 to a carries FCB 1 */
     klefr_mbus_master_stats stats;
+    /* The last exchange ended with the line still busy: bytes kept coming
+     * until an attempt's bound. Not meters answering: the scans stop. */
+    bool line_busy;
 };
 
 /* What a transaction waits for. */

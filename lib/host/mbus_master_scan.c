@@ -9,7 +9,25 @@
 static bool something_answered(klefr_err err)
 {
     return err == KLEFR_ERR_CHECKSUM || err == KLEFR_ERR_FRAME || err == KLEFR_ERR_TRUNCATED ||
-           err == KLEFR_ERR_UNEXPECTED;
+           err == KLEFR_ERR_UNEXPECTED || err == KLEFR_ERR_TRAILING_DATA;
+}
+
+/* SND_NKE to a, no retries, under the lock (other threads may use the bus
+ * between two addresses). */
+static klefr_err nke_probe(klefr_mbus_master *m, uint8_t a, bool *busy)
+{
+    uint8_t tx[8];
+    size_t len;
+    klefr_err err = klefr_mbus_encode_snd_nke(a, tx, sizeof tx, &len);
+    if (err != KLEFR_OK)
+        return err;
+    pthread_mutex_lock(&m->lock);
+    err =
+        klefr_mbus_master_exchange_locked(m, tx, len, MBUS_EXPECT_ACK, a, 0, false, NULL, 0, NULL);
+    klefr_mbus_master_fcb_reset(m, a);
+    *busy = m->line_busy;
+    pthread_mutex_unlock(&m->lock);
+    return err;
 }
 
 klefr_err klefr_mbus_master_scan_primary(klefr_mbus_master *m, uint8_t first, uint8_t last,
@@ -22,20 +40,22 @@ klefr_err klefr_mbus_master_scan_primary(klefr_mbus_master *m, uint8_t first, ui
     *count = 0;
     klefr_err result = KLEFR_OK;
     for (unsigned a = first; a <= last; a++) {
-        uint8_t tx[8];
-        size_t len;
-        klefr_err err = klefr_mbus_encode_snd_nke((uint8_t)a, tx, sizeof tx, &len);
-        if (err != KLEFR_OK)
-            return err;
-        /* One address at a time under the lock: other threads may use the
-         * bus between two addresses. */
-        pthread_mutex_lock(&m->lock);
-        err = klefr_mbus_master_exchange_locked(m, tx, len, MBUS_EXPECT_ACK, (uint8_t)a, 0, false,
-                                                NULL, 0, NULL);
-        klefr_mbus_master_fcb_reset(m, (uint8_t)a);
-        pthread_mutex_unlock(&m->lock);
+        bool busy = false;
+        klefr_err err = nke_probe(m, (uint8_t)a, &busy);
+        /* An E5 names no address: a late one from the address before could
+         * pass for an answer of this one. Only an address that answers
+         * twice counts (the late slave does not answer a frame to another
+         * address). */
+        if (!busy && (err == KLEFR_OK || something_answered(err)))
+            err = nke_probe(m, (uint8_t)a, &busy);
         if (err == KLEFR_ERR_IO)
             return err;
+        if (busy) {
+            /* Bytes without a pause: noise or a stream, not slaves. */
+            if (progress != NULL)
+                (void)progress(user, (uint8_t)a, false, err);
+            return KLEFR_ERR_FRAME;
+        }
         bool hit = err == KLEFR_OK || something_answered(err);
         if (hit) {
             if (*count < cap)
@@ -57,9 +77,30 @@ typedef struct search {
     void *user;
     klefr_mbus_identity *found;
     size_t cap, count;
+    unsigned collisions; /* selections that collided */
+    unsigned duplicates; /* full numbers that collided (two slaves, one number) */
     bool stop;
-    klefr_err io_err;
+    klefr_err io_err; /* stops the search: transport failed, or not slaves */
 } search;
+
+/* Collisions come from slaves: a search that has found n of them can have
+ * met at most 8 per slave on the way (one per digit) plus the digits above
+ * the next. More than that (capped duplicates counted) is a line answering
+ * with noise, which would otherwise be narrowed to 10^8 selections. */
+static bool too_many_collisions(const search *s)
+{
+    unsigned dups = s->duplicates < 8 ? s->duplicates : 8;
+    return s->collisions > 8u * ((unsigned)s->count + dups + 2u);
+}
+
+/* Index (0 = most significant) of the first wildcard digit, or -1. */
+static int first_wildcard(uint32_t pattern)
+{
+    for (int i = 0; i < 8; i++)
+        if (((pattern >> (28 - 4 * i)) & 0xFu) == 0xFu)
+            return i;
+    return -1;
+}
 
 /* Select pattern; on one clean E5 confirm with REQ_UD2 to FD and read the
  * identity from the RSP_UD header. */
@@ -102,19 +143,20 @@ static klefr_mbus_probe probe(search *s, uint32_t pattern, klefr_mbus_identity *
                 out = KLEFR_MBUS_PROBE_FOUND;
         }
     }
+    bool busy = m->line_busy;
     pthread_mutex_unlock(&m->lock);
     if (err == KLEFR_ERR_IO)
         s->io_err = err;
+    else if (busy)
+        s->io_err = KLEFR_ERR_FRAME; /* bytes without a pause: not slaves */
+    if (out == KLEFR_MBUS_PROBE_COLLISION) {
+        s->collisions++;
+        if (first_wildcard(pattern) < 0)
+            s->duplicates++;
+        if (too_many_collisions(s))
+            s->io_err = KLEFR_ERR_FRAME;
+    }
     return out;
-}
-
-/* Index (0 = most significant) of the first wildcard digit, or -1. */
-static int first_wildcard(uint32_t pattern)
-{
-    for (int i = 0; i < 8; i++)
-        if (((pattern >> (28 - 4 * i)) & 0xFu) == 0xFu)
-            return i;
-    return -1;
 }
 
 static void record(search *s, const klefr_mbus_identity *id)
@@ -144,14 +186,19 @@ static void narrow(search *s, uint32_t pattern)
         return;
     }
     unsigned shift = 28u - 4u * (unsigned)pos;
+    unsigned duplicates = 0;
     for (uint32_t d = 0; d <= 9 && !s->stop && s->io_err == KLEFR_OK; d++) {
         uint32_t p = (pattern & ~(0xFu << shift)) | (d << shift);
         klefr_mbus_identity id;
         klefr_mbus_probe outcome = probe(s, p, &id);
         if (s->io_err != KLEFR_OK)
             return;
-        if (outcome == KLEFR_MBUS_PROBE_COLLISION && first_wildcard(p) < 0)
+        if (outcome == KLEFR_MBUS_PROBE_COLLISION && first_wildcard(p) < 0) {
             outcome = KLEFR_MBUS_PROBE_ERROR;
+            /* Ten numbers in a row each held by two slaves: noise. */
+            if (++duplicates == 10)
+                s->io_err = KLEFR_ERR_FRAME;
+        }
         if (outcome == KLEFR_MBUS_PROBE_FOUND)
             record(s, &id);
         report(s, p, outcome, outcome == KLEFR_MBUS_PROBE_FOUND ? &id : NULL);

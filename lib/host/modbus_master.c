@@ -141,12 +141,101 @@ static klefr_err deliver(const klefr_modbus_request *req, const uint8_t *frame, 
     return klefr_modbus_response_decode(req, rsp, len, resp != NULL ? resp : &tmp);
 }
 
+/* The silence that must follow an answer before it is taken (serial line
+ * spec 2.5.1.1: frames are separated by t3.5), in microseconds. 0 on
+ * network transports without a line: TCP cannot show a silence, only
+ * bytes that are already there. */
+static uint32_t silence_us(const klefr_modbus_master *m)
+{
+    return m->has_line && !m->mbap ? m->timing.t35_us : 0;
+}
+
+/* After a complete answer whose last byte came at last_us: is the line
+ * quiet for the silence interval? Bytes behind the answer mean that it was
+ * cut out of something longer (a dropped or inserted byte can give a valid
+ * CRC early): KLEFR_ERR_TRAILING_DATA. Costs one silence interval. */
+static klefr_err check_quiet(klefr_modbus_master *m, uint64_t last_us)
+{
+    uint8_t junk[64];
+    ptrdiff_t r = host_read_until(m->io, m->clock, junk, sizeof junk, last_us + silence_us(m));
+    if (r < 0)
+        return (klefr_err)r;
+    if (r == 0)
+        return KLEFR_OK;
+    m->idle_since_us = host_now_us(m->clock);
+    m->stats.trailing++;
+    return KLEFR_ERR_TRAILING_DATA;
+}
+
+/* Take the answer buf[0..len) if nothing follows it: more bytes already
+ * received (extra > 0) or arriving within the silence make it suspect. */
+static klefr_err accept(klefr_modbus_master *m, const klefr_modbus_request *req,
+                        const uint8_t *frame, size_t len, size_t extra, uint8_t *rsp, size_t cap,
+                        size_t *rsp_len, klefr_modbus_response *resp)
+{
+    klefr_err err;
+    if (extra > 0) {
+        m->stats.trailing++;
+        err = KLEFR_ERR_TRAILING_DATA;
+    } else {
+        err = check_quiet(m, m->idle_since_us);
+    }
+    return err == KLEFR_OK ? deliver(req, frame, len, rsp, cap, rsp_len, resp) : err;
+}
+
+/* After a failed attempt, read and drop what is still coming until the line
+ * has been quiet for the silence interval (at least 1 ms), so a late answer
+ * is not there when the next request goes out. Bounded by two maximal
+ * frames and a gap, whatever the line does. */
+static klefr_err settle(klefr_modbus_master *m)
+{
+    uint64_t now = host_now_us(m->clock);
+    uint64_t limit = now + ((uint64_t)chars_ms(m, 2 * KLEFR_MODBUS_ADU_MAX) + m->byte_ms) * 1000u;
+    /* At least 1 ms: on a network a silence cannot be timed closer. */
+    uint32_t quiet_us = silence_us(m) > 1000u ? silence_us(m) : 1000u;
+    uint8_t junk[256];
+    for (;;) {
+        now = host_now_us(m->clock);
+        if (now >= limit) {
+            m->line_busy = true;
+            break;
+        }
+        uint64_t quiet = now + quiet_us;
+        ptrdiff_t r =
+            host_read_until(m->io, m->clock, junk, sizeof junk, quiet < limit ? quiet : limit);
+        if (r < 0)
+            return (klefr_err)r;
+        if (r == 0) {
+            /* Quiet, unless only for the little time left before the limit. */
+            m->line_busy = m->line_busy || quiet > limit;
+            break;
+        }
+        m->idle_since_us = host_now_us(m->clock);
+    }
+    return klefr_io_flush(m->io);
+}
+
 /* 05 and 06 are answered with a copy of the request: an echo and an
  * answer look the same. */
 static bool answer_equals_request(uint8_t function)
 {
     return function == KLEFR_MODBUS_WRITE_SINGLE_COIL ||
            function == KLEFR_MODBUS_WRITE_SINGLE_REGISTER;
+}
+
+/* Why a burst that held no answer was not one, as the decoder sees it. */
+static klefr_err why_bad(klefr_modbus_master *m, const klefr_modbus_request *req,
+                         const uint8_t *raw, size_t raw_n)
+{
+    klefr_modbus_response tmp;
+    klefr_err why =
+        raw_n > 0 ? klefr_modbus_response_decode(req, raw, raw_n, &tmp) : KLEFR_ERR_FRAME;
+    if (why == KLEFR_ERR_UNEXPECTED) {
+        m->stats.foreign++;
+        return why;
+    }
+    m->stats.bad_frames++;
+    return why < 0 ? why : KLEFR_ERR_FRAME;
 }
 
 /* Receive the answer to an RTU request sent at sent_us. */
@@ -169,11 +258,19 @@ static klefr_err receive_rtu(klefr_modbus_master *m, const klefr_modbus_request 
 
     for (;;) {
         uint64_t now = host_now_us(m->clock);
-        if (now >= hard_deadline)
+        if (now >= hard_deadline) {
+            /* The line never went quiet: noise or frames that are not ours. */
+            if (in_burst) {
+                m->line_busy = true;
+                return why_bad(m, req, raw, raw_n);
+            }
             break;
+        }
         uint32_t wait;
         if (in_burst) {
             wait = m->byte_ms;
+            if (wait > host_ms_until(now, hard_deadline))
+                wait = host_ms_until(now, hard_deadline);
         } else {
             if (now >= deadline)
                 break;
@@ -190,16 +287,11 @@ static klefr_err receive_rtu(klefr_modbus_master *m, const klefr_modbus_request 
             /* The line went quiet with no answer in the burst. */
             in_burst = false;
             if (raw_n > 0) {
-                klefr_modbus_response tmp;
-                klefr_err why = klefr_modbus_response_decode(req, raw, raw_n, &tmp);
+                klefr_err why = why_bad(m, req, raw, raw_n);
                 raw_n = n = 0;
-                if (why == KLEFR_ERR_UNEXPECTED) {
-                    /* Someone else's valid frame: ours may still come. */
-                    m->stats.foreign++;
-                    continue;
-                }
-                m->stats.bad_frames++;
-                return why < 0 ? why : KLEFR_ERR_FRAME;
+                if (why == KLEFR_ERR_UNEXPECTED)
+                    continue; /* someone else's valid frame: ours may still come */
+                return why;
             }
             n = 0;
             continue;
@@ -273,7 +365,7 @@ static klefr_err receive_rtu(klefr_modbus_master *m, const klefr_modbus_request 
                     m->stats.echoes++;
                     m->echo_learned = 1;
                 }
-                return deliver(req, buf, scan.length, rsp, cap, rsp_len, resp);
+                return accept(m, req, buf, scan.length, n - scan.length, rsp, cap, rsp_len, resp);
             }
             /* A valid frame that does not answer this request (a late answer
              * to an earlier one, another master's traffic): skip it. */
@@ -298,12 +390,21 @@ static klefr_err receive_mbap(klefr_modbus_master *m, const klefr_modbus_request
     uint8_t buf[RX_CAP];
     size_t n = 0;
     uint64_t deadline = sent_us + (uint64_t)m->response_ms * 1000u;
+    /* A peer that streams old answers (or anything framed right) without a
+     * pause cannot hold the attempt past this. */
+    uint64_t hard = deadline + (uint64_t)m->byte_ms * 1000u;
     bool started = false;
     for (;;) {
         uint64_t now = host_now_us(m->clock);
+        if (now >= hard) {
+            m->stats.bad_frames++;
+            return started ? KLEFR_ERR_TRUNCATED : KLEFR_ERR_UNEXPECTED;
+        }
         uint32_t wait = started ? m->byte_ms : host_ms_until(now, deadline);
         if (!started && wait == 0)
             return KLEFR_ERR_TIMEOUT;
+        if (wait > host_ms_until(now, hard))
+            wait = host_ms_until(now, hard);
         ptrdiff_t r = klefr_io_read(m->io, buf + n, sizeof buf - n, wait);
         if (r < 0)
             return (klefr_err)r;
@@ -333,7 +434,7 @@ static klefr_err receive_mbap(klefr_modbus_master *m, const klefr_modbus_request
                 klefr_modbus_response tmp;
                 err = klefr_modbus_response_decode(req, rtu, rtu_len, &tmp);
                 if (err == KLEFR_OK || err > 0)
-                    return deliver(req, rtu, rtu_len, rsp, cap, rsp_len, resp);
+                    return accept(m, req, rtu, rtu_len, n - scan.length, rsp, cap, rsp_len, resp);
             }
             m->stats.foreign++; /* an old transaction's answer */
             host_drop(buf, &n, scan.length);
@@ -356,6 +457,7 @@ klefr_err klefr_modbus_master_transact_locked(klefr_modbus_master *m,
     }
     bool broadcast = req->unit == KLEFR_MODBUS_BROADCAST;
     klefr_err last = KLEFR_ERR_TIMEOUT;
+    m->line_busy = false;
     for (unsigned attempt = 0; attempt <= retries; attempt++) {
         if (attempt > 0)
             m->stats.retries++;
@@ -406,7 +508,9 @@ klefr_err klefr_modbus_master_transact_locked(klefr_modbus_master *m,
         if (err == KLEFR_ERR_TIMEOUT)
             m->stats.timeouts++;
         last = err;
-        (void)klefr_io_flush(m->io);
+        err = settle(m);
+        if (err == KLEFR_ERR_IO)
+            return err;
     }
     return last;
 }

@@ -22,6 +22,9 @@ struct klefr_modbus_master {
     uint64_t idle_since_us; /* last byte seen or sent on the bus */
     uint16_t transaction;   /* Modbus TCP transaction id */
     klefr_modbus_master_stats stats;
+    /* The last transaction ended with the line still busy: bytes kept
+     * coming until an attempt's bound. Not devices answering: a scan stops. */
+    bool line_busy;
 };
 
 /* One request with the lock held: the encoded RTU ADU and its decoded

@@ -159,6 +159,21 @@ klefr_err klefr_modbus_master_write_multiple_registers(klefr_modbus_master *m, u
     return run(m, adu, len, retries_of(m), NULL, 0, NULL, NULL);
 }
 
+static bool line_busy(klefr_modbus_master *m)
+{
+    pthread_mutex_lock(&m->lock);
+    bool busy = m->line_busy;
+    pthread_mutex_unlock(&m->lock);
+    return busy;
+}
+
+/* Something answered, but not cleanly: worth another try in a scan. */
+static bool scan_retries(klefr_err err)
+{
+    return err == KLEFR_ERR_CHECKSUM || err == KLEFR_ERR_FRAME || err == KLEFR_ERR_TRUNCATED ||
+           err == KLEFR_ERR_TRAILING_DATA;
+}
+
 klefr_err klefr_modbus_master_scan(klefr_modbus_master *m, uint8_t first, uint8_t last,
                                    uint16_t probe_address, klefr_modbus_scan_cb progress,
                                    void *user, uint8_t *found, size_t cap, size_t *count)
@@ -172,12 +187,25 @@ klefr_err klefr_modbus_master_scan(klefr_modbus_master *m, uint8_t first, uint8_
         size_t len;
         (void)klefr_modbus_encode_read((uint8_t)unit, KLEFR_MODBUS_READ_HOLDING_REGISTERS,
                                        probe_address, 1, adu, sizeof adu, &len);
-        /* One try per address: a scan must not take 3 x 247 timeouts. The
-         * lock is taken per address, so other users of the bus get turns. */
+        /* One try per silent address: a scan must not take 3 x 247
+         * timeouts. A corrupt answer says a device is there: that one is
+         * tried again like any request. The lock is taken per attempt, so
+         * other users of the bus get turns. An answer carries its unit id,
+         * so a late answer of another address is skipped, never counted. */
         klefr_err err = run(m, adu, len, 0, NULL, 0, NULL, NULL);
-        if (err == KLEFR_ERR_IO) {
+        for (unsigned again = retries_of(m); again > 0 && scan_retries(err); again--) {
+            pthread_mutex_lock(&m->lock);
+            m->stats.retries++;
+            pthread_mutex_unlock(&m->lock);
+            err = run(m, adu, len, 0, NULL, 0, NULL, NULL);
+        }
+        if (err == KLEFR_ERR_IO || line_busy(m)) {
+            /* A line that never pauses (noise, a stream) is no device:
+             * waiting it out at every address would take minutes. */
             *count = n;
-            return err;
+            if (progress != NULL)
+                (void)progress(user, (uint8_t)unit, false, err);
+            return err == KLEFR_ERR_IO ? err : KLEFR_ERR_FRAME;
         }
         bool answered = err >= 0;
         if (answered) {

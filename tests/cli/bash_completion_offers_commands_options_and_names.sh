@@ -30,5 +30,11 @@ t odd klefr write parity ""
 t power_down_counter klefr write --reset ""
 t --direction klefr decode --
 t tcp:// klefr scan --port tc
+t tcp:// klefr read tc
+t modbus-tcp:// klefr watch --json mod
+t lcd_cycle_time klefr write /dev/null lcd
+t lcd_cycle_time klefr write lcd
+t odd klefr write /dev/null parity ""
+t --json klefr read /dev/null --js
 ' sh "$completion" || exit 1
 echo pass

@@ -5,6 +5,7 @@ paths. It answers every request of unit 1 in one way:
 
   exception  exception 02 (illegal data address) to every function
   badcrc     a well-formed answer to a read whose CRC is wrong
+  slow       a good answer to a read (registers 0), 150 ms late
 
 Usage: fake_slave.py TTY MODE. Written with the standard library only; the
 frames are put together here by hand so the test does not use libklefr's
@@ -14,6 +15,7 @@ import os
 import select
 import sys
 import termios
+import time
 import tty
 
 
@@ -55,6 +57,11 @@ def main():
             body = bytes([unit, 3, 2 * count]) + bytes(2 * count)
             crc = crc16(body)
             os.write(fd, body + bytes([crc[0] ^ 0xFF, crc[1]]))
+        elif mode == "slow" and function == 3:
+            count = frame[5]
+            body = bytes([unit, 3, 2 * count]) + bytes(2 * count)
+            time.sleep(0.15)
+            os.write(fd, body + crc16(body))
 
 
 if __name__ == "__main__":

@@ -45,6 +45,16 @@ struct script {
     klefr_line lines[MAX_LINES];
     uint64_t lines_at[MAX_LINES];
     size_t nlines;
+    bool any_writes; /* writes beyond the script are accepted */
+    size_t extra_writes;
+    /* A line that never stops sending: from stream_at on, one character
+     * every char_us, the pattern over and over (random bytes if none). */
+    bool streaming;
+    uint64_t stream_at;
+    uint64_t stream_taken; /* characters read or flushed */
+    uint8_t stream_pattern[STEP_BYTES];
+    size_t stream_len;
+    uint32_t stream_rand;
     char error[512];
 };
 
@@ -104,10 +114,49 @@ static void advance(script *s)
     }
 }
 
+/* Characters of the stream that have fully arrived by time t. */
+static uint64_t stream_due(const script *s, uint64_t t)
+{
+    if (!s->streaming || t < s->stream_at)
+        return 0;
+    return (t - s->stream_at) / s->char_us;
+}
+
+static uint8_t stream_byte(script *s, uint64_t i)
+{
+    if (s->stream_len > 0)
+        return s->stream_pattern[i % s->stream_len];
+    s->stream_rand ^= s->stream_rand << 13;
+    s->stream_rand ^= s->stream_rand >> 17;
+    s->stream_rand ^= s->stream_rand << 5;
+    return (uint8_t)(s->stream_rand >> 8);
+}
+
+/* A read while the stream runs: everything due by the time the next
+ * character is in (at most the timeout away). */
+static ptrdiff_t stream_read(script *s, uint8_t *buf, size_t cap, uint64_t limit)
+{
+    uint64_t next = s->stream_at + (s->stream_taken + 1) * s->char_us;
+    if (next > limit) {
+        s->now = limit;
+        return 0;
+    }
+    if (next > s->now)
+        s->now = next;
+    uint64_t due = stream_due(s, s->now) - s->stream_taken;
+    size_t n = due < cap ? (size_t)due : cap;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = stream_byte(s, s->stream_taken + i);
+    s->stream_taken += n;
+    return (ptrdiff_t)n;
+}
+
 static ptrdiff_t s_read(void *ctx, uint8_t *buf, size_t cap, uint32_t timeout_ms)
 {
     script *s = ctx;
     advance(s);
+    if (s->streaming && s->first == s->nchunks)
+        return stream_read(s, buf, cap, s->now + (uint64_t)timeout_ms * 1000u);
     uint64_t limit = s->now + (uint64_t)timeout_ms * 1000u;
     if (s->first == s->nchunks || s->chunks[s->first].at > limit) {
         s->now = limit;
@@ -148,7 +197,9 @@ static ptrdiff_t s_write(void *ctx, const uint8_t *buf, size_t len, uint32_t tim
     size_t idx = s->nwrites++;
     s->tx_end = s->now + len * (uint64_t)s->char_us;
     char msg[400], got[160], want[160];
-    if (s->next >= s->nsteps) {
+    if (s->next >= s->nsteps && s->any_writes) {
+        s->extra_writes++;
+    } else if (s->next >= s->nsteps) {
         hex_of(got, sizeof got, buf, len);
         snprintf(msg, sizeof msg, "write %zu not in the script: %s", idx, got);
         fail(s, msg);
@@ -182,6 +233,11 @@ static klefr_err s_flush(void *ctx)
     while (s->first < s->nchunks && s->chunks[s->first].at <= s->now) {
         s->flushed += s->chunks[s->first].len - s->chunks[s->first].pos;
         s->first++;
+    }
+    uint64_t due = stream_due(s, s->now);
+    if (due > s->stream_taken) {
+        s->flushed += (size_t)(due - s->stream_taken);
+        s->stream_taken = due;
     }
     return KLEFR_OK;
 }
@@ -366,4 +422,36 @@ size_t script_unread(const script *s)
     for (size_t i = s->first; i < s->nchunks; i++)
         n += s->chunks[i].len - s->chunks[i].pos;
     return n;
+}
+
+void script_stream(script *s, uint32_t delay_us, const uint8_t *pattern, size_t len)
+{
+    if (len > STEP_BYTES) {
+        fail(s, "script: stream pattern too long");
+        return;
+    }
+    advance(s);
+    s->streaming = true;
+    s->stream_at = s->base + delay_us;
+    s->stream_taken = 0;
+    s->stream_len = pattern != NULL ? len : 0;
+    if (pattern != NULL)
+        memcpy(s->stream_pattern, pattern, len);
+    s->stream_rand = 0x2545F491u;
+}
+
+void script_stream_hex(script *s, uint32_t delay_us, const char *hex)
+{
+    uint8_t b[STEP_BYTES];
+    script_stream(s, delay_us, b, parse_hex(hex, b, sizeof b));
+}
+
+void script_accept_any_writes(script *s)
+{
+    s->any_writes = true;
+}
+
+size_t script_extra_writes(const script *s)
+{
+    return s->extra_writes;
 }

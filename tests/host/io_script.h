@@ -39,6 +39,17 @@ size_t script_line_changes(const script *s);
 klefr_line script_line_change(const script *s, size_t i);
 uint64_t script_line_change_at(const script *s, size_t i);
 
+/* A line that never stops sending: delay_us after now (or after the last
+ * write, as a reply), one character every character time, `pattern` over
+ * and over; NULL for pseudo-random bytes. Replies still queued come first.
+ * flush() discards what has arrived, the rest keeps coming. */
+void script_stream(script *s, uint32_t delay_us, const uint8_t *pattern, size_t len);
+void script_stream_hex(script *s, uint32_t delay_us, const char *hex);
+/* Accept writes beyond the script (retries, NAKs to a stream) instead of
+ * failing; script_extra_writes() counts them. */
+void script_accept_any_writes(script *s);
+size_t script_extra_writes(const script *s);
+
 klefr_io *script_io(script *s);
 const klefr_clock *script_clock(script *s);
 

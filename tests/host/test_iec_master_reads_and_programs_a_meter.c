@@ -244,6 +244,7 @@ START_TEST(test_max_baud_caps_the_option_select)
     klefr_iec_master_options o;
     klefr_iec_master_options_init(&o);
     o.max_baud = 4000; /* -> 2400, character 3 */
+    o.max_repeats = 0; /* one session: no new sign-on after the timeout */
     bench b = bench_open_with(&o);
     expect_text(b.s, "/?!\r\n");
     reply_text(b.s, 250000, "/INM5KLEFR6913\r\n");
@@ -262,7 +263,10 @@ END_TEST
 
 START_TEST(test_no_identification_is_a_timeout)
 {
-    bench b = bench_open();
+    klefr_iec_master_options o;
+    klefr_iec_master_options_init(&o);
+    o.max_repeats = 0;
+    bench b = bench_open_with(&o);
     expect_text(b.s, "/?!\r\n");
     char data[64];
     size_t len = 0;
@@ -427,6 +431,7 @@ START_TEST(test_8_bit_link_gets_the_software_7e1_filter)
     klefr_iec_master_options o;
     klefr_iec_master_options_init(&o);
     o.clock = script_clock(s);
+    o.max_repeats = 0;
     klefr_iec_master *m;
     ck_assert_int_eq(klefr_iec_master_open(script_io(s), &o, &m), KLEFR_OK);
     ck_assert(klefr_iec_master_uses_software_7e1(m));

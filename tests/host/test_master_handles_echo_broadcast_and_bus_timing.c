@@ -44,8 +44,9 @@ START_TEST(test_echo_auto_detects_and_remembers_an_echoing_line)
     ck_assert_int_eq(klefr_modbus_master_read_holding_registers(b.m, 1, 0x4000, 1, &reg), KLEFR_OK);
     ck_assert_uint_eq(reg, 0x1706);
     ck_assert_int_eq(klefr_modbus_master_write_single_register(b.m, 1, 0x4010, 0x25), KLEFR_OK);
-    /* Learned from the read: the write took the second copy at once. */
-    ck_assert_uint_eq(script_now(b.s), script_write_end(b.s, 1) + 10000u + 16u * CHAR_US);
+    /* Learned from the read: the write took the second copy at once (after
+     * the t3.5 of silence that ends every answer). */
+    ck_assert_uint_eq(script_now(b.s), script_write_end(b.s, 1) + 10000u + 16u * CHAR_US + 4011u);
     ck_assert_uint_eq(script_unread(b.s), 0);
     bench_close(&b);
 }
@@ -62,7 +63,7 @@ START_TEST(test_echo_auto_on_a_quiet_line_takes_the_first_answer)
     ck_assert_int_eq(klefr_modbus_master_read_holding_registers(b.m, 1, 0x4000, 1, &reg), KLEFR_OK);
     ck_assert_int_eq(klefr_modbus_master_write_single_register(b.m, 1, 0x4010, 0x25), KLEFR_OK);
     /* The read showed no echo, so the write did not wait for a second copy. */
-    ck_assert_uint_eq(script_now(b.s), script_write_end(b.s, 1) + 10000u + 8u * CHAR_US);
+    ck_assert_uint_eq(script_now(b.s), script_write_end(b.s, 1) + 10000u + 8u * CHAR_US + 4011u);
     bench_close(&b);
 }
 END_TEST
@@ -118,7 +119,7 @@ START_TEST(test_next_request_waits_t35_after_the_last_byte)
     reply_crc(b.s, 10000, 0, READ_RSP);
     uint16_t reg;
     ck_assert_int_eq(klefr_modbus_master_read_holding_registers(b.m, 1, 0x4000, 1, &reg), KLEFR_OK);
-    uint64_t last_byte = script_now(b.s);
+    uint64_t last_byte = script_write_end(b.s, 0) + 10000u + 7u * CHAR_US;
     ck_assert_int_eq(klefr_modbus_master_read_holding_registers(b.m, 1, 0x4000, 1, &reg), KLEFR_OK);
     ck_assert_uint_ge(script_write_start(b.s, 1), last_byte + t35);
     bench_close(&b);

@@ -44,17 +44,19 @@ START_TEST(test_answer_in_one_byte_pieces_is_assembled)
 }
 END_TEST
 
-START_TEST(test_complete_frame_is_taken_without_waiting_for_silence)
+START_TEST(test_complete_frame_is_taken_after_t35_of_silence)
 {
     bench b = bench_open();
     expect_crc(b.s, READ_REQ);
     reply_crc(b.s, 20000, 0, READ_RSP);
-    /* Bytes after the frame must not be waited for nor consumed. */
-    script_reply_hex(b.s, 0, 0, 0, "FF FF");
+    /* Bytes 5 ms after the frame are after its t3.5 (4011 us): not ours to
+     * wait for nor to consume. */
+    script_reply_hex(b.s, 5000, 0, 0, "FF FF");
     uint16_t reg;
     ck_assert_int_eq(klefr_modbus_master_read_holding_registers(b.m, 1, 0x4000, 1, &reg), KLEFR_OK);
-    /* Done at the frame's last byte: 20 ms + 7 characters after the request. */
-    ck_assert_uint_eq(script_now(b.s), script_write_end(b.s, 0) + 20000u + 7u * CHAR_US);
+    /* Done one t3.5 after the frame's last byte: 20 ms + 7 characters after
+     * the request, then the silence that proves the frame ended there. */
+    ck_assert_uint_eq(script_now(b.s), script_write_end(b.s, 0) + 20000u + 7u * CHAR_US + 4011u);
     ck_assert_uint_eq(script_unread(b.s), 2);
     bench_close(&b);
 }
@@ -235,7 +237,7 @@ static Suite *suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_no_answer_times_out_after_every_retry);
     tcase_add_test(tc, test_answer_in_one_byte_pieces_is_assembled);
-    tcase_add_test(tc, test_complete_frame_is_taken_without_waiting_for_silence);
+    tcase_add_test(tc, test_complete_frame_is_taken_after_t35_of_silence);
     tcase_add_test(tc, test_noise_before_the_frame_is_skipped);
     tcase_add_test(tc, test_frame_from_another_unit_is_not_the_answer);
     tcase_add_test(tc, test_only_another_units_frame_times_out);

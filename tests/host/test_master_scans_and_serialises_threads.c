@@ -27,7 +27,7 @@ static bool on_progress(void *user, uint8_t unit, bool found, klefr_err result)
 START_TEST(test_scan_finds_units_that_answer_even_with_an_exception)
 {
     bench b = bench_open();
-    klefr_modbus_master_set_timeouts(b.m, 50, 0, 2); /* retries are not used by a scan */
+    klefr_modbus_master_set_timeouts(b.m, 50, 0, 2); /* a silent address is tried once */
     for (unsigned u = 1; u <= 6; u++) {
         char hex[32];
         snprintf(hex, sizeof hex, "%02X 03 4000 0001", u);

@@ -17,6 +17,8 @@
 #define CHAR_US 4584u
 /* 330 bit times at 2400 baud = 137.5 ms, rounded up, + 50 ms. */
 #define RESPONSE_MS 188u
+/* The idle line that ends a frame: 33 bit times at 2400 baud. */
+#define SILENCE_US 13750u
 
 static const klefr_line line_2400 = {2400, 8, KLEFR_PARITY_EVEN, 1};
 
@@ -140,10 +142,12 @@ START_TEST(test_timeout_is_330_bit_times_plus_50_ms_and_retries_keep_the_fcb)
     script_expect_hex(b.s, "10 7B 00 7B 16");
     script_expect_hex(b.s, "10 7B 00 7B 16");
     ck_assert_int_eq(klefr_mbus_master_req_ud2(b.m, 0, rsp, sizeof rsp, &len), KLEFR_ERR_TIMEOUT);
-    /* The second attempt started when the first one's window closed. */
+    /* The second attempt started when the first one's window closed and
+     * the line had then been quiet for 33 bit times (13.75 ms): a late
+     * answer would have been drained, not taken for the retry's. */
     uint64_t gap = script_write_start(b.s, 1) - script_write_end(b.s, 0);
-    ck_assert_uint_ge(gap, RESPONSE_MS * 1000u);
-    ck_assert_uint_le(gap, (RESPONSE_MS + 1) * 1000u);
+    ck_assert_uint_ge(gap, RESPONSE_MS * 1000u + SILENCE_US);
+    ck_assert_uint_le(gap, (RESPONSE_MS + 1) * 1000u + SILENCE_US);
     /* Not answered: the FCB did not toggle. */
     script_expect_hex(b.s, "10 7B 00 7B 16");
     script_reply_hex(b.s, 30000, 4, 0, MANUAL_RSP_UD);
@@ -197,10 +201,11 @@ START_TEST(test_answer_ends_when_its_length_says_so)
     /* In pieces of 10 bytes, 5 ms apart. */
     script_reply_hex(b.s, 30000, 10, 5000, MANUAL_RSP_UD);
     ck_assert_int_eq(klefr_mbus_master_req_ud2(b.m, 0, rsp, sizeof rsp, &len), KLEFR_OK);
-    /* Done at the stop byte: 30 ms + 81 characters + 8 gaps of 5 ms after
-     * the request left, no wait for a silence. */
+    /* Done 33 bit times after the stop byte (30 ms + 81 characters + 8
+     * gaps of 5 ms after the request left): the silence that proves the
+     * frame ended there, nothing more. */
     uint64_t done = script_now(b.s) - script_write_end(b.s, 0);
-    ck_assert_uint_eq(done, 30000u + 81u * CHAR_US + 8u * 5000u);
+    ck_assert_uint_eq(done, 30000u + 81u * CHAR_US + 8u * 5000u + SILENCE_US);
     bench_close(&b);
 }
 END_TEST

@@ -194,12 +194,12 @@ int cmd_scan(int argc, char **argv)
 {
     static cli_conn_opts co; /* GOption strings in it are freed by main() */
     cli_conn_defaults(&co);
-    int first = -1, last = -1;
+    static char *from_text, *to_text;
     gboolean secondary = FALSE, json = FALSE;
     const GOptionEntry entries[] = {
-        {"from", 0, 0, G_OPTION_ARG_INT, &first, "First address (default 1 Modbus, 0 M-Bus)",
+        {"from", 0, 0, G_OPTION_ARG_STRING, &from_text, "First address (default 1 Modbus, 0 M-Bus)",
          "ADDR"},
-        {"to", 0, 0, G_OPTION_ARG_INT, &last, "Last address (default 247 Modbus, 250 M-Bus)",
+        {"to", 0, 0, G_OPTION_ARG_STRING, &to_text, "Last address (default 247 Modbus, 250 M-Bus)",
          "ADDR"},
         {"secondary", 's', 0, G_OPTION_ARG_NONE, &secondary,
          "M-Bus: search by secondary address (wildcard selection) instead of primary", NULL},
@@ -209,8 +209,10 @@ int cmd_scan(int argc, char **argv)
     if (!cli_parse("- find meters on a bus",
                    "Tries every Modbus ID (1-247) or M-Bus primary address (0-250), or searches\n"
                    "M-Bus secondary addresses with wildcards, then reads each meter found for\n"
-                   "its identity. The response timeout is 100 ms unless --timeout says else.\n"
-                   "Exits 3 when no meter answers.",
+                   "its identity. The response timeout is the protocol's for the line (M-Bus:\n"
+                   "330 bit times + 50 ms; Modbus: 500 ms + 10 characters) unless --timeout\n"
+                   "says else; a silent address is tried once, a corrupt answer --retries\n"
+                   "times more. Exits 3 when no meter answers.",
                    entries, &co, &argc, &argv))
         return CLI_EXIT_USAGE;
     int rc = cli_conn_check(&co);
@@ -223,21 +225,33 @@ int cmd_scan(int argc, char **argv)
                   "--protocol iec");
         return CLI_EXIT_USAGE;
     }
-    bool mbus = co.protocol == KLEFR_METER_MBUS;
-    if (first < 0)
-        first = mbus ? 0 : 1;
-    if (last < 0)
-        last = mbus ? KLEFR_MBUS_ADDR_PRIMARY_MAX : KLEFR_MODBUS_ADDRESS_MAX;
-    int lo = mbus ? 0 : 1, hi = mbus ? KLEFR_MBUS_ADDR_PRIMARY_MAX : KLEFR_MODBUS_ADDRESS_MAX;
-    if (first < lo || last > hi || first > last) {
-        cli_error("scan range %d-%d is not within %d-%d", first, last, lo, hi);
+    if (co.ids != NULL) {
+        cli_error("scan tries every address: give the range with --from and --to, not --id");
         return CLI_EXIT_USAGE;
     }
-    /* A scan waits out every silent address: short timeouts, no retries. */
-    if (co.timeout_ms == 0)
-        co.timeout_ms = 100;
-    if (co.retries < 0)
-        co.retries = 0;
+    bool mbus = co.protocol == KLEFR_METER_MBUS;
+    if (secondary && !mbus) {
+        cli_error("--secondary searches M-Bus secondary addresses: add --protocol mbus");
+        return CLI_EXIT_USAGE;
+    }
+    if (secondary && (from_text != NULL || to_text != NULL)) {
+        cli_error("--from and --to are primary addresses: a secondary search has no range");
+        return CLI_EXIT_USAGE;
+    }
+    long lo = mbus ? 0 : 1, hi = mbus ? KLEFR_MBUS_ADDR_PRIMARY_MAX : KLEFR_MODBUS_ADDRESS_MAX;
+    long first = lo, last = hi;
+    char what[48];
+    g_snprintf(what, sizeof what, "%s address %ld to %ld", mbus ? "an M-Bus" : "a Modbus", lo, hi);
+    if ((from_text != NULL && !cli_option_number("--from", from_text, lo, hi, what, &first)) ||
+        (to_text != NULL && !cli_option_number("--to", to_text, lo, hi, what, &last)))
+        return CLI_EXIT_USAGE;
+    if (first > last) {
+        cli_error("scan range %ld-%ld is empty: --from is above --to", first, last);
+        return CLI_EXIT_USAGE;
+    }
+    /* The timeouts stay the protocol's for the line (the masters derive
+     * them): a shorter one credits a late answer to nobody but misses the
+     * meter. A silent address is tried once by the scans themselves. */
     cli_conn c;
     if ((rc = cli_conn_open(&co, &c)) != CLI_EXIT_OK)
         return rc;

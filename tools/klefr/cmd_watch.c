@@ -178,14 +178,15 @@ int cmd_watch(int argc, char **argv)
     static cli_conn_opts co; /* GOption strings in it are freed by main() */
     cli_conn_defaults(&co);
     double interval = 1.0;
-    int count = 0;
+    static char *count_text;
+    long count = 0;
     gboolean json = FALSE, all = FALSE;
     static char **only;
     const GOptionEntry entries[] = {
         {"interval", 'n', 0, G_OPTION_ARG_DOUBLE, &interval, "Seconds between polls (default 1)",
          "SECONDS"},
-        {"count", 'c', 0, G_OPTION_ARG_INT, &count, "Stop after N polls (default: until Ctrl-C)",
-         "N"},
+        {"count", 'c', 0, G_OPTION_ARG_STRING, &count_text,
+         "Stop after N polls (default: until Ctrl-C)", "N"},
         {"json", 'j', 0, G_OPTION_ARG_NONE, &json,
          "Newline-delimited JSON even on a terminal (the default elsewhere)", NULL},
         {"only", 'o', 0, G_OPTION_ARG_STRING_ARRAY, &only,
@@ -205,10 +206,13 @@ int cmd_watch(int argc, char **argv)
         return rc;
     if (!cli_no_arguments(argc, argv))
         return CLI_EXIT_USAGE;
-    if (!(interval >= 0.05 && interval <= 86400) || count < 0) {
-        cli_error("--interval is 0.05 to 86400 seconds, --count a positive number");
+    if (!(interval >= 0.05 && interval <= 86400)) {
+        cli_error("--interval takes 0.05 to 86400 seconds, not %g", interval);
         return CLI_EXIT_USAGE;
     }
+    if (count_text != NULL &&
+        !cli_option_number("--count", count_text, 1, 1000000000, "1 to 1000000000 polls", &count))
+        return CLI_EXIT_USAGE;
     bool selected[KLEFR_Q_COUNT];
     if (only != NULL && !cli_parse_only(only, selected))
         return CLI_EXIT_USAGE;

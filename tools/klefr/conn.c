@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <klefr/model_iec.h>
+
 #include "klefr_cli.h"
 
 void cli_conn_defaults(cli_conn_opts *o)
@@ -13,12 +15,35 @@ void cli_conn_defaults(cli_conn_opts *o)
     o->retries = -1;
 }
 
+/* Baud rates each protocol's lines run at: Modbus RTU devices (the KLEFR
+ * 6914: 1200-9600), EN 13757-2 (300-38400), the IEC 62056-21 mode C rates
+ * a session may switch to. */
+static const long modbus_bauds[] = {300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200};
+static const long mbus_bauds[] = {300, 600, 1200, 2400, 4800, 9600, 19200, 38400};
+static const long iec_bauds[] = {300, 600, 1200, 2400, 4800, 9600, 19200};
+
+static bool baud_allowed(klefr_meter_protocol p, long baud, GString *list)
+{
+    const long *b = p == KLEFR_METER_MODBUS ? modbus_bauds
+                    : p == KLEFR_METER_MBUS ? mbus_bauds
+                                            : iec_bauds;
+    size_t n = p == KLEFR_METER_MODBUS ? G_N_ELEMENTS(modbus_bauds)
+               : p == KLEFR_METER_MBUS ? G_N_ELEMENTS(mbus_bauds)
+                                       : G_N_ELEMENTS(iec_bauds);
+    bool ok = false;
+    for (size_t i = 0; i < n; i++) {
+        ok |= b[i] == baud;
+        g_string_append_printf(list, i ? ", %ld" : "%ld", b[i]);
+    }
+    return ok;
+}
+
 GArray *cli_conn_entries(cli_conn_opts *o)
 {
     const GOptionEntry entries[] = {
         {"port", 'p', 0, G_OPTION_ARG_STRING, &o->port,
          "Serial port (/dev/ttyUSB0, /dev/pts/3), tcp://HOST:PORT (serial server) or "
-         "modbus-tcp://HOST:PORT (Modbus TCP gateway)",
+         "modbus-tcp://HOST:PORT (Modbus TCP gateway); may also be the first argument",
          "PORT"},
         {"protocol", 'P', 0, G_OPTION_ARG_STRING, &o->protocol_name,
          "modbus (6914, default), mbus (6913) or iec (IR port, every model)", "PROTO"},
@@ -29,15 +54,15 @@ GArray *cli_conn_entries(cli_conn_opts *o)
          "ADDR"},
         {"address", 'a', G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING_ARRAY, &o->ids, "Same as --id",
          "ADDR"},
-        {"baud", 'b', 0, G_OPTION_ARG_INT, &o->baud,
-         "Baud rate (default 9600 Modbus, 2400 M-Bus; IEC: the highest to switch to after the "
+        {"baud", 'b', 0, G_OPTION_ARG_STRING, &o->baud_text,
+         "Baud rate (default 9600, Modbus and M-Bus; IEC: the highest to switch to after the "
          "300 baud sign-on, default what the meter offers)",
          "BAUD"},
         {"parity", 0, 0, G_OPTION_ARG_STRING, &o->parity, "even (default), none or odd", "PARITY"},
-        {"timeout", 't', 0, G_OPTION_ARG_INT, &o->timeout_ms,
-         "Response timeout in milliseconds (default: derived from the line)", "MS"},
-        {"retries", 'r', 0, G_OPTION_ARG_INT, &o->retries,
-         "Extra attempts after a timeout or a corrupt answer (default 2)", "N"},
+        {"timeout", 't', 0, G_OPTION_ARG_STRING, &o->timeout_text,
+         "Response timeout in milliseconds, 1-60000 (default: derived from the line)", "MS"},
+        {"retries", 'r', 0, G_OPTION_ARG_STRING, &o->retries_text,
+         "Extra attempts after a timeout or a corrupt answer, 0-20 (default 2)", "N"},
         {"verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose,
          "Print every frame sent and received, in hex and decoded, on stderr", NULL},
         {"password", 0, 0, G_OPTION_ARG_STRING, &o->password,
@@ -86,8 +111,30 @@ int cli_conn_check(cli_conn_opts *o)
         cli_error("unknown parity '%s' (even, none or odd)", o->parity);
         return CLI_EXIT_USAGE;
     }
-    if (o->baud < 0 || o->timeout_ms < 0 || o->retries < -1) {
-        cli_error("--baud, --timeout and --retries take positive numbers");
+    if (o->baud_text != NULL) {
+        GString *list = g_string_new(NULL);
+        long b = 0;
+        bool number = cli_option_number("--baud", o->baud_text, 1, 10000000, "a baud rate", &b);
+        bool ok = number && baud_allowed(o->protocol, b, list);
+        if (number && !ok)
+            cli_error("--baud %s is not a baud rate for %s (%s)", o->baud_text,
+                      cli_protocol_name(o->protocol), list->str);
+        g_string_free(list, TRUE);
+        if (!ok)
+            return CLI_EXIT_USAGE;
+        o->baud = b;
+    }
+    if (o->timeout_text != NULL && !cli_option_number("--timeout", o->timeout_text, 1, 60000,
+                                                      "1 to 60000 milliseconds", &o->timeout_ms))
+        return CLI_EXIT_USAGE;
+    if (o->retries_text != NULL &&
+        !cli_option_number("--retries", o->retries_text, 0, 20, "0 to 20", &o->retries))
+        return CLI_EXIT_USAGE;
+    uint8_t p1[32];
+    size_t p1_len;
+    if (o->password != NULL &&
+        klefr_model_iec_password_encode(o->password, p1, sizeof p1, &p1_len) != KLEFR_OK) {
+        cli_error("--password takes 4 digits, not '%s'", o->password);
         return CLI_EXIT_USAGE;
     }
     return CLI_EXIT_OK;
@@ -178,9 +225,9 @@ int cli_targets(const cli_conn_opts *o, cli_target **out, size_t *count)
 
 static klefr_line line_of(const cli_conn_opts *o)
 {
+    /* 9600 8E1: the KLEFR default over Modbus (SPEC 4) and M-Bus (manual
+     * A2.1, SPEC 5), and the masters' own. */
     klefr_line line = {.baud = 9600, .data_bits = 8, .parity = KLEFR_PARITY_EVEN, .stop_bits = 1};
-    if (o->protocol == KLEFR_METER_MBUS)
-        line.baud = 2400;
     if (o->baud > 0)
         line.baud = (uint32_t)o->baud;
     if (o->protocol == KLEFR_METER_IEC) {
@@ -200,7 +247,8 @@ int cli_conn_open(cli_conn_opts *o, cli_conn *c)
     memset(c, 0, sizeof *c);
     c->opts = o;
     if (o->port == NULL) {
-        cli_error("no port given: use --port (klefr ports lists the serial ports)");
+        cli_error("no port given: give it first or with --port (klefr ports lists the serial "
+                  "ports)");
         return CLI_EXIT_USAGE;
     }
     klefr_line line = line_of(o);

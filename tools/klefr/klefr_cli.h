@@ -33,27 +33,37 @@ void cli_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* Exit status for a library error met while talking to a meter. */
 int cli_exit_for(klefr_err err);
 /* Parse a command's options (plus the connection options when @p conn is
- * not NULL). On a usage error print it and return false. */
+ * not NULL; then the port may also come as the first argument, when it
+ * looks like one: a path, a URL, fd:N; it is taken out of argv). On a usage error print it
+ * and return false. */
 typedef struct cli_conn_opts cli_conn_opts;
 bool cli_parse(const char *params, const char *summary, const GOptionEntry *entries,
                cli_conn_opts *conn, int *argc, char ***argv);
 /* For commands without arguments: after cli_parse(), print an error and
  * return false if anything but options was given. */
 bool cli_no_arguments(int argc, char **argv);
+/* The value @p text of option @p option ("--timeout") as a whole decimal
+ * number lo..hi into @p out. Otherwise print "--timeout takes WHAT, not
+ * 'TEXT'" and return false (the caller exits with CLI_EXIT_USAGE). */
+bool cli_option_number(const char *option, const char *text, long lo, long hi, const char *what,
+                       long *out);
 
 /* ---- conn.c: the shared connection options and opening meters ---- */
 struct cli_conn_opts {
-    char *port;
+    char *port; /* --port, or the first argument (cli_parse) */
     char *protocol_name;
     char **ids; /* --id/--address, repeatable, comma lists allowed */
-    int baud;
+    char *baud_text;
     char *parity;
-    int timeout_ms;
-    int retries;
+    char *timeout_text;
+    char *retries_text;
     gboolean verbose;
     char *password; /* IEC programming mode */
     /* After cli_conn_check(): */
     klefr_meter_protocol protocol;
+    long baud;       /* 0: the protocol's default */
+    long timeout_ms; /* 0: derived from the line */
+    long retries;    /* -1: the master's default (2) */
 };
 
 /* An open bus: the transport (maybe wrapped by the --verbose logger) and,

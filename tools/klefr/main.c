@@ -90,6 +90,49 @@ bool cli_no_arguments(int argc, char **argv)
     return false;
 }
 
+bool cli_option_number(const char *option, const char *text, long lo, long hi, const char *what,
+                       long *out)
+{
+    /* Whole decimal numbers only: GOption's integers also take 0x10 and
+     * 010 (octal), and a sign, which no option here means. */
+    bool ok = text != NULL && *text != '\0' && strlen(text) <= 12;
+    for (const char *p = text; ok && *p != '\0'; p++)
+        ok = g_ascii_isdigit(*p);
+    long v = ok ? strtol(text, NULL, 10) : 0;
+    if (ok && v >= lo && v <= hi) {
+        *out = v;
+        return true;
+    }
+    cli_error("%s takes %s, not '%s'", option, what, text != NULL ? text : "");
+    return false;
+}
+
+/* A port is a path (/dev/ttyUSB0, ./pty), a URL (tcp://, modbus-tcp://)
+ * or fd:N, or anything that exists in the file system; a quantity name
+ * (`klefr write lcd_cycle_time 25`) is none of these. */
+static bool looks_like_port(const char *arg)
+{
+    return strchr(arg, '/') != NULL || strchr(arg, ':') != NULL ||
+           g_file_test(arg, G_FILE_TEST_EXISTS);
+}
+
+/* With connection options, the port may come first as an argument, as
+ * mbpoll and libmbus users type it (`klefr read /dev/ttyUSB0`). */
+static bool take_port_argument(cli_conn_opts *conn, int *argc, char ***argv)
+{
+    char **a = *argv;
+    if (*argc < 2 || !looks_like_port(a[1]) || klefr_quantity_by_name(a[1]) != NULL)
+        return true;
+    if (conn->port != NULL) {
+        cli_error("two ports given: --port %s and '%s'", conn->port, a[1]);
+        return false;
+    }
+    conn->port = g_strdup(a[1]);
+    memmove(a + 1, a + 2, (size_t)(*argc - 2 + 1) * sizeof *a); /* with the NULL */
+    (*argc)--;
+    return true;
+}
+
 bool cli_parse(const char *params, const char *summary, const GOptionEntry *entries,
                cli_conn_opts *conn, int *argc, char ***argv)
 {
@@ -127,6 +170,8 @@ bool cli_parse(const char *params, const char *summary, const GOptionEntry *entr
         fprintf(stderr, "Try 'klefr %s --help'.\n", cli_command);
         g_error_free(error);
     }
+    if (ok && conn != NULL)
+        ok = take_port_argument(conn, argc, argv);
     g_option_context_free(ctx);
     g_array_free(all, TRUE);
     g_free(prgname);
