@@ -243,6 +243,26 @@ KLEFR_API const klefr_quantity_info *klefr_quantity_by_modbus_address(uint16_t a
  * @retval KLEFR_ERR_INVALID_ARG unknown @p q or @p model. */
 KLEFR_API klefr_err klefr_quantity_validate(klefr_model model, klefr_quantity q, double value);
 
+/** Parse the text of a value of @p q exactly, digit by digit: an optional
+ * sign, digits with an optional decimal point, an optional exponent
+ * (`25`, `+0.01`, `1.5e3`). No whitespace, no hexadecimal, no words.
+ * The value must be a whole number of the quantity's resolution: 1 for
+ * whole-number quantities (::KLEFR_QF_INTEGER), else the last decimal of
+ * its IEC data set (0.01 imp/kWh for the S0 rate), with at most 15
+ * significant digits; it is never rounded. Whether a setting may take the
+ * value is klefr_quantity_validate()'s question, asked after this one.
+ * @param q    The quantity.
+ * @param text The text (need not be NUL-terminated).
+ * @param len  Characters at @p text.
+ * @param out  Receives the value, the double nearest the decimal.
+ * @retval KLEFR_ERR_ENCODING not a decimal number.
+ * @retval KLEFR_ERR_RANGE not exactly representable: finer than the
+ *         resolution (`1e-400`, `25.5` for a whole number), or too large.
+ * @retval KLEFR_ERR_INVALID_ARG unknown @p q, NULL @p out.
+ * @since 0.2.0 */
+KLEFR_API klefr_err klefr_quantity_parse(klefr_quantity q, const char *text, size_t len,
+                                         double *out);
+
 /** A full or partial reading of a meter: one value per quantity, and a
  * presence bit for each. Plain data: declare it anywhere, copy it freely. */
 typedef struct klefr_values {
