@@ -105,14 +105,72 @@ KLEFR_API bool klefr_meter_can_write(const klefr_meter *meter, klefr_quantity q)
 
 /** Read everything the protocol carries into @p values (cleared first).
  * Quantities left absent are those the protocol does not carry (see
- * klefr_meter_can_read()); their number goes to @p not_available if it is
- * not NULL. Over Modbus: the reads of klefr_model_modbus_blocks(). All or
- * nothing: on error @p values is cleared.
+ * klefr_meter_can_read()) or the meter's model does not have; their number
+ * goes to @p not_available if it is not NULL. Over Modbus: the reads of
+ * klefr_model_modbus_blocks(); over M-Bus one REQ_UD2; over IR the readout.
+ *
+ * An answer whose checksums pass is still refused when it lacks what the
+ * meter always sends (a record or data set that could not be decoded:
+ * ::KLEFR_ERR_INCOMPLETE). A refused answer is read again, up to
+ * klefr_meter_set_retries() times, before the error is returned.
+ * @retval KLEFR_ERR_INCOMPLETE quantities the answer should have carried
+ *         are missing (klefr_meter_missing() lists them); @p values holds
+ *         the rest, which was read.
  * @retval >0 the meter answered a read with this exception.
  * @retval KLEFR_ERR_TIMEOUT, KLEFR_ERR_CHECKSUM... see the protocol master.
- * @retval KLEFR_ERR_ENCODING a register held an impossible value. */
+ * @retval KLEFR_ERR_ENCODING a register held an impossible value.
+ * @retval KLEFR_ERR_IMPLAUSIBLE the answer is not that of a KLEFR meter
+ *         (M-Bus header, IR identification).
+ * On any other error than INCOMPLETE @p values is cleared. */
 KLEFR_API klefr_err klefr_meter_read(klefr_meter *meter, klefr_values *values,
                                      size_t *not_available);
+
+/** Read only the @p n quantities at @p want (and what the same exchange
+ * brings along): over Modbus only the registers of
+ * klefr_model_modbus_blocks_for(), so that one value costs one short
+ * transaction; over M-Bus the one REQ_UD2 and over IR the readout carry
+ * everything anyway (IR has no cheaper way: R1 needs programming mode and
+ * the password, see doc/host-io.md). @p values (cleared first) receives the
+ * asked quantities only. Asked quantities the protocol or the model does
+ * not carry stay absent and are not missing.
+ * @retval KLEFR_ERR_INVALID_ARG NULL argument, @p n 0, unknown quantity.
+ * @retval KLEFR_ERR_NOT_AVAILABLE the protocol carries none of them;
+ *         nothing was sent.
+ * @return otherwise as klefr_meter_read().
+ * @since 0.2.0 */
+KLEFR_API klefr_err klefr_meter_read_quantities(klefr_meter *meter, const klefr_quantity *want,
+                                                size_t n, klefr_values *values);
+
+/** The quantities the last read found missing (::KLEFR_ERR_INCOMPLETE):
+ * asked (or, for klefr_meter_read(), carried by the protocol) but absent
+ * from the answer. When nothing asked was missing but the answer held
+ * records or data sets the model does not know, the list names what the
+ * whole answer lacked. Writes up to @p cap to @p out (NULL when @p cap is
+ * 0) and returns how many there are; 0 after a complete read.
+ * @since 0.2.0 */
+KLEFR_API size_t klefr_meter_missing(const klefr_meter *meter, klefr_quantity *out, size_t cap);
+
+/** How often a read whose answer was refused (::KLEFR_ERR_INCOMPLETE,
+ * ::KLEFR_ERR_IMPLAUSIBLE, ::KLEFR_ERR_ENCODING) is repeated before the
+ * error is returned; 2 by default. The protocol master's own retries
+ * (timeouts, checksums) come on top. @since 0.2.0 */
+KLEFR_API void klefr_meter_set_retries(klefr_meter *meter, unsigned retries);
+
+/** Counters of one meter handle since it was opened. @since 0.2.0 */
+typedef struct klefr_meter_stats {
+    uint32_t reads;         /**< klefr_meter_read() and _read_quantities() calls. */
+    uint32_t exchanges;     /**< Answers fetched for them (retries and confirmations
+                                 included). */
+    uint32_t incomplete;    /**< Answers refused as ::KLEFR_ERR_INCOMPLETE. */
+    uint32_t implausible;   /**< Answers refused as ::KLEFR_ERR_IMPLAUSIBLE. */
+    uint32_t encoding;      /**< Answers refused as ::KLEFR_ERR_ENCODING. */
+    uint32_t retries;       /**< Answers fetched again after a refusal. */
+    uint32_t confirmations; /**< Second readings taken to confirm a first one. */
+    uint32_t failed;        /**< Reads that returned an error. */
+} klefr_meter_stats;
+
+/** Copy the counters of @p meter to @p out. @since 0.2.0 */
+KLEFR_API void klefr_meter_get_stats(const klefr_meter *meter, klefr_meter_stats *out);
 
 /** Change one setting. The value is checked with klefr_quantity_validate()
  * for the protocol's model before anything is sent; over Modbus it is then

@@ -13,6 +13,7 @@
 #include <klefr/model_iec.h>
 
 #include "host/host_time.h"
+#include "host/iec_master_internal.h"
 
 /* A readout block of a KLEFR meter is a few hundred bytes; other meters
  * send more in one block. */
@@ -38,6 +39,11 @@ struct klefr_iec_master {
     klefr_iec_master_stats stats;
     uint8_t rx[RX_CAP];
 };
+
+const klefr_clock *klefr_iec_master_clock(const klefr_iec_master *m)
+{
+    return m->o.clock;
+}
 
 void klefr_iec_master_options_init(klefr_iec_master_options *opts)
 {

@@ -15,6 +15,7 @@ static klefr_err new_meter(klefr_meter_protocol protocol, const klefr_meter_ops 
     m->protocol = protocol;
     m->ops = ops;
     memcpy(m->password, "0000", 5); /* SPEC 6: the factory password */
+    m->retries = KLEFR_METER_DEFAULT_RETRIES;
     *out = m;
     return KLEFR_OK;
 }
@@ -173,25 +174,6 @@ bool klefr_meter_can_read(const klefr_meter *meter, klefr_quantity q)
 bool klefr_meter_can_write(const klefr_meter *meter, klefr_quantity q)
 {
     return meter != NULL && klefr_quantity_get(q) != NULL && meter->ops->can_write(q);
-}
-
-klefr_err klefr_meter_read(klefr_meter *meter, klefr_values *values, size_t *not_available)
-{
-    if (meter == NULL || values == NULL)
-        return KLEFR_ERR_INVALID_ARG;
-    klefr_values_clear(values);
-    klefr_err err = meter->ops->read(meter, values);
-    if (err != KLEFR_OK) {
-        klefr_values_clear(values);
-        return err;
-    }
-    if (not_available != NULL) {
-        size_t n = 0;
-        for (unsigned q = 0; q < KLEFR_Q_COUNT; q++)
-            n += !klefr_values_has(values, (klefr_quantity)q);
-        *not_available = n;
-    }
-    return KLEFR_OK;
 }
 
 klefr_err klefr_meter_write(klefr_meter *meter, klefr_quantity q, double value)

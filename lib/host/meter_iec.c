@@ -7,6 +7,7 @@
 
 #include <klefr/model_iec.h>
 
+#include "host/iec_master_internal.h"
 #include "host/meter_internal.h"
 
 /* A readout of every data set of a KLEFR meter fits easily. */
@@ -27,14 +28,14 @@ static bool iec_can_write(klefr_quantity q)
     return row != NULL && row->iec.address != NULL && row->iec.writable;
 }
 
-/* Model named by the identification text ("KLEFR6913"), or 0. */
+/* Model named by the identification text: exactly "KLEFR" and the model
+ * number, as klefr_model_iec_ident_encode() writes it; else 0. */
 static klefr_model model_of(const char *ident)
 {
-    size_t n = strlen(ident);
-    if (n < 4)
+    if (strlen(ident) != 9 || memcmp(ident, "KLEFR", 5) != 0)
         return (klefr_model)0;
     unsigned v = 0;
-    for (size_t i = n - 4; i < n; i++) {
+    for (size_t i = 5; i < 9; i++) {
         if (ident[i] < '0' || ident[i] > '9')
             return (klefr_model)0;
         v = v * 10u + (unsigned)(ident[i] - '0');
@@ -67,8 +68,10 @@ static const char *device_address(const klefr_meter *meter)
     return meter->address.iec[0] != '\0' ? meter->address.iec : NULL;
 }
 
-static klefr_err iec_read(klefr_meter *meter, klefr_values *values)
+static klefr_err iec_read(klefr_meter *meter, const klefr_quantity *want, size_t n,
+                          klefr_values *values, klefr_decode_report *report)
 {
+    (void)want, (void)n; /* the readout carries everything: see doc/host-io.md */
     char text[READOUT_CAP];
     size_t len = 0;
     klefr_iec_ident ident;
@@ -76,10 +79,18 @@ static klefr_err iec_read(klefr_meter *meter, klefr_values *values)
                                              sizeof text, &len);
     if (err != KLEFR_OK)
         return err;
+    /* The identification has no BCC: one that names no KLEFR meter is
+     * damaged (or another meter's), and so is what the readout means. */
     klefr_model model = model_of(ident.ident);
-    if (model != 0)
-        meter->iec_model = model;
-    return klefr_model_iec_readout_decode(text, len, values, NULL);
+    if (model == 0 || strcmp(ident.manufacturer, KLEFR_IEC_MANUFACTURER) != 0)
+        return KLEFR_ERR_IMPLAUSIBLE;
+    meter->iec_model = model;
+    return klefr_model_iec_readout_decode_report(text, len, values, report);
+}
+
+static const klefr_clock *iec_clock(const klefr_meter *meter)
+{
+    return klefr_iec_master_clock(meter->iec);
 }
 
 static klefr_err iec_write(klefr_meter *meter, klefr_quantity q, double value)
@@ -121,5 +132,6 @@ const klefr_meter_ops klefr_meter_iec_ops = {
     .validate = iec_validate,
     .read = iec_read,
     .write = iec_write,
+    .clock = iec_clock,
     .close = NULL,
 };

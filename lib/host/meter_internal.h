@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* One klefr_meter, one protocol behind a small table (internal). Each
  * protocol lives in its own file: meter_modbus.c, meter_mbus.c,
- * meter_iec.c. */
+ * meter_iec.c; the checked read shared by all is meter_read.c. */
 #ifndef KLEFR_HOST_METER_INTERNAL_H
 #define KLEFR_HOST_METER_INTERNAL_H
 
@@ -16,10 +16,16 @@ typedef struct klefr_meter_ops {
     klefr_err (*validate)(klefr_meter *meter, klefr_quantity q, double value);
     bool (*can_read)(klefr_quantity q);
     bool (*can_write)(klefr_quantity q);
-    /* values is cleared by the caller; fill what the protocol carries. */
-    klefr_err (*read)(klefr_meter *meter, klefr_values *values);
+    /* One exchange: fill values (cleared by the caller) with at least the
+     * n quantities of want (want NULL: everything the protocol carries),
+     * and report what the answer held besides (zeroed by the caller). */
+    klefr_err (*read)(klefr_meter *meter, const klefr_quantity *want, size_t n,
+                      klefr_values *values, klefr_decode_report *report);
     /* value already validated; q already known to be writable here. */
     klefr_err (*write)(klefr_meter *meter, klefr_quantity q, double value);
+    /* A read was refused or failed: trust no session state (NULL: none). */
+    void (*distrust)(klefr_meter *meter);
+    const klefr_clock *(*clock)(const klefr_meter *meter);
     void (*close)(klefr_meter *meter);
 } klefr_meter_ops;
 
@@ -36,7 +42,15 @@ struct klefr_meter {
     bool own_iec;
     klefr_model iec_model; /* from the identification, 0 until known */
     char password[5];      /* for programming mode, "0000" by default */
+    /* The checked read (meter_read.c). */
+    unsigned retries;
+    klefr_meter_stats stats;
+    bool missing[KLEFR_Q_COUNT]; /* of the last read */
 };
+
+/* The model whose quantities the meter has: fixed by the protocol, or
+ * learned from the IR identification (0 until then). */
+klefr_model klefr_meter_model(const klefr_meter *meter);
 
 /* meter_modbus.c */
 extern const klefr_meter_ops klefr_meter_modbus_ops;
@@ -44,5 +58,8 @@ extern const klefr_meter_ops klefr_meter_modbus_ops;
 extern const klefr_meter_ops klefr_meter_mbus_ops;
 /* meter_iec.c */
 extern const klefr_meter_ops klefr_meter_iec_ops;
+
+/* Default of klefr_meter_set_retries(). */
+#define KLEFR_METER_DEFAULT_RETRIES 2u
 
 #endif

@@ -167,6 +167,14 @@ void cli_values_json(GString *s, const klefr_values *v, const bool *selected, bo
 /* Is @p q shown by default (not three-phase) or with --all. */
 bool cli_shown(klefr_quantity q, const bool *selected, bool all);
 
+/* ---- reading.c ---- */
+/* Read @p m: the quantities set in @p selected only (klefr_meter_read_quantities:
+ * over Modbus only their registers), or everything when it is NULL. */
+klefr_err cli_read_meter(klefr_meter *m, const bool *selected, klefr_values *v);
+/* What went wrong with a read, for people (g_free it): the missing
+ * quantities of an incomplete answer, the broken rule of an implausible one. */
+char *cli_read_failure(klefr_meter *m, klefr_err err);
+
 /* ---- decode_*.c: frame breakdowns for `decode` and --verbose ---- */
 typedef enum { DIR_ANY, DIR_REQUEST, DIR_RESPONSE } cli_dir;
 /* Each decodes the one frame at @p buf (@p len bytes: exactly the frame)
