@@ -82,6 +82,12 @@ static klefr_err mbus_read(klefr_meter *meter, const klefr_quantity *want, size_
     if (err != KLEFR_OK)
         return err;
     klefr_mbus_header hdr;
+    if (meter->checks_off) {
+        err = klefr_model_mbus_rsp_ud_decode(rsp, len, values, &hdr);
+        if (err == KLEFR_OK && hdr.ci == KLEFR_MBUS_CI_RSP_LONG && hdr.id_valid)
+            (void)klefr_values_set(values, KLEFR_Q_SECONDARY_ADDRESS, (double)hdr.id);
+        return err;
+    }
     err = klefr_model_mbus_rsp_ud_decode_report(rsp, len, values, &hdr, report);
     if (err != KLEFR_OK)
         return err;

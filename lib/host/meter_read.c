@@ -43,6 +43,8 @@ static size_t find_missing(klefr_meter *meter, const bool *want, const klefr_val
 static klefr_err judge(klefr_meter *meter, const bool *want, const klefr_values *got,
                        const klefr_decode_report *report)
 {
+    if (meter->checks_off)
+        return KLEFR_OK;
     size_t n = find_missing(meter, want, got);
     if (n == 0 && report_clean(report))
         return KLEFR_OK;
@@ -171,6 +173,12 @@ size_t klefr_meter_missing(const klefr_meter *meter, klefr_quantity *out, size_t
         n++;
     }
     return n;
+}
+
+void klefr_meter_test_set_checks(klefr_meter *meter, bool on)
+{
+    if (meter != NULL)
+        meter->checks_off = !on;
 }
 
 void klefr_meter_set_retries(klefr_meter *meter, unsigned retries)
