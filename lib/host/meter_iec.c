@@ -98,17 +98,46 @@ static const klefr_clock *iec_clock(const klefr_meter *meter)
     return klefr_iec_master_clock(meter->iec);
 }
 
+/* Is @p value allowed for @p q on every model that has @p q? Then the
+ * model facing the head does not matter for the decision. */
+static bool same_on_every_model(klefr_quantity q, double value)
+{
+    const klefr_quantity_info *row = klefr_quantity_get(q);
+    for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
+        if (row != NULL && (row->models & KLEFR_MODEL_BIT(models[i])) == 0)
+            return false; /* a model without it: which one is there? */
+        if (klefr_quantity_validate(models[i], q, value) != KLEFR_OK)
+            return false;
+    }
+    return true;
+}
+
+/* Learn which model faces the head from its identification (a checked
+ * readout), unless a read of this handle already did. */
+static klefr_err learn_model(klefr_meter *meter)
+{
+    if (meter->iec_model != 0)
+        return KLEFR_OK;
+    klefr_values ignored;
+    klefr_err err = klefr_meter_read(meter, &ignored, NULL);
+    if (meter->iec_model != 0)
+        return KLEFR_OK; /* an incomplete readout still named the model */
+    return err != KLEFR_OK ? err : KLEFR_ERR_UNEXPECTED;
+}
+
 static klefr_err iec_write(klefr_meter *meter, klefr_quantity q, double value)
 {
+    /* The model decides before programming mode is opened and the password
+     * sent: a value only another model takes never costs a session. */
+    if (!same_on_every_model(q, value)) {
+        klefr_err err = learn_model(meter);
+        if (err != KLEFR_OK)
+            return err;
+    }
     klefr_model model = meter->iec_model != 0 ? meter->iec_model : KLEFR_MODEL_6914;
     uint8_t cmd[96], rsp[256];
     size_t len, n;
-    /* Encoded before the session: a value no model takes never leaves. */
     klefr_err err = klefr_model_iec_write_encode(model, q, value, cmd, sizeof cmd, &len);
-    if (err != KLEFR_OK && meter->iec_model == 0) {
-        for (size_t i = 0; i < sizeof models / sizeof models[0] && err != KLEFR_OK; i++)
-            err = klefr_model_iec_write_encode(models[i], q, value, cmd, sizeof cmd, &len);
-    }
     if (err != KLEFR_OK)
         return err;
     klefr_iec_ident ident;
@@ -117,17 +146,18 @@ static klefr_err iec_write(klefr_meter *meter, klefr_quantity q, double value)
     if (err != KLEFR_OK)
         return err;
     klefr_model real = model_of(ident.ident);
-    if (real != 0) {
+    if (real != 0 && real != model) {
+        /* Another meter than the one read before: its own rules decide,
+         * and a refused value is not sent. */
         meter->iec_model = real;
-        /* Now that the model is known, its own rules decide. */
         err = klefr_model_iec_write_encode(real, q, value, cmd, sizeof cmd, &len);
     }
     if (err == KLEFR_OK)
         err = klefr_iec_master_command(meter->iec, cmd, len, rsp, sizeof rsp, &n);
     if (err == KLEFR_OK)
         err = klefr_model_iec_ack_decode(rsp, n);
-    klefr_err end = klefr_iec_master_program_end(meter->iec);
-    return err != KLEFR_OK ? err : end;
+    klefr_err end_err = klefr_iec_master_program_end(meter->iec);
+    return err != KLEFR_OK ? err : end_err;
 }
 
 const klefr_meter_ops klefr_meter_iec_ops = {

@@ -35,4 +35,17 @@ if [ -n "$ir" ]; then
     run 5 write $i --password 1234 lcd_cycle_time 21
     err_has 'access denied'
 fi
+
+# Issue 11: over IR a value only another model takes (the tariff, on a
+# 6911 with T1 only) is refused once the identification said which model
+# faces the head, before programming mode: no session, no password sent.
+stop_meterd
+start_meterd "$meterd" --model 6911 --ir pty
+if [ -n "$ir" ]; then
+    run 6 write --port "$ir" --protocol iec --verbose tariff 2
+    err_has 'not writable'
+    err_has 'option select: baud char 5, mode 0'
+    if grep -q 'mode 1' "$tmp/err"; then fail "programming mode was opened"; fi
+    if grep -q -- '-> .* 50 B1 82' "$tmp/err"; then fail "a P1 (password) was sent"; fi
+fi
 echo pass

@@ -414,6 +414,11 @@ START_TEST(test_meter_write_runs_a_programming_session_with_the_password)
     ck_assert_int_eq(klefr_meter_open_iec(b.m, "17060518", &meter), KLEFR_OK);
     ck_assert_int_eq(klefr_meter_set_password(meter, "12345"), KLEFR_ERR_RANGE);
     ck_assert_int_eq(klefr_meter_set_password(meter, "1234"), KLEFR_OK);
+    /* The tariff is writable on the 6913 and 6914 only: the model facing
+     * the head is learned from a readout before the session opens. */
+    klefr_values sent;
+    script_sign_on(b.s, "17060518", '0');
+    reply_plausible_readout(b.s, KLEFR_MODEL_6913, &sent);
     script_programming(b.s, "1234", 0x65);
     script_reply_hex(b.s, 250000, 0, 0, "06");
     expect_block(b.s, SOH,
@@ -443,10 +448,40 @@ START_TEST(test_meter_write_with_the_default_password_refused)
     bench b = bench_open();
     klefr_meter *meter;
     ck_assert_int_eq(klefr_meter_open_iec(b.m, "17060518", &meter), KLEFR_OK);
+    klefr_values sent;
+    script_sign_on(b.s, "17060518", '0');
+    reply_plausible_readout(b.s, KLEFR_MODEL_6913, &sent);
     script_programming(b.s, "0000", 0x61);
     reply_block(b.s, 250000, STX, "(ER01)", ETX, 0x14);
     script_expect_hex(b.s, "01 42 30 03 71");
     ck_assert_int_eq(klefr_meter_write(meter, KLEFR_Q_TARIFF, 1), KLEFR_ERR_ACCESS_DENIED);
+    klefr_meter_close(meter);
+    bench_close(&b);
+}
+END_TEST
+
+/* Issue 11: the tariff of a 6911 (T1 only) cannot be written. The model is
+ * read first, and the value refused before programming mode: no sign-on
+ * for programming, no password on the line. */
+START_TEST(test_meter_write_valid_only_on_another_model_sends_no_password)
+{
+    bench b = bench_open();
+    klefr_meter *meter;
+    ck_assert_int_eq(klefr_meter_open_iec(b.m, NULL, &meter), KLEFR_OK);
+    char req[] = "/?!\r\n";
+    expect_text(b.s, req);
+    reply_text(b.s, 250000, "/INM5KLEFR6911\r\n");
+    char sel[] = {0x06, '0', '5', '0', '\r', '\n', 0};
+    expect_text(b.s, sel);
+    klefr_values sent;
+    reply_plausible_readout(b.s, KLEFR_MODEL_6911, &sent);
+    ck_assert_int_eq(klefr_meter_write(meter, KLEFR_Q_TARIFF, 2), KLEFR_ERR_NOT_WRITABLE);
+    /* Two writes: the sign-on and the option select for a readout (Y 0). */
+    ck_assert_uint_eq(script_write_count(b.s), 2);
+    /* The model now known, a value it takes goes without another readout;
+     * one it refuses costs nothing at all. */
+    ck_assert_int_eq(klefr_meter_write(meter, KLEFR_Q_BUS_ADDRESS, 5), KLEFR_ERR_NOT_AVAILABLE);
+    ck_assert_uint_eq(script_write_count(b.s), 2);
     klefr_meter_close(meter);
     bench_close(&b);
 }
@@ -503,6 +538,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_meter_read_fills_values_from_the_readout);
     tcase_add_test(tc, test_meter_write_runs_a_programming_session_with_the_password);
     tcase_add_test(tc, test_meter_write_with_the_default_password_refused);
+    tcase_add_test(tc, test_meter_write_valid_only_on_another_model_sends_no_password);
     suite_add_tcase(s, tc);
     return s;
 }
