@@ -13,6 +13,7 @@
 #define KLEFR_FRAME_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <klefr/export.h>
 
@@ -36,6 +37,17 @@ typedef struct klefr_frame_scan {
     klefr_frame_state state; /**< See ::klefr_frame_state. */
     size_t length;           /**< Bytes needed, frame length, or bytes to drop. */
 } klefr_frame_scan;
+
+/** A frame's checksum as it was received and as computed over the frame,
+ * from klefr_modbus_crc_decode(), klefr_mbus_checksum_decode() and
+ * klefr_iec_bcc_decode(): what a tool shows for a frame whose checksum
+ * failed, without computing it itself. @since 0.2 */
+typedef struct klefr_checksum {
+    uint32_t received; /**< The value in the frame (CRC-16 as sent, low byte first). */
+    uint32_t computed; /**< The value computed over the bytes it covers. */
+    size_t offset;     /**< Where the checksum sits in the frame. */
+    uint8_t size;      /**< Its bytes: 2 (Modbus CRC) or 1 (M-Bus sum, IEC BCC). */
+} klefr_checksum;
 
 KLEFR_END_DECLS
 
