@@ -101,14 +101,14 @@ static unsigned common_code(const hist *h)
  * 10^5 kWh, mbus_map.c). */
 static double change(const hist *h, double a, double b, bool may_be_negative)
 {
-    double d = b - a;
     const double span = KLEFR_ENERGY_MAX + CK_QUANTUM_KWH;
-    if (!may_be_negative) {
-        if (d < 0 && a + h->bound + 4 * CK_QUANTUM_KWH >= KLEFR_ENERGY_MAX)
-            d += span;
-        return d;
-    }
-    if (h->now.protocol == KLEFR_PROTOCOL_MBUS && (a < 0 || b < 0)) {
+    const double reach = h->bound + 4 * CK_QUANTUM_KWH;
+    double d = b - a;
+    if (d < 0 && a + reach >= KLEFR_ENERGY_MAX)
+        d += span; /* went over the top */
+    else if (may_be_negative && d > 0 && a - reach <= -KLEFR_ENERGY_MAX)
+        d -= span; /* went under the bottom */
+    if (may_be_negative && h->now.protocol == KLEFR_PROTOCOL_MBUS && (a < 0 || b < 0)) {
         const double neg_span = span / 10.0;
         while (d > neg_span / 2)
             d -= neg_span;

@@ -73,7 +73,8 @@ static bool version_holds(const ck_ctx *c, klefr_quantity q)
     double off = h > near ? h - near : near - h;
     if (x.v >= 0 && x.v <= VERSION_MAX + x.u && off <= 100.0 * x.u + CK_SLACK(h))
         return true;
-    return ck_fail(c, KLEFR_CHECK_IDENTITY, q, q, x.v, VERSION_MAX);
+    return ck_fail(c, KLEFR_CHECK_IDENTITY, q, q, x.v,
+                   x.v > VERSION_MAX ? VERSION_MAX : near / 100);
 }
 
 static bool identity_holds(const ck_ctx *c)
