@@ -232,9 +232,8 @@ typedef struct klefr_fw_ir {
     uint32_t send_at_ms; /**< Earliest time of the pending answer. */
     uint32_t tx_done_ms; /**< When the last answer has left the wire (by byte time). */
     uint16_t rx_len;
-    uint16_t tx_len;   /**< Bytes in tx (kept for a resend on NAK). */
-    bool tx_pending;   /**< tx waits for send_at_ms. */
-    bool await_option; /**< The identification went out: an ACK starts the option select. */
+    uint16_t tx_len; /**< Bytes in tx (kept for a resend on NAK). */
+    bool tx_pending; /**< tx waits for send_at_ms. */
     uint8_t rx[KLEFR_FW_IR_RX_MAX];
     uint8_t tx[KLEFR_FW_IR_TX_MAX];
 } klefr_fw_ir;

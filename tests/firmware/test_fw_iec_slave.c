@@ -243,6 +243,49 @@ START_TEST(test_a_long_gap_inside_a_message_aborts_it)
 }
 END_TEST
 
+/* Issue 11: a stray SOH or STX (or an 8-bit byte a HAL let through) on
+ * the IR port while no session is open must not hide the next sign-on: it
+ * is answered after the reaction time, not after the 1500 ms abort. */
+START_TEST(test_a_stray_byte_never_hides_the_next_sign_on)
+{
+    static const char *strays[] = {"\x01",
+                                   "\x02",
+                                   "\x81",
+                                   "\xFF",
+                                   "\x01R1\x02",
+                                   "\x02"
+                                   "0.0.0(",
+                                   "\x06",
+                                   "\x15",
+                                   "/?"};
+    for (size_t i = 0; i < sizeof strays / sizeof *strays; i++) {
+        feed(strays[i], strlen(strays[i]));
+        FEED("/?!\r\n");
+        uint32_t delay = answer_within(1600);
+        ck_assert_msg(delay >= 200 && delay < 400, "stray %zu: answer after %u ms", i,
+                      (unsigned)delay);
+        klefr_assert_bytes(f.ir_tx, f.ir_tx_len, IDENT_6914);
+        fake_run(&m, &f, 2000, 10); /* the identification's session ends */
+    }
+}
+END_TEST
+
+/* In programming mode too: a stray SOH before a command or a new sign-on. */
+START_TEST(test_a_stray_soh_in_programming_mode_hides_nothing)
+{
+    open_programming(IDENT_6914);
+    FEED("\x01");
+    EXPECT(P1_0000, "06");
+    FEED("\x01");
+    EXPECT(R1_LCD, "02 31 32 38 2E 31 2E 34 28 31 30 2A 73 29 03 64");
+    FEED("\x01"
+         "R1");
+    EXPECT("\x15", "02 31 32 38 2E 31 2E 34 28 31 30 2A 73 29 03 64");
+    FEED("\x02");
+    EXPECT("/?!\r\n", IDENT_6914);
+}
+END_TEST
+
 START_TEST(test_programming_session_changes_the_lcd_cycle_seen_over_modbus)
 {
     open_programming(IDENT_6914);
@@ -417,6 +460,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_binary_mode_option_selects_are_ignored);
     tcase_add_test(tc, test_sign_on_with_a_device_address);
     tcase_add_test(tc, test_a_long_gap_inside_a_message_aborts_it);
+    tcase_add_test(tc, test_a_stray_byte_never_hides_the_next_sign_on);
+    tcase_add_test(tc, test_a_stray_soh_in_programming_mode_hides_nothing);
     tcase_add_test(tc, test_programming_session_changes_the_lcd_cycle_seen_over_modbus);
     tcase_add_test(tc, test_w1_of_the_m_bus_address_is_seen_on_the_m_bus);
     tcase_add_test(tc, test_commands_before_the_password_and_damaged_blocks);
