@@ -12,9 +12,11 @@
 #ifndef KLEFR_FRAME_H
 #define KLEFR_FRAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include <klefr/error.h>
 #include <klefr/export.h>
 
 KLEFR_BEGIN_DECLS
@@ -48,6 +50,34 @@ typedef struct klefr_checksum {
     size_t offset;     /**< Where the checksum sits in the frame. */
     uint8_t size;      /**< Its bytes: 2 (Modbus CRC) or 1 (M-Bus sum, IEC BCC). */
 } klefr_checksum;
+
+/** The three protocols of a KLEFR meter. The values equal those of
+ * klefr_meter_protocol. @since 0.2 */
+typedef enum klefr_protocol {
+    KLEFR_PROTOCOL_MODBUS = 0, /**< Modbus RTU or TCP: Float ABCD registers. */
+    KLEFR_PROTOCOL_MBUS = 1,   /**< M-Bus RSP_UD: BCD energies of 10 Wh. */
+    KLEFR_PROTOCOL_IEC = 2     /**< IEC 62056-21: decimal text, row's decimals. */
+} klefr_protocol;
+
+/** Which protocol the bytes at @p buf are, for a tool handed a frame
+ * without being told (a capture, a hex dump).
+ * First a complete, checksum-valid frame: M-Bus, then Modbus RTU (as a
+ * request or a response), then an IEC 62056-21 message (8-bit bytes are
+ * read as 7E1 if their parity holds). Failing that, the protocol the
+ * bytes look most like, so that its decoder can say what is wrong
+ * (a bad CRC, a short frame): IEC for a sign-on, a programming command,
+ * a block with its end character or data-set text; M-Bus for its start
+ * bytes; Modbus otherwise.
+ * @param[in] buf       The bytes.
+ * @param[in] len       Their number.
+ * @param[out] out      The protocol.
+ * @param[out] complete Optional: true if a whole checksum-valid frame of
+ *                      that protocol starts at @p buf.
+ * @retval KLEFR_ERR_TRUNCATED @p len is 0.
+ * @retval KLEFR_ERR_INVALID_ARG NULL argument.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_frame_protocol_guess(const uint8_t *buf, size_t len, klefr_protocol *out,
+                                               bool *complete);
 
 KLEFR_END_DECLS
 
