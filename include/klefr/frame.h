@@ -38,6 +38,11 @@ typedef enum klefr_frame_state {
 typedef struct klefr_frame_scan {
     klefr_frame_state state; /**< See ::klefr_frame_state. */
     size_t length;           /**< Bytes needed, frame length, or bytes to drop. */
+    /** Why GARBAGE: ::KLEFR_ERR_CHECKSUM when the bytes at the start have a
+     * frame's shape but its checksum fails (a corrupted frame: a receiver
+     * counts it, or answers NAK), ::KLEFR_ERR_FRAME for noise. KLEFR_OK for
+     * the other states. @since 0.2 */
+    klefr_err reason;
 } klefr_frame_scan;
 
 /** A frame's checksum as it was received and as computed over the frame,
