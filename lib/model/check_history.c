@@ -91,7 +91,7 @@ static unsigned common_code(const hist *h)
 {
     ck_num a, b;
     if (!ck_get(&h->before, Q(CALCULATION_CODE), &a) || !ck_get(&h->now, Q(CALCULATION_CODE), &b) ||
-        a.v != b.v)
+        a.v != b.v || !(a.v >= 1 && a.v <= 10))
         return 0;
     return (unsigned)a.v;
 }

@@ -818,6 +818,42 @@ START_TEST(test_uncertainty_follows_each_protocols_coding)
 }
 END_TEST
 
+/* Whatever a decoder or a caller puts in a reading (huge, tiny, negative,
+ * NaN), the checks answer OK or IMPLAUSIBLE and do nothing undefined (the
+ * sanitizer build runs this too). */
+START_TEST(test_any_values_are_answered_without_undefined_behaviour)
+{
+    static const double odd[] = {0,         -0.0,      1,      -1,       0.5,       45,
+                                 6914,      1e300,     -1e300, 1e-300,   4.3e9,     -4.3e9,
+                                 9.3e18,    -9.3e18,   NAN,    INFINITY, -INFINITY, 999999.99,
+                                 -99999.99, 1000000.0, 65535,  70,       82};
+    uint64_t r = 88172645463325252ull;
+    klefr_values good;
+    sample_over(IEC, &good);
+    for (int round = 0; round < 3000; round++) {
+        klefr_values v = good, w = good;
+        for (int k = 0; k < 1 + round % 6; k++) {
+            r ^= r << 13;
+            r ^= r >> 7;
+            r ^= r << 17;
+            klefr_quantity q = (klefr_quantity)(r % KLEFR_Q_COUNT);
+            klefr_values_set((r >> 20) % 2 ? &v : &w, q,
+                             odd[(r >> 8) % (sizeof odd / sizeof odd[0])]);
+        }
+        for (int p = 0; p < 3; p++) {
+            klefr_err err = klefr_model_check_reading(0, (klefr_protocol)p, &v, &last);
+            ck_assert(err == KLEFR_OK || err == KLEFR_ERR_IMPLAUSIBLE);
+            ck_assert((err == KLEFR_OK) == (last.rule == KLEFR_CHECK_NONE));
+            err = klefr_model_check_history((klefr_protocol)p, &v, &w, r % 100000000u,
+                                            1.0 + (double)(r % 7), &last);
+            ck_assert(err == KLEFR_OK || err == KLEFR_ERR_IMPLAUSIBLE);
+            ck_assert((err == KLEFR_OK) == (last.rule == KLEFR_CHECK_NONE));
+        }
+        (void)klefr_model_check_same_identity(&v, &w);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("readings that break the model's rules are refused");
@@ -851,6 +887,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_bad_arguments_are_refused_as_such);
     tcase_add_test(tc, test_every_rule_has_its_own_name);
     tcase_add_test(tc, test_uncertainty_follows_each_protocols_coding);
+    tcase_add_test(tc, test_any_values_are_answered_without_undefined_behaviour);
     suite_add_tcase(s, tc);
     return s;
 }
