@@ -38,6 +38,7 @@
 
 #include <klefr/error.h>
 #include <klefr/export.h>
+#include <klefr/frame.h>
 #include <klefr/model.h>
 
 KLEFR_BEGIN_DECLS
@@ -81,13 +82,8 @@ KLEFR_BEGIN_DECLS
 #define KLEFR_ENERGY_MAX 999999.99
 /** @} */
 
-/** The protocol a reading came over: it decides its resolution. The values
- * equal those of klefr_meter_protocol. */
-typedef enum klefr_protocol {
-    KLEFR_PROTOCOL_MODBUS = 0, /**< Modbus RTU or TCP: Float ABCD registers. */
-    KLEFR_PROTOCOL_MBUS = 1,   /**< M-Bus RSP_UD: BCD energies of 10 Wh. */
-    KLEFR_PROTOCOL_IEC = 2     /**< IEC 62056-21: decimal text, row's decimals. */
-} klefr_protocol;
+/* klefr_protocol (which protocol a reading came over: it decides its
+ * resolution) is declared in klefr/frame.h. */
 
 /** The rules, one value each. The numbers are stable; new rules are added. */
 typedef enum klefr_check_rule {
