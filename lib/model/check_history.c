@@ -91,7 +91,7 @@ static unsigned common_code(const hist *h)
 {
     ck_num a, b;
     if (!ck_get(&h->before, Q(CALCULATION_CODE), &a) || !ck_get(&h->now, Q(CALCULATION_CODE), &b) ||
-        a.v != b.v)
+        a.v != b.v || !(a.v >= 1 && a.v <= 10))
         return 0;
     return (unsigned)a.v;
 }
@@ -153,6 +153,24 @@ static bool flow_holds(const hist *h, klefr_quantity fwd, klefr_quantity rev)
                    fa.v + ra.v + limit);
 }
 
+static bool in_both(const hist *h, klefr_quantity q)
+{
+    return klefr_values_has(h->before.values, q) && klefr_values_has(h->now.values, q);
+}
+
+/* An active total is the code's combination of its forward and reverse
+ * (checked in each reading); with those in both readings their history
+ * says all, and the total's own would only trip over a written code. */
+static bool total_follows_its_parts(const hist *h, klefr_quantity q)
+{
+    for (size_t i = 0; i < ck_relation_count; i++) {
+        const ck_relation *r = &ck_relations[i];
+        if (r->rule == KLEFR_CHECK_CALC_TOTAL && r->total == q)
+            return in_both(h, r->a) && in_both(h, r->b);
+    }
+    return false;
+}
+
 static bool energies_hold(const hist *h)
 {
     unsigned code = common_code(h);
@@ -160,10 +178,10 @@ static bool energies_hold(const hist *h)
         const klefr_quantity_info *row = klefr_quantity_get((klefr_quantity)q);
         if (row->group != KLEFR_GROUP_ENERGY || (row->flags & KLEFR_QF_THREE_PHASE))
             continue;
+        if (is_active_total((klefr_quantity)q) && total_follows_its_parts(h, (klefr_quantity)q))
+            continue;
         /* Across a change of calculation code the totals jump. */
-        if (is_active_total((klefr_quantity)q) && code == 0 &&
-            klefr_values_has(h->before.values, Q(CALCULATION_CODE)) &&
-            klefr_values_has(h->now.values, Q(CALCULATION_CODE)))
+        if (is_active_total((klefr_quantity)q) && code == 0 && in_both(h, Q(CALCULATION_CODE)))
             continue;
         if (!energy_holds(h, (klefr_quantity)q, code))
             return false;
@@ -206,7 +224,8 @@ bool klefr_model_check_same_identity(const klefr_values *a, const klefr_values *
             klefr_values_get(b, who[i], &y) != KLEFR_OK)
             continue;
         /* Versions may have crossed a float register: compare as such. */
-        double tol = magnitude(x) * 1.2e-7;
+        bool is_float = klefr_quantity_get(who[i])->modbus.type == KLEFR_MODBUS_TYPE_FLOAT;
+        double tol = is_float ? klefr_model_check_uncertainty(KLEFR_PROTOCOL_MODBUS, who[i], x) : 0;
         if (magnitude(x - y) > tol)
             return false;
     }

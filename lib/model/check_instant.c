@@ -219,8 +219,10 @@ static bool direction_holds(const ck_ctx *c)
     if (!status_with_power(c) || !ck_get(c, Q(CURRENT_DIRECTION), &d) ||
         !ck_get(c, Q(ACTIVE_POWER), &p))
         return true;
+    ck_num i;
+    bool no_flow = ck_get(c, Q(CURRENT), &i) && upper(i) < KLEFR_RATED_START_A;
     double want = 0;
-    if (positive(p) || (p.v == 0 && p.u == 0))
+    if (positive(p) || (p.v == 0 && p.u == 0) || no_flow)
         want = 'F';
     else if (negative(p))
         want = 'R';

@@ -68,10 +68,12 @@ static bool version_holds(const ck_ctx *c, klefr_quantity q)
     ck_num x;
     if (!ck_get(c, q, &x))
         return true;
+    if (!(x.v >= 0 && x.v <= VERSION_MAX + x.u))
+        return ck_fail(c, KLEFR_CHECK_IDENTITY, q, q, x.v, VERSION_MAX);
     double h = x.v * 100.0;
     double near = (double)(long long)(h + 0.5);
     double off = h > near ? h - near : near - h;
-    if (x.v >= 0 && x.v <= VERSION_MAX + x.u && off <= 100.0 * x.u + CK_SLACK(h))
+    if (off <= 100.0 * x.u + CK_SLACK(h))
         return true;
     return ck_fail(c, KLEFR_CHECK_IDENTITY, q, q, x.v,
                    x.v > VERSION_MAX ? VERSION_MAX : near / 100);
@@ -172,7 +174,7 @@ static bool resolve_model(klefr_model asked, klefr_protocol protocol, const klef
         return false;
     double code;
     if (asked == 0 && only == 0 && klefr_values_get(v, Q(METER_CODE), &code) == KLEFR_OK &&
-        model_known((klefr_model)(int)code) && code == (double)(int)code)
+        code >= KLEFR_MODEL_6911 && code <= KLEFR_MODEL_6914 && code == (double)(int)code)
         asked = (klefr_model)(int)code;
     *out = asked != 0 ? asked : only;
     return true;
