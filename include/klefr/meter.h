@@ -25,6 +25,7 @@
 #include <klefr/io.h>
 #include <klefr/modbus_master.h>
 #include <klefr/model.h>
+#include <klefr/model_check.h>
 
 KLEFR_BEGIN_DECLS
 
@@ -109,18 +110,24 @@ KLEFR_API bool klefr_meter_can_write(const klefr_meter *meter, klefr_quantity q)
  * goes to @p not_available if it is not NULL. Over Modbus: the reads of
  * klefr_model_modbus_blocks(); over M-Bus one REQ_UD2; over IR the readout.
  *
- * An answer whose checksums pass is still refused when it lacks what the
- * meter always sends (a record or data set that could not be decoded:
- * ::KLEFR_ERR_INCOMPLETE). A refused answer is read again, up to
- * klefr_meter_set_retries() times, before the error is returned.
+ * A reading is handed out only once the register model found nothing
+ * wrong with it (doc/reading-integrity.md): the answer must carry what the
+ * meter always sends, pass klefr_model_check_reading() and follow the last
+ * reading of this handle (klefr_model_check_history()). A refused answer is
+ * read again, up to klefr_meter_set_retries() times. Over M-Bus and IR,
+ * whose checksums are weak, the first reading of a handle is confirmed by a
+ * second one that agrees with it; on every protocol so is a reading that
+ * contradicts the last one (a setting changed at the meter's button, a
+ * replaced meter): it is taken once a second reading agrees with it.
+ * @retval KLEFR_ERR_IMPLAUSIBLE every answer broke a rule of the register
+ *         model (klefr_meter_last_failure() names it), or is not that of a
+ *         KLEFR meter (M-Bus header, IR identification).
  * @retval KLEFR_ERR_INCOMPLETE quantities the answer should have carried
  *         are missing (klefr_meter_missing() lists them); @p values holds
- *         the rest, which was read.
+ *         the rest, which passed the checks.
  * @retval >0 the meter answered a read with this exception.
  * @retval KLEFR_ERR_TIMEOUT, KLEFR_ERR_CHECKSUM... see the protocol master.
  * @retval KLEFR_ERR_ENCODING a register held an impossible value.
- * @retval KLEFR_ERR_IMPLAUSIBLE the answer is not that of a KLEFR meter
- *         (M-Bus header, IR identification).
  * On any other error than INCOMPLETE @p values is cleared. */
 KLEFR_API klefr_err klefr_meter_read(klefr_meter *meter, klefr_values *values,
                                      size_t *not_available);
@@ -156,6 +163,22 @@ KLEFR_API size_t klefr_meter_missing(const klefr_meter *meter, klefr_quantity *o
  * (timeouts, checksums) come on top. @since 0.2.0 */
 KLEFR_API void klefr_meter_set_retries(klefr_meter *meter, unsigned retries);
 
+/** The rule the last read found broken (klefr_meter_read() returned
+ * ::KLEFR_ERR_IMPLAUSIBLE): copied to @p out, and true. False (and @p out
+ * cleared) when the last read broke none. @since 0.2.0 */
+KLEFR_API bool klefr_meter_last_failure(const klefr_meter *meter, klefr_check_failure *out);
+
+/** Meter time per host time for the history checks: 1 (the default) for a
+ * real meter, N for an emulator run with `--speed N`, whose energies grow
+ * N times faster than the clock says they can.
+ * @retval KLEFR_ERR_RANGE not finite or below 1e-6; unchanged. @since 0.2.0 */
+KLEFR_API klefr_err klefr_meter_set_time_scale(klefr_meter *meter, double time_scale);
+
+/** Forget the history: the next reading is checked on its own (and, over
+ * M-Bus and IR, confirmed like a first one). For a meter known to have
+ * been replaced or reset. @since 0.2.0 */
+KLEFR_API void klefr_meter_forget(klefr_meter *meter);
+
 /** Counters of one meter handle since it was opened. @since 0.2.0 */
 typedef struct klefr_meter_stats {
     uint32_t reads;         /**< klefr_meter_read() and _read_quantities() calls. */
@@ -180,7 +203,9 @@ KLEFR_API void klefr_meter_get_stats(const klefr_meter *meter, klefr_meter_stats
  *         nothing was sent.
  * @retval KLEFR_ERR_NOT_AVAILABLE the protocol cannot write @p q (for
  *         example the password over Modbus).
- * @retval >0 the meter refused with this exception. */
+ * @retval >0 the meter refused with this exception.
+ * A written value becomes the history's, so that the next reading may
+ * show it (a reset counter reads 0). */
 KLEFR_API klefr_err klefr_meter_write(klefr_meter *meter, klefr_quantity q, double value);
 
 /** Reset a counter that can only be reset (day counter, power-down

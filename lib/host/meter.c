@@ -16,6 +16,7 @@ static klefr_err new_meter(klefr_meter_protocol protocol, const klefr_meter_ops 
     m->ops = ops;
     memcpy(m->password, "0000", 5); /* SPEC 6: the factory password */
     m->retries = KLEFR_METER_DEFAULT_RETRIES;
+    m->time_scale = 1.0;
     *out = m;
     return KLEFR_OK;
 }
@@ -188,7 +189,10 @@ klefr_err klefr_meter_write(klefr_meter *meter, klefr_quantity q, double value)
         return err;
     if (!meter->ops->can_write(q))
         return KLEFR_ERR_NOT_AVAILABLE;
-    return meter->ops->write(meter, q, value);
+    err = meter->ops->write(meter, q, value);
+    if (err == KLEFR_OK)
+        klefr_meter_history_written(meter, q, value);
+    return err;
 }
 
 klefr_err klefr_meter_reset(klefr_meter *meter, klefr_quantity q)

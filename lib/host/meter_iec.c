@@ -88,7 +88,7 @@ static klefr_err iec_read(klefr_meter *meter, const klefr_quantity *want, size_t
         return klefr_model_iec_readout_decode(text, len, values, NULL);
     }
     if (model == 0 || strcmp(ident.manufacturer, KLEFR_IEC_MANUFACTURER) != 0)
-        return KLEFR_ERR_IMPLAUSIBLE;
+        return klefr_meter_refuse(meter, KLEFR_CHECK_IDENTITY, KLEFR_Q_METER_CODE, model, 0);
     meter->iec_model = model;
     return klefr_model_iec_readout_decode_report(text, len, values, report);
 }
@@ -112,17 +112,30 @@ static bool same_on_every_model(klefr_quantity q, double value)
     return true;
 }
 
-/* Learn which model faces the head from its identification (a checked
- * readout), unless a read of this handle already did. */
+/* Learn which model faces the head, unless a read of this handle did:
+ * from a readout's identification, which has no BCC, so the readout's own
+ * meter code (128.0.0, under its BCC) must name the same model. */
 static klefr_err learn_model(klefr_meter *meter)
 {
-    if (meter->iec_model != 0)
-        return KLEFR_OK;
-    klefr_values ignored;
-    klefr_err err = klefr_meter_read(meter, &ignored, NULL);
-    if (meter->iec_model != 0)
-        return KLEFR_OK; /* an incomplete readout still named the model */
-    return err != KLEFR_OK ? err : KLEFR_ERR_UNEXPECTED;
+    klefr_err err = KLEFR_OK;
+    for (unsigned attempt = 0; meter->iec_model == 0 && attempt <= meter->retries; attempt++) {
+        klefr_values v;
+        klefr_decode_report report;
+        klefr_values_clear(&v);
+        err = iec_read(meter, NULL, 0, &v, &report);
+        double code = 0;
+        if (err == KLEFR_OK && (klefr_values_get(&v, KLEFR_Q_METER_CODE, &code) != KLEFR_OK ||
+                                code != (double)meter->iec_model))
+            err = klefr_meter_refuse(meter, KLEFR_CHECK_IDENTITY, KLEFR_Q_METER_CODE, code,
+                                     (double)meter->iec_model);
+        if (err != KLEFR_OK)
+            meter->iec_model = (klefr_model)0;
+        else
+            return KLEFR_OK;
+        if (err != KLEFR_ERR_IMPLAUSIBLE && err != KLEFR_ERR_ENCODING)
+            return err; /* no answer, or a broken one after the master's own repeats */
+    }
+    return err;
 }
 
 static klefr_err iec_write(klefr_meter *meter, klefr_quantity q, double value)

@@ -8,6 +8,7 @@
 #include <klefr/iec_master.h>
 #include <klefr/mbus_master.h>
 #include <klefr/meter.h>
+#include <klefr/model_check.h>
 
 typedef struct klefr_meter_ops {
     /* Model whose rules validate writes over this protocol. */
@@ -47,7 +48,22 @@ struct klefr_meter {
     klefr_meter_stats stats;
     bool missing[KLEFR_Q_COUNT]; /* of the last read */
     bool checks_off;             /* test hook: read as before issue 11 */
+    klefr_check_failure failure; /* why the last read (or ops->read) refused */
+    bool has_failure;
+    /* History: the last accepted value of each quantity, and the start of
+     * the exchange it came from (the meter's snapshot is no earlier). */
+    klefr_values last;
+    uint64_t last_at_us[KLEFR_Q_COUNT];
+    double time_scale;
 };
+
+/* An answer is no KLEFR meter's: what ops->read says with
+ * KLEFR_ERR_IMPLAUSIBLE (the header, the identification). */
+klefr_err klefr_meter_refuse(klefr_meter *meter, klefr_check_rule rule, klefr_quantity q,
+                             double value, double expected);
+
+/* A written setting is expected to change: the history takes it. */
+void klefr_meter_history_written(klefr_meter *meter, klefr_quantity q, double value);
 
 /* The model whose quantities the meter has: fixed by the protocol, or
  * learned from the IR identification (0 until then). */

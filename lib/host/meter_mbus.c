@@ -55,14 +55,20 @@ static klefr_err start_session(klefr_meter *meter)
 
 /* The fixed header of every 6913 answer (manual A2.2, SPEC 5): anything
  * else passed the sum checksum but is no KLEFR answer (or a damaged one). */
-static bool is_klefr_header(const klefr_meter *meter, const klefr_mbus_header *h)
+static klefr_err check_header(klefr_meter *meter, const klefr_mbus_header *h)
 {
-    if (h->ci != KLEFR_MBUS_CI_RSP_LONG || !h->id_valid ||
-        h->manufacturer != KLEFR_MBUS_MANUFACTURER_INM || h->version != KLEFR_MBUS_VERSION ||
-        h->medium != KLEFR_MBUS_MEDIUM_ELECTRICITY)
-        return false;
+    if (h->ci != KLEFR_MBUS_CI_RSP_LONG || h->manufacturer != KLEFR_MBUS_MANUFACTURER_INM ||
+        h->version != KLEFR_MBUS_VERSION || h->medium != KLEFR_MBUS_MEDIUM_ELECTRICITY)
+        return klefr_meter_refuse(meter, KLEFR_CHECK_IDENTITY, KLEFR_Q_METER_CODE, h->manufacturer,
+                                  KLEFR_MBUS_MANUFACTURER_INM);
+    if (!h->id_valid)
+        return klefr_meter_refuse(meter, KLEFR_CHECK_IDENTITY, KLEFR_Q_SECONDARY_ADDRESS, h->id_bcd,
+                                  0);
     /* Selected by its identification number: it answers with that one. */
-    return !meter->address.use_secondary || h->id == meter->address.secondary;
+    if (meter->address.use_secondary && h->id != meter->address.secondary)
+        return klefr_meter_refuse(meter, KLEFR_CHECK_IDENTITY, KLEFR_Q_SECONDARY_ADDRESS, h->id,
+                                  meter->address.secondary);
+    return KLEFR_OK;
 }
 
 static klefr_err mbus_read(klefr_meter *meter, const klefr_quantity *want, size_t n,
@@ -91,8 +97,9 @@ static klefr_err mbus_read(klefr_meter *meter, const klefr_quantity *want, size_
     err = klefr_model_mbus_rsp_ud_decode_report(rsp, len, values, &hdr, report);
     if (err != KLEFR_OK)
         return err;
-    if (!is_klefr_header(meter, &hdr))
-        return KLEFR_ERR_IMPLAUSIBLE;
+    err = check_header(meter, &hdr);
+    if (err != KLEFR_OK)
+        return err;
     (void)klefr_values_set(values, KLEFR_Q_SECONDARY_ADDRESS, (double)hdr.id);
     return KLEFR_OK;
 }

@@ -381,9 +381,16 @@ START_TEST(test_meter_read_fills_values_from_the_readout)
     script_sign_on(b.s, "", '0');
     klefr_values sent;
     reply_plausible_readout(b.s, KLEFR_MODEL_6913, &sent);
+    /* The BCC is weak: a first reading is confirmed by a second readout
+     * that agrees with it. */
+    script_sign_on(b.s, "", '0');
+    reply_plausible_readout(b.s, KLEFR_MODEL_6913, &sent);
     klefr_values v;
     size_t missing = 0;
     ck_assert_int_eq(klefr_meter_read(meter, &v, &missing), KLEFR_OK);
+    klefr_meter_stats st;
+    klefr_meter_get_stats(meter, &st);
+    ck_assert_uint_eq(st.confirmations, 1);
     assert_value(&v, KLEFR_Q_SERIAL_NUMBER, 17060518);
     assert_value(&v, KLEFR_Q_FORWARD_ACTIVE_ENERGY, 1334.56);
     assert_value(&v, KLEFR_Q_VOLTAGE, 230.0);

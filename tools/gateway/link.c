@@ -26,6 +26,7 @@ struct gw_link {
     klefr_iec_master *iec;
     char *password;
     unsigned retries;
+    double meter_speed;  /* the history checks allow this much faster growth */
     gw_link_stats stats; /* our own counts; the masters' are added on read */
     guint64 iec_transactions, iec_timeouts, iec_bad;
     const gint *scan_stop;
@@ -152,6 +153,7 @@ klefr_err gw_link_open(const gw_bus_conf *b, gw_link **out, char *why, size_t ca
     gw_link *l = g_new0(gw_link, 1);
     l->protocol = b->protocol;
     l->password = g_strdup(b->password);
+    l->meter_speed = b->meter_speed > 1 ? b->meter_speed : 1;
     errno = 0;
     klefr_err err = klefr_io_open(b->port, &b->line, &l->port);
     if (err != KLEFR_OK) {
@@ -205,6 +207,10 @@ klefr_err gw_link_meter_open(gw_link *l, const gw_meter_conf *m, gw_link_meter *
         g_free(lm);
         return err;
     }
+    /* A reading the register model refuses is read again as often as a
+     * corrupt frame is; an emulator's fast clock is allowed for. */
+    klefr_meter_set_retries(lm->meter, l->retries);
+    (void)klefr_meter_set_time_scale(lm->meter, l->meter_speed);
     *out = lm;
     return KLEFR_OK;
 }

@@ -59,11 +59,13 @@ struct cli_conn_opts {
     char *retries_text;
     gboolean verbose;
     char *password; /* IEC programming mode */
+    char *speed_text;
     /* After cli_conn_check(): */
     klefr_meter_protocol protocol;
     long baud;       /* 0: the protocol's default */
     long timeout_ms; /* 0: derived from the line */
     long retries;    /* -1: the master's default (2) */
+    long speed;      /* --meter-speed: meter time per real time (1) */
 };
 
 /* An open bus: the transport (maybe wrapped by the --verbose logger) and,
