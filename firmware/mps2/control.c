@@ -9,9 +9,12 @@
 #include "meter.h"
 #include "stack.h"
 
-/* The longest reply (values) is about 420 bytes with every counter at its
- * widest. It lives on the stack only while a line runs. */
-#define REPLY_MAX 512u
+/* The longest reply, values with every field at its widest (40 kW, counters
+ * at 2^32 - 1 quanta), is 413 bytes. It lives on the stack only while a
+ * line runs. */
+#define REPLY_MAX 448u
+/* speed: klefr-meterd's --speed range. */
+#define SPEED_MAX 100000
 /* advance: at most a day at a time (the core's clock differences are
  * 32-bit). */
 #define ADVANCE_MAX_MS 86400000
@@ -62,6 +65,7 @@ static void cmd_info(mps2_meter *m, fw_text *t)
     put_field(t, "stack_used", mps2_stack_used());
     put_field(t, "stack_size", mps2_stack_size());
     put_field(t, "uptime_ms", mps2_meter_now(m));
+    put_field(t, "speed", m->speed);
     put_field(t, "eeprom", m->eeprom.fd >= 0 ? 1u : 0u);
     put_field(t, "eeprom_writes", m->eeprom.writes);
     put_field(t, "store_failures", m->fw.store_failures);
@@ -79,7 +83,7 @@ static bool run_own(mps2_meter *m, const char *line, size_t len, fw_text *t)
     if (fw_word_is(&w[0], "help") && n == 1) {
         fw_text_put(t, "ok commands: ");
         fw_text_put(t, klefr_fw_control_help());
-        fw_text_put(t, " | info | advance MS | quit");
+        fw_text_put(t, " | info | advance MS | speed N | quit");
     } else if (fw_word_is(&w[0], "info") && n == 1) {
         cmd_info(m, t);
     } else if (fw_word_is(&w[0], "advance")) {
@@ -89,6 +93,15 @@ static bool run_own(mps2_meter *m, const char *line, size_t len, fw_text *t)
         }
         m->skew_ms += (uint32_t)ms;
         klefr_fw_tick(&m->fw);
+        fw_text_put(t, "ok");
+    } else if (fw_word_is(&w[0], "speed")) {
+        if (n != 2 || !fw_word_fixed(&w[1], 0, 1, SPEED_MAX, &ms)) {
+            fw_text_put(t, "error usage: speed N (1-100000: time runs N times faster while the "
+                           "lines are quiet)");
+            return true;
+        }
+        mps2_meter_accelerate(m); /* what ran so far ran at the old speed */
+        m->speed = (uint32_t)ms;
         fw_text_put(t, "ok");
     } else if (fw_word_is(&w[0], "quit") && n == 1) {
         m->quit = true;
@@ -123,7 +136,7 @@ static void run_line(mps2_meter *m, const char *line, size_t len)
 
 void mps2_control_poll(mps2_meter *m)
 {
-    uint8_t buf[32];
+    uint8_t buf[16];
     size_t got;
     while ((got = mps2_uart_read(&m->ctl, buf, sizeof buf)) > 0) {
         for (size_t i = 0; i < got; i++) {

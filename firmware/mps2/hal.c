@@ -23,13 +23,34 @@ static uint32_t hal_now(void *ctx)
     return mps2_meter_now(ctx);
 }
 
+/* Quiet time before acceleration, as klefr-meterd: the bus window covers
+ * t3.5 at 1200 baud, the IR one the IEC reply delay and the 1.5 s gap. */
+#define BUS_QUIET_MS 100u
+#define IR_QUIET_MS 5000u
+
+void mps2_meter_accelerate(mps2_meter *m)
+{
+    uint32_t real = mps2_clock_ms();
+    uint32_t dt = real - m->real_last_ms;
+    m->real_last_ms = real;
+    if (m->speed > 1u && real - m->bus_seen_ms >= BUS_QUIET_MS &&
+        real - m->ir_seen_ms >= IR_QUIET_MS)
+        m->skew_ms += dt * (m->speed - 1u);
+}
+
 static void hal_write(void *ctx, klefr_fw_port port, const uint8_t *data, size_t len)
 {
     mps2_meter *m = ctx;
     mps2_capture *c = m->capture;
+    if (port == KLEFR_FW_PORT_IR)
+        m->ir_seen_ms = mps2_clock_ms();
+    else
+        m->bus_seen_ms = mps2_clock_ms();
     for (size_t i = 0; i < len; i++) {
-        /* The IR line is 7E1: its parity bit travels as bit 7. */
-        uint8_t b = port == KLEFR_FW_PORT_IR ? klefr_iec_parity_add(data[i]) : data[i];
+        /* The IR line is 7E1: its parity bit travels as bit 7, for a peer
+         * that sends it (main.c). */
+        uint8_t b =
+            port == KLEFR_FW_PORT_IR && m->ir_parity ? klefr_iec_parity_add(data[i]) : data[i];
         if (c != NULL) {
             if (c->len < c->cap)
                 c->buf[c->len++] = b;

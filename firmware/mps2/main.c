@@ -86,20 +86,38 @@ __attribute__((noinline)) static void setup_from_cmdline(mps2_meter *m, boot_arg
     (void)mps2_eeprom_open(&m->eeprom, eeprom);
 }
 
+/* 7E1 carried in 8-bit bytes (a pseudo-terminal has no parity), the rule
+ * of klefr-meterd's --ir-parity auto: a character of odd 7-bit weight
+ * shows whether the peer sends the parity bit (bit 7 set) or not; with it,
+ * a character of bad parity is dropped as a UART would, and answers carry
+ * it too. Returns the 7-bit characters left in @p buf. */
+static size_t ir_rx_filter(mps2_meter *m, uint8_t *buf, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = buf[i];
+        if (__builtin_parity(c & 0x7Fu) != 0)
+            m->ir_parity = (c & 0x80u) != 0;
+        if (!m->ir_parity)
+            buf[k++] = c & 0x7Fu;
+        else if (klefr_iec_parity_strip(c, &buf[k]) == KLEFR_OK)
+            k++;
+    }
+    return k;
+}
+
 static void serve(mps2_meter *m)
 {
     uint8_t buf[32];
     size_t n;
-    while ((n = mps2_uart_read(&m->bus, buf, sizeof buf)) > 0)
+    mps2_meter_accelerate(m);
+    while ((n = mps2_uart_read(&m->bus, buf, sizeof buf)) > 0) {
+        m->bus_seen_ms = mps2_clock_ms();
         klefr_fw_bus_feed(&m->fw, buf, n);
+    }
     while ((n = mps2_uart_read(&m->ir, buf, sizeof buf)) > 0) {
-        /* 7E1 over 8-bit bytes: a character with bad parity is dropped,
-         * as a UART would. */
-        size_t k = 0;
-        for (size_t i = 0; i < n; i++)
-            if (klefr_iec_parity_strip(buf[i], &buf[k]) == KLEFR_OK)
-                k++;
-        klefr_fw_ir_feed(&m->fw, buf, k);
+        m->ir_seen_ms = mps2_clock_ms();
+        klefr_fw_ir_feed(&m->fw, buf, ir_rx_filter(m, buf, n));
     }
     mps2_control_poll(m);
     klefr_fw_tick(&m->fw);
@@ -129,6 +147,9 @@ __attribute__((noinline)) static void boot(mps2_meter *m, const boot_args *args)
     if (klefr_fw_init(&m->fw, &hal, &cfg) != KLEFR_OK)
         sh_exit(100);
     m->held = m->fw.load;
+    m->speed = 1;
+    /* Both lines count as quiet from the start. */
+    m->bus_seen_ms = m->ir_seen_ms = mps2_clock_ms() - 5000u;
     (void)klefr_fw_boot(&m->fw);
 }
 
