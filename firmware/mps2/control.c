@@ -12,7 +12,7 @@
 /* The longest reply, values with every field at its widest (40 kW, counters
  * at 2^32 - 1 quanta), is 413 bytes. It lives on the stack only while a
  * line runs. */
-#define REPLY_MAX 448u
+#define REPLY_MAX 424u
 /* speed: klefr-meterd's --speed range. */
 #define SPEED_MAX 100000
 /* advance: at most a day at a time (the core's clock differences are

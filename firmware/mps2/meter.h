@@ -42,7 +42,7 @@ typedef struct mps2_meter {
     bool quit;         /* the control command quit: power down and stop */
     bool ctl_overlong; /* the control line being received is too long */
     uint8_t ctl_len;
-    char ctl_line[80];
+    char ctl_line[64];
 } mps2_meter;
 
 /* The core's HAL on this board. */
