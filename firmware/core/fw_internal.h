@@ -43,9 +43,17 @@ static inline bool fw_is_mbus(const klefr_fw_meter *m)
     return FW_WITH_MBUS && m->cfg.model == KLEFR_MODEL_6913;
 }
 
+/* Metrology time: energy, pulses, store saves. */
 static inline uint32_t fw_now(klefr_fw_meter *m)
 {
     return m->hal.now_ms(m->hal.ctx);
+}
+
+/* Protocol time: line silences, reply delays, sessions, the lockout, the
+ * LCD and button. Real time even when metrology is accelerated. */
+static inline uint32_t fw_proto_now(klefr_fw_meter *m)
+{
+    return m->hal.protocol_ms != NULL ? m->hal.protocol_ms(m->hal.ctx) : m->hal.now_ms(m->hal.ctx);
 }
 
 /* Receive buffers of the protocol slaves: append one byte (a full buffer

@@ -24,7 +24,7 @@ klefr_err klefr_fw_init(klefr_fw_meter *m, const klefr_fw_hal *hal, const klefr_
 /* Start running after boot or a power-up: what was not saved is gone
  * (tariff 11/12, a partial frame, the menu). From here on a crash is an
  * unseen outage, so the record is rewritten as "not clean". */
-static void power_up(klefr_fw_meter *m, bool powered, uint32_t now)
+static void power_up(klefr_fw_meter *m, bool powered, uint32_t now, uint32_t pnow)
 {
     m->powered = powered;
     m->tariff_volatile = 0;
@@ -35,9 +35,9 @@ static void power_up(klefr_fw_meter *m, bool powered, uint32_t now)
     else
         m->mb.rx_len = 0;
     fw_ir_reset(m);
-    m->bus_tx_done_ms = now;
+    m->bus_tx_done_ms = pnow;
     fw_bus_line_force(m);
-    fw_ui_reset(m, now);
+    fw_ui_reset(m, pnow);
     m->dirty = true;
     fw_store_maybe_save(m);
 }
@@ -61,7 +61,7 @@ klefr_err klefr_fw_boot(klefr_fw_meter *m)
     if (m->cfg.program_crc != m->cfg.program_crc_expected)
         m->error_code = 2; /* Err 02 outranks Err 01: the program itself is suspect */
     m->booted = true;
-    power_up(m, m->load.voltage_mv >= FW_MIN_VOLTAGE_MV, now);
+    power_up(m, m->load.voltage_mv >= FW_MIN_VOLTAGE_MV, now, fw_proto_now(m));
     return m->error_code == 1 ? KLEFR_ERR_CHECKSUM : KLEFR_OK;
 }
 
@@ -94,7 +94,7 @@ void klefr_fw_set_load(klefr_fw_meter *m, const klefr_fw_load *load)
         m->dirty = true;
         fw_store_maybe_save(m);
     } else if (!was && on) {
-        power_up(m, true, now);
+        power_up(m, true, now, fw_proto_now(m));
     }
 }
 
@@ -102,10 +102,10 @@ void klefr_fw_tick(klefr_fw_meter *m)
 {
     if (m == NULL || !m->booted)
         return;
-    uint32_t now = fw_now(m);
-    fw_run(m, now);
+    fw_run(m, fw_now(m));
     if (!m->powered)
         return;
+    uint32_t now = fw_proto_now(m);
     if (fw_is_modbus(m))
         fw_modbus_tick(m, now);
     else if (fw_is_mbus(m))
@@ -119,8 +119,8 @@ void klefr_fw_bus_feed(klefr_fw_meter *m, const uint8_t *data, size_t len)
 {
     if (m == NULL || !m->booted || !m->powered || (data == NULL && len != 0))
         return;
-    uint32_t now = fw_now(m);
-    fw_run(m, now);
+    fw_run(m, fw_now(m));
+    uint32_t now = fw_proto_now(m);
     fw_bus_line_update(m, now);
     if (fw_is_modbus(m))
         fw_modbus_feed(m, data, len, now);
@@ -132,18 +132,16 @@ void klefr_fw_ir_feed(klefr_fw_meter *m, const uint8_t *data, size_t len)
 {
     if (m == NULL || !m->booted || !m->powered || (data == NULL && len != 0))
         return;
-    uint32_t now = fw_now(m);
-    fw_run(m, now);
-    fw_ir_feed(m, data, len, now);
+    fw_run(m, fw_now(m));
+    fw_ir_feed(m, data, len, fw_proto_now(m));
 }
 
 void klefr_fw_button(klefr_fw_meter *m, uint32_t duration_ms)
 {
     if (m == NULL || !m->booted || !m->powered)
         return;
-    uint32_t now = fw_now(m);
-    fw_run(m, now);
-    fw_ui_button(m, duration_ms, now);
+    fw_run(m, fw_now(m));
+    fw_ui_button(m, duration_ms, fw_proto_now(m));
 }
 
 void fw_bus_line(const klefr_fw_meter *m, klefr_line *line)

@@ -3,7 +3,8 @@
  * @brief The meter firmware core: one KLEFR 6911-6914 as a plain struct.
  *
  * Portable C11 with no OS, no heap and no mutable globals. The platform is a
- * ::klefr_fw_hal (callbacks plus a context pointer); all state lives in one
+ * ::klefr_fw_hal (callbacks plus a context pointer, with two clocks:
+ * metrology time and protocol time); all state lives in one
  * ::klefr_fw_meter that the caller owns. The caller drives it:
  * - klefr_fw_init() once, then klefr_fw_boot() (reads the store);
  * - klefr_fw_set_load() whenever the measured V, I, P, Q, f change;
@@ -59,8 +60,17 @@ typedef enum klefr_fw_port {
  * @c ctx as its first argument. */
 typedef struct klefr_fw_hal {
     void *ctx;
-    /** Monotonic milliseconds; may wrap at 2^32 (differences are used). */
+    /** Metrology time: monotonic milliseconds that energy is integrated
+     * over (and S0/LED pulses and store saves follow); may wrap at 2^32
+     * (differences are used). */
     uint32_t (*now_ms)(void *ctx);
+    /** Protocol time: monotonic milliseconds of real time for everything a
+     * peer or a person can time: t3.5 and M-Bus silences, IEC reply delays
+     * and session timeouts, the password lockout, the LCD and the button.
+     * Optional: NULL uses now_ms. A HAL that runs metrology faster than
+     * real time (an emulator's time acceleration) keeps this one real.
+     * @since 0.2 */
+    uint32_t (*protocol_ms)(void *ctx);
     /** Send bytes on a port (the HAL queues them). Optional. */
     void (*uart_write)(void *ctx, klefr_fw_port port, const uint8_t *data, size_t len);
     /** Change baud and character format of a port. Optional. */
@@ -240,9 +250,8 @@ typedef struct klefr_fw_ir {
     uint32_t send_at_ms; /**< Earliest time of the pending answer. */
     uint32_t tx_done_ms; /**< When the last answer has left the wire (by byte time). */
     uint16_t rx_len;
-    uint16_t tx_len;   /**< Bytes in tx (kept for a resend on NAK). */
-    bool tx_pending;   /**< tx waits for send_at_ms. */
-    bool await_option; /**< The identification went out: an ACK starts the option select. */
+    uint16_t tx_len; /**< Bytes in tx (kept for a resend on NAK). */
+    bool tx_pending; /**< tx waits for send_at_ms. */
     uint8_t rx[KLEFR_FW_IR_RX_MAX];
     uint8_t tx[KLEFR_FW_IR_TX_MAX];
 } klefr_fw_ir;

@@ -288,7 +288,7 @@ const char *klefr_fw_lcd_text(klefr_fw_meter *m, char *buf, size_t cap)
     if (m == NULL || !m->booted || !m->powered)
         return buf; /* dark */
     const klefr_fw_ui *u = &m->ui;
-    uint32_t now = fw_now(m);
+    uint32_t now = fw_proto_now(m);
     if (u->msg != FW_MSG_NONE && (int32_t)(u->msg_until_ms - now) > 0) {
         static const char *const msgs[] = {"", "OK", "OK in", "OK out", "Err"};
         put(&b, msgs[u->msg < 5 ? u->msg : 0]);

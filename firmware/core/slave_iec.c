@@ -44,7 +44,6 @@ void fw_ir_reset(klefr_fw_meter *m)
     m->ir.rx_len = 0;
     m->ir.tx_len = 0;
     m->ir.tx_pending = false;
-    m->ir.await_option = false;
     set_line(m, KLEFR_IEC_INITIAL_BAUD, true);
 }
 
@@ -80,14 +79,6 @@ static void handle(klefr_fw_meter *m, const uint8_t *rx, size_t rx_len, uint32_t
         return;
     }
 
-    klefr_iec_message msg;
-    if (klefr_iec_message_decode(rx, rx_len, &msg, NULL) == KLEFR_OK) {
-        if (msg.type == KLEFR_IEC_MSG_REQUEST)
-            ir->await_option = len > 0; /* our identification goes out */
-        else if (msg.type == KLEFR_IEC_MSG_OPTION_SELECT)
-            ir->await_option = false;
-    }
-
     /* Option select, B0 or a session timeout: the new rate holds from now
      * (nothing of ours is on the wire: every answer waits for a message). */
     set_line(m, act.baud, false);
@@ -108,12 +99,15 @@ static void handle(klefr_fw_meter *m, const uint8_t *rx, size_t rx_len, uint32_t
     }
 }
 
-/* Find and handle every complete message at the start of the buffer. */
+/* Find and handle every complete message at the start of the buffer.
+ * The detector looks only for what the state machine accepts now: while
+ * idle, a sign-on; so a stray SOH or STX never hides one. */
 static void scan(klefr_fw_meter *m, uint32_t now)
 {
     klefr_fw_ir *ir = &m->ir;
     while (ir->rx_len > 0) {
-        klefr_frame_scan sc = klefr_iec_message_scan(ir->rx, ir->rx_len, ir->await_option);
+        klefr_frame_scan sc =
+            klefr_iec_request_scan(ir->rx, ir->rx_len, klefr_iec_meter_listen(&ir->iec));
         if (sc.state == KLEFR_FRAME_NEED_MORE)
             return;
         size_t n = sc.length == 0 ? 1 : sc.length > ir->rx_len ? ir->rx_len : sc.length;
@@ -163,8 +157,6 @@ void fw_ir_tick(klefr_fw_meter *m, uint32_t now)
         return;
     }
     uint32_t baud;
-    if (klefr_iec_meter_poll(&ir->iec, now, &baud)) {
-        ir->await_option = false;
+    if (klefr_iec_meter_poll(&ir->iec, now, &baud))
         set_line(m, baud, false);
-    }
 }

@@ -78,6 +78,18 @@ KLEFR_BEGIN_DECLS
  * STX up to and including the ETX or EOT; the result is the BCC that
  * follows. @p data may be NULL when @p len is 0. */
 KLEFR_API uint8_t klefr_iec_bcc(const uint8_t *data, size_t len);
+
+/** The BCC of a message @p buf that starts with SOH or STX and ends with
+ * ETX or EOT and the BCC (7-bit characters, parity removed): as received
+ * and as computed over the bytes after the start character up to and
+ * including ETX/EOT.
+ * @param[out] out  Filled on OK and on KLEFR_ERR_CHECKSUM.
+ * @retval KLEFR_OK the BCC matches.
+ * @retval KLEFR_ERR_CHECKSUM it does not; @p out says both values.
+ * @retval KLEFR_ERR_FRAME not such a message (no BCC to check).
+ * @retval KLEFR_ERR_INVALID_ARG NULL argument.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_iec_bcc_decode(const uint8_t *buf, size_t len, klefr_checksum *out);
 /** @} */
 
 /* ------------------------------------------------------------------ */
@@ -263,6 +275,35 @@ KLEFR_API klefr_err klefr_iec_command_encode(char command, char type, const char
  *        is a complete one-byte message. */
 KLEFR_API klefr_frame_scan klefr_iec_message_scan(const uint8_t *buf, size_t len,
                                                   bool ack_starts_option_select);
+
+/** What a meter can accept next, for klefr_iec_request_scan(). @since 0.2 */
+typedef enum klefr_iec_listen {
+    /** No session: only a sign-on starts a message; SOH, STX, ACK, NAK and
+     * everything else before a `/` is noise. */
+    KLEFR_IEC_LISTEN_SIGN_ON = 0,
+    /** The identification went out: an ACK starts the option select (up to
+     * CR LF); a new sign-on is found too. */
+    KLEFR_IEC_LISTEN_OPTION_SELECT = 1,
+    /** A session is open (readout or programming mode): blocks, ACK, NAK
+     * and sign-ons. */
+    KLEFR_IEC_LISTEN_SESSION = 2
+} klefr_iec_listen;
+
+/** The meter side's streaming detector: klefr_iec_message_scan() for the
+ * messages of a master, which the meter @p listen s for. Only the start
+ * characters @p listen accepts begin a message; noise is GARBAGE up to the
+ * next one. A master's blocks carry printable data sets that never hold a
+ * `/` (IEC 62056-21, 6.5), so a `/`, ACK or NAK inside a block ends it as
+ * GARBAGE: a sign-on after a stray SOH or STX is found at once, not after
+ * the 1500 ms inter-character timeout. Same results as
+ * klefr_iec_message_scan() otherwise (complete length, NEED_MORE, a block
+ * with a bad BCC as GARBAGE of its whole length).
+ * @param buf Bytes received so far, 7-bit (may be NULL when @p len is 0).
+ * @param len Bytes at @p buf.
+ * @param listen What the meter accepts now (klefr_iec_meter_listen()).
+ * @since 0.2 */
+KLEFR_API klefr_frame_scan klefr_iec_request_scan(const uint8_t *buf, size_t len,
+                                                  klefr_iec_listen listen);
 /** @} */
 
 /* ------------------------------------------------------------------ */

@@ -161,6 +161,11 @@ KLEFR_API bool klefr_iec_meter_poll(klefr_iec_meter *m, uint32_t now_ms, uint32_
 
 /** True while a programming session is open (P0 sent, no B0 yet). */
 KLEFR_API bool klefr_iec_meter_in_programming(const klefr_iec_meter *m);
+
+/** What @p m accepts next, for klefr_iec_request_scan(): a sign-on only
+ * while no session is open, the option select after the identification,
+ * everything in a session. @since 0.2 */
+KLEFR_API klefr_iec_listen klefr_iec_meter_listen(const klefr_iec_meter *m);
 /** @} */
 
 /** @name Client side

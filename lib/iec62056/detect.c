@@ -8,44 +8,65 @@
  * with its escapes; anything longer without CR LF is noise. */
 #define LINE_MAX_LEN 64u
 
+/* What the receiver accepts: which characters may start a message, whether
+ * an ACK starts an option select, and whether the blocks come from a master
+ * (then a start character inside a block ends it: see request_scan). */
+typedef struct rules {
+    bool sign_on, ack, nak, blocks;
+    bool ack_option;
+    bool from_master;
+} rules;
+
 static klefr_frame_scan scan(klefr_frame_state state, size_t length)
 {
-    klefr_frame_scan s = {state, length};
+    klefr_frame_scan s = {state, length, state == KLEFR_FRAME_GARBAGE ? KLEFR_ERR_FRAME : KLEFR_OK};
     return s;
 }
 
-static bool starts_message(uint8_t c)
+static bool starts_message(const rules *r, uint8_t c)
 {
-    return c == '/' || c == KLEFR_IEC_ACK || c == KLEFR_IEC_NAK || c == KLEFR_IEC_SOH ||
-           c == KLEFR_IEC_STX;
+    return (c == '/' && r->sign_on) || (c == KLEFR_IEC_ACK && r->ack) ||
+           (c == KLEFR_IEC_NAK && r->nak) ||
+           ((c == KLEFR_IEC_SOH || c == KLEFR_IEC_STX) && r->blocks);
 }
 
 /* Noise up to the next possible start character (at least one byte). */
-static klefr_frame_scan garbage(const uint8_t *buf, size_t len)
+static klefr_frame_scan garbage(const rules *r, const uint8_t *buf, size_t len)
 {
     size_t n = 1;
-    while (n < len && !starts_message(buf[n]))
+    while (n < len && !starts_message(r, buf[n]))
         n++;
     return scan(KLEFR_FRAME_GARBAGE, n);
 }
 
-klefr_frame_scan klefr_iec_message_scan(const uint8_t *buf, size_t len,
-                                        bool ack_starts_option_select)
+/* A character that cannot be inside the block and so ends it as noise: an
+ * 8-bit byte, SOH, STX other than the one after SOH C D; from a master also
+ * '/', ACK and NAK (its data sets are printable and never hold '/',
+ * IEC 62056-21 6.5), so that a message after a stray SOH is not lost. */
+static bool breaks_block(const rules *r, const uint8_t *buf, size_t i)
+{
+    uint8_t c = buf[i];
+    if (c > 0x7Fu || c == KLEFR_IEC_SOH ||
+        (c == KLEFR_IEC_STX && !(buf[0] == KLEFR_IEC_SOH && i == 3)))
+        return true;
+    return r->from_master && (c == '/' || c == KLEFR_IEC_ACK || c == KLEFR_IEC_NAK);
+}
+
+static klefr_frame_scan scan_with(const rules *r, const uint8_t *buf, size_t len)
 {
     if (buf == NULL || len == 0)
         return scan(KLEFR_FRAME_NEED_MORE, 1);
     uint8_t c = buf[0];
-    if (!starts_message(c))
-        return garbage(buf, len);
-    if (c == KLEFR_IEC_NAK || (c == KLEFR_IEC_ACK && !ack_starts_option_select))
+    if (!starts_message(r, c))
+        return garbage(r, buf, len);
+    if (c == KLEFR_IEC_NAK || (c == KLEFR_IEC_ACK && !r->ack_option))
         return scan(KLEFR_FRAME_COMPLETE, 1);
 
     if (c == KLEFR_IEC_STX || c == KLEFR_IEC_SOH) {
         size_t i = 1;
         while (i < len && buf[i] != KLEFR_IEC_ETX && buf[i] != KLEFR_IEC_EOT) {
-            if (buf[i] > 0x7Fu || buf[i] == KLEFR_IEC_SOH ||
-                (buf[i] == KLEFR_IEC_STX && !(c == KLEFR_IEC_SOH && i == 3)))
-                return garbage(buf, len);
+            if (breaks_block(r, buf, i))
+                return garbage(r, buf, len);
             i++;
         }
         if (i + 1 >= len)
@@ -55,7 +76,7 @@ klefr_frame_scan klefr_iec_message_scan(const uint8_t *buf, size_t len,
         size_t i = 1;
         while (i < len && buf[i] != KLEFR_IEC_LF) {
             if (i >= LINE_MAX_LEN || (buf[i] != KLEFR_IEC_CR && !iec_printable(buf[i])))
-                return garbage(buf, len);
+                return garbage(r, buf, len);
             i++;
         }
         if (i >= len)
@@ -72,7 +93,29 @@ klefr_frame_scan klefr_iec_message_scan(const uint8_t *buf, size_t len,
         size_t i = 1;
         while (buf[i] != KLEFR_IEC_ETX && buf[i] != KLEFR_IEC_EOT)
             i++;
-        return scan(KLEFR_FRAME_GARBAGE, i + 2);
+        klefr_frame_scan bad = scan(KLEFR_FRAME_GARBAGE, i + 2);
+        bad.reason = KLEFR_ERR_CHECKSUM;
+        return bad;
     }
-    return garbage(buf, len);
+    return garbage(r, buf, len);
+}
+
+klefr_frame_scan klefr_iec_message_scan(const uint8_t *buf, size_t len,
+                                        bool ack_starts_option_select)
+{
+    rules r = {true, true, true, true, ack_starts_option_select, false};
+    return scan_with(&r, buf, len);
+}
+
+klefr_frame_scan klefr_iec_request_scan(const uint8_t *buf, size_t len, klefr_iec_listen listen)
+{
+    /* Without a session only a sign-on means anything; after the
+     * identification also the option select. */
+    rules r = {true,
+               listen != KLEFR_IEC_LISTEN_SIGN_ON,
+               listen == KLEFR_IEC_LISTEN_SESSION,
+               listen == KLEFR_IEC_LISTEN_SESSION,
+               listen == KLEFR_IEC_LISTEN_OPTION_SELECT,
+               true};
+    return scan_with(&r, buf, len);
 }

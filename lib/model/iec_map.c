@@ -251,6 +251,13 @@ bool klefr_iec_meter_in_programming(const klefr_iec_meter *m)
     return m != NULL && m->state == ST_PROG;
 }
 
+klefr_iec_listen klefr_iec_meter_listen(const klefr_iec_meter *m)
+{
+    if (m == NULL || m->state == ST_IDLE)
+        return KLEFR_IEC_LISTEN_SIGN_ON;
+    return m->state == ST_IDENT ? KLEFR_IEC_LISTEN_OPTION_SELECT : KLEFR_IEC_LISTEN_SESSION;
+}
+
 void klefr_iec_meter_sent(klefr_iec_meter *m, uint32_t now_ms)
 {
     if (m != NULL)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* A fake platform for the firmware core tests: a manual clock, captured
+/* A fake platform for the firmware core tests: a manual clock (protocol
+ * time; metrology time runs ahead of it by metro_extra), captured
  * UART output, an in-memory store that can lose power after any byte, a
  * tariff pin, and counters for S0 and LED pulses. */
 #ifndef KLEFR_FW_FAKE_HAL_H
@@ -11,7 +12,8 @@
 #include "klefr_test.h"
 
 typedef struct fake_hal {
-    uint32_t now;
+    uint32_t now;         /* protocol time (real) */
+    uint32_t metro_extra; /* metrology time gained by acceleration */
     uint8_t store[KLEFR_FW_STORE_SIZE];
     long cut_budget; /* bytes the store still writes before power dies; -1 = unlimited */
     bool store_fail; /* every write fails */
@@ -37,6 +39,12 @@ typedef struct fake_hal {
 } fake_hal;
 
 static uint32_t fake_now(void *ctx)
+{
+    const fake_hal *f = ctx;
+    return f->now + f->metro_extra;
+}
+
+static uint32_t fake_protocol(void *ctx)
 {
     return ((fake_hal *)ctx)->now;
 }
@@ -142,6 +150,7 @@ static inline klefr_fw_hal fake_hal_of(fake_hal *f)
     klefr_fw_hal h = {
         .ctx = f,
         .now_ms = fake_now,
+        .protocol_ms = fake_protocol,
         .uart_write = fake_write,
         .uart_set_line = fake_set_line,
         .uart_drained = f->has_drained ? fake_drained : NULL,
@@ -173,6 +182,20 @@ static inline void fake_run(klefr_fw_meter *m, fake_hal *f, uint32_t ms, uint32_
     while (ms > 0) {
         uint32_t d = ms < step ? ms : step;
         f->now += d;
+        ms -= d;
+        klefr_fw_tick(m);
+    }
+}
+
+/* The same with metrology time running @p speed times faster than
+ * protocol time (an emulator's --speed). */
+static inline void fake_run_fast(klefr_fw_meter *m, fake_hal *f, uint32_t ms, uint32_t step,
+                                 uint32_t speed)
+{
+    while (ms > 0) {
+        uint32_t d = ms < step ? ms : step;
+        f->now += d;
+        f->metro_extra += d * (speed - 1u);
         ms -= d;
         klefr_fw_tick(m);
     }

@@ -243,6 +243,49 @@ START_TEST(test_a_long_gap_inside_a_message_aborts_it)
 }
 END_TEST
 
+/* Issue 11: a stray SOH or STX (or an 8-bit byte a HAL let through) on
+ * the IR port while no session is open must not hide the next sign-on: it
+ * is answered after the reaction time, not after the 1500 ms abort. */
+START_TEST(test_a_stray_byte_never_hides_the_next_sign_on)
+{
+    static const char *strays[] = {"\x01",
+                                   "\x02",
+                                   "\x81",
+                                   "\xFF",
+                                   "\x01R1\x02",
+                                   "\x02"
+                                   "0.0.0(",
+                                   "\x06",
+                                   "\x15",
+                                   "/?"};
+    for (size_t i = 0; i < sizeof strays / sizeof *strays; i++) {
+        feed(strays[i], strlen(strays[i]));
+        FEED("/?!\r\n");
+        uint32_t delay = answer_within(1600);
+        ck_assert_msg(delay >= 200 && delay < 400, "stray %zu: answer after %u ms", i,
+                      (unsigned)delay);
+        klefr_assert_bytes(f.ir_tx, f.ir_tx_len, IDENT_6914);
+        fake_run(&m, &f, 2000, 10); /* the identification's session ends */
+    }
+}
+END_TEST
+
+/* In programming mode too: a stray SOH before a command or a new sign-on. */
+START_TEST(test_a_stray_soh_in_programming_mode_hides_nothing)
+{
+    open_programming(IDENT_6914);
+    FEED("\x01");
+    EXPECT(P1_0000, "06");
+    FEED("\x01");
+    EXPECT(R1_LCD, "02 31 32 38 2E 31 2E 34 28 31 30 2A 73 29 03 64");
+    FEED("\x01"
+         "R1");
+    EXPECT("\x15", "02 31 32 38 2E 31 2E 34 28 31 30 2A 73 29 03 64");
+    FEED("\x02");
+    EXPECT("/?!\r\n", IDENT_6914);
+}
+END_TEST
+
 START_TEST(test_programming_session_changes_the_lcd_cycle_seen_over_modbus)
 {
     open_programming(IDENT_6914);
@@ -346,6 +389,45 @@ START_TEST(test_the_lock_survives_a_power_cut)
 }
 END_TEST
 
+/* Issue 11: metrology time may run 1000 times faster (klefr-meterd
+ * --speed), protocol time stays real. A 6 s pause is 100 minutes of
+ * metrology: the session (120 s idle limit) must live on, and the energy
+ * must have counted the 100 minutes. */
+START_TEST(test_a_programming_session_survives_accelerated_metrology)
+{
+    open_programming(IDENT_6914);
+    EXPECT(P1_0000, "06");
+    uint32_t before = klefr_fw_energy_q(&m, KLEFR_FW_ACTIVE, KLEFR_FW_FORWARD);
+    fake_run_fast(&m, &f, 6000, 10, 1000);
+    EXPECT(R1_LCD, "02 31 32 38 2E 31 2E 34 28 31 30 2A 73 29 03 64");
+    /* 2.3 kW for 6000 s of metrology = 3.833 kWh = 383 quanta. */
+    uint32_t q = klefr_fw_energy_q(&m, KLEFR_FW_ACTIVE, KLEFR_FW_FORWARD) - before;
+    ck_assert_uint_eq(q, 383);
+    /* The real idle limit still holds: 121 s without a message ends it. */
+    fake_run_fast(&m, &f, 121000, 100, 1000);
+    SILENT(R1_LCD);
+}
+END_TEST
+
+START_TEST(test_the_lockout_lasts_its_time_on_the_protocol_clock)
+{
+    open_programming(IDENT_6914);
+    EXPECT(P1_1234, ER01);
+    EXPECT(P1_1234, ER01);
+    EXPECT(P1_1234, ER02);
+    SILENT(B0);
+    /* 12 s real are 3.3 h of metrology at 1000x: still locked. */
+    fake_run_fast(&m, &f, 12000, 10, 1000);
+    open_programming(IDENT_6914);
+    EXPECT(P1_0000, ER02);
+    SILENT(B0);
+    /* 15 minutes of real time open it, however little metrology passed. */
+    fake_run(&m, &f, KLEFR_IEC_DEFAULT_LOCK_MS, 10000);
+    open_programming(IDENT_6914);
+    EXPECT(P1_0000, "06");
+}
+END_TEST
+
 START_TEST(test_every_model_answers_on_ir)
 {
     static const klefr_model models[] = {KLEFR_MODEL_6911, KLEFR_MODEL_6912, KLEFR_MODEL_6913};
@@ -417,12 +499,16 @@ static Suite *suite(void)
     tcase_add_test(tc, test_binary_mode_option_selects_are_ignored);
     tcase_add_test(tc, test_sign_on_with_a_device_address);
     tcase_add_test(tc, test_a_long_gap_inside_a_message_aborts_it);
+    tcase_add_test(tc, test_a_stray_byte_never_hides_the_next_sign_on);
+    tcase_add_test(tc, test_a_stray_soh_in_programming_mode_hides_nothing);
     tcase_add_test(tc, test_programming_session_changes_the_lcd_cycle_seen_over_modbus);
     tcase_add_test(tc, test_w1_of_the_m_bus_address_is_seen_on_the_m_bus);
     tcase_add_test(tc, test_commands_before_the_password_and_damaged_blocks);
     tcase_add_test(tc, test_a_w1_the_store_refuses_is_answered_er09);
     tcase_add_test(tc, test_three_wrong_passwords_lock_across_sign_ons_until_the_lock_time);
     tcase_add_test(tc, test_the_lock_survives_a_power_cut);
+    tcase_add_test(tc, test_a_programming_session_survives_accelerated_metrology);
+    tcase_add_test(tc, test_the_lockout_lasts_its_time_on_the_protocol_clock);
     tcase_add_test(tc, test_every_model_answers_on_ir);
     tcase_add_test(tc, test_the_longest_readout_fits_the_ir_buffer);
     suite_add_tcase(s, tc);

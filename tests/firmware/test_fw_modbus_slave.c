@@ -206,6 +206,21 @@ START_TEST(test_partial_frame_is_dropped_after_t35_silence)
 }
 END_TEST
 
+/* Issue 11: t3.5 is protocol time. Metrology running 1000 times faster
+ * (a 2 ms gap = 2 s of metrology) must not drop a frame arriving in pieces. */
+START_TEST(test_t35_is_timed_on_the_protocol_clock)
+{
+    uint8_t req[] = {0x01, 0x03, 0x40, 0x10, 0x00, 0x01, 0x90, 0x0F};
+    fake_run(&m, &f, 20, 5);
+    f.tx_len = 0;
+    klefr_fw_bus_feed(&m, req, 4);
+    fake_run_fast(&m, &f, 2, 1, 1000);
+    klefr_fw_bus_feed(&m, req + 4, 4);
+    fake_run(&m, &f, 10, 1);
+    klefr_assert_bytes(f.tx, f.tx_len, "01 03 02 00 10 B9 88");
+}
+END_TEST
+
 START_TEST(test_frame_in_pieces_is_answered)
 {
     uint8_t req[] = {0x01, 0x03, 0x40, 0x10, 0x00, 0x01, 0x90, 0x0F};
@@ -337,6 +352,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_other_ids_bad_crc_and_noise);
     tcase_add_test(tc, test_partial_frame_is_dropped_after_t35_silence);
     tcase_add_test(tc, test_frame_in_pieces_is_answered);
+    tcase_add_test(tc, test_t35_is_timed_on_the_protocol_clock);
     tcase_add_test(tc, test_baud_change_applies_after_the_answer_has_left);
     tcase_add_test(tc, test_parity_change_waits_for_the_uart_to_drain);
     tcase_add_test(tc, test_id_change_is_answered_with_the_old_id);

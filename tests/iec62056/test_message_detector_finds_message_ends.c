@@ -109,6 +109,69 @@ START_TEST(test_noise_is_dropped_up_to_the_next_start)
 }
 END_TEST
 
+static klefr_frame_scan req_text(const char *text, size_t len, klefr_iec_listen listen)
+{
+    return klefr_iec_request_scan((const uint8_t *)text, len, listen);
+}
+#define REQ(lit, listen) req_text(lit, sizeof(lit) - 1, listen)
+
+/* Issue 11: the meter side. An idle meter takes only a sign-on, so a stray
+ * SOH, STX, ACK or NAK is noise up to the next '/'. */
+START_TEST(test_idle_meter_sees_only_sign_ons)
+{
+    const klefr_iec_listen idle = KLEFR_IEC_LISTEN_SIGN_ON;
+    ASSERT_SCAN(REQ("\x01", idle), KLEFR_FRAME_GARBAGE, 1);
+    ASSERT_SCAN(REQ("\x01/?!\r\n", idle), KLEFR_FRAME_GARBAGE, 1);
+    ASSERT_SCAN(REQ("\x02"
+                    "0.0(\x06\x15/?!\r\n",
+                    idle),
+                KLEFR_FRAME_GARBAGE, 7);
+    ASSERT_SCAN(REQ("/?!\r\n", idle), KLEFR_FRAME_COMPLETE, 5);
+    ASSERT_SCAN(REQ("/?1706", idle), KLEFR_FRAME_NEED_MORE, 1);
+    /* ACK is not an option select before the identification went out. */
+    ASSERT_SCAN(REQ("\x06"
+                    "051\r\n",
+                    idle),
+                KLEFR_FRAME_GARBAGE, 6);
+}
+END_TEST
+
+/* In a session blocks count again, but a master's block never holds '/',
+ * ACK or NAK: they end a block left open by a stray SOH or STX. */
+START_TEST(test_a_sign_on_or_nak_ends_a_block_left_open)
+{
+    const klefr_iec_listen ses = KLEFR_IEC_LISTEN_SESSION;
+    ASSERT_SCAN(REQ("\x01/?!\r\n", ses), KLEFR_FRAME_GARBAGE, 1);
+    ASSERT_SCAN(REQ("\x01R1\x15", ses), KLEFR_FRAME_GARBAGE, 3);
+    ASSERT_SCAN(REQ("\x02R1\x06", ses), KLEFR_FRAME_GARBAGE, 3);
+    ASSERT_SCAN(REQ("\x01\x01P1\x02(0000)\x03\x61", ses), KLEFR_FRAME_GARBAGE, 1);
+    ASSERT_SCAN(REQ("\x01P1\x02(0000)\x03\x61", ses), KLEFR_FRAME_COMPLETE, 12);
+    ASSERT_SCAN(REQ("\x01P1\x02(00", ses), KLEFR_FRAME_NEED_MORE, 2);
+    ASSERT_SCAN(REQ("\x15", ses), KLEFR_FRAME_COMPLETE, 1);
+    /* The general detector keeps a '/' inside a block (some meters' values
+     * hold one): only the meter side restarts there. */
+    ASSERT_SCAN(SCAN("\x02"
+                     "0.9.2(23/01)\r\n!\r\n\x03\x37",
+                     false),
+                KLEFR_FRAME_COMPLETE, 20);
+}
+END_TEST
+
+START_TEST(test_meter_after_its_identification_reads_the_option_select)
+{
+    const klefr_iec_listen opt = KLEFR_IEC_LISTEN_OPTION_SELECT;
+    ASSERT_SCAN(REQ("\x06"
+                    "051\r\n",
+                    opt),
+                KLEFR_FRAME_COMPLETE, 6);
+    ASSERT_SCAN(REQ("\x01\x06"
+                    "051\r\n",
+                    opt),
+                KLEFR_FRAME_GARBAGE, 1);
+    ASSERT_SCAN(REQ("/?!\r\n", opt), KLEFR_FRAME_COMPLETE, 5);
+}
+END_TEST
+
 START_TEST(test_empty_buffer_needs_one_byte)
 {
     ASSERT_SCAN(klefr_iec_message_scan(NULL, 0, false), KLEFR_FRAME_NEED_MORE, 1);
@@ -126,6 +189,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_meter_waiting_for_option_select_reads_the_whole_ack_line);
     tcase_add_test(tc, test_noise_is_dropped_up_to_the_next_start);
     tcase_add_test(tc, test_empty_buffer_needs_one_byte);
+    tcase_add_test(tc, test_idle_meter_sees_only_sign_ons);
+    tcase_add_test(tc, test_a_sign_on_or_nak_ends_a_block_left_open);
+    tcase_add_test(tc, test_meter_after_its_identification_reads_the_option_select);
     suite_add_tcase(s, tc);
     return s;
 }

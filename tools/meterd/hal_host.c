@@ -9,15 +9,6 @@
 
 #include "meterd.h"
 
-/* Acceleration (--speed) must not be seen by a protocol exchange: the
- * firmware has one clock, and its t3.5 silence, IEC reply delays and
- * session timeouts would shrink with it. So accelerated time is added only
- * while the lines have been quiet this long. The bus window covers t3.5 at
- * 1200 baud (32 ms) with room to spare; the IR window covers the IEC
- * 62056-21 reply delay (<= 1500 ms) and the abort on a 1500 ms gap. */
-#define MD_BUS_QUIET_US 100000u
-#define MD_IR_QUIET_US 5000000u
-
 uint64_t md_real_us(void)
 {
     struct timespec ts;
@@ -25,40 +16,29 @@ uint64_t md_real_us(void)
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-uint32_t md_fw_now(const md_app *app)
+/* Two clocks (--speed): metrology time runs speed times faster than real
+ * time from the start; protocol time (t3.5, IEC reply delays, sessions, the
+ * password lockout, LCD and button) is real time, always. */
+static uint64_t metrology_ms(const md_app *app)
 {
-    return (uint32_t)(md_real_us() / 1000u + (uint64_t)app->skew_ms);
-}
-
-bool md_bus_is_quiet(const md_app *app, uint64_t now_us)
-{
-    if (now_us < app->bus_last_us + MD_BUS_QUIET_US || !md_wire_idle(&app->bus_wire, now_us))
-        return false;
-    for (size_t i = 0; i < app->n_meters; i++) {
-        const md_ir *ir = app->meters[i].ir;
-        if (ir != NULL &&
-            (now_us < ir->last_us + MD_IR_QUIET_US || !md_wire_idle(&ir->wire, now_us)))
-            return false;
-    }
-    return true;
-}
-
-void md_clock_advance(md_app *app, uint64_t now_us)
-{
-    uint64_t dt = now_us - app->last_us;
-    app->last_us = now_us;
-    if (app->speed > 1.0 && md_bus_is_quiet(app, now_us))
-        app->skew_ms += (double)dt / 1000.0 * (app->speed - 1.0);
+    double ms = (double)(md_real_us() - app->start_us) / 1000.0 * app->speed;
+    return app->start_us / 1000u + (uint64_t)ms;
 }
 
 double md_metrology_s(const md_app *app)
 {
-    return ((double)(md_real_us() - app->start_us) / 1000.0 + app->skew_ms) / 1000.0;
+    return (double)(md_real_us() - app->start_us) / 1e6 * app->speed;
 }
 
 static uint32_t hal_now(void *ctx)
 {
-    return md_fw_now(((md_meter *)ctx)->app);
+    return (uint32_t)metrology_ms(((md_meter *)ctx)->app);
+}
+
+static uint32_t hal_protocol(void *ctx)
+{
+    (void)ctx;
+    return (uint32_t)(md_real_us() / 1000u);
 }
 
 static void meter_bus_line(const md_meter *m, klefr_line *line)
@@ -80,11 +60,9 @@ static void hal_write(void *ctx, klefr_fw_port port, const uint8_t *data, size_t
     if (port == KLEFR_FW_PORT_BUS) {
         klefr_line line;
         meter_bus_line(m, &line);
-        app->bus_last_us = now;
         md_wire_send(&app->bus_wire, &m->bus_tx, &line, data, len, now);
     } else if (m->ir != NULL) {
         md_ir *ir = m->ir;
-        ir->last_us = now;
         bool add =
             ir->parity == MD_PARITY_SOFT || (ir->parity == MD_PARITY_AUTO && ir->peer_parity);
         if (!add) {
@@ -161,6 +139,7 @@ void md_meter_hal(md_meter *m, klefr_fw_hal *hal)
     *hal = (klefr_fw_hal){
         .ctx = m,
         .now_ms = hal_now,
+        .protocol_ms = hal_protocol,
         .uart_write = hal_write,
         .uart_set_line = hal_set_line,
         .uart_drained = hal_drained,

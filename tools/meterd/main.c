@@ -120,7 +120,6 @@ static void apply_address(md_meter *m, const md_meter_spec *spec)
 static void bus_rx(void *arg, const uint8_t *data, size_t len)
 {
     md_app *app = arg;
-    app->bus_last_us = md_real_us();
     for (size_t i = 0; i < app->n_meters; i++)
         klefr_fw_bus_feed(&app->meters[i].fw, data, len);
 }
@@ -128,7 +127,6 @@ static void bus_rx(void *arg, const uint8_t *data, size_t len)
 static void ir_rx(void *arg, const uint8_t *data, size_t len)
 {
     md_meter *m = arg;
-    m->ir->last_us = md_real_us();
 #ifdef HAVE_KLEFR_FW_IR_FEED
     uint8_t buf[4096];
     size_t n = len < sizeof buf ? len : sizeof buf;
@@ -161,7 +159,7 @@ static int run(md_app *app, md_control *ctl, int sig_fd, int tick_ms)
     uint64_t next_tick = 0, next_profile = 0;
     while (!app->quit) {
         uint64_t now = md_real_us();
-        md_clock_advance(app, now);
+        app->last_us = now;
         if (now >= next_tick) {
             for (size_t i = 0; i < app->n_meters; i++)
                 klefr_fw_tick(&app->meters[i].fw);
@@ -209,8 +207,6 @@ static int run(md_app *app, md_control *ctl, int sig_fd, int tick_ms)
             if (read(sig_fd, &si, sizeof si) > 0)
                 app->quit = true;
         }
-        /* The firmware integrates up to now before it looks at any byte. */
-        md_clock_advance(app, app->last_us);
         md_ep_handle(&app->bus, pfd + bus_at, bus_n, bus_rx, app);
         size_t at = ir_at;
         for (size_t i = 0; i < app->n_meters; i++) {
@@ -275,7 +271,7 @@ int main(int argc, char **argv)
          "t_seconds,V,I,angle,f rows",
          "daily|FILE"},
         {"speed", 's', 0, G_OPTION_ARG_DOUBLE, &o.speed,
-         "Metrology time runs N times faster than real time while the lines are idle; "
+         "Metrology time runs N times faster than real time; "
          "protocol timing stays real (default 1)",
          "N"},
         {"control", 'c', 0, G_OPTION_ARG_FILENAME, &o.control,

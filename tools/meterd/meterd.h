@@ -152,7 +152,6 @@ struct md_ir {
     md_wire wire;
     md_wire_tx tx; /* the IR UART (its own wire: never collides with the bus) */
     klefr_line line;
-    uint64_t last_us; /* last byte in or out */
     md_parity_mode parity;
     bool peer_parity; /* AUTO: the peer sends the parity bit */
 };
@@ -178,11 +177,9 @@ struct md_app {
     md_endpoint bus;
     md_wire bus_wire;
     klefr_line bus_line; /* of the last meter that set it */
-    uint64_t bus_last_us;
     md_profile profile;
-    double speed;
-    double skew_ms; /* accelerated time gained so far */
-    uint64_t last_us;
+    double speed;     /* metrology time per real time (--speed) */
+    uint64_t last_us; /* the loop's "now" */
     uint64_t start_us;
     bool fsync;
     bool quit;
@@ -190,18 +187,13 @@ struct md_app {
 };
 
 uint64_t md_real_us(void);
-/* The firmware's clock: real time plus what acceleration added. */
-uint32_t md_fw_now(const md_app *app);
-/* Let acceleration run for the real time since the last call while no
- * protocol exchange could notice it. */
-void md_clock_advance(md_app *app, uint64_t now_us);
-/* Metrology seconds since start (for the profile). */
+/* Metrology seconds since start (speed times the real time; for the
+ * profile). The firmware's protocol clock is real time. */
 double md_metrology_s(const md_app *app);
 
 void md_meter_hal(md_meter *m, klefr_fw_hal *hal);
 /* Push the load in effect (control override or profile; 0 V when cut). */
 void md_meter_apply_load(md_meter *m);
-bool md_bus_is_quiet(const md_app *app, uint64_t now_us);
 
 /* ---- output that never blocks the loop (out.c) ---- */
 
