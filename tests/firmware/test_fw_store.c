@@ -88,6 +88,34 @@ START_TEST(test_write_cut_at_every_byte_leaves_old_or_new)
 }
 END_TEST
 
+/* The save at a 10 Wh step is a 16-byte journal entry: cut at any byte,
+ * the restarted meter has the count before the step or after it. */
+START_TEST(test_journal_entry_cut_at_every_byte_leaves_old_or_new)
+{
+    fake_load(&m, 230000, 10000, 0); /* 2.3 kW: a quantum every 15.65 s */
+    fake_run(&m, &f, 100000, 100);
+    uint8_t saved[KLEFR_FW_STORE_SIZE];
+    klefr_fw_meter base = m;
+    uint32_t old_q = m.energy[0][0][0].q10wh;
+    memcpy(saved, f.store, sizeof saved);
+    for (long cut = 0; cut <= (long)KLEFR_FW_STORE_ENTRY_SIZE; cut++) {
+        memcpy(f.store, saved, sizeof saved);
+        m = base;
+        unsigned writes = f.store_writes;
+        f.cut_budget = cut;
+        while (f.store_writes == writes)
+            fake_run(&m, &f, 100, 100); /* until the next step's save */
+        f.cut_budget = -1;
+        ck_assert_uint_eq(m.energy[0][0][0].q10wh, old_q + 1);
+        klefr_fw_meter r;
+        ck_assert_int_eq(fake_meter(&r, &f, KLEFR_MODEL_6914), KLEFR_OK);
+        ck_assert_uint_eq(r.error_code, 0);
+        ck_assert_uint_eq(r.energy[0][0][0].q10wh,
+                          cut < (long)KLEFR_FW_STORE_ENTRY_SIZE ? old_q : old_q + 1);
+    }
+}
+END_TEST
+
 START_TEST(test_crash_at_any_moment_never_loses_a_shown_quantum)
 {
     /* 11.25 kW; crash (no orderly power down) every few seconds, each time
@@ -207,6 +235,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_blank_store_boots_on_defaults_without_error);
     tcase_add_test(tc, test_6913_defaults_to_m_bus_address_0);
     tcase_add_test(tc, test_energy_is_saved_at_every_10_wh);
+    tcase_add_test(tc, test_journal_entry_cut_at_every_byte_leaves_old_or_new);
     tcase_add_test(tc, test_write_cut_at_every_byte_leaves_old_or_new);
     tcase_add_test(tc, test_crash_at_any_moment_never_loses_a_shown_quantum);
     tcase_add_test(tc, test_no_bank_recoverable_is_err_01_with_defaults);
