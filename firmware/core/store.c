@@ -16,6 +16,10 @@
 #define OFF_POWER_DOWNS 120
 #define OFF_SETTINGS 122
 #define OFF_SCROLL 140
+/* The IR password lockout (added in 0.2 in bytes that older firmware left
+ * 0, so its records read as "no wrong password, no lock"). */
+#define OFF_LOCK_FAILURES 148
+#define OFF_LOCK_REMAINING 150
 #define OFF_CRC (KLEFR_FW_STORE_BANK_SIZE - 4)
 #define FLAG_CLEAN 0x0001u /* written at an orderly power down */
 
@@ -48,6 +52,10 @@ static void encode(klefr_fw_meter *m, uint32_t seq, uint8_t *r)
     s[16] = m->set.backlight;
     s[17] = m->set.tariff;
     klefr_put_le(r + OFF_SCROLL, m->ui.scroll_set, 8);
+    klefr_iec_lockout *l = &m->ir.iec.lockout;
+    uint32_t remaining = klefr_iec_lockout_remaining_ms(l, fw_proto_now(m));
+    r[OFF_LOCK_FAILURES] = l->failures;
+    klefr_put_le(r + OFF_LOCK_REMAINING, remaining, 4);
     klefr_put_le(r + OFF_CRC, klefr_fw_crc32(r, OFF_CRC), 4);
 }
 
@@ -70,6 +78,12 @@ static void decode(klefr_fw_meter *m, const uint8_t *r)
     m->set.backlight = s[16];
     m->set.tariff = s[17];
     m->ui.scroll_set = klefr_get_le(r + OFF_SCROLL, 8);
+    /* The lock goes on for the time it had left: time without supply does
+     * not count, so a supply cycle never buys more guesses. */
+    uint32_t now = fw_proto_now(m);
+    klefr_iec_lockout_restore(&m->ir.iec.lockout, r[OFF_LOCK_FAILURES],
+                              (uint32_t)klefr_get_le(r + OFF_LOCK_REMAINING, 4), now);
+    m->ir.lock_saved_ms = klefr_iec_lockout_remaining_ms(&m->ir.iec.lockout, now);
 }
 
 static bool valid(const uint8_t *r, unsigned bank)
@@ -133,6 +147,7 @@ klefr_err klefr_fw_store_save(klefr_fw_meter *m)
     }
     m->store_seq = seq;
     m->saved_q_sum = fw_energy_sum_q(m);
+    m->ir.lock_saved_ms = (uint32_t)klefr_get_le(r + OFF_LOCK_REMAINING, 4);
     m->dirty = false;
     return KLEFR_OK;
 }

@@ -428,6 +428,50 @@ START_TEST(test_the_lockout_lasts_its_time_on_the_protocol_clock)
 }
 END_TEST
 
+/* Issue 11: the lockout is in the store, so a restart of the firmware
+ * (supply cycle: RAM lost, the store read again) keeps it, with the time
+ * it had left (saved once a minute while locked), not a fresh 15 minutes. */
+static void reboot(void)
+{
+    ck_assert_int_eq(fake_meter(&m, &f, KLEFR_MODEL_6914), KLEFR_OK);
+}
+
+START_TEST(test_the_lock_survives_a_reboot_with_its_remaining_time)
+{
+    fake_load(&m, 230000, 0, 0); /* no energy counted: no other saves */
+    open_programming(IDENT_6914);
+    EXPECT(P1_1234, ER01);
+    EXPECT(P1_1234, ER01);
+    EXPECT(P1_1234, ER02);
+    SILENT(B0);
+    fake_run(&m, &f, 5 * 60000, 1000);
+    reboot(); /* about 10 minutes left */
+    fake_load(&m, 230000, 0, 0);
+    open_programming(IDENT_6914);
+    EXPECT(P1_0000, ER02);
+    SILENT(B0);
+    fake_run(&m, &f, 9 * 60000, 1000);
+    open_programming(IDENT_6914);
+    EXPECT(P1_0000, ER02);
+    SILENT(B0);
+    fake_run(&m, &f, 60000 + 5000, 1000);
+    open_programming(IDENT_6914);
+    EXPECT(P1_0000, "06");
+}
+END_TEST
+
+START_TEST(test_wrong_passwords_before_a_reboot_still_count)
+{
+    open_programming(IDENT_6914);
+    EXPECT(P1_1234, ER01);
+    EXPECT(P1_1234, ER01);
+    reboot(); /* cut right after the second answer */
+    open_programming(IDENT_6914);
+    EXPECT(P1_1234, ER02);
+    EXPECT(P1_0000, ER02);
+}
+END_TEST
+
 START_TEST(test_every_model_answers_on_ir)
 {
     static const klefr_model models[] = {KLEFR_MODEL_6911, KLEFR_MODEL_6912, KLEFR_MODEL_6913};
@@ -509,6 +553,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_the_lock_survives_a_power_cut);
     tcase_add_test(tc, test_a_programming_session_survives_accelerated_metrology);
     tcase_add_test(tc, test_the_lockout_lasts_its_time_on_the_protocol_clock);
+    tcase_add_test(tc, test_the_lock_survives_a_reboot_with_its_remaining_time);
+    tcase_add_test(tc, test_wrong_passwords_before_a_reboot_still_count);
     tcase_add_test(tc, test_every_model_answers_on_ir);
     tcase_add_test(tc, test_the_longest_readout_fits_the_ir_buffer);
     suite_add_tcase(s, tc);

@@ -198,6 +198,70 @@ START_TEST(test_apply_is_all_or_nothing)
 }
 END_TEST
 
+/* Little-endian helpers for records written by hand (doc/firmware.md). */
+static void put_le(uint8_t *p, uint64_t v, int n)
+{
+    for (int i = 0; i < n; i++, v >>= 8)
+        p[i] = (uint8_t)v;
+}
+
+/* A record as firmware before 0.2 wrote it (bytes 148-155 reserved, 0):
+ * sequence 1 in bank 1, 2.30 kWh forward T1, factory settings. */
+static void old_record(uint8_t *store)
+{
+    uint8_t *r = store + KLEFR_FW_STORE_BANK_SIZE;
+    memset(r, 0, KLEFR_FW_STORE_BANK_SIZE);
+    memcpy(r, "KFW1", 4);
+    put_le(r + 4, 1, 4);
+    put_le(r + 12, 230, 4);
+    put_le(r + 122, 17060518, 4);
+    put_le(r + 126, 1000000, 4);
+    put_le(r + 130, 9600, 2);
+    r[134] = 1;  /* ID */
+    r[135] = 1;  /* even */
+    r[136] = 5;  /* code 05 */
+    r[137] = 10; /* s */
+    r[138] = 2;  /* backlight: button */
+    r[139] = 1;  /* T1 */
+    put_le(r + 140, 0x801, 8);
+    put_le(r + 156, klefr_fw_crc32(r, 156), 4);
+}
+
+/* Issue 11: the lockout went into the reserved bytes, so an older store
+ * file still boots, with no wrong password counted and no lock. */
+START_TEST(test_a_store_from_before_the_saved_lockout_boots_unlocked)
+{
+    fake_init(&f);
+    old_record(f.store);
+    ck_assert_int_eq(fake_meter(&m, &f, KLEFR_MODEL_6914), KLEFR_OK);
+    ck_assert_uint_eq(m.error_code, 0);
+    ck_assert_uint_eq(m.energy[0][0][0].q10wh, 230);
+    ck_assert_uint_eq(m.set.lcd_cycle_s, 10);
+    ck_assert_uint_eq(m.ir.iec.lockout.failures, 0);
+    ck_assert(!m.ir.iec.lockout.locked);
+}
+END_TEST
+
+/* And the new fields sit where the layout says: wrong passwords at 148,
+ * lock time left (ms, protocol time) at 150-153, 154-155 still 0. */
+START_TEST(test_the_lockout_is_saved_at_offsets_148_and_150)
+{
+    klefr_iec_lockout *l = &m.ir.iec.lockout;
+    ck_assert_int_eq(klefr_iec_lockout_attempt(l, false, f.now), KLEFR_ERR_ACCESS_DENIED);
+    ck_assert_int_eq(klefr_iec_lockout_attempt(l, false, f.now), KLEFR_ERR_ACCESS_DENIED);
+    ck_assert_int_eq(klefr_iec_lockout_attempt(l, false, f.now), KLEFR_ERR_ACCESS_DENIED);
+    f.now += 1000;
+    ck_assert_int_eq(klefr_fw_store_save(&m), KLEFR_OK);
+    const uint8_t *r = f.store + (m.store_seq & 1u) * KLEFR_FW_STORE_BANK_SIZE;
+    ck_assert_uint_eq(r[148], 3);
+    ck_assert_uint_eq(r[149], 0);
+    uint32_t left =
+        (uint32_t)r[150] | (uint32_t)r[151] << 8 | (uint32_t)r[152] << 16 | (uint32_t)r[153] << 24;
+    ck_assert_uint_eq(left, KLEFR_IEC_DEFAULT_LOCK_MS - 1000);
+    ck_assert_uint_eq(r[154] | r[155], 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("fw_store");
@@ -215,6 +279,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_orderly_power_down_counts_once_across_a_reboot);
     tcase_add_test(tc, test_scroll_set_password_and_tariff_are_saved);
     tcase_add_test(tc, test_apply_is_all_or_nothing);
+    tcase_add_test(tc, test_a_store_from_before_the_saved_lockout_boots_unlocked);
+    tcase_add_test(tc, test_the_lockout_is_saved_at_offsets_148_and_150);
     suite_add_tcase(s, tc);
     return s;
 }
