@@ -158,6 +158,12 @@ START_TEST(test_write_errors)
     EXPECT("01 06 40 03 00 F8 6D 88", "01 86 03 02 61");                /* ID 248 */
     EXPECT("01 06 40 04 01 2C DD 86", "01 86 03 02 61");                /* 300 baud */
     EXPECT("01 10 40 0D 00 02 04 40 40 00 00 17 E1", "01 90 03 0C 01"); /* S0 3.0 */
+    /* Issue 11, the Modbus side of a value in the wrong form: the LCD cycle
+     * register is HEX (25 s = 0x0025); 0x001A and 0x002A have no decimal
+     * reading and are refused, not taken as 26 or 42 s. */
+    EXPECT("01 06 40 10 00 1A 1C 04", "01 86 03 02 61");
+    EXPECT("01 06 40 10 00 2A 1C 10", "01 86 03 02 61");
+    ck_assert_uint_eq(m.set.lcd_cycle_s, 10);
     ck_assert_uint_eq(m.set.s0_rate_centi, 1000000);
 }
 END_TEST
