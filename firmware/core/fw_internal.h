@@ -69,6 +69,7 @@ fw_store_state fw_store_load(klefr_fw_meter *m);
 void fw_store_maybe_save(klefr_fw_meter *m);
 
 /* slave_modbus.c */
+void fw_modbus_reset(klefr_fw_meter *m);
 void fw_modbus_feed(klefr_fw_meter *m, const uint8_t *data, size_t len, uint32_t now);
 void fw_modbus_tick(klefr_fw_meter *m, uint32_t now);
 

@@ -206,6 +206,8 @@ typedef struct klefr_fw_modbus {
     uint16_t rx_len;
     uint32_t last_rx_ms; /**< Time of the last byte received. */
     uint32_t requests;   /**< Frames addressed to us (statistics). */
+    bool frame_ready;    /**< rx is one complete frame waiting for t3.5 of silence. */
+    bool discard;        /**< More bytes followed a frame: drop all until t3.5 of silence. */
 } klefr_fw_modbus;
 
 /** The M-Bus slave's state (6913). Shares storage with ::klefr_fw_modbus:
