@@ -150,6 +150,8 @@ bool md_ep_open(md_endpoint *ep, const char *spec, GError **error)
 
 void md_ep_close(md_endpoint *ep)
 {
+    if (ep->outq == NULL)
+        return; /* never opened (md_ep_open() allocates it first) */
     for (size_t i = 0; i < MD_TCP_MAX_CLIENTS; i++)
         if (ep->clients[i] >= 0)
             close(ep->clients[i]);
