@@ -54,6 +54,9 @@ static inline void fw_rx_drop(uint8_t *buf, uint16_t *len, size_t n)
 /* settings.c */
 void fw_settings_defaults(klefr_fw_settings *s, klefr_model model, uint32_t serial);
 bool fw_settings_equal(const klefr_fw_settings *a, const klefr_fw_settings *b);
+/* Replace every setting the model does not allow by its default; 1 if
+ * anything changed. */
+unsigned fw_settings_sanitize(klefr_fw_settings *s, klefr_model model, uint32_t serial);
 
 /* metrology.c */
 void fw_metrology_advance(klefr_fw_meter *m, uint32_t now);

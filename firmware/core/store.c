@@ -62,8 +62,15 @@ static void encode(klefr_fw_meter *m, uint32_t seq, uint8_t *r)
 static void decode(klefr_fw_meter *m, const uint8_t *r)
 {
     for (int i = 0; i < 9; i++) {
-        reg(m, i)->q10wh = (uint32_t)klefr_get_le(r + OFF_ENERGY + 12 * i, 4);
-        reg(m, i)->rem_uj = klefr_get_le(r + OFF_ENERGY + 12 * i + 4, 8);
+        klefr_fw_energy *e = reg(m, i);
+        e->q10wh = (uint32_t)klefr_get_le(r + OFF_ENERGY + 12 * i, 4);
+        e->rem_uj = klefr_get_le(r + OFF_ENERGY + 12 * i + 4, 8);
+        /* A remainder of a quantum or more (no firmware writes one) is
+         * energy all the same: carried, never dropped. */
+        if (e->rem_uj >= FW_UJ_PER_QUANTUM) {
+            e->q10wh = (uint32_t)(e->q10wh + e->rem_uj / FW_UJ_PER_QUANTUM);
+            e->rem_uj %= FW_UJ_PER_QUANTUM;
+        }
     }
     m->power_downs = klefr_get_le16(r + OFF_POWER_DOWNS);
     const uint8_t *s = r + OFF_SETTINGS;
@@ -77,6 +84,10 @@ static void decode(klefr_fw_meter *m, const uint8_t *r)
     m->set.lcd_cycle_s = s[15];
     m->set.backlight = s[16];
     m->set.tariff = s[17];
+    /* A record the CRC accepts may still hold a setting this model does
+     * not allow (another firmware wrote it): that setting goes back to its
+     * default, the counters stay. */
+    (void)fw_settings_sanitize(&m->set, m->cfg.model, m->cfg.serial);
     m->ui.scroll_set = klefr_get_le(r + OFF_SCROLL, 8);
     /* The lock goes on for the time it had left: time without supply does
      * not count, so a supply cycle never buys more guesses. */

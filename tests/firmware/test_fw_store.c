@@ -262,6 +262,36 @@ START_TEST(test_the_lockout_is_saved_at_offsets_148_and_150)
 }
 END_TEST
 
+/* Found by fuzz_fw_store: a record the CRC accepts with settings the
+ * model does not allow (LCD cycle 0, 12345 baud, calculation code 2, saved
+ * tariff 11, a remainder above one quantum) booted with them. Each such
+ * setting goes back to its default; the counters stay, the remainder's
+ * whole quanta carried. */
+START_TEST(test_a_record_with_settings_the_model_does_not_allow_keeps_its_energy)
+{
+    fake_init(&f);
+    old_record(f.store);
+    uint8_t *r = f.store + KLEFR_FW_STORE_BANK_SIZE;
+    put_le(r + 16, 36000000000ull + 5, 8); /* F T1 remainder: 1 quantum + 5 uJ */
+    put_le(r + 130, 12345, 2);
+    r[136] = 2;  /* calculation code */
+    r[137] = 0;  /* LCD cycle */
+    r[139] = 11; /* saved tariff */
+    r[134] = 0;  /* Modbus ID 0 */
+    put_le(r + 156, klefr_fw_crc32(r, 156), 4);
+    ck_assert_int_eq(fake_meter(&m, &f, KLEFR_MODEL_6914), KLEFR_OK);
+    ck_assert_uint_eq(m.error_code, 0);
+    ck_assert_uint_eq(m.energy[0][0][0].q10wh, 231);
+    ck_assert_uint_eq(m.energy[0][0][0].rem_uj, 5);
+    ck_assert_uint_eq(m.set.baud, 9600);
+    ck_assert_uint_eq(m.set.calc_code, 5);
+    ck_assert_uint_eq(m.set.lcd_cycle_s, 10);
+    ck_assert_uint_eq(m.set.tariff, 1);
+    ck_assert_uint_eq(m.set.bus_address, 1);
+    ck_assert_uint_eq(m.set.s0_rate_centi, 1000000); /* was allowed: kept */
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("fw_store");
@@ -281,6 +311,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_apply_is_all_or_nothing);
     tcase_add_test(tc, test_a_store_from_before_the_saved_lockout_boots_unlocked);
     tcase_add_test(tc, test_the_lockout_is_saved_at_offsets_148_and_150);
+    tcase_add_test(tc, test_a_record_with_settings_the_model_does_not_allow_keeps_its_energy);
     suite_add_tcase(s, tc);
     return s;
 }
