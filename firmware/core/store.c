@@ -24,6 +24,13 @@
 #define OFF_SETTINGS 122
 #define OFF_SCROLL 140
 #define OFF_JOURNAL 148 /* number of the first journal entry after this record */
+/* The IR password lockout (added in 0.2 in bytes that older firmware left
+ * 0, so its records read as "no wrong password, no lock"). The time left is
+ * 24 bits of milliseconds: up to 4.6 h, far above the 15-minute lock. */
+#define OFF_LOCK_FAILURES 152
+#define OFF_LOCK_REMAINING 153
+#define LOCK_REMAINING_BYTES 3
+#define LOCK_REMAINING_MAX 0xFFFFFFu
 #define OFF_CRC (KLEFR_FW_STORE_BANK_SIZE - 4)
 #define N_REGS 9
 /* Journal entry: entry number (low 16 bits), one increase per register in
@@ -64,6 +71,12 @@ static void encode(klefr_fw_meter *m, uint32_t seq, uint8_t *r)
     s[17] = m->set.tariff;
     klefr_put_le(r + OFF_SCROLL, m->ui.scroll_set, 8);
     klefr_put_le(r + OFF_JOURNAL, m->journal_seq, 4);
+    klefr_iec_lockout *l = &m->ir.iec.lockout;
+    uint32_t remaining = klefr_iec_lockout_remaining_ms(l, fw_proto_now(m));
+    if (remaining > LOCK_REMAINING_MAX)
+        remaining = LOCK_REMAINING_MAX;
+    r[OFF_LOCK_FAILURES] = l->failures;
+    klefr_put_le(r + OFF_LOCK_REMAINING, remaining, LOCK_REMAINING_BYTES);
     klefr_put_le(r + OFF_CRC, klefr_fw_crc32(r, OFF_CRC), 4);
 }
 
@@ -144,8 +157,15 @@ static bool journal_write(klefr_fw_meter *m, bool *ok)
 static void decode(klefr_fw_meter *m, const uint8_t *r)
 {
     for (int i = 0; i < 9; i++) {
-        reg(m, i)->q10wh = (uint32_t)klefr_get_le(r + OFF_ENERGY + 12 * i, 4);
-        reg(m, i)->rem_uj = klefr_get_le(r + OFF_ENERGY + 12 * i + 4, 8);
+        klefr_fw_energy *e = reg(m, i);
+        e->q10wh = (uint32_t)klefr_get_le(r + OFF_ENERGY + 12 * i, 4);
+        e->rem_uj = klefr_get_le(r + OFF_ENERGY + 12 * i + 4, 8);
+        /* A remainder of a quantum or more (no firmware writes one) is
+         * energy all the same: carried, never dropped. */
+        if (e->rem_uj >= FW_UJ_PER_QUANTUM) {
+            e->q10wh = (uint32_t)(e->q10wh + e->rem_uj / FW_UJ_PER_QUANTUM);
+            e->rem_uj %= FW_UJ_PER_QUANTUM;
+        }
     }
     m->power_downs = klefr_get_le16(r + OFF_POWER_DOWNS);
     const uint8_t *s = r + OFF_SETTINGS;
@@ -159,7 +179,18 @@ static void decode(klefr_fw_meter *m, const uint8_t *r)
     m->set.lcd_cycle_s = s[15];
     m->set.backlight = s[16];
     m->set.tariff = s[17];
+    /* A record the CRC accepts may still hold a setting this model does
+     * not allow (another firmware wrote it): that setting goes back to its
+     * default, the counters stay. */
+    (void)fw_settings_sanitize(&m->set, m->cfg.model, m->cfg.serial);
     m->ui.scroll_set = klefr_get_le(r + OFF_SCROLL, 8);
+    /* The lock goes on for the time it had left: time without supply does
+     * not count, so a supply cycle never buys more guesses. */
+    uint32_t now = fw_proto_now(m);
+    klefr_iec_lockout_restore(&m->ir.iec.lockout, r[OFF_LOCK_FAILURES],
+                              (uint32_t)klefr_get_le(r + OFF_LOCK_REMAINING, LOCK_REMAINING_BYTES),
+                              now);
+    m->ir.lock_saved_ms = klefr_iec_lockout_remaining_ms(&m->ir.iec.lockout, now);
 }
 
 static bool valid(const uint8_t *r, unsigned bank)
@@ -227,6 +258,7 @@ klefr_err klefr_fw_store_save(klefr_fw_meter *m)
     m->store_seq = seq;
     snapshot_taken(m);
     m->saved_q_sum = fw_energy_sum_q(m);
+    m->ir.lock_saved_ms = (uint32_t)klefr_get_le(r + OFF_LOCK_REMAINING, LOCK_REMAINING_BYTES);
     m->dirty = false;
     return KLEFR_OK;
 }
