@@ -7,7 +7,7 @@ packages=(
   # build
   meson ninja-build pkg-config gcc
   # unit tests, sanitizers, fuzzing (clang's libFuzzer runtime)
-  check libsubunit-dev clang libclang-rt-14-dev clang-format git
+  check libsubunit-dev clang libclang-rt-14-dev clang-format git valgrind
   # benchmark peer and API docs
   libmodbus-dev doxygen
   # scripts
@@ -16,6 +16,8 @@ packages=(
   libserialport-dev socat python3-pymodbus python3-serial-asyncio mbpoll
   # klefr-meterd (tools feature)
   libglib2.0-dev
+  # firmware images for Cortex-M3/M4 and their tests under QEMU (firmware/mps2)
+  gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
   # klefr-gateway: libmosquitto; its tests run a real broker (with TLS:
   # certificates made by openssl) and subscribe with mosquitto_sub and paho
   libmosquitto-dev mosquitto mosquitto-clients python3-paho-mqtt openssl

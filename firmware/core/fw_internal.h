@@ -19,6 +19,30 @@
 #define FW_S0_NARROW_US 11200u
 #define FW_S0_NARROW_ABOVE_MW 5625000
 
+/* A build for one model (-DKLEFR_FW_MODEL=6911..6914, the microcontroller
+ * images) carries only that model's bus slave, and klefr_fw_init() takes
+ * no other model. Without it (the host) every model is served. */
+#ifdef KLEFR_FW_MODEL
+#define FW_WITH_MODBUS (KLEFR_FW_MODEL == 6914)
+#define FW_WITH_MBUS (KLEFR_FW_MODEL == 6913)
+#define FW_MODEL_BUILT(model) ((int)(model) == KLEFR_FW_MODEL)
+#else
+#define FW_WITH_MODBUS 1
+#define FW_WITH_MBUS 1
+#define FW_MODEL_BUILT(model) ((model) >= KLEFR_MODEL_6911 && (model) <= KLEFR_MODEL_6914)
+#endif
+
+/* The bus protocol this meter speaks (false on a build without it). */
+static inline bool fw_is_modbus(const klefr_fw_meter *m)
+{
+    return FW_WITH_MODBUS && m->cfg.model == KLEFR_MODEL_6914;
+}
+
+static inline bool fw_is_mbus(const klefr_fw_meter *m)
+{
+    return FW_WITH_MBUS && m->cfg.model == KLEFR_MODEL_6913;
+}
+
 /* Metrology time: energy, pulses, store saves. */
 static inline uint32_t fw_now(klefr_fw_meter *m)
 {
@@ -54,6 +78,9 @@ static inline void fw_rx_drop(uint8_t *buf, uint16_t *len, size_t n)
 /* settings.c */
 void fw_settings_defaults(klefr_fw_settings *s, klefr_model model, uint32_t serial);
 bool fw_settings_equal(const klefr_fw_settings *a, const klefr_fw_settings *b);
+/* Replace every setting the model does not allow by its default; 1 if
+ * anything changed. */
+unsigned fw_settings_sanitize(klefr_fw_settings *s, klefr_model model, uint32_t serial);
 
 /* metrology.c */
 void fw_metrology_advance(klefr_fw_meter *m, uint32_t now);
@@ -69,6 +96,7 @@ fw_store_state fw_store_load(klefr_fw_meter *m);
 void fw_store_maybe_save(klefr_fw_meter *m);
 
 /* slave_modbus.c */
+void fw_modbus_reset(klefr_fw_meter *m);
 void fw_modbus_feed(klefr_fw_meter *m, const uint8_t *data, size_t len, uint32_t now);
 void fw_modbus_tick(klefr_fw_meter *m, uint32_t now);
 

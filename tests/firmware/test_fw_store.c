@@ -88,6 +88,34 @@ START_TEST(test_write_cut_at_every_byte_leaves_old_or_new)
 }
 END_TEST
 
+/* The save at a 10 Wh step is a 16-byte journal entry: cut at any byte,
+ * the restarted meter has the count before the step or after it. */
+START_TEST(test_journal_entry_cut_at_every_byte_leaves_old_or_new)
+{
+    fake_load(&m, 230000, 10000, 0); /* 2.3 kW: a quantum every 15.65 s */
+    fake_run(&m, &f, 100000, 100);
+    uint8_t saved[KLEFR_FW_STORE_SIZE];
+    klefr_fw_meter base = m;
+    uint32_t old_q = m.energy[0][0][0].q10wh;
+    memcpy(saved, f.store, sizeof saved);
+    for (long cut = 0; cut <= (long)KLEFR_FW_STORE_ENTRY_SIZE; cut++) {
+        memcpy(f.store, saved, sizeof saved);
+        m = base;
+        unsigned writes = f.store_writes;
+        f.cut_budget = cut;
+        while (f.store_writes == writes)
+            fake_run(&m, &f, 100, 100); /* until the next step's save */
+        f.cut_budget = -1;
+        ck_assert_uint_eq(m.energy[0][0][0].q10wh, old_q + 1);
+        klefr_fw_meter r;
+        ck_assert_int_eq(fake_meter(&r, &f, KLEFR_MODEL_6914), KLEFR_OK);
+        ck_assert_uint_eq(r.error_code, 0);
+        ck_assert_uint_eq(r.energy[0][0][0].q10wh,
+                          cut < (long)KLEFR_FW_STORE_ENTRY_SIZE ? old_q : old_q + 1);
+    }
+}
+END_TEST
+
 START_TEST(test_crash_at_any_moment_never_loses_a_shown_quantum)
 {
     /* 11.25 kW; crash (no orderly power down) every few seconds, each time
@@ -198,6 +226,97 @@ START_TEST(test_apply_is_all_or_nothing)
 }
 END_TEST
 
+/* Little-endian helpers for records written by hand (doc/firmware.md). */
+static void put_le(uint8_t *p, uint64_t v, int n)
+{
+    for (int i = 0; i < n; i++, v >>= 8)
+        p[i] = (uint8_t)v;
+}
+
+/* A record as firmware before 0.2 wrote it (bytes 148-155 reserved, 0):
+ * sequence 1 in bank 1, 2.30 kWh forward T1, factory settings. */
+static void old_record(uint8_t *store)
+{
+    uint8_t *r = store + KLEFR_FW_STORE_BANK_SIZE;
+    memset(r, 0, KLEFR_FW_STORE_BANK_SIZE);
+    memcpy(r, "KFW1", 4);
+    put_le(r + 4, 1, 4);
+    put_le(r + 12, 230, 4);
+    put_le(r + 122, 17060518, 4);
+    put_le(r + 126, 1000000, 4);
+    put_le(r + 130, 9600, 2);
+    r[134] = 1;  /* ID */
+    r[135] = 1;  /* even */
+    r[136] = 5;  /* code 05 */
+    r[137] = 10; /* s */
+    r[138] = 2;  /* backlight: button */
+    r[139] = 1;  /* T1 */
+    put_le(r + 140, 0x801, 8);
+    put_le(r + 156, klefr_fw_crc32(r, 156), 4);
+}
+
+/* Issue 11: the lockout went into the reserved bytes, so an older store
+ * file still boots, with no wrong password counted and no lock. */
+START_TEST(test_a_store_from_before_the_saved_lockout_boots_unlocked)
+{
+    fake_init(&f);
+    old_record(f.store);
+    ck_assert_int_eq(fake_meter(&m, &f, KLEFR_MODEL_6914), KLEFR_OK);
+    ck_assert_uint_eq(m.error_code, 0);
+    ck_assert_uint_eq(m.energy[0][0][0].q10wh, 230);
+    ck_assert_uint_eq(m.set.lcd_cycle_s, 10);
+    ck_assert_uint_eq(m.ir.iec.lockout.failures, 0);
+    ck_assert(!m.ir.iec.lockout.locked);
+}
+END_TEST
+
+/* And the new fields sit where the layout says: wrong passwords at 152,
+ * lock time left (ms of protocol time, 24 bits) at 153-155. */
+START_TEST(test_the_lockout_is_saved_at_offsets_152_and_153)
+{
+    klefr_iec_lockout *l = &m.ir.iec.lockout;
+    ck_assert_int_eq(klefr_iec_lockout_attempt(l, false, f.now), KLEFR_ERR_ACCESS_DENIED);
+    ck_assert_int_eq(klefr_iec_lockout_attempt(l, false, f.now), KLEFR_ERR_ACCESS_DENIED);
+    ck_assert_int_eq(klefr_iec_lockout_attempt(l, false, f.now), KLEFR_ERR_ACCESS_DENIED);
+    f.now += 1000;
+    ck_assert_int_eq(klefr_fw_store_save(&m), KLEFR_OK);
+    const uint8_t *r = f.store + (m.store_seq & 1u) * KLEFR_FW_STORE_BANK_SIZE;
+    ck_assert_uint_eq(r[152], 3);
+    uint32_t left = (uint32_t)r[153] | (uint32_t)r[154] << 8 | (uint32_t)r[155] << 16;
+    ck_assert_uint_eq(left, KLEFR_IEC_DEFAULT_LOCK_MS - 1000);
+}
+END_TEST
+
+/* Found by fuzz_fw_store: a record the CRC accepts with settings the
+ * model does not allow (LCD cycle 0, 12345 baud, calculation code 2, saved
+ * tariff 11, a remainder above one quantum) booted with them. Each such
+ * setting goes back to its default; the counters stay, the remainder's
+ * whole quanta carried. */
+START_TEST(test_a_record_with_settings_the_model_does_not_allow_keeps_its_energy)
+{
+    fake_init(&f);
+    old_record(f.store);
+    uint8_t *r = f.store + KLEFR_FW_STORE_BANK_SIZE;
+    put_le(r + 16, 36000000000ull + 5, 8); /* F T1 remainder: 1 quantum + 5 uJ */
+    put_le(r + 130, 12345, 2);
+    r[136] = 2;  /* calculation code */
+    r[137] = 0;  /* LCD cycle */
+    r[139] = 11; /* saved tariff */
+    r[134] = 0;  /* Modbus ID 0 */
+    put_le(r + 156, klefr_fw_crc32(r, 156), 4);
+    ck_assert_int_eq(fake_meter(&m, &f, KLEFR_MODEL_6914), KLEFR_OK);
+    ck_assert_uint_eq(m.error_code, 0);
+    ck_assert_uint_eq(m.energy[0][0][0].q10wh, 231);
+    ck_assert_uint_eq(m.energy[0][0][0].rem_uj, 5);
+    ck_assert_uint_eq(m.set.baud, 9600);
+    ck_assert_uint_eq(m.set.calc_code, 5);
+    ck_assert_uint_eq(m.set.lcd_cycle_s, 10);
+    ck_assert_uint_eq(m.set.tariff, 1);
+    ck_assert_uint_eq(m.set.bus_address, 1);
+    ck_assert_uint_eq(m.set.s0_rate_centi, 1000000); /* was allowed: kept */
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("fw_store");
@@ -207,6 +326,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_blank_store_boots_on_defaults_without_error);
     tcase_add_test(tc, test_6913_defaults_to_m_bus_address_0);
     tcase_add_test(tc, test_energy_is_saved_at_every_10_wh);
+    tcase_add_test(tc, test_journal_entry_cut_at_every_byte_leaves_old_or_new);
     tcase_add_test(tc, test_write_cut_at_every_byte_leaves_old_or_new);
     tcase_add_test(tc, test_crash_at_any_moment_never_loses_a_shown_quantum);
     tcase_add_test(tc, test_no_bank_recoverable_is_err_01_with_defaults);
@@ -215,6 +335,9 @@ static Suite *suite(void)
     tcase_add_test(tc, test_orderly_power_down_counts_once_across_a_reboot);
     tcase_add_test(tc, test_scroll_set_password_and_tariff_are_saved);
     tcase_add_test(tc, test_apply_is_all_or_nothing);
+    tcase_add_test(tc, test_a_store_from_before_the_saved_lockout_boots_unlocked);
+    tcase_add_test(tc, test_the_lockout_is_saved_at_offsets_152_and_153);
+    tcase_add_test(tc, test_a_record_with_settings_the_model_does_not_allow_keeps_its_energy);
     suite_add_tcase(s, tc);
     return s;
 }
