@@ -69,6 +69,30 @@ void klefr_meter_history_written(klefr_meter *meter, klefr_quantity q, double va
  * learned from the IR identification (0 until then). */
 klefr_model klefr_meter_model(const klefr_meter *meter);
 
+/* --- the checked read, shared by meter_read.c, meter_verdict.c and
+ * meter_history.c ------------------------------------------------------ */
+
+/* One exchange's answer and when it was fetched. */
+typedef struct klefr_meter_answer {
+    klefr_values values;
+    uint64_t start_us, end_us; /* the meter's snapshot lies in between */
+} klefr_meter_answer;
+
+/* meter_verdict.c: what an answer must be on its own. */
+bool klefr_meter_expects(const klefr_meter *meter, klefr_quantity q);
+klefr_err klefr_meter_judge_completeness(klefr_meter *meter, const bool *want,
+                                         const klefr_values *got,
+                                         const klefr_decode_report *report);
+klefr_err klefr_meter_check_alone(klefr_meter *meter, const klefr_meter_answer *a);
+uint64_t klefr_meter_now_us(const klefr_meter *meter);
+
+/* meter_history.c: what it must be after the last reading. */
+bool klefr_meter_has_history(const klefr_meter *meter);
+klefr_err klefr_meter_check_history(klefr_meter *meter, const klefr_meter_answer *a);
+klefr_err klefr_meter_check_follows(klefr_meter *meter, const klefr_values *before,
+                                    uint64_t before_us, const klefr_meter_answer *now);
+void klefr_meter_history_take(klefr_meter *meter, const klefr_meter_answer *a);
+
 /* meter_modbus.c */
 extern const klefr_meter_ops klefr_meter_modbus_ops;
 /* meter_mbus.c */

@@ -195,12 +195,14 @@ int cmd_write(int argc, char **argv)
     cli_number(info, value, num, sizeof num);
     double back = NAN;
     if (can_read) {
+        /* Only the written one: over Modbus its registers alone. */
         klefr_values v;
-        err = klefr_meter_read(m, &v, NULL);
+        err = klefr_meter_read_quantities(m, &info->id, 1, &v);
         cli_iolog_flush(c.log);
         if (err != KLEFR_OK) {
-            cli_error("%s written, but reading it back from %s failed: %s", name, who,
-                      klefr_strerror(err));
+            char *why = cli_read_failure(m, err);
+            cli_error("%s written, but reading it back from %s failed: %s", name, who, why);
+            g_free(why);
             rc = cli_exit_for(err);
             goto out;
         }
