@@ -58,8 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             klefr_values_clear(&strict);
             klefr_err lenient = klefr_model_mbus_rsp_ud_decode(data + pos, s.length, &strict, NULL);
             klefr_values_clear(&strict);
-            klefr_err err = klefr_model_mbus_rsp_ud_decode_report(data + pos, s.length, &strict,
-                                                                  NULL, &rep);
+            klefr_err err =
+                klefr_model_mbus_rsp_ud_decode_report(data + pos, s.length, &strict, NULL, &rep);
             if (err != lenient)
                 abort();
             size_t stored = 0;
