@@ -17,6 +17,8 @@ run 0 read $m --json
 json_check 'd["protocol"] == "mbus" and "total_active_energy" in d["values"] and d["units"]["total_active_energy"] == "kWh"'
 run 0 read $m --only total_active_energy,serial_number
 err_has 'serial_number is not carried over mbus'
+run 1 read $m --only serial_number,voltage
+err_has 'voltage is not carried over mbus'
 run 0 scan $m --to 5
 out_has 'address 0: secondary_address 17060518, manufacturer INM'
 run 0 scan $m --secondary --json
