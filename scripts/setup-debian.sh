@@ -16,6 +16,8 @@ packages=(
   libserialport-dev socat python3-pymodbus python3-serial-asyncio mbpoll
   # klefr-meterd (tools feature)
   libglib2.0-dev
+  # firmware images for Cortex-M3/M4 and their tests under QEMU (firmware/mps2)
+  gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
   # klefr-gateway: libmosquitto; its tests run a real broker (with TLS:
   # certificates made by openssl) and subscribe with mosquitto_sub and paho
   libmosquitto-dev mosquitto mosquitto-clients python3-paho-mqtt openssl

@@ -25,14 +25,21 @@ setup build-ci -Dwerror=true -Dtests=enabled -Dbench=enabled
 ninja -C build-ci
 meson test -C build-ci --print-errorlogs
 
+# The host build above ran the Cortex-M3 images under QEMU (suite qemu); the
+# Cortex-M4 variant gets a cross build of its own and its self-tests.
+echo "== firmware images for Cortex-M4 (mps2-an386 under QEMU)"
+setup build-fw-m4 --cross-file cross/arm-none-eabi-cortex-m4.txt -Dwerror=true
+ninja -C build-fw-m4
+meson test -C build-fw-m4 --print-errorlogs
+
 echo "== unit tests under address and undefined-behaviour sanitizers"
-setup build-asan -Dwerror=true -Dtests=enabled -Dbench=disabled -Ddocs=disabled \
+setup build-asan -Dwerror=true -Dtests=enabled -Dbench=disabled -Ddocs=disabled -Dfirmware=disabled \
   -Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fno-sanitize-recover=all
 ninja -C build-asan
 meson test -C build-asan --suite unit --print-errorlogs
 
 echo "== fuzzing, ${fuzz_seconds} s per target"
-CC=clang setup build-fuzz -Dfuzz=true -Dtests=disabled -Dbench=disabled -Ddocs=disabled
+CC=clang setup build-fuzz -Dfuzz=true -Dtests=disabled -Dbench=disabled -Ddocs=disabled -Dfirmware=disabled
 ninja -C build-fuzz
 fuzz_runs=0
 for target in build-fuzz/fuzz/fuzz_*; do
@@ -47,4 +54,4 @@ for target in build-fuzz/fuzz/fuzz_*; do
   fuzz_runs=$((fuzz_runs + 1))
 done
 
-python3 scripts/test_summary.py build-ci build-asan --fuzz-targets "$fuzz_runs"
+python3 scripts/test_summary.py build-ci build-fw-m4 build-asan --fuzz-targets "$fuzz_runs"

@@ -19,6 +19,30 @@
 #define FW_S0_NARROW_US 11200u
 #define FW_S0_NARROW_ABOVE_MW 5625000
 
+/* A build for one model (-DKLEFR_FW_MODEL=6911..6914, the microcontroller
+ * images) carries only that model's bus slave, and klefr_fw_init() takes
+ * no other model. Without it (the host) every model is served. */
+#ifdef KLEFR_FW_MODEL
+#define FW_WITH_MODBUS (KLEFR_FW_MODEL == 6914)
+#define FW_WITH_MBUS (KLEFR_FW_MODEL == 6913)
+#define FW_MODEL_BUILT(model) ((int)(model) == KLEFR_FW_MODEL)
+#else
+#define FW_WITH_MODBUS 1
+#define FW_WITH_MBUS 1
+#define FW_MODEL_BUILT(model) ((model) >= KLEFR_MODEL_6911 && (model) <= KLEFR_MODEL_6914)
+#endif
+
+/* The bus protocol this meter speaks (false on a build without it). */
+static inline bool fw_is_modbus(const klefr_fw_meter *m)
+{
+    return FW_WITH_MODBUS && m->cfg.model == KLEFR_MODEL_6914;
+}
+
+static inline bool fw_is_mbus(const klefr_fw_meter *m)
+{
+    return FW_WITH_MBUS && m->cfg.model == KLEFR_MODEL_6913;
+}
+
 /* Metrology time: energy, pulses, store saves. */
 static inline uint32_t fw_now(klefr_fw_meter *m)
 {

@@ -7,7 +7,7 @@
 klefr_err klefr_fw_init(klefr_fw_meter *m, const klefr_fw_hal *hal, const klefr_fw_config *cfg)
 {
     if (m == NULL || hal == NULL || cfg == NULL || hal->now_ms == NULL ||
-        cfg->model < KLEFR_MODEL_6911 || cfg->model > KLEFR_MODEL_6914)
+        !FW_MODEL_BUILT(cfg->model))
         return KLEFR_ERR_INVALID_ARG;
     memset(m, 0, sizeof *m);
     m->hal = *hal;
@@ -30,7 +30,7 @@ static void power_up(klefr_fw_meter *m, bool powered, uint32_t now, uint32_t pno
     m->tariff_volatile = 0;
     m->last_ms = now;
     m->s0_next_ms = now;
-    if (m->cfg.model == KLEFR_MODEL_6913)
+    if (fw_is_mbus(m))
         fw_mbus_reset(m);
     else
         fw_modbus_reset(m);
@@ -106,9 +106,9 @@ void klefr_fw_tick(klefr_fw_meter *m)
     if (!m->powered)
         return;
     uint32_t now = fw_proto_now(m);
-    if (m->cfg.model == KLEFR_MODEL_6914)
+    if (fw_is_modbus(m))
         fw_modbus_tick(m, now);
-    else if (m->cfg.model == KLEFR_MODEL_6913)
+    else if (fw_is_mbus(m))
         fw_mbus_tick(m, now);
     fw_bus_line_update(m, now);
     fw_ir_tick(m, now);
@@ -122,9 +122,9 @@ void klefr_fw_bus_feed(klefr_fw_meter *m, const uint8_t *data, size_t len)
     fw_run(m, fw_now(m));
     uint32_t now = fw_proto_now(m);
     fw_bus_line_update(m, now);
-    if (m->cfg.model == KLEFR_MODEL_6914)
+    if (fw_is_modbus(m))
         fw_modbus_feed(m, data, len, now);
-    else if (m->cfg.model == KLEFR_MODEL_6913)
+    else if (fw_is_mbus(m))
         fw_mbus_feed(m, data, len, now);
 }
 

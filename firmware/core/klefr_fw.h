@@ -44,9 +44,17 @@ typedef enum klefr_fw_port {
  * records (three of 6 bytes, six of 7), CS 16 (manual A2.2). */
 #define KLEFR_FW_MBUS_RSP_MAX 81u
 
-/** Bytes of persistent store the firmware uses (two banks). */
+/** The persistent store: a 4 KiB EEPROM. Two banks of one full record
+ * each (a snapshot), then a journal of small entries, each the counters'
+ * increase since the snapshot: a save at every 10 Wh writes one entry, so
+ * the writes spread over the whole chip (doc/firmware.md, "Store").
+ * @since 0.2 for the journal; the banks are where they were. */
 #define KLEFR_FW_STORE_BANK_SIZE 160u
-#define KLEFR_FW_STORE_SIZE (2u * KLEFR_FW_STORE_BANK_SIZE)
+#define KLEFR_FW_STORE_ENTRY_SIZE 16u
+#define KLEFR_FW_STORE_SIZE 4096u
+#define KLEFR_FW_STORE_JOURNAL_OFFSET (2u * KLEFR_FW_STORE_BANK_SIZE)
+#define KLEFR_FW_STORE_SLOTS \
+    ((KLEFR_FW_STORE_SIZE - KLEFR_FW_STORE_JOURNAL_OFFSET) / KLEFR_FW_STORE_ENTRY_SIZE)
 
 /** The platform. Callbacks marked optional may be NULL. Every callback gets
  * @c ctx as its first argument. */
@@ -244,6 +252,7 @@ typedef struct klefr_fw_ir {
     uint32_t send_at_ms;    /**< Earliest time of the pending answer. */
     uint32_t tx_done_ms;    /**< When the last answer has left the wire (by byte time). */
     uint32_t lock_saved_ms; /**< Password lock time left as last saved (0: none). */
+    bool lock_dirty;        /**< The lockout changed since it was last saved. */
     uint16_t rx_len;
     uint16_t tx_len; /**< Bytes in tx (kept for a resend on NAK). */
     bool tx_pending; /**< tx waits for send_at_ms. */
@@ -267,6 +276,8 @@ typedef struct klefr_fw_meter {
     uint32_t led_count;              /**< LED flashes. */
     uint32_t last_ms;                /**< Integration time base. */
     uint32_t store_seq;              /**< Sequence number of the newest record. */
+    uint32_t journal_seq;            /**< Number of the next journal entry. */
+    uint32_t snap_q[9];              /**< Quanta of the registers in the newest record. */
     uint32_t saved_q_sum;            /**< Sum of quanta at the last save. */
     uint32_t store_failures;         /**< Failed store writes. */
     uint32_t

@@ -1,9 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* Persistent store (SPEC 8): two banks, each one complete record with a
- * sequence number and a CRC-32. A save always writes the bank that does
- * not hold the newest record, so a write cut at any byte leaves the newest
- * complete record intact in the other bank. The record holding sequence
- * number n lives in bank n % 2. Layout (little-endian) in doc/firmware.md. */
+/* Persistent store (SPEC 8): two banks, each one complete record (a
+ * snapshot) with a sequence number and a CRC-32, then a journal. A
+ * snapshot always goes to the bank that does not hold the newest one, so a
+ * write cut at any byte leaves the newest complete snapshot intact in the
+ * other bank; the record holding sequence number n lives in bank n % 2.
+ * The save at every 10 Wh writes a 16-byte journal entry instead: the
+ * registers' increase since the snapshot, bound to it by its CRC-32 (which
+ * covers the snapshot's sequence number), in slot (entry number % slots);
+ * the newest valid entry wins, a cut one leaves the one before. A new
+ * snapshot is written when a setting changes, at power up and down, and
+ * when an increase would not fit its byte. Layout and the wear arithmetic
+ * in doc/firmware.md. */
 #include <string.h>
 
 #include "common/bytes.h"
@@ -16,11 +23,24 @@
 #define OFF_POWER_DOWNS 120
 #define OFF_SETTINGS 122
 #define OFF_SCROLL 140
-/* The IR password lockout (added in 0.2 in bytes that older firmware left
- * 0, so its records read as "no wrong password, no lock"). */
-#define OFF_LOCK_FAILURES 148
-#define OFF_LOCK_REMAINING 150
+#define OFF_JOURNAL 148 /* number of the first journal entry after this record */
+/* The IR password lockout (0.2, in bytes older firmware left 0, so its
+ * records read as "no wrong password, no lock"): wrong passwords in a row,
+ * then the lock time left in whole seconds (rounded up, 24 bits). */
+#define OFF_LOCK_FAILURES 152
+#define OFF_LOCK_SECONDS 153
 #define OFF_CRC (KLEFR_FW_STORE_BANK_SIZE - 4)
+#define N_REGS 9
+/* Journal entry: entry number (low 16 bits), one increase per register in
+ * record order, a zero byte, CRC-32 of the snapshot's sequence number and
+ * bytes 0-11. */
+#define ENT_DELTA 2
+/* Byte 11 (0.2; 0 from older firmware): the IR lockout, coarser than the
+ * snapshot's: bits 0-1 wrong passwords in a row (3 at most), bits 2-7 the
+ * minutes of lock left, rounded up (63 at most). */
+#define ENT_LOCK 11
+#define ENT_CRC 12
+#define ENT_DELTA_MAX 255u
 #define FLAG_CLEAN 0x0001u /* written at an orderly power down */
 
 /* The energy registers in record order. */
@@ -52,11 +72,113 @@ static void encode(klefr_fw_meter *m, uint32_t seq, uint8_t *r)
     s[16] = m->set.backlight;
     s[17] = m->set.tariff;
     klefr_put_le(r + OFF_SCROLL, m->ui.scroll_set, 8);
-    klefr_iec_lockout *l = &m->ir.iec.lockout;
-    uint32_t remaining = klefr_iec_lockout_remaining_ms(l, fw_proto_now(m));
-    r[OFF_LOCK_FAILURES] = l->failures;
-    klefr_put_le(r + OFF_LOCK_REMAINING, remaining, 4);
+    klefr_put_le(r + OFF_JOURNAL, m->journal_seq, 4);
+    uint32_t left = klefr_iec_lockout_remaining_ms(&m->ir.iec.lockout, fw_proto_now(m));
+    r[OFF_LOCK_FAILURES] = m->ir.iec.lockout.failures;
+    klefr_put_le(r + OFF_LOCK_SECONDS, (left + 999u) / 1000u, 3);
     klefr_put_le(r + OFF_CRC, klefr_fw_crc32(r, OFF_CRC), 4);
+}
+
+/* CRC of an entry: the snapshot's sequence number, then its first 12 bytes. */
+static uint32_t entry_crc(uint32_t snap_seq, const uint8_t *e)
+{
+    uint8_t b[4 + ENT_CRC];
+    klefr_put_le(b, snap_seq, 4);
+    memcpy(b + 4, e, ENT_CRC);
+    return klefr_fw_crc32(b, sizeof b);
+}
+
+static uint32_t slot_offset(uint32_t entry)
+{
+    return KLEFR_FW_STORE_JOURNAL_OFFSET +
+           (entry % KLEFR_FW_STORE_SLOTS) * KLEFR_FW_STORE_ENTRY_SIZE;
+}
+
+static void snapshot_taken(klefr_fw_meter *m)
+{
+    for (int i = 0; i < N_REGS; i++)
+        m->snap_q[i] = reg(m, i)->q10wh;
+}
+
+/* The lockout as a journal entry's byte; @p saved_ms receives the lock
+ * time a restart will restore from it. */
+static uint8_t lock_byte(klefr_fw_meter *m, uint32_t *saved_ms)
+{
+    const klefr_iec_lockout *l = &m->ir.iec.lockout;
+    uint32_t left = klefr_iec_lockout_remaining_ms(&m->ir.iec.lockout, fw_proto_now(m));
+    uint32_t minutes = (left + 59999u) / 60000u;
+    if (minutes > 63u)
+        minutes = 63u;
+    *saved_ms = minutes * 60000u;
+    return (uint8_t)(minutes << 2 | (l->failures > 3u ? 3u : l->failures));
+}
+
+/* Put a saved lockout back (the time it had left: time without supply
+ * does not count, so a supply cycle never buys more guesses). */
+static void lock_restore(klefr_fw_meter *m, uint8_t failures, uint32_t left_ms)
+{
+    uint32_t now = fw_proto_now(m);
+    klefr_iec_lockout_restore(&m->ir.iec.lockout, failures, left_ms, now);
+    m->ir.lock_saved_ms = klefr_iec_lockout_remaining_ms(&m->ir.iec.lockout, now);
+}
+
+/* The newest entry of the snapshot just loaded, applied: its increases on
+ * top of the snapshot. A register that moved restarts its remainder from
+ * zero (it was not saved: less than one quantum, never shown). */
+static void journal_replay(klefr_fw_meter *m)
+{
+    uint8_t e[KLEFR_FW_STORE_ENTRY_SIZE], best[KLEFR_FW_STORE_ENTRY_SIZE];
+    int32_t newest = -1;
+    for (uint32_t slot = 0; slot < KLEFR_FW_STORE_SLOTS; slot++) {
+        uint32_t off = KLEFR_FW_STORE_JOURNAL_OFFSET + slot * KLEFR_FW_STORE_ENTRY_SIZE;
+        if (m->hal.store_read(m->hal.ctx, off, e, sizeof e) != 0 ||
+            (uint32_t)klefr_get_le(e + ENT_CRC, 4) != entry_crc(m->store_seq, e))
+            continue;
+        /* Entries since the snapshot are numbered from its journal number. */
+        uint16_t d = (uint16_t)(klefr_get_le16(e) - (uint16_t)m->journal_seq);
+        if (d >= 0x8000u || slot_offset(m->journal_seq + d) != off || (int32_t)d <= newest)
+            continue;
+        newest = d;
+        memcpy(best, e, sizeof best);
+    }
+    if (newest < 0)
+        return;
+    for (int i = 0; i < N_REGS; i++) {
+        uint8_t inc = best[ENT_DELTA + i];
+        if (inc != 0) {
+            reg(m, i)->q10wh = m->snap_q[i] + inc;
+            reg(m, i)->rem_uj = 0;
+        }
+    }
+    m->journal_seq += (uint32_t)newest + 1u;
+    uint8_t lock = best[ENT_LOCK];
+    lock_restore(m, lock & 3u, (uint32_t)(lock >> 2) * 60000u);
+}
+
+/* One entry for the counters now; false when they need a snapshot. */
+static bool journal_write(klefr_fw_meter *m, bool *ok)
+{
+    uint8_t e[KLEFR_FW_STORE_ENTRY_SIZE];
+    memset(e, 0, sizeof e);
+    klefr_put_le16(e, (uint16_t)m->journal_seq);
+    for (int i = 0; i < N_REGS; i++) {
+        uint32_t inc = reg(m, i)->q10wh - m->snap_q[i];
+        if (inc > ENT_DELTA_MAX)
+            return false; /* also a register that went down (day reset) */
+        e[ENT_DELTA + i] = (uint8_t)inc;
+    }
+    uint32_t lock_ms;
+    e[ENT_LOCK] = lock_byte(m, &lock_ms);
+    klefr_put_le(e + ENT_CRC, entry_crc(m->store_seq, e), 4);
+    *ok = m->hal.store_write != NULL &&
+          m->hal.store_write(m->hal.ctx, slot_offset(m->journal_seq), e, sizeof e) == 0;
+    if (*ok) {
+        m->journal_seq++;
+        m->ir.lock_saved_ms = lock_ms;
+        m->ir.lock_dirty = false;
+    } else
+        m->store_failures++;
+    return true;
 }
 
 static void decode(klefr_fw_meter *m, const uint8_t *r)
@@ -89,12 +211,7 @@ static void decode(klefr_fw_meter *m, const uint8_t *r)
      * default, the counters stay. */
     (void)fw_settings_sanitize(&m->set, m->cfg.model, m->cfg.serial);
     m->ui.scroll_set = klefr_get_le(r + OFF_SCROLL, 8);
-    /* The lock goes on for the time it had left: time without supply does
-     * not count, so a supply cycle never buys more guesses. */
-    uint32_t now = fw_proto_now(m);
-    klefr_iec_lockout_restore(&m->ir.iec.lockout, r[OFF_LOCK_FAILURES],
-                              (uint32_t)klefr_get_le(r + OFF_LOCK_REMAINING, 4), now);
-    m->ir.lock_saved_ms = klefr_iec_lockout_remaining_ms(&m->ir.iec.lockout, now);
+    lock_restore(m, r[OFF_LOCK_FAILURES], (uint32_t)klefr_get_le(r + OFF_LOCK_SECONDS, 3) * 1000u);
 }
 
 static bool valid(const uint8_t *r, unsigned bank)
@@ -135,6 +252,9 @@ fw_store_state fw_store_load(klefr_fw_meter *m)
         b = ok[0] ? 0 : 1;
     decode(m, r[b]);
     m->store_seq = (uint32_t)klefr_get_le(r[b] + OFF_SEQ, 4);
+    m->journal_seq = (uint32_t)klefr_get_le(r[b] + OFF_JOURNAL, 4);
+    snapshot_taken(m);
+    journal_replay(m);
     m->saved_q_sum = fw_energy_sum_q(m);
     /* A record not written at an orderly power down: the meter lost power
      * (or crashed) unseen; count that outage now (SPEC 3). */
@@ -157,8 +277,10 @@ klefr_err klefr_fw_store_save(klefr_fw_meter *m)
         return KLEFR_ERR_IO;
     }
     m->store_seq = seq;
+    snapshot_taken(m);
     m->saved_q_sum = fw_energy_sum_q(m);
-    m->ir.lock_saved_ms = (uint32_t)klefr_get_le(r + OFF_LOCK_REMAINING, 4);
+    m->ir.lock_saved_ms = (uint32_t)klefr_get_le(r + OFF_LOCK_SECONDS, 3) * 1000u;
+    m->ir.lock_dirty = false;
     m->dirty = false;
     return KLEFR_OK;
 }
@@ -166,7 +288,17 @@ klefr_err klefr_fw_store_save(klefr_fw_meter *m)
 void fw_store_maybe_save(klefr_fw_meter *m)
 {
     /* Every change of a 10 Wh quantum is saved before anyone can read it,
-     * so no value ever shown or sent is lost by a crash (SPEC 8). */
-    if (m->dirty || fw_energy_sum_q(m) != m->saved_q_sum)
-        (void)klefr_fw_store_save(m);
+     * so no value ever shown or sent is lost by a crash (SPEC 8): as a
+     * journal entry, or a snapshot when settings changed or an increase
+     * has outgrown its byte. */
+    uint32_t sum = fw_energy_sum_q(m);
+    if (!m->dirty && sum == m->saved_q_sum && !m->ir.lock_dirty)
+        return;
+    bool ok;
+    if (!m->dirty && journal_write(m, &ok)) {
+        if (ok)
+            m->saved_q_sum = sum;
+        return;
+    }
+    (void)klefr_fw_store_save(m);
 }

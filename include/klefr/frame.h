@@ -12,8 +12,11 @@
 #ifndef KLEFR_FRAME_H
 #define KLEFR_FRAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
+#include <klefr/error.h>
 #include <klefr/export.h>
 
 KLEFR_BEGIN_DECLS
@@ -35,7 +38,51 @@ typedef enum klefr_frame_state {
 typedef struct klefr_frame_scan {
     klefr_frame_state state; /**< See ::klefr_frame_state. */
     size_t length;           /**< Bytes needed, frame length, or bytes to drop. */
+    /** Why GARBAGE: ::KLEFR_ERR_CHECKSUM when the bytes at the start have a
+     * frame's shape but its checksum fails (a corrupted frame: a receiver
+     * counts it, or answers NAK), ::KLEFR_ERR_FRAME for noise. KLEFR_OK for
+     * the other states. @since 0.2 */
+    klefr_err reason;
 } klefr_frame_scan;
+
+/** A frame's checksum as it was received and as computed over the frame,
+ * from klefr_modbus_crc_decode(), klefr_mbus_checksum_decode() and
+ * klefr_iec_bcc_decode(): what a tool shows for a frame whose checksum
+ * failed, without computing it itself. @since 0.2 */
+typedef struct klefr_checksum {
+    uint32_t received; /**< The value in the frame (CRC-16 as sent, low byte first). */
+    uint32_t computed; /**< The value computed over the bytes it covers. */
+    size_t offset;     /**< Where the checksum sits in the frame. */
+    uint8_t size;      /**< Its bytes: 2 (Modbus CRC) or 1 (M-Bus sum, IEC BCC). */
+} klefr_checksum;
+
+/** The three protocols of a KLEFR meter. The values equal those of
+ * klefr_meter_protocol. @since 0.2 */
+typedef enum klefr_protocol {
+    KLEFR_PROTOCOL_MODBUS = 0, /**< Modbus RTU or TCP: Float ABCD registers. */
+    KLEFR_PROTOCOL_MBUS = 1,   /**< M-Bus RSP_UD: BCD energies of 10 Wh. */
+    KLEFR_PROTOCOL_IEC = 2     /**< IEC 62056-21: decimal text, row's decimals. */
+} klefr_protocol;
+
+/** Which protocol the bytes at @p buf are, for a tool handed a frame
+ * without being told (a capture, a hex dump).
+ * First a complete, checksum-valid frame: M-Bus, then Modbus RTU (as a
+ * request or a response), then an IEC 62056-21 message (8-bit bytes are
+ * read as 7E1 if their parity holds). Failing that, the protocol the
+ * bytes look most like, so that its decoder can say what is wrong
+ * (a bad CRC, a short frame): IEC for a sign-on, a programming command,
+ * a block with its end character or data-set text; M-Bus for its start
+ * bytes; Modbus otherwise.
+ * @param[in] buf       The bytes.
+ * @param[in] len       Their number.
+ * @param[out] out      The protocol.
+ * @param[out] complete Optional: true if a whole checksum-valid frame of
+ *                      that protocol starts at @p buf.
+ * @retval KLEFR_ERR_TRUNCATED @p len is 0.
+ * @retval KLEFR_ERR_INVALID_ARG NULL argument.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_frame_protocol_guess(const uint8_t *buf, size_t len, klefr_protocol *out,
+                                               bool *complete);
 
 KLEFR_END_DECLS
 

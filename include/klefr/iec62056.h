@@ -78,6 +78,18 @@ KLEFR_BEGIN_DECLS
  * STX up to and including the ETX or EOT; the result is the BCC that
  * follows. @p data may be NULL when @p len is 0. */
 KLEFR_API uint8_t klefr_iec_bcc(const uint8_t *data, size_t len);
+
+/** The BCC of a message @p buf that starts with SOH or STX and ends with
+ * ETX or EOT and the BCC (7-bit characters, parity removed): as received
+ * and as computed over the bytes after the start character up to and
+ * including ETX/EOT.
+ * @param[out] out  Filled on OK and on KLEFR_ERR_CHECKSUM.
+ * @retval KLEFR_OK the BCC matches.
+ * @retval KLEFR_ERR_CHECKSUM it does not; @p out says both values.
+ * @retval KLEFR_ERR_FRAME not such a message (no BCC to check).
+ * @retval KLEFR_ERR_INVALID_ARG NULL argument.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_iec_bcc_decode(const uint8_t *buf, size_t len, klefr_checksum *out);
 /** @} */
 
 /* ------------------------------------------------------------------ */

@@ -170,6 +170,54 @@ KLEFR_API klefr_err klefr_io_open_tcp(const char *host, uint16_t port, bool mbap
 KLEFR_API klefr_err klefr_io_7e1_wrap(klefr_io *inner, bool own_inner, klefr_io **out);
 /** @} */
 
+/** @name Tracing: see every byte a transport carries
+ * klefr_io_trace_wrap() puts a transport in front of another that reports
+ * each chunk to a callback before passing it on: for logs, captures and
+ * tests. The CLI's `--verbose` is built on it.
+ * @{ */
+/** What a ::klefr_io_trace_record reports. @since 0.2 */
+typedef enum klefr_io_trace_event {
+    KLEFR_IO_TRACE_TX = 0,    /**< Bytes the inner transport took for sending. */
+    KLEFR_IO_TRACE_RX = 1,    /**< Bytes read from the inner transport. */
+    KLEFR_IO_TRACE_QUIET = 2, /**< A read waited its whole timeout and got nothing. */
+    KLEFR_IO_TRACE_FLUSH = 3, /**< Received bytes not read yet are about to be discarded. */
+    KLEFR_IO_TRACE_LINE = 4,  /**< The line settings are about to change (@c line). */
+    KLEFR_IO_TRACE_ERROR = 5, /**< A read or write failed with @c err. */
+    KLEFR_IO_TRACE_CLOSE = 6  /**< The trace transport is being closed: last record. */
+} klefr_io_trace_event;
+
+/** One traced event. Valid only during the callback: copy what you keep.
+ * @since 0.2 */
+typedef struct klefr_io_trace_record {
+    klefr_io_trace_event event; /**< What happened. */
+    const uint8_t *data;        /**< TX, RX: the bytes; NULL otherwise. */
+    size_t len;                 /**< TX, RX: their number; 0 otherwise. */
+    uint64_t time_us;           /**< When, on the clock given to klefr_io_trace_wrap(). */
+    klefr_err err;              /**< ERROR: the error; KLEFR_OK otherwise. */
+    const klefr_line *line;     /**< LINE: the new settings; NULL otherwise. */
+} klefr_io_trace_record;
+
+/** Receives every ::klefr_io_trace_record, on the thread that called the
+ * transport. It must not call the traced transport. @since 0.2 */
+typedef void (*klefr_io_trace_fn)(void *user, const klefr_io_trace_record *record);
+
+/** A transport that forwards every call to @p inner and reports each chunk
+ * sent and received, each silent timeout, flush and line change to @p fn.
+ * Flags and line are those of @p inner.
+ * @param[in] inner     The transport to trace. Must not be NULL.
+ * @param[in] own_inner Closing the trace transport closes @p inner too.
+ * @param[in] fn        The callback. Must not be NULL.
+ * @param[in] user      Passed to @p fn; not owned. The ::KLEFR_IO_TRACE_CLOSE
+ *                      record is the last use, so @p fn may free it then.
+ * @param[in] clock     Time stamps; NULL = klefr_clock_monotonic().
+ * @param[out] out      The trace transport; close it with klefr_io_close().
+ * @retval KLEFR_ERR_INVALID_ARG a NULL argument.
+ * @retval KLEFR_ERR_NO_MEMORY allocation failed.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_io_trace_wrap(klefr_io *inner, bool own_inner, klefr_io_trace_fn fn,
+                                        void *user, const klefr_clock *clock, klefr_io **out);
+/** @} */
+
 /** @name Calls through a transport
  * Each checks its arguments and calls the backend; optional callbacks that
  * are NULL succeed doing nothing (set_line gives KLEFR_ERR_UNSUPPORTED).

@@ -25,6 +25,7 @@
 #include <klefr/modbus_master.h>
 #include <klefr/modbus_tcp.h>
 #include <klefr/model.h>
+#include <klefr/model_check.h>
 #include <klefr/model_iec.h>
 #include <klefr/model_mbus.h>
 #include <klefr/version.h>

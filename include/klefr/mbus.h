@@ -102,6 +102,19 @@ typedef struct klefr_mbus_frame {
  * (computed over C, A, CI and data). @p data may be NULL if @p len is 0. */
 KLEFR_API uint8_t klefr_mbus_checksum(const uint8_t *data, size_t len);
 
+/** The checksum of a short (10h) or long/control (68h) frame @p buf as
+ * received and as computed over C..data (EN 13757-2, 5.2). The frame's
+ * shape (start, length fields, stop byte) must be right; the checksum
+ * need not be.
+ * @param[out] out  Filled on OK and on KLEFR_ERR_CHECKSUM.
+ * @retval KLEFR_OK the checksum matches.
+ * @retval KLEFR_ERR_CHECKSUM it does not; @p out says both values.
+ * @retval KLEFR_ERR_FRAME not a short or long frame of exactly @p len bytes
+ *         (a single E5h has no checksum).
+ * @retval KLEFR_ERR_INVALID_ARG NULL argument.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_mbus_checksum_decode(const uint8_t *buf, size_t len, klefr_checksum *out);
+
 /** Decode exactly one frame occupying the @p len bytes at @p buf.
  * @param[in]  buf  The frame, first byte E5, 10 or 68. Must not be NULL.
  * @param[in]  len  Its length; trailing bytes are an error.

@@ -69,6 +69,18 @@ KLEFR_API bool klefr_modbus_function_supported(uint8_t function);
 KLEFR_API uint16_t klefr_modbus_crc16(const uint8_t *data, size_t len);
 /** Continue a CRC over more bytes (start with 0xFFFF). */
 KLEFR_API uint16_t klefr_modbus_crc16_update(uint16_t crc, const uint8_t *data, size_t len);
+
+/** The CRC of a whole RTU ADU @p adu (the last two bytes, low byte first)
+ * as received and as computed over the bytes before it.
+ * @param[in] adu   The frame, CRC included.
+ * @param[in] len   Its length.
+ * @param[out] out  Filled on OK and on KLEFR_ERR_CHECKSUM.
+ * @retval KLEFR_OK the CRC matches.
+ * @retval KLEFR_ERR_CHECKSUM it does not; @p out says both values.
+ * @retval KLEFR_ERR_TRUNCATED fewer than 4 bytes (address, function, CRC).
+ * @retval KLEFR_ERR_INVALID_ARG NULL argument.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_modbus_crc_decode(const uint8_t *adu, size_t len, klefr_checksum *out);
 /** @} */
 
 /** A request, decoded or to encode. Which fields matter depends on the

@@ -39,7 +39,8 @@ const char *klefr_strerror(klefr_err err)
     case KLEFR_ERR_INCOMPLETE: return "reading incomplete: quantities missing";
     case KLEFR_ERR_TRAILING_DATA: return "more bytes followed the frame before the line was quiet";
     }
-    if (err > 0 && err < 256)
+    int code = err; /* klefr_err is a short enum on arm-none-eabi */
+    if (code > 0 && code < 256)
         return "Modbus exception (unknown code)";
     return "unknown error";
 }

@@ -247,10 +247,9 @@ static klefr_err receive(klefr_iec_master *m, uint32_t first_ms, size_t max_char
             if (scan.state == KLEFR_FRAME_NEED_MORE)
                 break;
             if (scan.state == KLEFR_FRAME_GARBAGE) {
-                uint8_t first = m->rx[0];
                 memmove(m->rx, m->rx + scan.length, n - scan.length);
                 n -= scan.length;
-                if (first == KLEFR_IEC_STX || first == KLEFR_IEC_SOH) {
+                if (scan.reason == KLEFR_ERR_CHECKSUM) {
                     /* A whole block whose BCC does not check. */
                     m->last_rx_us = host_now_us(m->o.clock);
                     m->stats.bad_messages++;

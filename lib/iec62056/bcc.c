@@ -10,6 +10,21 @@ uint8_t klefr_iec_bcc(const uint8_t *data, size_t len)
     return bcc;
 }
 
+klefr_err klefr_iec_bcc_decode(const uint8_t *buf, size_t len, klefr_checksum *out)
+{
+    if (buf == NULL || out == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    /* Start, at least the end character, then the BCC. */
+    if (len < 3 || (buf[0] != KLEFR_IEC_SOH && buf[0] != KLEFR_IEC_STX) ||
+        (buf[len - 2] != KLEFR_IEC_ETX && buf[len - 2] != KLEFR_IEC_EOT))
+        return KLEFR_ERR_FRAME;
+    *out = (klefr_checksum){.received = buf[len - 1],
+                            .computed = klefr_iec_bcc(buf + 1, len - 2),
+                            .offset = len - 1,
+                            .size = 1};
+    return out->received == out->computed ? KLEFR_OK : KLEFR_ERR_CHECKSUM;
+}
+
 /* Even parity over the 7 data bits: the parity bit makes the count of ones
  * in all 8 bits even. */
 static uint8_t ones_odd(uint8_t c)

@@ -19,7 +19,7 @@ typedef struct rules {
 
 static klefr_frame_scan scan(klefr_frame_state state, size_t length)
 {
-    klefr_frame_scan s = {state, length};
+    klefr_frame_scan s = {state, length, state == KLEFR_FRAME_GARBAGE ? KLEFR_ERR_FRAME : KLEFR_OK};
     return s;
 }
 
@@ -93,7 +93,9 @@ static klefr_frame_scan scan_with(const rules *r, const uint8_t *buf, size_t len
         size_t i = 1;
         while (buf[i] != KLEFR_IEC_ETX && buf[i] != KLEFR_IEC_EOT)
             i++;
-        return scan(KLEFR_FRAME_GARBAGE, i + 2);
+        klefr_frame_scan bad = scan(KLEFR_FRAME_GARBAGE, i + 2);
+        bad.reason = KLEFR_ERR_CHECKSUM;
+        return bad;
     }
     return garbage(r, buf, len);
 }

@@ -13,6 +13,16 @@ static klefr_err answer(klefr_frame_scan *out, klefr_frame_state state, size_t l
 {
     out->state = state;
     out->length = length;
+    out->reason = state == KLEFR_FRAME_GARBAGE ? KLEFR_ERR_FRAME : KLEFR_OK;
+    return KLEFR_OK;
+}
+
+/* A frame's shape with a checksum that fails: drop its first byte (the
+ * real frame may start inside it) and say why. */
+static klefr_err bad_checksum(klefr_frame_scan *out)
+{
+    answer(out, KLEFR_FRAME_GARBAGE, 1);
+    out->reason = KLEFR_ERR_CHECKSUM;
     return KLEFR_OK;
 }
 
@@ -28,7 +38,7 @@ klefr_err klefr_mbus_frame_detect(const uint8_t *buf, size_t len, klefr_frame_sc
     case KLEFR_MBUS_START_SHORT:
         /* Check each byte as soon as it is there, so noise is dropped early. */
         if (len >= 4 && (uint8_t)(buf[1] + buf[2]) != buf[3])
-            return answer(out, KLEFR_FRAME_GARBAGE, 1);
+            return bad_checksum(out);
         if (len >= 5 && buf[4] != KLEFR_MBUS_STOP)
             return answer(out, KLEFR_FRAME_GARBAGE, 1);
         if (len < 5)
@@ -46,7 +56,7 @@ klefr_err klefr_mbus_frame_detect(const uint8_t *buf, size_t len, klefr_frame_sc
         size_t l = buf[1];
         size_t total = l + 6;
         if (len >= l + 5 && klefr_mbus_checksum(buf + 4, l) != buf[l + 4])
-            return answer(out, KLEFR_FRAME_GARBAGE, 1);
+            return bad_checksum(out);
         if (len < total)
             return answer(out, KLEFR_FRAME_NEED_MORE, total - len);
         if (buf[total - 1] != KLEFR_MBUS_STOP)

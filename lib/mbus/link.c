@@ -12,6 +12,28 @@ uint8_t klefr_mbus_checksum(const uint8_t *data, size_t len)
     return sum;
 }
 
+klefr_err klefr_mbus_checksum_decode(const uint8_t *buf, size_t len, klefr_checksum *out)
+{
+    if (buf == NULL || out == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    size_t from, n;
+    if (len == 5 && buf[0] == KLEFR_MBUS_START_SHORT && buf[4] == KLEFR_MBUS_STOP) {
+        from = 1; /* C, A */
+        n = 2;
+    } else if (len >= 9 && buf[0] == KLEFR_MBUS_START_LONG && buf[3] == KLEFR_MBUS_START_LONG &&
+               buf[1] == buf[2] && len == (size_t)buf[1] + 6u && buf[len - 1] == KLEFR_MBUS_STOP) {
+        from = 4; /* C, A, CI, data */
+        n = len - 6;
+    } else {
+        return KLEFR_ERR_FRAME;
+    }
+    *out = (klefr_checksum){.received = buf[len - 2],
+                            .computed = klefr_mbus_checksum(buf + from, n),
+                            .offset = len - 2,
+                            .size = 1};
+    return out->received == out->computed ? KLEFR_OK : KLEFR_ERR_CHECKSUM;
+}
+
 klefr_err klefr_mbus_frame_decode(const uint8_t *buf, size_t len, klefr_mbus_frame *out)
 {
     if (buf == NULL || out == NULL)

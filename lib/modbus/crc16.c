@@ -171,3 +171,16 @@ uint16_t klefr_modbus_crc16(const uint8_t *data, size_t len)
 {
     return klefr_modbus_crc16_update(0xFFFF, data, len);
 }
+
+klefr_err klefr_modbus_crc_decode(const uint8_t *adu, size_t len, klefr_checksum *out)
+{
+    if (adu == NULL || out == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    if (len < 4)
+        return KLEFR_ERR_TRUNCATED;
+    *out = (klefr_checksum){.received = (uint32_t)(adu[len - 2] | adu[len - 1] << 8),
+                            .computed = klefr_modbus_crc16(adu, len - 2),
+                            .offset = len - 2,
+                            .size = 2};
+    return out->received == out->computed ? KLEFR_OK : KLEFR_ERR_CHECKSUM;
+}

@@ -12,6 +12,7 @@ typedef enum { AT_BAD, AT_NEED, AT_COMPLETE } at_state;
 typedef struct {
     at_state state;
     size_t length; /* bytes still needed, or the frame length */
+    bool bad_crc;  /* AT_BAD because the CRC of a whole frame failed */
 } at_result;
 
 static bool crc_ok(const uint8_t *p, size_t frame_len)
@@ -71,7 +72,7 @@ static size_t predicted_length(klefr_modbus_direction dir, const uint8_t *p, siz
 
 static at_result frame_at(klefr_modbus_direction dir, int unit, const uint8_t *p, size_t n)
 {
-    at_result r = {AT_NEED, 0};
+    at_result r = {AT_NEED, 0, false};
     size_t min_len = dir == KLEFR_MODBUS_RESPONSES ? 5 : KLEFR_MODBUS_ADU_MIN;
     if (n == 0) {
         r.length = min_len;
@@ -116,6 +117,7 @@ static at_result frame_at(klefr_modbus_direction dir, int unit, const uint8_t *p
     }
     if (!crc_ok(p, frame_len)) {
         r.state = AT_BAD;
+        r.bad_crc = true;
         return r;
     }
     r.state = AT_COMPLETE;
@@ -129,6 +131,7 @@ klefr_err klefr_modbus_frame_detect(klefr_modbus_direction dir, int unit, const 
     if (out == NULL || (buf == NULL && len != 0))
         return KLEFR_ERR_INVALID_ARG;
     at_result first = frame_at(dir, unit, buf, len);
+    out->reason = KLEFR_OK;
     if (first.state == AT_COMPLETE) {
         out->state = KLEFR_FRAME_COMPLETE;
         out->length = first.length;
@@ -142,12 +145,14 @@ klefr_err klefr_modbus_frame_detect(klefr_modbus_direction dir, int unit, const 
         if (later.state == AT_COMPLETE || (first.state == AT_BAD && later.state == AT_NEED)) {
             out->state = KLEFR_FRAME_GARBAGE;
             out->length = skip;
+            out->reason = first.bad_crc ? KLEFR_ERR_CHECKSUM : KLEFR_ERR_FRAME;
             return KLEFR_OK;
         }
     }
     if (first.state == AT_BAD) {
         out->state = KLEFR_FRAME_GARBAGE;
         out->length = len;
+        out->reason = first.bad_crc ? KLEFR_ERR_CHECKSUM : KLEFR_ERR_FRAME;
     } else {
         out->state = KLEFR_FRAME_NEED_MORE;
         out->length = first.length;

@@ -49,11 +49,13 @@ klefr_err klefr_modbus_tcp_frame_detect(const uint8_t *buf, size_t len, klefr_fr
         return KLEFR_ERR_INVALID_ARG;
     klefr_modbus_mbap hdr;
     klefr_err err = klefr_modbus_mbap_decode(buf, len, &hdr);
+    out->reason = KLEFR_OK; /* no checksum in Modbus TCP: GARBAGE is always FRAME */
     if (err == KLEFR_ERR_TRUNCATED) {
         /* The protocol id is known after 4 bytes: reject early. */
         if (len >= 4 && klefr_get_be16(buf + 2) != 0) {
             out->state = KLEFR_FRAME_GARBAGE;
             out->length = len;
+            out->reason = KLEFR_ERR_FRAME;
         } else {
             out->state = KLEFR_FRAME_NEED_MORE;
             out->length = KLEFR_MODBUS_MBAP_LEN - len;
@@ -65,6 +67,7 @@ klefr_err klefr_modbus_tcp_frame_detect(const uint8_t *buf, size_t len, klefr_fr
          * goes, and the connection is best reopened. */
         out->state = KLEFR_FRAME_GARBAGE;
         out->length = len;
+        out->reason = KLEFR_ERR_FRAME;
         return KLEFR_OK;
     }
     size_t total = 6u + hdr.length;

@@ -13,4 +13,13 @@ extern const klefr_valid_values klefr_valid_bus_address_mbus;
 extern const klefr_valid_values klefr_valid_baud_modbus;
 extern const klefr_valid_values klefr_valid_baud_mbus;
 
+/* Whether a reading may show @p value for setting @p q on @p model: the
+ * allowed values of klefr_quantity_validate() without the write rules (a
+ * read-only tariff still reads 1 or 2). Only for quantities with a value set
+ * (klefr_quantity_info::valid) that are not resets; KLEFR_ERR_INVALID_ARG
+ * for the others.
+ * @retval KLEFR_ERR_NOT_AVAILABLE @p model does not have @p q.
+ * @retval KLEFR_ERR_RANGE not a value the model can hold. */
+klefr_err klefr_model_value_allowed(klefr_model model, klefr_quantity q, double value);
+
 #endif

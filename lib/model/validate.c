@@ -38,6 +38,25 @@ static const klefr_valid_values *valid_for(klefr_model model, const klefr_quanti
     return row->valid;
 }
 
+/* Is @p value one of the row's allowed values on @p model? */
+static klefr_err value_ok(klefr_model model, const klefr_quantity_info *row, double value)
+{
+    if (value != value) /* NaN */
+        return KLEFR_ERR_RANGE;
+    if ((row->flags & KLEFR_QF_INTEGER) && !is_whole(value))
+        return KLEFR_ERR_RANGE;
+    const klefr_valid_values *valid = valid_for(model, row);
+    if (valid == NULL)
+        return KLEFR_OK;
+    if (valid->list != NULL) {
+        for (size_t i = 0; i < valid->list_len; i++)
+            if (nearly_equal(value, valid->list[i]))
+                return KLEFR_OK;
+        return KLEFR_ERR_RANGE;
+    }
+    return value >= valid->min && value <= valid->max ? KLEFR_OK : KLEFR_ERR_RANGE;
+}
+
 klefr_err klefr_quantity_validate(klefr_model model, klefr_quantity q, double value)
 {
     const klefr_quantity_info *row = klefr_quantity_get(q);
@@ -50,19 +69,22 @@ klefr_err klefr_quantity_validate(klefr_model model, klefr_quantity q, double va
     /* The 6911 has T1 only and the 6912 follows its tariff input (SPEC 1). */
     if (q == KLEFR_Q_TARIFF && (model == KLEFR_MODEL_6911 || model == KLEFR_MODEL_6912))
         return KLEFR_ERR_NOT_WRITABLE;
-    if (value != value) /* NaN */
-        return KLEFR_ERR_RANGE;
-    if ((row->flags & KLEFR_QF_INTEGER) && !is_whole(value))
-        return KLEFR_ERR_RANGE;
+    return value_ok(model, row, value);
+}
 
-    const klefr_valid_values *valid = valid_for(model, row);
-    if (valid == NULL)
-        return KLEFR_OK;
-    if (valid->list != NULL) {
-        for (size_t i = 0; i < valid->list_len; i++)
-            if (nearly_equal(value, valid->list[i]))
-                return KLEFR_OK;
-        return KLEFR_ERR_RANGE;
+klefr_err klefr_model_value_allowed(klefr_model model, klefr_quantity q, double value)
+{
+    const klefr_quantity_info *row = klefr_quantity_get(q);
+    if (row == NULL || !model_known(model) || row->valid == NULL ||
+        (row->flags & KLEFR_QF_RESET_ONLY) != 0)
+        return KLEFR_ERR_INVALID_ARG;
+    if ((row->models & KLEFR_MODEL_BIT(model)) == 0)
+        return KLEFR_ERR_NOT_AVAILABLE;
+    if (q == KLEFR_Q_TARIFF) {
+        /* A reading shows the tariff in effect: 11/12 are write-only forms
+         * of 1/2 (SPEC 4), and the 6911 has T1 only (SPEC 1). */
+        double last = model == KLEFR_MODEL_6911 ? 1 : 2;
+        return value == 1 || value == last ? KLEFR_OK : KLEFR_ERR_RANGE;
     }
-    return value >= valid->min && value <= valid->max ? KLEFR_OK : KLEFR_ERR_RANGE;
+    return value_ok(model, row, value);
 }

@@ -88,6 +88,34 @@ START_TEST(test_write_cut_at_every_byte_leaves_old_or_new)
 }
 END_TEST
 
+/* The save at a 10 Wh step is a 16-byte journal entry: cut at any byte,
+ * the restarted meter has the count before the step or after it. */
+START_TEST(test_journal_entry_cut_at_every_byte_leaves_old_or_new)
+{
+    fake_load(&m, 230000, 10000, 0); /* 2.3 kW: a quantum every 15.65 s */
+    fake_run(&m, &f, 100000, 100);
+    uint8_t saved[KLEFR_FW_STORE_SIZE];
+    klefr_fw_meter base = m;
+    uint32_t old_q = m.energy[0][0][0].q10wh;
+    memcpy(saved, f.store, sizeof saved);
+    for (long cut = 0; cut <= (long)KLEFR_FW_STORE_ENTRY_SIZE; cut++) {
+        memcpy(f.store, saved, sizeof saved);
+        m = base;
+        unsigned writes = f.store_writes;
+        f.cut_budget = cut;
+        while (f.store_writes == writes)
+            fake_run(&m, &f, 100, 100); /* until the next step's save */
+        f.cut_budget = -1;
+        ck_assert_uint_eq(m.energy[0][0][0].q10wh, old_q + 1);
+        klefr_fw_meter r;
+        ck_assert_int_eq(fake_meter(&r, &f, KLEFR_MODEL_6914), KLEFR_OK);
+        ck_assert_uint_eq(r.error_code, 0);
+        ck_assert_uint_eq(r.energy[0][0][0].q10wh,
+                          cut < (long)KLEFR_FW_STORE_ENTRY_SIZE ? old_q : old_q + 1);
+    }
+}
+END_TEST
+
 START_TEST(test_crash_at_any_moment_never_loses_a_shown_quantum)
 {
     /* 11.25 kW; crash (no orderly power down) every few seconds, each time
@@ -205,7 +233,8 @@ static void put_le(uint8_t *p, uint64_t v, int n)
         p[i] = (uint8_t)v;
 }
 
-/* A record as firmware before 0.2 wrote it (bytes 148-155 reserved, 0):
+/* A record as firmware before 0.2 wrote it (bytes 148-155 reserved, 0;
+ * since then 148-151 the journal number, 0 here, and 152-155 the lockout):
  * sequence 1 in bank 1, 2.30 kWh forward T1, factory settings. */
 static void old_record(uint8_t *store)
 {
@@ -242,23 +271,29 @@ START_TEST(test_a_store_from_before_the_saved_lockout_boots_unlocked)
 }
 END_TEST
 
-/* And the new fields sit where the layout says: wrong passwords at 148,
- * lock time left (ms, protocol time) at 150-153, 154-155 still 0. */
-START_TEST(test_the_lockout_is_saved_at_offsets_148_and_150)
+/* And the new fields sit where the layout says: in the snapshot, wrong
+ * passwords at 152 and the lock time left in seconds at 153-155; in a
+ * journal entry, byte 11 (failures in bits 0-1, minutes left in 2-7). */
+START_TEST(test_the_lockout_is_saved_at_snapshot_byte_152_and_entry_byte_11)
 {
     klefr_iec_lockout *l = &m.ir.iec.lockout;
-    ck_assert_int_eq(klefr_iec_lockout_attempt(l, false, f.now), KLEFR_ERR_ACCESS_DENIED);
-    ck_assert_int_eq(klefr_iec_lockout_attempt(l, false, f.now), KLEFR_ERR_ACCESS_DENIED);
-    ck_assert_int_eq(klefr_iec_lockout_attempt(l, false, f.now), KLEFR_ERR_ACCESS_DENIED);
+    for (int i = 0; i < 3; i++)
+        ck_assert_int_eq(klefr_iec_lockout_attempt(l, false, f.now), KLEFR_ERR_ACCESS_DENIED);
     f.now += 1000;
     ck_assert_int_eq(klefr_fw_store_save(&m), KLEFR_OK);
     const uint8_t *r = f.store + (m.store_seq & 1u) * KLEFR_FW_STORE_BANK_SIZE;
-    ck_assert_uint_eq(r[148], 3);
-    ck_assert_uint_eq(r[149], 0);
-    uint32_t left =
-        (uint32_t)r[150] | (uint32_t)r[151] << 8 | (uint32_t)r[152] << 16 | (uint32_t)r[153] << 24;
-    ck_assert_uint_eq(left, KLEFR_IEC_DEFAULT_LOCK_MS - 1000);
-    ck_assert_uint_eq(r[154] | r[155], 0);
+    ck_assert_uint_eq(r[152], 3);
+    uint32_t left = (uint32_t)r[153] | (uint32_t)r[154] << 8 | (uint32_t)r[155] << 16;
+    ck_assert_uint_eq(left, 899); /* 899 000 ms: 15 min less the second gone */
+
+    /* A journal entry (the next 10 Wh) carries it as 15 minutes, 3 failures. */
+    uint32_t entry = m.journal_seq;
+    fake_load(&m, 230000, 10000, 0);
+    fake_run(&m, &f, 16000, 1000); /* 2.3 kW: one quantum in 15.7 s */
+    ck_assert_uint_eq(m.journal_seq, entry + 1);
+    const uint8_t *e = f.store + KLEFR_FW_STORE_JOURNAL_OFFSET +
+                       (entry % KLEFR_FW_STORE_SLOTS) * KLEFR_FW_STORE_ENTRY_SIZE;
+    ck_assert_uint_eq(e[11], 15u << 2 | 3u);
 }
 END_TEST
 
@@ -301,6 +336,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_blank_store_boots_on_defaults_without_error);
     tcase_add_test(tc, test_6913_defaults_to_m_bus_address_0);
     tcase_add_test(tc, test_energy_is_saved_at_every_10_wh);
+    tcase_add_test(tc, test_journal_entry_cut_at_every_byte_leaves_old_or_new);
     tcase_add_test(tc, test_write_cut_at_every_byte_leaves_old_or_new);
     tcase_add_test(tc, test_crash_at_any_moment_never_loses_a_shown_quantum);
     tcase_add_test(tc, test_no_bank_recoverable_is_err_01_with_defaults);
@@ -310,7 +346,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_scroll_set_password_and_tariff_are_saved);
     tcase_add_test(tc, test_apply_is_all_or_nothing);
     tcase_add_test(tc, test_a_store_from_before_the_saved_lockout_boots_unlocked);
-    tcase_add_test(tc, test_the_lockout_is_saved_at_offsets_148_and_150);
+    tcase_add_test(tc, test_the_lockout_is_saved_at_snapshot_byte_152_and_entry_byte_11);
     tcase_add_test(tc, test_a_record_with_settings_the_model_does_not_allow_keeps_its_energy);
     suite_add_tcase(s, tc);
     return s;

@@ -63,30 +63,13 @@ static bool strip_parity(const uint8_t *buf, size_t len, uint8_t *out)
     return true;
 }
 
-static decode_proto guess(const uint8_t *buf, size_t len, cli_dir dir)
+static decode_proto guess(const uint8_t *buf, size_t len)
 {
-    if (frame_len_mbus(buf, len) > 0)
-        return PROTO_MBUS;
-    if (frame_len_modbus(buf, len, dir) > 0)
-        return PROTO_MODBUS;
-    uint8_t *t = g_malloc(len);
-    strip_parity(buf, len, t);
-    /* No valid frame: pick the protocol the bytes look most like, so the
-     * error names what is wrong with it (a bad CRC, a short frame...). */
-    bool iec = frame_len_iec(t, len) > 0 || t[0] == '/' ||
-               (t[0] == KLEFR_IEC_SOH && len > 3 && strchr("PWREB", t[1]) != NULL &&
-                g_ascii_isdigit(t[2])) ||
-               (t[0] == KLEFR_IEC_STX &&
-                (memchr(t, KLEFR_IEC_ETX, len) != NULL || memchr(t, KLEFR_IEC_EOT, len) != NULL)) ||
-               (len == 1 && (t[0] == KLEFR_IEC_ACK || t[0] == KLEFR_IEC_NAK)) ||
-               (t[0] >= 0x20 && t[0] < 0x7F && memchr(t, '(', len) != NULL);
-    g_free(t);
-    if (iec)
-        return PROTO_IEC;
-    if ((buf[0] == KLEFR_MBUS_START_LONG && len >= 4 && buf[3] == KLEFR_MBUS_START_LONG) ||
-        (buf[0] == KLEFR_MBUS_START_SHORT && len == 5) || (buf[0] == KLEFR_MBUS_ACK && len == 1))
-        return PROTO_MBUS;
-    return PROTO_MODBUS;
+    klefr_protocol p = KLEFR_PROTOCOL_MODBUS;
+    (void)klefr_frame_protocol_guess(buf, len, &p, NULL); /* len > 0 here */
+    return p == KLEFR_PROTOCOL_MBUS  ? PROTO_MBUS
+           : p == KLEFR_PROTOCOL_IEC ? PROTO_IEC
+                                     : PROTO_MODBUS;
 }
 
 typedef struct decode_run {
@@ -122,7 +105,7 @@ static void decode_bytes(decode_run *r, const uint8_t *buf, size_t len, const si
     while (pos < len) {
         const uint8_t *p = buf + pos;
         size_t rest = len - pos;
-        decode_proto proto = r->forced != PROTO_AUTO ? r->forced : guess(p, rest, r->dir);
+        decode_proto proto = r->forced != PROTO_AUTO ? r->forced : guess(p, rest);
         uint8_t *clean = g_malloc(rest);
         bool stripped = false;
         size_t n = 0;

@@ -266,7 +266,8 @@ int cli_conn_open(cli_conn_opts *o, cli_conn *c)
     c->io = c->port_io;
     if (o->verbose) {
         c->log = cli_iolog_wrap(c->port_io, o->protocol, stderr);
-        c->io = c->log;
+        if (c->log != NULL)
+            c->io = cli_iolog_io(c->log);
     }
     if (o->protocol == KLEFR_METER_MODBUS) {
         klefr_modbus_master_options mo;
@@ -348,7 +349,7 @@ void cli_conn_close(cli_conn *c)
     c->iec = NULL;
     if (c->log != NULL) {
         cli_iolog_flush(c->log);
-        klefr_io_close(c->log);
+        klefr_io_close(cli_iolog_io(c->log));
     }
     c->log = NULL;
     klefr_io_close(c->port_io);

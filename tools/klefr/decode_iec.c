@@ -89,17 +89,18 @@ static klefr_err datasets(cli_out *o, const char *data, size_t len)
 
 static void bcc_fields(cli_out *o, const uint8_t *buf, size_t len)
 {
-    if (len < 3)
+    klefr_checksum c;
+    klefr_err err = klefr_iec_bcc_decode(buf, len, &c);
+    if (err != KLEFR_OK && err != KLEFR_ERR_CHECKSUM)
         return;
-    uint8_t sent = buf[len - 1];
-    uint8_t calc = klefr_iec_bcc(buf + 1, len - 2);
     out_begin(o, "bcc");
-    out_str(o, "received", "0x%02X", sent);
-    out_str(o, "computed", "0x%02X", calc);
-    out_bool(o, "ok", sent == calc);
+    out_str(o, "received", "0x%02X", (unsigned)c.received);
+    out_str(o, "computed", "0x%02X", (unsigned)c.computed);
+    out_bool(o, "ok", err == KLEFR_OK);
     out_end(o);
-    if (sent != calc)
-        g_snprintf(o->detail, sizeof o->detail, "BCC 0x%02X received, 0x%02X computed", sent, calc);
+    if (err != KLEFR_OK)
+        g_snprintf(o->detail, sizeof o->detail, "BCC 0x%02X received, 0x%02X computed",
+                   (unsigned)c.received, (unsigned)c.computed);
 }
 
 static void text_field(cli_out *o, const char *key, const uint8_t *buf, size_t len)

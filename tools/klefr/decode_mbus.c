@@ -368,27 +368,18 @@ static klefr_err variable_fields(cli_out *o, const klefr_mbus_frame *f, bool fro
 /* The checksum as sent and as computed over C..data (EN 13757-2, 5.2). */
 static void checksum_fields(cli_out *o, const uint8_t *buf, size_t len)
 {
-    const uint8_t *from = NULL;
-    size_t n = 0;
-    if (buf[0] == KLEFR_MBUS_START_SHORT && len == 5) {
-        from = buf + 1;
-        n = 2;
-    } else if (buf[0] == KLEFR_MBUS_START_LONG && len >= 9 && len == (size_t)buf[1] + 6u) {
-        from = buf + 4;
-        n = len - 6;
-    }
-    if (from == NULL)
+    klefr_checksum c;
+    klefr_err err = klefr_mbus_checksum_decode(buf, len, &c);
+    if (err != KLEFR_OK && err != KLEFR_ERR_CHECKSUM)
         return;
-    uint8_t sent = buf[len - 2];
-    uint8_t calc = klefr_mbus_checksum(from, n);
     out_begin(o, "checksum");
-    out_str(o, "received", "0x%02X", sent);
-    out_str(o, "computed", "0x%02X", calc);
-    out_bool(o, "ok", sent == calc);
+    out_str(o, "received", "0x%02X", (unsigned)c.received);
+    out_str(o, "computed", "0x%02X", (unsigned)c.computed);
+    out_bool(o, "ok", err == KLEFR_OK);
     out_end(o);
-    if (sent != calc)
-        g_snprintf(o->detail, sizeof o->detail, "checksum 0x%02X received, 0x%02X computed", sent,
-                   calc);
+    if (err != KLEFR_OK)
+        g_snprintf(o->detail, sizeof o->detail, "checksum 0x%02X received, 0x%02X computed",
+                   (unsigned)c.received, (unsigned)c.computed);
 }
 
 klefr_err decode_mbus(cli_out *o, const uint8_t *buf, size_t len)

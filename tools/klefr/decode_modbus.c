@@ -75,17 +75,18 @@ static void name_registers(cli_out *o, uint16_t address, uint16_t count)
 
 static void crc_fields(cli_out *o, const uint8_t *buf, size_t len)
 {
-    if (len < 4)
+    klefr_checksum c;
+    klefr_err err = klefr_modbus_crc_decode(buf, len, &c);
+    if (err != KLEFR_OK && err != KLEFR_ERR_CHECKSUM)
         return;
-    uint16_t sent = (uint16_t)(buf[len - 2] | buf[len - 1] << 8);
-    uint16_t calc = klefr_modbus_crc16(buf, len - 2);
     out_begin(o, "crc");
-    out_str(o, "received", "0x%04X", sent);
-    out_str(o, "computed", "0x%04X", calc);
-    out_bool(o, "ok", sent == calc);
+    out_str(o, "received", "0x%04X", (unsigned)c.received);
+    out_str(o, "computed", "0x%04X", (unsigned)c.computed);
+    out_bool(o, "ok", err == KLEFR_OK);
     out_end(o);
-    if (sent != calc)
-        g_snprintf(o->detail, sizeof o->detail, "CRC 0x%04X received, 0x%04X computed", sent, calc);
+    if (err != KLEFR_OK)
+        g_snprintf(o->detail, sizeof o->detail, "CRC 0x%04X received, 0x%04X computed",
+                   (unsigned)c.received, (unsigned)c.computed);
 }
 
 static void klefr_write(cli_out *o, const klefr_modbus_request *r)

@@ -1,29 +1,30 @@
 /* SPDX-License-Identifier: MIT */
-/* --verbose: a klefr_io whose callbacks forward to the real transport and
- * print every frame that passes, in hex and decoded with the codecs.
- * Received bytes are collected until the protocol's detector (through
- * frame_len_*) sees a whole frame, so a frame read in pieces prints once. */
+/* --verbose: the library's trace transport (klefr_io_trace_wrap) in front
+ * of the real one, and a callback that prints every frame that passes, in
+ * hex and decoded with the codecs. Received bytes are collected until the
+ * protocol's detector (through frame_len_*) sees a whole frame, so a frame
+ * read in pieces prints once. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "klefr_cli.h"
 
-typedef struct iolog {
-    klefr_io io;
-    klefr_io_ops ops;
-    klefr_io *inner;
+struct cli_iolog {
+    klefr_io *io; /* the trace transport */
+    bool mbap;    /* the traced transport carries Modbus TCP */
     klefr_meter_protocol protocol;
     FILE *out;
-    gint64 start_us;
+    uint64_t start_us;
     uint8_t rx[1024];
     size_t rx_len;
-} iolog;
+};
+typedef struct cli_iolog iolog;
 
-static void print_frame(iolog *l, const char *arrow, const uint8_t *buf, size_t len, bool sent,
-                        const char *note)
+static void print_frame(iolog *l, uint64_t now_us, const char *arrow, const uint8_t *buf,
+                        size_t len, bool sent, const char *note)
 {
     GString *s = g_string_new(NULL);
-    double t = (double)(g_get_monotonic_time() - l->start_us) / 1e6;
+    double t = (double)(now_us - l->start_us) / 1e6;
     g_string_append_printf(s, "[%8.3f] %s ", t, arrow);
     const uint8_t *view = buf;
     uint8_t stripped[1024];
@@ -42,7 +43,7 @@ static void print_frame(iolog *l, const char *arrow, const uint8_t *buf, size_t 
     } else {
         switch (l->protocol) {
         case KLEFR_METER_MODBUS:
-            if (klefr_io_flags(l->inner) & KLEFR_IO_MBAP) {
+            if (l->mbap) {
                 uint8_t rtu[KLEFR_MODBUS_ADU_MAX];
                 size_t rtu_len;
                 klefr_modbus_mbap hdr;
@@ -72,7 +73,7 @@ static size_t complete_frame(iolog *l)
 {
     switch (l->protocol) {
     case KLEFR_METER_MODBUS:
-        if (klefr_io_flags(l->inner) & KLEFR_IO_MBAP) {
+        if (l->mbap) {
             klefr_frame_scan scan;
             if (klefr_modbus_tcp_frame_detect(l->rx, l->rx_len, &scan) == KLEFR_OK &&
                 scan.state == KLEFR_FRAME_COMPLETE)
@@ -91,114 +92,87 @@ static size_t complete_frame(iolog *l)
     return 0;
 }
 
-static void drain_frames(iolog *l)
+static void drain_frames(iolog *l, uint64_t now_us)
 {
     size_t n;
     while (l->rx_len > 0 && (n = complete_frame(l)) > 0 && n <= l->rx_len) {
-        print_frame(l, "<-", l->rx, n, false, NULL);
+        print_frame(l, now_us, "<-", l->rx, n, false, NULL);
         memmove(l->rx, l->rx + n, l->rx_len - n);
         l->rx_len -= n;
     }
 }
 
-static void flush_rx(iolog *l, const char *why)
+static void flush_rx(iolog *l, uint64_t now_us, const char *why)
 {
-    drain_frames(l);
+    drain_frames(l, now_us);
     if (l->rx_len > 0) {
-        print_frame(l, "<-", l->rx, l->rx_len, false, why);
+        print_frame(l, now_us, "<-", l->rx, l->rx_len, false, why);
         l->rx_len = 0;
     }
 }
 
-static ptrdiff_t log_read(void *ctx, uint8_t *buf, size_t cap, uint32_t timeout_ms)
+static void on_rx(iolog *l, const klefr_io_trace_record *r)
 {
-    iolog *l = ctx;
-    ptrdiff_t n = klefr_io_read(l->inner, buf, cap, timeout_ms);
-    if (n > 0) {
-        size_t room = sizeof l->rx - l->rx_len;
-        if ((size_t)n > room)
-            flush_rx(l, "(not a complete frame)");
-        size_t take = MIN((size_t)n, sizeof l->rx - l->rx_len);
-        memcpy(l->rx + l->rx_len, buf, take);
-        l->rx_len += take;
-        drain_frames(l);
-    } else if (n == 0 && l->rx_len > 0) {
-        flush_rx(l, "(incomplete: the line went quiet)");
-    } else if (n < 0) {
-        fprintf(l->out, "           read failed: %s\n", klefr_strerror((klefr_err)n));
+    if (r->len > sizeof l->rx - l->rx_len)
+        flush_rx(l, r->time_us, "(not a complete frame)");
+    size_t take = MIN(r->len, sizeof l->rx - l->rx_len);
+    memcpy(l->rx + l->rx_len, r->data, take);
+    l->rx_len += take;
+    drain_frames(l, r->time_us);
+}
+
+static void on_trace(void *user, const klefr_io_trace_record *r)
+{
+    iolog *l = user;
+    switch (r->event) {
+    case KLEFR_IO_TRACE_RX: on_rx(l, r); break;
+    case KLEFR_IO_TRACE_QUIET:
+        if (l->rx_len > 0)
+            flush_rx(l, r->time_us, "(incomplete: the line went quiet)");
+        break;
+    case KLEFR_IO_TRACE_TX:
+        flush_rx(l, r->time_us, "(not a complete frame)");
+        print_frame(l, r->time_us, "->", r->data, r->len, true, NULL);
+        break;
+    case KLEFR_IO_TRACE_FLUSH: flush_rx(l, r->time_us, "(discarded: not a complete frame)"); break;
+    case KLEFR_IO_TRACE_LINE:
+        fprintf(l->out, "           line: %u baud, %u data bits\n", (unsigned)r->line->baud,
+                r->line->data_bits);
+        break;
+    case KLEFR_IO_TRACE_ERROR:
+        fprintf(l->out, "           read or write failed: %s\n", klefr_strerror(r->err));
+        break;
+    case KLEFR_IO_TRACE_CLOSE:
+        flush_rx(l, r->time_us, "(not a complete frame)");
+        g_free(l);
+        break;
     }
-    return n;
 }
 
-static ptrdiff_t log_write(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_ms)
-{
-    iolog *l = ctx;
-    flush_rx(l, "(not a complete frame)");
-    ptrdiff_t n = l->inner->ops->write(l->inner->ctx, buf, len, timeout_ms);
-    if (n > 0)
-        print_frame(l, "->", buf, (size_t)n, true, NULL);
-    return n;
-}
-
-static klefr_err log_drain(void *ctx, uint32_t timeout_ms)
-{
-    iolog *l = ctx;
-    return klefr_io_drain(l->inner, timeout_ms);
-}
-
-static klefr_err log_flush(void *ctx)
-{
-    iolog *l = ctx;
-    flush_rx(l, "(discarded: not a complete frame)");
-    return klefr_io_flush(l->inner);
-}
-
-static klefr_err log_set_line(void *ctx, const klefr_line *line)
-{
-    iolog *l = ctx;
-    fprintf(l->out, "           line: %u baud, %u data bits\n", (unsigned)line->baud,
-            line->data_bits);
-    return klefr_io_set_line(l->inner, line);
-}
-
-static klefr_err log_get_line(void *ctx, klefr_line *line, unsigned *not_applied)
-{
-    iolog *l = ctx;
-    return klefr_io_get_line(l->inner, line, not_applied);
-}
-
-static void log_close(void *ctx)
-{
-    iolog *l = ctx;
-    flush_rx(l, "(not a complete frame)");
-    g_free(l);
-}
-
-klefr_io *cli_iolog_wrap(klefr_io *inner, klefr_meter_protocol protocol, FILE *out)
+cli_iolog *cli_iolog_wrap(klefr_io *inner, klefr_meter_protocol protocol, FILE *out)
 {
     iolog *l = g_new0(iolog, 1);
-    l->inner = inner;
+    l->mbap = (klefr_io_flags(inner) & KLEFR_IO_MBAP) != 0;
     l->protocol = protocol;
     l->out = out;
-    l->start_us = g_get_monotonic_time();
-    l->ops = (klefr_io_ops){
-        .name = "verbose",
-        .flags = klefr_io_flags(inner),
-        .read = log_read,
-        .write = log_write,
-        .drain = log_drain,
-        .flush = log_flush,
-        .set_line = log_set_line,
-        .get_line = log_get_line,
-        .close = log_close,
-    };
-    l->io.ops = &l->ops;
-    l->io.ctx = l;
-    return &l->io;
+    const klefr_clock *clock = klefr_clock_monotonic();
+    l->start_us = clock->now_us(clock->ctx);
+    if (klefr_io_trace_wrap(inner, false, on_trace, l, clock, &l->io) != KLEFR_OK) {
+        g_free(l);
+        return NULL;
+    }
+    return l;
 }
 
-void cli_iolog_flush(klefr_io *log)
+klefr_io *cli_iolog_io(cli_iolog *log)
 {
-    if (log != NULL)
-        flush_rx(log->ctx, "(not a complete frame)");
+    return log->io;
+}
+
+void cli_iolog_flush(cli_iolog *log)
+{
+    if (log != NULL) {
+        const klefr_clock *clock = klefr_clock_monotonic();
+        flush_rx(log, clock->now_us(clock->ctx), "(not a complete frame)");
+    }
 }

@@ -68,11 +68,13 @@ struct cli_conn_opts {
 
 /* An open bus: the transport (maybe wrapped by the --verbose logger) and,
  * for Modbus, one master shared by every meter on it. */
+typedef struct cli_iolog cli_iolog; /* --verbose logger (iolog.c) */
+
 typedef struct cli_conn {
     cli_conn_opts *opts;
     klefr_io *port_io; /* what klefr_io_open gave */
     klefr_io *io;      /* what the masters use */
-    klefr_io *log;     /* the logger, or NULL */
+    cli_iolog *log;    /* the logger, or NULL */
     klefr_modbus_master *modbus;
     klefr_mbus_master *mbus;
     klefr_iec_master *iec;
@@ -104,9 +106,11 @@ void cli_conn_close(cli_conn *c);
 char *cli_describe(const cli_conn *c, const cli_target *t);
 
 /* ---- iolog.c: --verbose, a transport that prints every frame ---- */
-klefr_io *cli_iolog_wrap(klefr_io *inner, klefr_meter_protocol protocol, FILE *out);
+/* NULL if out of memory. Closing cli_iolog_io() frees the logger. */
+cli_iolog *cli_iolog_wrap(klefr_io *inner, klefr_meter_protocol protocol, FILE *out);
+klefr_io *cli_iolog_io(cli_iolog *log);
 /* Print what is still buffered (end of a transaction). */
-void cli_iolog_flush(klefr_io *log);
+void cli_iolog_flush(cli_iolog *log);
 
 /* ---- output.c ---- */
 /* A tree printer: the same calls give an indented text breakdown or JSON.

@@ -123,6 +123,7 @@ typedef struct md_store_found {
     md_store_state state;
     uint8_t fill;                       /* MD_STORE_BLANK: 0x00 or 0xFF (0x0F: one of each) */
     uint8_t image[KLEFR_FW_STORE_SIZE]; /* MD_STORE_PRESENT: the contents */
+    size_t len;                         /* bytes of it in the file (older files are shorter) */
 } md_store_found;
 
 typedef struct md_meter {

@@ -38,10 +38,13 @@ bool md_store_open(md_meter *m, const char *path, md_store_found *found, GError 
         return false;
     }
     struct stat st;
-    if (found->state == MD_STORE_PRESENT && fstat(m->store_fd, &st) == 0 && st.st_size == 0)
+    bool have_size = fstat(m->store_fd, &st) == 0;
+    if (found->state == MD_STORE_PRESENT && have_size && st.st_size == 0)
         found->state = MD_STORE_EMPTY;
     if (found->state != MD_STORE_PRESENT)
         return true;
+    found->len = have_size && st.st_size < (off_t)KLEFR_FW_STORE_SIZE ? (size_t)st.st_size
+                                                                      : KLEFR_FW_STORE_SIZE;
     if (md_store_read(m, 0, found->image, KLEFR_FW_STORE_SIZE) != 0) {
         g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "store %s: %s", path,
                     g_strerror(errno));
@@ -67,8 +70,7 @@ static bool keep_corrupt(const char *path, const md_store_found *found, gchar **
             g_free(p);
             continue;
         }
-        bool ok =
-            fd >= 0 && write(fd, found->image, KLEFR_FW_STORE_SIZE) == (ssize_t)KLEFR_FW_STORE_SIZE;
+        bool ok = fd >= 0 && write(fd, found->image, found->len) == (ssize_t)found->len;
         if (fd >= 0)
             close(fd);
         if (ok) {

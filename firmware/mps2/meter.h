@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/* One KLEFR meter on the MPS2 board: the firmware core, its three UARTs
+ * (bus, IR, control), the EEPROM, and the stand-ins for the terminals the
+ * host drives through the control UART (measured load, tariff input,
+ * supply). */
+#ifndef KLEFR_MPS2_METER_H
+#define KLEFR_MPS2_METER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "eeprom.h"
+#include "klefr_fw.h"
+#include "uart.h"
+
+/* Bytes the test harness can catch instead of the UART (selftest.c). */
+typedef struct mps2_capture {
+    uint8_t *buf;
+    uint16_t cap;
+    uint16_t len;
+} mps2_capture;
+
+typedef struct mps2_meter {
+    klefr_fw_meter fw;
+    mps2_uart bus; /* UART0: Modbus (6914) or M-Bus (6913) */
+    mps2_uart ir;  /* UART1: IEC 62056-21, 7E1 as bit 7 of each byte */
+    mps2_uart ctl; /* UART2: control lines (klefr_fw_control.h) */
+    mps2_eeprom eeprom;
+    mps2_capture *capture; /* non-NULL: answers go here (self-test) */
+    klefr_fw_load held;    /* the load set by the control UART */
+    uint32_t skew_ms;      /* time added by the control commands advance and speed */
+    uint32_t speed;        /* the control command speed: 1 real time */
+    uint32_t real_last_ms; /* board time when speed last added */
+    uint32_t bus_seen_ms;  /* board time of the last byte in or out on the bus */
+    uint32_t ir_seen_ms;   /* the same on the IR port */
+    uint32_t s0_width_us;  /* of the last S0 pulse */
+    uint32_t s0_off_ms;    /* when the S0 output falls again */
+    bool s0_on;
+    bool ir_parity; /* the IR peer sends the parity bit (main.c) */
+    bool tariff_pin;
+    bool supply_off;
+    bool quit;         /* the control command quit: power down and stop */
+    bool ctl_overlong; /* the control line being received is too long */
+    uint8_t ctl_len;
+    char ctl_line[64];
+} mps2_meter;
+
+/* The core's HAL on this board. */
+void mps2_meter_hal(mps2_meter *m, klefr_fw_hal *hal);
+/* The firmware clock: the board counter plus what advance added. */
+uint32_t mps2_meter_now(const mps2_meter *m);
+/* Give the core the load in effect (the held one; 0 V with the supply cut). */
+void mps2_meter_apply_load(mps2_meter *m);
+/* Let --speed time pass: the real time since the last call, times speed - 1,
+ * while neither line has carried a byte lately (klefr-meterd's rule: no
+ * protocol exchange may see the clock jump). */
+void mps2_meter_accelerate(mps2_meter *m);
+/* End an S0 pulse whose time is up. */
+void mps2_meter_outputs(mps2_meter *m);
+
+/* The control UART (control.c): serve whatever lines have arrived. */
+void mps2_control_poll(mps2_meter *m);
+
+#endif

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/* Self-test of a booted image (selftest.h). The checks, in order:
+ * 1 the program checksum matches and the store was readable (no Err);
+ * 2 an IEC 62056-21 sign-on gets the model's identification;
+ * 3 the bus protocol of the model answers a known request with known
+ *   bytes (6914: Modbus read of the meter code; 6913: SND_NKE -> E5 and a
+ *   REQ_UD2 that starts like the manual's) and a 6911/6912 stays silent;
+ * 4 one hour at 230 V 10 A, cos phi 1, registers exactly 230 quanta;
+ * 5 the store takes a save;
+ * 6 the stack never reached its last 64 bytes.
+ * The result goes to the host's console through semihosting. */
+#include <string.h>
+
+#include "fw_control_text.h"
+#include "selftest.h"
+#include "semihost.h"
+#include "stack.h"
+
+static bool starts(const mps2_capture *c, const uint8_t *want, size_t n)
+{
+    return c->len >= n && memcmp(c->buf, want, n) == 0;
+}
+
+/* Feed @p req to a port and run the core until an answer has come (or a
+ * second of firmware time has passed). */
+static void exchange(mps2_meter *m, klefr_fw_port port, const uint8_t *req, size_t n,
+                     mps2_capture *c)
+{
+    c->len = 0;
+    if (port == KLEFR_FW_PORT_BUS)
+        klefr_fw_bus_feed(&m->fw, req, n);
+    else
+        klefr_fw_ir_feed(&m->fw, req, n);
+    for (int ms = 0; ms < 2000 && c->len == 0; ms += 10) {
+        m->skew_ms += 10;
+        klefr_fw_tick(&m->fw);
+    }
+}
+
+static bool check_ir(mps2_meter *m, mps2_capture *c)
+{
+    static const uint8_t sign_on[] = "/?!\r\n";
+    exchange(m, KLEFR_FW_PORT_IR, sign_on, sizeof sign_on - 1, c);
+    /* "/INM5KLEFR69xx" CR LF; the parity bit is in bit 7 on this line. */
+    char want[] = "/INM5KLEFR0000\r\n";
+    uint32_t model = (uint32_t)m->fw.cfg.model;
+    for (int i = 13; i >= 10; i--, model /= 10)
+        want[i] = (char)('0' + model % 10);
+    if (c->len != sizeof want - 1)
+        return false;
+    for (size_t i = 0; i < c->len; i++)
+        if ((c->buf[i] & 0x7Fu) != (uint8_t)want[i])
+            return false;
+    return true;
+}
+
+static bool check_bus(mps2_meter *m, mps2_capture *c)
+{
+    static const uint8_t mb_req[] = {0x01, 0x03, 0x40, 0x02, 0x00, 0x01, 0x30, 0x0A};
+    static const uint8_t mb_rsp[] = {0x01, 0x03, 0x02, 0x69, 0x14, 0x96, 0x1B};
+    static const uint8_t snd_nke[] = {0x10, 0x40, 0x00, 0x40, 0x16};
+    static const uint8_t req_ud2[] = {0x10, 0x5B, 0x00, 0x5B, 0x16};
+    static const uint8_t rsp_ud[] = {0x68, 0x4B, 0x4B, 0x68, 0x08, 0x00, 0x72};
+    static const uint8_t e5[] = {0xE5};
+    switch (m->fw.cfg.model) {
+    case KLEFR_MODEL_6914:
+        exchange(m, KLEFR_FW_PORT_BUS, mb_req, sizeof mb_req, c);
+        return c->len == sizeof mb_rsp && starts(c, mb_rsp, sizeof mb_rsp);
+    case KLEFR_MODEL_6913:
+        exchange(m, KLEFR_FW_PORT_BUS, snd_nke, sizeof snd_nke, c);
+        if (c->len != 1 || !starts(c, e5, 1))
+            return false;
+        exchange(m, KLEFR_FW_PORT_BUS, req_ud2, sizeof req_ud2, c);
+        return c->len == 0x4Bu + 6u && starts(c, rsp_ud, sizeof rsp_ud) &&
+               c->buf[c->len - 1] == 0x16;
+    default:
+        exchange(m, KLEFR_FW_PORT_BUS, mb_req, sizeof mb_req, c);
+        if (c->len != 0)
+            return false;
+        exchange(m, KLEFR_FW_PORT_BUS, req_ud2, sizeof req_ud2, c);
+        return c->len == 0;
+    }
+}
+
+static bool check_metrology(mps2_meter *m)
+{
+    const klefr_fw_energy *t1 = &m->fw.energy[KLEFR_FW_ACTIVE][KLEFR_FW_FORWARD][0];
+    uint32_t before = klefr_fw_energy_q(&m->fw, KLEFR_FW_ACTIVE, KLEFR_FW_FORWARD);
+    uint64_t rem_before = t1->rem_uj;
+    klefr_fw_load l;
+    klefr_fw_load_from_angle(&l, 230000, 10000, 0, 50000);
+    m->held = l;
+    mps2_meter_apply_load(m);
+    m->skew_ms += 3600000u;
+    klefr_fw_tick(&m->fw);
+    uint32_t after = klefr_fw_energy_q(&m->fw, KLEFR_FW_ACTIVE, KLEFR_FW_FORWARD);
+    /* 2300 W for exactly an hour is 230 quanta and not a microjoule more. */
+    return after - before == 230u && t1->rem_uj == rem_before;
+}
+
+__attribute__((noinline)) static void report(mps2_meter *m, uint32_t failed)
+{
+    char text[160];
+    fw_text t;
+    fw_text_init(&t, text, sizeof text);
+    fw_text_put(&t, "selftest ");
+    fw_text_put_u64(&t, (uint64_t)m->fw.cfg.model);
+    fw_text_put(&t, failed == 0 ? ": pass" : ": FAIL at check ");
+    if (failed != 0)
+        fw_text_put_u64(&t, failed);
+    fw_text_put(&t, " stack_used=");
+    fw_text_put_u64(&t, mps2_stack_used());
+    fw_text_put(&t, " stack_size=");
+    fw_text_put_u64(&t, mps2_stack_size());
+    fw_text_put(&t, " meter_bytes=");
+    fw_text_put_u64(&t, sizeof m->fw);
+    fw_text_put(&t, "\n");
+    int32_t out = sh_open(":tt", 4u); /* the host's console, "w" */
+    if (out >= 0)
+        (void)sh_write(out, text, t.len);
+}
+
+uint32_t mps2_selftest(mps2_meter *m)
+{
+    uint8_t buf[KLEFR_FW_MBUS_RSP_MAX];
+    mps2_capture c = {buf, sizeof buf, 0};
+    uint32_t failed = 0;
+    m->capture = &c;
+    if (m->fw.error_code != 0)
+        failed = 1;
+    else if (!check_ir(m, &c))
+        failed = 2;
+    else if (!check_bus(m, &c))
+        failed = 3;
+    else if (!check_metrology(m))
+        failed = 4;
+    else if (klefr_fw_store_save(&m->fw) != KLEFR_OK)
+        failed = 5;
+    else if (mps2_stack_used() > mps2_stack_size() - 64u)
+        failed = 6;
+    m->capture = NULL;
+    report(m, failed);
+    return failed;
+}
