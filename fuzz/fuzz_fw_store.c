@@ -78,7 +78,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len = 0;
     if (klefr_model_iec_readout_encode(model, &v, tx, sizeof tx, &len) != KLEFR_OK)
         abort();
-    fw_platform_run(&p, 100);
+    /* The LCD scrolls its saved page set for one cycle of the longest
+     * LCD cycle time, and a press walks the menu. */
+    char lcd[64];
+    for (int k = 0; k < 4; k++) {
+        fw_platform_run(&p, 8000);
+        if (klefr_fw_lcd_text(&m, lcd, sizeof lcd) != lcd || strlen(lcd) >= sizeof lcd)
+            abort();
+    }
+    klefr_fw_button(&m, 500);
 
     /* Saved and booted again: the same meter. */
     if (klefr_fw_store_save(&m) != KLEFR_OK)

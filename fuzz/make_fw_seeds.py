@@ -150,8 +150,9 @@ def record(seq, q_fwd_t1=230, lock_failures=0, lock_left=0, clean=False):
     struct.pack_into("<H", r, 120, 3)
     struct.pack_into("<IIHHBBBBBB", r, 122, 17060518, 1000000, 9600, 0, 1, 1, 5, 10, 2, 1)
     struct.pack_into("<Q", r, 140, 0x801)
-    r[148] = lock_failures
-    struct.pack_into("<I", r, 150, lock_left)
+    struct.pack_into("<I", r, 148, 0)  # first journal entry
+    r[152] = lock_failures
+    r[153:156] = (lock_left // 1000).to_bytes(3, "little")
     struct.pack_into("<I", r, 156, zlib.crc32(bytes(r[:156])) & 0xFFFFFFFF)
     return bytes(r)
 

@@ -252,6 +252,7 @@ typedef struct klefr_fw_ir {
     uint32_t send_at_ms;    /**< Earliest time of the pending answer. */
     uint32_t tx_done_ms;    /**< When the last answer has left the wire (by byte time). */
     uint32_t lock_saved_ms; /**< Password lock time left as last saved (0: none). */
+    bool lock_dirty;        /**< The lockout changed since it was last saved. */
     uint16_t rx_len;
     uint16_t tx_len; /**< Bytes in tx (kept for a resend on NAK). */
     bool tx_pending; /**< tx waits for send_at_ms. */

@@ -70,7 +70,7 @@ static size_t refuse(klefr_fw_meter *m, klefr_err err)
 
 static void save_lockout(klefr_fw_meter *m)
 {
-    m->dirty = true;
+    m->ir.lock_dirty = true; /* a journal entry: wear-levelled like the 10 Wh saves */
     fw_store_maybe_save(m);
 }
 

@@ -233,7 +233,8 @@ static void put_le(uint8_t *p, uint64_t v, int n)
         p[i] = (uint8_t)v;
 }
 
-/* A record as firmware before 0.2 wrote it (bytes 148-155 reserved, 0):
+/* A record as firmware before 0.2 wrote it (bytes 148-155 reserved, 0;
+ * since then 148-151 the journal number, 0 here, and 152-155 the lockout):
  * sequence 1 in bank 1, 2.30 kWh forward T1, factory settings. */
 static void old_record(uint8_t *store)
 {
@@ -270,20 +271,29 @@ START_TEST(test_a_store_from_before_the_saved_lockout_boots_unlocked)
 }
 END_TEST
 
-/* And the new fields sit where the layout says: wrong passwords at 152,
- * lock time left (ms of protocol time, 24 bits) at 153-155. */
-START_TEST(test_the_lockout_is_saved_at_offsets_152_and_153)
+/* And the new fields sit where the layout says: in the snapshot, wrong
+ * passwords at 152 and the lock time left in seconds at 153-155; in a
+ * journal entry, byte 11 (failures in bits 0-1, minutes left in 2-7). */
+START_TEST(test_the_lockout_is_saved_at_snapshot_byte_152_and_entry_byte_11)
 {
     klefr_iec_lockout *l = &m.ir.iec.lockout;
-    ck_assert_int_eq(klefr_iec_lockout_attempt(l, false, f.now), KLEFR_ERR_ACCESS_DENIED);
-    ck_assert_int_eq(klefr_iec_lockout_attempt(l, false, f.now), KLEFR_ERR_ACCESS_DENIED);
-    ck_assert_int_eq(klefr_iec_lockout_attempt(l, false, f.now), KLEFR_ERR_ACCESS_DENIED);
+    for (int i = 0; i < 3; i++)
+        ck_assert_int_eq(klefr_iec_lockout_attempt(l, false, f.now), KLEFR_ERR_ACCESS_DENIED);
     f.now += 1000;
     ck_assert_int_eq(klefr_fw_store_save(&m), KLEFR_OK);
     const uint8_t *r = f.store + (m.store_seq & 1u) * KLEFR_FW_STORE_BANK_SIZE;
     ck_assert_uint_eq(r[152], 3);
     uint32_t left = (uint32_t)r[153] | (uint32_t)r[154] << 8 | (uint32_t)r[155] << 16;
-    ck_assert_uint_eq(left, KLEFR_IEC_DEFAULT_LOCK_MS - 1000);
+    ck_assert_uint_eq(left, 899); /* 899 000 ms: 15 min less the second gone */
+
+    /* A journal entry (the next 10 Wh) carries it as 15 minutes, 3 failures. */
+    uint32_t entry = m.journal_seq;
+    fake_load(&m, 230000, 10000, 0);
+    fake_run(&m, &f, 16000, 1000); /* 2.3 kW: one quantum in 15.7 s */
+    ck_assert_uint_eq(m.journal_seq, entry + 1);
+    const uint8_t *e = f.store + KLEFR_FW_STORE_JOURNAL_OFFSET +
+                       (entry % KLEFR_FW_STORE_SLOTS) * KLEFR_FW_STORE_ENTRY_SIZE;
+    ck_assert_uint_eq(e[11], 15u << 2 | 3u);
 }
 END_TEST
 
@@ -336,7 +346,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_scroll_set_password_and_tariff_are_saved);
     tcase_add_test(tc, test_apply_is_all_or_nothing);
     tcase_add_test(tc, test_a_store_from_before_the_saved_lockout_boots_unlocked);
-    tcase_add_test(tc, test_the_lockout_is_saved_at_offsets_152_and_153);
+    tcase_add_test(tc, test_the_lockout_is_saved_at_snapshot_byte_152_and_entry_byte_11);
     tcase_add_test(tc, test_a_record_with_settings_the_model_does_not_allow_keeps_its_energy);
     suite_add_tcase(s, tc);
     return s;
