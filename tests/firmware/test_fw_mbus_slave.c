@@ -334,6 +334,22 @@ START_TEST(test_noise_and_frames_in_pieces)
 }
 END_TEST
 
+/* The address record 01 7A is one unsigned byte: 250 has its top bit set
+ * and is still 250, not -6 (the firmware build's minimal VIF table keeps
+ * VIF 7A unsigned). A record the meter does not take (VIF 7A with a
+ * combinable VIFE, which the minimal table does not know) changes nothing. */
+START_TEST(test_primary_address_250_is_taken_and_unknown_records_are_refused)
+{
+    ACKED("68 06 06 68 53 00 51 01 7A FA 19 16"); /* 53+00+51+01+7A+FA = 0219 */
+    fake_run(&m, &f, 10, 5);
+    ck_assert_uint_eq(m.set.bus_address, 250);
+    ck_assert_uint_eq(m.bus_address, 250);
+    /* 53+FA+51+01+FA+3B+05 = 02D9: VIF 7A with VIFE 3B, to address 250. */
+    SILENT("68 07 07 68 53 FA 51 01 FA 3B 05 D9 16");
+    ck_assert_uint_eq(m.set.bus_address, 250);
+}
+END_TEST
+
 START_TEST(test_only_the_6913_speaks_m_bus)
 {
     static const klefr_model others[] = {KLEFR_MODEL_6911, KLEFR_MODEL_6912, KLEFR_MODEL_6914};
@@ -370,6 +386,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_primary_address_change_takes_effect_after_the_e5);
     tcase_add_test(tc, test_status_byte_reports_an_application_error);
     tcase_add_test(tc, test_noise_and_frames_in_pieces);
+    tcase_add_test(tc, test_primary_address_250_is_taken_and_unknown_records_are_refused);
     tcase_add_test(tc, test_only_the_6913_speaks_m_bus);
     suite_add_tcase(s, tc);
     return s;
