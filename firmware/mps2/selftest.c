@@ -33,7 +33,7 @@ static void exchange(mps2_meter *m, klefr_fw_port port, const uint8_t *req, size
     else
         klefr_fw_ir_feed(&m->fw, req, n);
     for (int ms = 0; ms < 2000 && c->len == 0; ms += 10) {
-        m->skew_ms += 10;
+        m->proto_skew_ms += 10; /* both clocks: the reply delay and t3.5 */
         klefr_fw_tick(&m->fw);
     }
 }
