@@ -80,7 +80,7 @@ klefr_err klefr_values_from_modbus(klefr_values *values, uint16_t start, const u
     uint32_t end = (uint32_t)start + (uint32_t)count;
     /* First pass checks every value so that a bad one changes nothing. */
     for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < KLEFR_Q_COUNT; i++) {
+        for (size_t i = 0; i < KLEFR_Q_ROWS; i++) {
             const klefr_quantity_info *row = &klefr_quantity_table[i];
             if (!inside(&row->modbus, start, end))
                 continue;
@@ -166,7 +166,7 @@ klefr_err klefr_model_modbus_write(klefr_model model, uint8_t function, uint16_t
 static const klefr_quantity_info *next_row(uint32_t from)
 {
     const klefr_quantity_info *best = NULL;
-    for (size_t i = 0; i < KLEFR_Q_COUNT; i++) {
+    for (size_t i = 0; i < KLEFR_Q_ROWS; i++) {
         const klefr_quantity_info *row = &klefr_quantity_table[i];
         if (row->modbus.length != 0 && row->modbus.address >= from &&
             (best == NULL || row->modbus.address < best->modbus.address))
