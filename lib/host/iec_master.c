@@ -13,6 +13,7 @@
 #include <klefr/model_iec.h>
 
 #include "host/host_time.h"
+#include "host/rx_loop.h"
 
 /* A readout block of a KLEFR meter is a few hundred bytes; other meters
  * send more in one block. */
@@ -172,104 +173,72 @@ static uint64_t char_us(const klefr_iec_master *m)
     return (10000000u + m->baud - 1u) / m->baud;
 }
 
-/* After a complete message: the meter sends nothing until we answer, and
- * we answer no earlier than the turnaround (tr min, 200 ms). A byte in that
- * time means the message was cut out of something longer. The wait is the
- * one send() makes before our next message anyway. */
-static klefr_err check_quiet(klefr_iec_master *m)
+static void iec_detect(void *ctx, const uint8_t *buf, size_t n, klefr_frame_scan *scan)
 {
-    uint8_t junk[64];
-    ptrdiff_t r = host_read_until(m->io, m->o.clock, junk, sizeof junk,
-                                  m->last_rx_us + (uint64_t)m->o.turnaround_ms * 1000u);
-    if (r == 0)
-        return KLEFR_OK;
-    if (r < 0 && r != KLEFR_ERR_PARITY)
-        return (klefr_err)r;
-    m->last_rx_us = host_now_us(m->o.clock);
-    m->stats.trailing++;
-    return KLEFR_ERR_TRAILING_DATA;
+    (void)ctx;
+    *scan = klefr_iec_message_scan(buf, n, false);
 }
+
+static int iec_judge(void *ctx, rx_loop *rx, const uint8_t *frame, size_t len)
+{
+    (void)ctx;
+    (void)frame;
+    (void)len;
+    return rx->broken ? KLEFR_ERR_PARITY : RX_TAKE;
+}
+
+/* The line went quiet inside a message, or the message took too long. */
+static klefr_err iec_finish(void *ctx, rx_loop *rx, rx_end how, bool *listen)
+{
+    (void)ctx;
+    (void)listen;
+    if (how == RX_END_SILENT)
+        return KLEFR_ERR_TIMEOUT;
+    return rx->broken ? KLEFR_ERR_PARITY : KLEFR_ERR_TRUNCATED;
+}
+
+static const rx_ops iec_ops = {iec_detect, NULL, iec_judge, iec_finish};
 
 /* Receive one message of at most max_chars into m->rx: waits first_ms for
  * its first character, then interchar_ms between characters, and gives up
  * interchar_ms plus max_chars character times after the first character,
- * whatever the line sends. KLEFR_ERR_CHECKSUM for a block with a bad BCC,
+ * whatever the line sends. A message is taken when the line then stays
+ * quiet for the turnaround: the meter sends nothing until we answer, and we
+ * answer no earlier (the wait is the one send() makes before our next
+ * message anyway). KLEFR_ERR_CHECKSUM for a block with a bad BCC,
  * KLEFR_ERR_PARITY for a message with a bad character, KLEFR_ERR_TRUNCATED
  * for one cut by a gap or too long, KLEFR_ERR_TRAILING_DATA for one
  * followed by more bytes: the caller NAKs them. */
 static klefr_err receive(klefr_iec_master *m, uint32_t first_ms, size_t max_chars, size_t *len)
 {
-    size_t n = 0;
-    bool started = false, broken = false;
-    uint64_t end = 0; /* set at the first character */
-    /* After a parity error the rest of the message is worthless: wait for
-     * the line to go quiet (4 characters + 50 ms), not the full gap. */
-    uint32_t quiet_ms = (uint32_t)(40000u / m->baud) + 50u;
-    for (;;) {
-        uint32_t wait = !started ? first_ms : broken ? quiet_ms : m->o.interchar_ms;
-        if (started) {
-            uint64_t now = host_now_us(m->o.clock);
-            if (now >= end) {
-                m->last_rx_us = now;
-                m->stats.bad_messages++;
-                return broken ? KLEFR_ERR_PARITY : KLEFR_ERR_TRUNCATED;
-            }
-            if (wait > host_ms_until(now, end))
-                wait = host_ms_until(now, end);
-        }
-        if (n == RX_CAP)
-            n = 0; /* only noise fills it */
-        ptrdiff_t r = klefr_io_read(m->io, m->rx + n, RX_CAP - n, wait);
-        if (r > 0 || r == KLEFR_ERR_PARITY) {
-            if (!started)
-                end = host_now_us(m->o.clock) +
-                      ((uint64_t)m->o.interchar_ms * 1000u + max_chars * char_us(m));
-            started = true;
-        }
-        if (r == KLEFR_ERR_PARITY) {
-            broken = true;
-            continue;
-        }
-        if (r < 0)
-            return (klefr_err)r;
-        if (r == 0) {
-            if (!started) {
-                m->stats.timeouts++;
-                return KLEFR_ERR_TIMEOUT;
-            }
-            m->last_rx_us = host_now_us(m->o.clock);
-            m->stats.bad_messages++;
-            return broken ? KLEFR_ERR_PARITY : KLEFR_ERR_TRUNCATED;
-        }
-        n += (size_t)r;
-        while (n > 0) {
-            klefr_frame_scan scan = klefr_iec_message_scan(m->rx, n, false);
-            if (scan.state == KLEFR_FRAME_NEED_MORE)
-                break;
-            if (scan.state == KLEFR_FRAME_GARBAGE) {
-                memmove(m->rx, m->rx + scan.length, n - scan.length);
-                n -= scan.length;
-                if (scan.reason == KLEFR_ERR_CHECKSUM) {
-                    /* A whole block whose BCC does not check. */
-                    m->last_rx_us = host_now_us(m->o.clock);
-                    m->stats.bad_messages++;
-                    return KLEFR_ERR_CHECKSUM;
-                }
-                continue; /* noise before a start character */
-            }
-            m->last_rx_us = host_now_us(m->o.clock);
-            if (broken) {
-                m->stats.bad_messages++;
-                return KLEFR_ERR_PARITY;
-            }
-            if (n > scan.length) {
-                m->stats.trailing++;
-                return KLEFR_ERR_TRAILING_DATA;
-            }
-            *len = scan.length;
-            return check_quiet(m);
-        }
-    }
+    rx_loop rx = {.io = m->io,
+                  .clock = m->o.clock,
+                  .buf = m->rx,
+                  .cap = RX_CAP,
+                  .deadline_us = host_now_us(m->o.clock) + (uint64_t)first_ms * 1000u,
+                  .bound_us = UINT64_MAX,
+                  .bound_after_first_us =
+                      (uint64_t)m->o.interchar_ms * 1000u + max_chars * char_us(m),
+                  .gap_ms = m->o.interchar_ms,
+                  /* After a parity error the rest of the message is
+                   * worthless: wait for the line to go quiet (4 characters
+                   * + 50 ms), not the full gap. */
+                  .broken_gap_ms = (uint32_t)(40000u / m->baud) + 50u,
+                  .quiet_us = (uint32_t)m->o.turnaround_ms * 1000u,
+                  .stop_on_checksum = true};
+    klefr_err err = rx_receive(&rx, &iec_ops, m);
+    m->stats.timeouts += rx.counts.timeouts;
+    m->stats.bad_messages += rx.counts.bad;
+    m->stats.trailing += rx.counts.trailing;
+    /* The turnaround before our next message counts from the meter's last
+     * character, or from when we gave up on a message cut short. */
+    if (rx.end == RX_END_GAP || rx.end == RX_END_BOUND)
+        m->last_rx_us = host_now_us(m->o.clock);
+    else if (rx.started)
+        m->last_rx_us = rx.last_byte_us;
+    if (err == KLEFR_OK)
+        *len = rx.frame_len;
+    return err;
 }
 
 static bool is_broken(klefr_err err)

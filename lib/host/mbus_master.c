@@ -12,6 +12,7 @@
 
 #include "host/host_time.h"
 #include "host/mbus_master_internal.h"
+#include "host/rx_loop.h"
 
 #define RX_CAP (2 * KLEFR_MBUS_FRAME_MAX + 8)
 
@@ -216,32 +217,14 @@ static uint32_t silence_us(const klefr_mbus_master *m)
     return (uint32_t)((33u * 1000000u + baud - 1u) / baud);
 }
 
-/* After a complete answer: is the line quiet for the silence interval?
- * Bytes behind it mean it was cut out of something longer (inserted or
- * dropped bytes can give a valid checksum early). */
-static klefr_err check_quiet(klefr_mbus_master *m)
+/* What one receive found goes to the master. */
+static void account(klefr_mbus_master *m, const rx_loop *rx)
 {
-    uint8_t junk[64];
-    ptrdiff_t r =
-        host_read_until(m->io, m->clock, junk, sizeof junk, host_now_us(m->clock) + silence_us(m));
-    if (r < 0)
-        return (klefr_err)r;
-    if (r == 0)
-        return KLEFR_OK;
-    m->stats.trailing++;
-    return KLEFR_ERR_TRAILING_DATA;
-}
-
-/* Take the answer if nothing follows it (extra: bytes already behind it). */
-static klefr_err accept(klefr_mbus_master *m, const uint8_t *frame, size_t len, size_t extra,
-                        uint8_t *rsp, size_t cap, size_t *rsp_len)
-{
-    klefr_err err = KLEFR_ERR_TRAILING_DATA;
-    if (extra > 0)
-        m->stats.trailing++;
-    else
-        err = check_quiet(m);
-    return err == KLEFR_OK ? deliver(frame, len, rsp, cap, rsp_len) : err;
+    m->line_busy = m->line_busy || rx->busy;
+    m->stats.timeouts += rx->counts.timeouts;
+    m->stats.bad_frames += rx->counts.bad;
+    m->stats.trailing += rx->counts.trailing;
+    m->stats.foreign += rx->counts.foreign;
 }
 
 /* After a failed attempt, read and drop what still comes until the line has
@@ -253,124 +236,102 @@ static klefr_err settle(klefr_mbus_master *m)
 {
     uint64_t limit = host_now_us(m->clock) +
                      ((uint64_t)chars_ms(m, 2 * KLEFR_MBUS_FRAME_MAX) + m->byte_ms) * 1000u;
-    uint8_t junk[256];
-    for (;;) {
-        uint64_t now = host_now_us(m->clock);
-        if (now >= limit) {
-            m->line_busy = true;
-            break;
-        }
-        uint64_t quiet = now + silence_us(m);
-        ptrdiff_t r =
-            host_read_until(m->io, m->clock, junk, sizeof junk, quiet < limit ? quiet : limit);
-        if (r < 0)
-            return (klefr_err)r;
-        if (r == 0) {
-            /* Quiet, unless only for the little time left before the limit. */
-            m->line_busy = m->line_busy || quiet > limit;
-            break;
-        }
-    }
-    return klefr_io_flush(m->io);
+    return rx_settle(m->io, m->clock, limit, silence_us(m), &m->line_busy, NULL);
 }
+
+/* What the receive loop waits for. */
+typedef struct mbus_rx {
+    klefr_mbus_master *m;
+    mbus_expect expect;
+    uint8_t a;
+    bool strict;
+    uint8_t held[KLEFR_MBUS_FRAME_MAX]; /* strict: the first answer */
+    size_t held_len;
+} mbus_rx;
+
+static void mbus_detect(void *ctx, const uint8_t *buf, size_t n, klefr_frame_scan *scan)
+{
+    (void)ctx;
+    (void)klefr_mbus_frame_detect(buf, n, scan);
+}
+
+static int mbus_judge(void *ctx, rx_loop *rx, const uint8_t *frame, size_t len)
+{
+    mbus_rx *c = ctx;
+    if (!is_answer(frame, len, c->expect, c->a))
+        return RX_SKIP; /* a late answer to an earlier frame, another master */
+    if (!c->strict)
+        return RX_TAKE;
+    if (rx->held == 0 && len <= sizeof c->held) {
+        memcpy(c->held, frame, len);
+        c->held_len = len;
+    }
+    return RX_HOLD;
+}
+
+/* Noise, or a frame cut short. */
+static klefr_err broken(const rx_loop *rx)
+{
+    return rx->n > 0 && !rx->noise ? KLEFR_ERR_TRUNCATED : why_bad(rx->raw, rx->raw_len);
+}
+
+/* Strict: exactly one answer and nothing else, or a collision of several
+ * slaves (EN 13757-3, 11.3). */
+static klefr_err strict_result(mbus_rx *c, rx_loop *rx)
+{
+    bool busy = rx->busy || c->m->line_busy;
+    if (rx->held == 1 && !rx->noise && rx->foreign == 0 && rx->n == 0 && !busy) {
+        rx->frame = c->held;
+        rx->frame_len = c->held_len;
+        return KLEFR_OK;
+    }
+    if (rx->noise)
+        return why_bad(rx->raw, rx->raw_len);
+    if (rx->held > 1 || rx->n > 0 || busy)
+        return KLEFR_ERR_FRAME;
+    rx->counts.bad++;
+    return KLEFR_ERR_UNEXPECTED;
+}
+
+static klefr_err mbus_finish(void *ctx, rx_loop *rx, rx_end how, bool *listen)
+{
+    mbus_rx *c = ctx;
+    if (how == RX_END_GAP && !c->strict) {
+        if (rx->n > 0 || rx->noise)
+            return broken(rx);
+        *listen = true; /* only frames for others: wait on */
+        return KLEFR_OK;
+    }
+    if (c->strict && (rx->held > 0 || rx->noise || rx->foreign > 0 || rx->n > 0))
+        return strict_result(c, rx);
+    if (rx->noise || rx->n > 0)
+        return broken(rx);
+    return rx->foreign > 0 ? KLEFR_ERR_UNEXPECTED : KLEFR_ERR_TIMEOUT;
+}
+
+static const rx_ops mbus_ops = {mbus_detect, NULL, mbus_judge, mbus_finish};
 
 static klefr_err receive(klefr_mbus_master *m, mbus_expect expect, uint8_t a, bool strict,
                          uint64_t sent_us, uint8_t *rsp, size_t cap, size_t *rsp_len)
 {
     uint8_t buf[RX_CAP]; /* what the detector looks at */
-    uint8_t raw[RX_CAP]; /* the whole burst, to say why it was bad */
-    uint8_t ans[RX_CAP]; /* strict: the answer, held until the line is quiet */
-    size_t n = 0, raw_n = 0, ans_len = 0;
-    unsigned answers = 0;
-    bool burst = false, noise = false, unexpected = false;
-    uint64_t deadline = sent_us + (uint64_t)m->response_ms * 1000u;
+    uint8_t raw[RX_CAP]; /* the burst, to say why it was bad */
+    mbus_rx c = {.m = m, .expect = expect, .a = a, .strict = strict};
+    rx_loop rx = {.io = m->io,
+                  .clock = m->clock,
+                  .buf = buf,
+                  .cap = sizeof buf,
+                  .raw = raw,
+                  .raw_cap = sizeof raw,
+                  .deadline_us = sent_us + (uint64_t)m->response_ms * 1000u,
+                  .gap_ms = m->byte_ms,
+                  .quiet_us = silence_us(m)};
     /* However noisy the line, an attempt ends. */
-    uint64_t hard =
-        deadline + ((uint64_t)chars_ms(m, 2 * KLEFR_MBUS_FRAME_MAX) + m->byte_ms) * 1000u;
-
-    for (;;) {
-        uint64_t now = host_now_us(m->clock);
-        if (now >= hard) {
-            if (burst)
-                m->line_busy = true; /* still receiving: the line never went quiet */
-            break;
-        }
-        uint32_t wait;
-        if (burst) {
-            wait = m->byte_ms;
-        } else {
-            if (now >= deadline)
-                break;
-            wait = host_ms_until(now, deadline);
-        }
-        if (wait > host_ms_until(now, hard))
-            wait = host_ms_until(now, hard);
-        if (n == sizeof buf) { /* only noise fills it */
-            n = 0;
-            noise = true;
-        }
-        ptrdiff_t r = klefr_io_read(m->io, buf + n, sizeof buf - n, wait);
-        if (r < 0)
-            return (klefr_err)r;
-        if (r == 0) {
-            if (!burst)
-                break;
-            burst = false; /* the line went quiet */
-            if (strict)
-                break;
-            if (n > 0 || noise) {
-                m->stats.bad_frames++;
-                return n > 0 && !noise ? KLEFR_ERR_TRUNCATED : why_bad(raw, raw_n);
-            }
-            raw_n = 0;
-            continue;
-        }
-        size_t got = (size_t)r;
-        if (raw_n + got <= sizeof raw) {
-            memcpy(raw + raw_n, buf + n, got);
-            raw_n += got;
-        }
-        n += got;
-        burst = true;
-        while (n > 0) {
-            klefr_frame_scan scan;
-            (void)klefr_mbus_frame_detect(buf, n, &scan);
-            if (scan.state == KLEFR_FRAME_NEED_MORE)
-                break;
-            if (scan.state == KLEFR_FRAME_GARBAGE) {
-                noise = true;
-                host_drop(buf, &n, scan.length);
-                continue;
-            }
-            if (is_answer(buf, scan.length, expect, a)) {
-                if (!strict)
-                    return accept(m, buf, scan.length, n - scan.length, rsp, cap, rsp_len);
-                if (answers++ == 0) {
-                    memcpy(ans, buf, scan.length);
-                    ans_len = scan.length;
-                }
-            } else {
-                /* A late answer to an earlier frame, another master: skip. */
-                m->stats.foreign++;
-                unexpected = true;
-            }
-            host_drop(buf, &n, scan.length);
-        }
-    }
-    if (strict && (answers > 0 || noise || unexpected || n > 0)) {
-        if (answers == 1 && !noise && !unexpected && n == 0 && !m->line_busy)
-            return deliver(ans, ans_len, rsp, cap, rsp_len);
-        /* Several slaves at once (EN 13757-3, 11.3: a collision). */
-        m->stats.bad_frames++;
-        if (noise)
-            return why_bad(raw, raw_n);
-        return answers > 1 || n > 0 || m->line_busy ? KLEFR_ERR_FRAME : KLEFR_ERR_UNEXPECTED;
-    }
-    if (noise || n > 0) {
-        m->stats.bad_frames++;
-        return n > 0 && !noise ? KLEFR_ERR_TRUNCATED : why_bad(raw, raw_n);
-    }
-    return unexpected ? KLEFR_ERR_UNEXPECTED : KLEFR_ERR_TIMEOUT;
+    rx.bound_us =
+        rx.deadline_us + ((uint64_t)chars_ms(m, 2 * KLEFR_MBUS_FRAME_MAX) + m->byte_ms) * 1000u;
+    klefr_err err = rx_receive(&rx, &mbus_ops, &c);
+    account(m, &rx);
+    return err == KLEFR_OK ? deliver(rx.frame, rx.frame_len, rsp, cap, rsp_len) : err;
 }
 
 klefr_err klefr_mbus_master_exchange_locked(klefr_mbus_master *m, const uint8_t *tx, size_t tx_len,
@@ -401,8 +362,6 @@ klefr_err klefr_mbus_master_exchange_locked(klefr_mbus_master *m, const uint8_t 
         err = receive(m, expect, a, strict, host_now_us(m->clock), rsp, cap, rsp_len);
         if (err == KLEFR_OK || err == KLEFR_ERR_IO || err == KLEFR_ERR_BUFFER_TOO_SMALL)
             return err;
-        if (err == KLEFR_ERR_TIMEOUT)
-            m->stats.timeouts++;
         last = err;
         err = settle(m);
         if (err == KLEFR_ERR_IO)

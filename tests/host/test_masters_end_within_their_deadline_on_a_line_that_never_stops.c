@@ -147,6 +147,47 @@ START_TEST(test_modbus_tcp_read_ends_on_an_answer_repeated)
 }
 END_TEST
 
+/* ECHO_AUTO on a line not yet known to echo: a 06 request's copy may be
+ * the echo or the answer, so the header allows one more response timeout
+ * for the second copy. A line that sends the copy over and over still ends
+ * the call within that. */
+static void modbus_rtu_write_with_echo_auto_ends(stream_kind kind)
+{
+    script *s = script_new(CHAR_9600_US, 0);
+    klefr_modbus_master_options o;
+    klefr_modbus_master_options_init(&o);
+    o.line = line_9600_8e1;
+    o.echo = KLEFR_MODBUS_ECHO_AUTO;
+    o.retries = 2;
+    o.clock = script_clock(s);
+    klefr_modbus_master *m;
+    ck_assert_int_eq(klefr_modbus_master_open(script_io(s), &o, &m), KLEFR_OK);
+    /* 01 06 4003 0001 + CRC: the request, and its own answer. */
+    start_stream(s, kind, "01 06 40 03 00 01 AD CA");
+    uint64_t t0 = script_now(s);
+    klefr_err err = klefr_modbus_master_write_single_register(m, 1, 0x4003, 1);
+    uint64_t took = script_now(s) - t0;
+    ck_assert_int_lt(err, 0);
+    ck_assert_int_ne(err, KLEFR_ERR_IO);
+    uint32_t r_ms;
+    klefr_modbus_master_timeouts(m, &r_ms, NULL, NULL);
+    ck_assert_uint_le(took, modbus_deadline_us(m, 2, 8, CHAR_9600_US) + 3u * r_ms * 1000u);
+    klefr_modbus_master_close(m);
+    script_free(s);
+}
+
+START_TEST(test_modbus_rtu_write_with_echo_auto_ends_on_zeros)
+{
+    modbus_rtu_write_with_echo_auto_ends(ZEROS);
+}
+END_TEST
+
+START_TEST(test_modbus_rtu_write_with_echo_auto_ends_on_its_copy_repeated)
+{
+    modbus_rtu_write_with_echo_auto_ends(FRAME);
+}
+END_TEST
+
 static bool count_calls(void *user, uint8_t unit, bool found, klefr_err result)
 {
     (void)unit;
@@ -549,6 +590,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_modbus_scan_stops_on_zeros);
     tcase_add_test(tc, test_modbus_scan_stops_on_random_bytes);
     tcase_add_test(tc, test_modbus_scan_stops_on_an_answer_repeated);
+    tcase_add_test(tc, test_modbus_rtu_write_with_echo_auto_ends_on_zeros);
+    tcase_add_test(tc, test_modbus_rtu_write_with_echo_auto_ends_on_its_copy_repeated);
     suite_add_tcase(s, tc);
     tc = tcase_create("mbus");
     tcase_add_test(tc, test_mbus_snd_nke_ends_on_zeros);
