@@ -13,6 +13,7 @@
 #include <klefr/model_iec.h>
 
 #include "host/host_time.h"
+#include "host/master_common.h"
 #include "host/rx_loop.h"
 
 /* A readout block of a KLEFR meter is a few hundred bytes; other meters
@@ -28,15 +29,16 @@
 #define P0_CHARS 64u
 
 struct klefr_iec_master {
-    klefr_io *io;     /* what the master talks through (maybe the filter) */
-    klefr_io *filter; /* a 7E1 filter the master added, or NULL */
+    klefr_io *caller_io; /* the transport given to open */
+    klefr_io *io;        /* what the master talks through (maybe the filter) */
+    klefr_io *filter;    /* a 7E1 filter the master added, or NULL */
     pthread_mutex_t lock;
     klefr_iec_master_options o;
     bool session;           /* programming mode open */
     uint32_t baud;          /* baud of the session */
     uint64_t last_rx_us;    /* end of the meter's last message */
     uint64_t idle_until_us; /* the meter is back at 300 baud and listening */
-    klefr_iec_master_stats stats;
+    klefr_master_stats stats;
     uint8_t rx[RX_CAP];
 };
 
@@ -45,11 +47,39 @@ void klefr_iec_master_options_init(klefr_iec_master_options *opts)
     if (opts == NULL)
         return;
     memset(opts, 0, sizeof *opts);
-    opts->reaction_ms = KLEFR_IEC_REACTION_MAX_MS;
-    opts->interchar_ms = KLEFR_IEC_INTERCHAR_TIMEOUT_MS;
+    opts->size = sizeof *opts;
+    opts->response_timeout_ms = KLEFR_IEC_REACTION_MAX_MS;
+    opts->interchar_timeout_ms = KLEFR_IEC_INTERCHAR_TIMEOUT_MS;
     opts->turnaround_ms = KLEFR_IEC_REACTION_MIN_MS;
     opts->meter_switch_ms = KLEFR_IEC_BAUD_SWITCH_DELAY_MS;
-    opts->max_repeats = 2;
+    opts->retries = 2;
+}
+
+#define OPTIONS_MIN HOST_OPTIONS_MIN(klefr_iec_master_options, parity)
+
+/* The options as the library knows them: the caller's over the defaults,
+ * a 0 time the default. */
+static klefr_err take_options(const klefr_iec_master_options *opts, klefr_iec_master_options *o)
+{
+    klefr_iec_master_options def;
+    klefr_iec_master_options_init(&def);
+    *o = def;
+    if (opts != NULL && host_options_take(o, sizeof *o, opts, OPTIONS_MIN) != KLEFR_OK)
+        return KLEFR_ERR_INVALID_ARG;
+    if (o->parity > KLEFR_IEC_7E1_SOFTWARE)
+        return KLEFR_ERR_INVALID_ARG;
+    if (o->clock == NULL)
+        o->clock = klefr_clock_monotonic();
+    if (o->response_timeout_ms == 0)
+        o->response_timeout_ms = def.response_timeout_ms;
+    if (o->interchar_timeout_ms == 0)
+        o->interchar_timeout_ms = def.interchar_timeout_ms;
+    if (o->turnaround_ms == 0)
+        o->turnaround_ms = def.turnaround_ms;
+    if (o->meter_switch_ms == 0)
+        o->meter_switch_ms = def.meter_switch_ms;
+    o->line = (klefr_line){0};
+    return KLEFR_OK;
 }
 
 static klefr_err set_baud(klefr_iec_master *m, uint32_t baud)
@@ -85,33 +115,21 @@ klefr_err klefr_iec_master_open(klefr_io *io, const klefr_iec_master_options *op
 {
     if (io == NULL || io->ops == NULL || out == NULL)
         return KLEFR_ERR_INVALID_ARG;
-    klefr_iec_master_options def;
-    klefr_iec_master_options_init(&def);
-    if (opts == NULL)
-        opts = &def;
-    if (opts->parity > KLEFR_IEC_7E1_SOFTWARE)
+    klefr_iec_master_options o;
+    if (take_options(opts, &o) != KLEFR_OK)
         return KLEFR_ERR_INVALID_ARG;
     klefr_iec_master *m = calloc(1, sizeof *m);
     if (m == NULL)
         return KLEFR_ERR_NO_MEMORY;
-    if (pthread_mutex_init(&m->lock, NULL) != 0) {
+    if (host_lock_init(&m->lock) != KLEFR_OK) {
         free(m);
         return KLEFR_ERR_NO_MEMORY;
     }
-    m->o = *opts;
-    if (m->o.clock == NULL)
-        m->o.clock = klefr_clock_monotonic();
-    if (m->o.reaction_ms == 0)
-        m->o.reaction_ms = def.reaction_ms;
-    if (m->o.interchar_ms == 0)
-        m->o.interchar_ms = def.interchar_ms;
-    if (m->o.turnaround_ms == 0)
-        m->o.turnaround_ms = def.turnaround_ms;
-    if (m->o.meter_switch_ms == 0)
-        m->o.meter_switch_ms = def.meter_switch_ms;
+    m->o = o;
+    m->caller_io = io;
     m->io = io;
-    bool wrap = opts->parity == KLEFR_IEC_7E1_SOFTWARE ||
-                (opts->parity == KLEFR_IEC_7E1_AUTO && needs_software_7e1(io));
+    bool wrap = o.parity == KLEFR_IEC_7E1_SOFTWARE ||
+                (o.parity == KLEFR_IEC_7E1_AUTO && needs_software_7e1(io));
     if (wrap) {
         klefr_err err = klefr_io_7e1_wrap(io, false, &m->filter);
         if (err != KLEFR_OK) {
@@ -135,19 +153,63 @@ void klefr_iec_master_close(klefr_iec_master *m)
     free(m);
 }
 
-bool klefr_iec_master_uses_software_7e1(const klefr_iec_master *m)
+bool klefr_iec_master_is_software_7e1(const klefr_iec_master *m)
 {
     return m != NULL && m->filter != NULL;
 }
 
-bool klefr_iec_master_in_session(klefr_iec_master *m)
+bool klefr_iec_master_is_in_session(const klefr_iec_master *m)
 {
     if (m == NULL)
         return false;
-    pthread_mutex_lock(&m->lock);
+    /* The lock is not part of what the caller sees as the master's state. */
+    pthread_mutex_t *lock = (pthread_mutex_t *)&m->lock;
+    pthread_mutex_lock(lock);
     bool s = m->session;
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(lock);
     return s;
+}
+
+klefr_err klefr_iec_master_get_options(klefr_iec_master *m, klefr_iec_master_options *opts)
+{
+    if (m == NULL || opts == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    pthread_mutex_lock(&m->lock);
+    klefr_iec_master_options o = m->o;
+    o.line = (klefr_line){m->baud, 7, KLEFR_PARITY_EVEN, 1};
+    pthread_mutex_unlock(&m->lock);
+    return host_options_give(opts, &o, sizeof o, OPTIONS_MIN);
+}
+
+klefr_err klefr_iec_master_set_options(klefr_iec_master *m, const klefr_iec_master_options *opts)
+{
+    klefr_iec_master_options o;
+    if (m == NULL || opts == NULL || take_options(opts, &o) != KLEFR_OK)
+        return KLEFR_ERR_INVALID_ARG;
+    pthread_mutex_lock(&m->lock);
+    /* The 7E1 filter was chosen for the transport at open. */
+    klefr_err err = o.parity == m->o.parity ? KLEFR_OK : KLEFR_ERR_INVALID_ARG;
+    if (err == KLEFR_OK)
+        m->o = o;
+    pthread_mutex_unlock(&m->lock);
+    return err;
+}
+
+klefr_io *klefr_iec_master_get_io(klefr_iec_master *m)
+{
+    return m != NULL ? m->caller_io : NULL;
+}
+
+void klefr_iec_master_lock(klefr_iec_master *m)
+{
+    if (m != NULL)
+        pthread_mutex_lock(&m->lock);
+}
+
+void klefr_iec_master_unlock(klefr_iec_master *m)
+{
+    if (m != NULL)
+        pthread_mutex_unlock(&m->lock);
 }
 
 /* Send after the turnaround time since the meter's last message. */
@@ -162,9 +224,16 @@ static klefr_err send(klefr_iec_master *m, const uint8_t *buf, size_t len)
     return err == KLEFR_ERR_TIMEOUT ? KLEFR_ERR_IO : err;
 }
 
+/* send() a message the meter answers: counted as a request. */
+static klefr_err send_request(klefr_iec_master *m, const uint8_t *buf, size_t len)
+{
+    m->stats.requests++;
+    return send(m, buf, len);
+}
+
 static klefr_err send_byte(klefr_iec_master *m, uint8_t c)
 {
-    return send(m, &c, 1);
+    return send_request(m, &c, 1);
 }
 
 /* Character time at the session's baud, 10 bits (7E1), in microseconds. */
@@ -200,8 +269,8 @@ static klefr_err iec_finish(void *ctx, rx_loop *rx, rx_end how, bool *listen)
 static const rx_ops iec_ops = {iec_detect, NULL, iec_judge, iec_finish};
 
 /* Receive one message of at most max_chars into m->rx: waits first_ms for
- * its first character, then interchar_ms between characters, and gives up
- * interchar_ms plus max_chars character times after the first character,
+ * its first character, then interchar_timeout_ms between characters, and gives up
+ * interchar_timeout_ms plus max_chars character times after the first character,
  * whatever the line sends. A message is taken when the line then stays
  * quiet for the turnaround: the meter sends nothing until we answer, and we
  * answer no earlier (the wait is the one send() makes before our next
@@ -218,8 +287,8 @@ static klefr_err receive(klefr_iec_master *m, uint32_t first_ms, size_t max_char
                   .deadline_us = host_now_us(m->o.clock) + (uint64_t)first_ms * 1000u,
                   .bound_us = UINT64_MAX,
                   .bound_after_first_us =
-                      (uint64_t)m->o.interchar_ms * 1000u + max_chars * char_us(m),
-                  .gap_ms = m->o.interchar_ms,
+                      (uint64_t)m->o.interchar_timeout_ms * 1000u + max_chars * char_us(m),
+                  .gap_ms = m->o.interchar_timeout_ms,
                   /* After a parity error the rest of the message is
                    * worthless: wait for the line to go quiet (4 characters
                    * + 50 ms), not the full gap. */
@@ -227,9 +296,7 @@ static klefr_err receive(klefr_iec_master *m, uint32_t first_ms, size_t max_char
                   .quiet_us = (uint32_t)m->o.turnaround_ms * 1000u,
                   .stop_on_checksum = true};
     klefr_err err = rx_receive(&rx, &iec_ops, m);
-    m->stats.timeouts += rx.counts.timeouts;
-    m->stats.bad_messages += rx.counts.bad;
-    m->stats.trailing += rx.counts.trailing;
+    rx_add_counts(&m->stats, &rx.counts);
     /* The turnaround before our next message counts from the meter's last
      * character, or from when we gave up on a message cut short. */
     if (rx.end == RX_END_GAP || rx.end == RX_END_BOUND)
@@ -247,19 +314,20 @@ static bool is_broken(klefr_err err)
            err == KLEFR_ERR_TRAILING_DATA;
 }
 
-/* receive(), answering NAK to a broken message up to max_repeats times. */
+/* receive(), answering NAK to a broken message up to `retries` times. */
 static klefr_err receive_nak(klefr_iec_master *m, uint32_t first_ms, size_t max_chars, size_t *len)
 {
     for (unsigned naks = 0;; naks++) {
         klefr_err err = receive(m, first_ms, max_chars, len);
-        if (!is_broken(err) || naks == m->o.max_repeats)
+        if (!is_broken(err) || naks == m->o.retries)
             return err;
         klefr_io_flush(m->io);
+        m->stats.naks++;
+        m->stats.retries++;
         err = send_byte(m, KLEFR_IEC_NAK);
         if (err != KLEFR_OK)
             return err;
-        m->stats.naks++;
-        first_ms = m->o.reaction_ms;
+        first_ms = m->o.response_timeout_ms;
     }
 }
 
@@ -296,10 +364,10 @@ static klefr_err sign_on_once(klefr_iec_master *m, const char *address, uint8_t 
     if (err == KLEFR_OK)
         err = klefr_io_flush(m->io);
     if (err == KLEFR_OK)
-        err = send(m, tx, tx_len);
+        err = send_request(m, tx, tx_len);
     size_t n = 0;
     if (err == KLEFR_OK)
-        err = receive(m, m->o.reaction_ms, IDENT_CHARS, &n);
+        err = receive(m, m->o.response_timeout_ms, IDENT_CHARS, &n);
     if (err != KLEFR_OK)
         return err;
     klefr_iec_message id;
@@ -318,7 +386,7 @@ static klefr_err sign_on_once(klefr_iec_master *m, const char *address, uint8_t 
     if (err == KLEFR_OK)
         err = klefr_iec_message_encode(&sel, tx, sizeof tx, &tx_len);
     if (err == KLEFR_OK)
-        err = send(m, tx, tx_len);
+        err = send_request(m, tx, tx_len);
     if (err != KLEFR_OK)
         return err;
     if (wanted != KLEFR_IEC_INITIAL_BAUD) {
@@ -345,7 +413,7 @@ static klefr_err sign_on_once(klefr_iec_master *m, const char *address, uint8_t 
  * when it stops waiting for a NAK. */
 static void session_over(klefr_iec_master *m, bool at_once)
 {
-    uint64_t wait = at_once ? m->o.turnaround_ms : m->o.reaction_ms;
+    uint64_t wait = at_once ? m->o.turnaround_ms : m->o.response_timeout_ms;
     m->idle_until_us = host_now_us(m->o.clock) + wait * 1000u;
     (void)set_baud(m, KLEFR_IEC_INITIAL_BAUD);
 }
@@ -360,22 +428,21 @@ static bool session_retries(klefr_err err)
 /* Sign-on with option Y = `option`, then the meter's first message after
  * the switch (up to max_chars) into m->rx. A session that gets no
  * identification, a broken one, or no first message is started again (once
- * the meter has given up on it) up to max_repeats times, like a timeout in
+ * the meter has given up on it) up to `retries` times, like a timeout in
  * the other protocols; a broken first message is NAKed instead. */
 static klefr_err open_session(klefr_iec_master *m, const char *address, uint8_t option,
                               size_t max_chars, klefr_iec_ident *ident, size_t *n)
 {
     for (unsigned attempt = 0;; attempt++) {
         if (attempt > 0)
-            m->stats.sign_on_retries++;
-        m->stats.sign_ons++;
+            m->stats.retries++;
         klefr_err err = sign_on_once(m, address, option, ident);
         bool again = session_retries(err);
         if (err == KLEFR_OK) {
-            err = receive_nak(m, m->o.meter_switch_ms + m->o.reaction_ms, max_chars, n);
+            err = receive_nak(m, m->o.meter_switch_ms + m->o.response_timeout_ms, max_chars, n);
             again = err == KLEFR_ERR_TIMEOUT;
         }
-        if (err == KLEFR_OK || !again || attempt == m->o.max_repeats)
+        if (err == KLEFR_OK || !again || attempt == m->o.retries)
             return err;
         session_over(m, false);
     }
@@ -421,13 +488,21 @@ klefr_err klefr_iec_master_readout(klefr_iec_master *m, const char *device_addre
          * next one comes. */
         err = send_byte(m, KLEFR_IEC_ACK);
         if (err == KLEFR_OK)
-            err = receive_nak(m, m->o.reaction_ms, RX_CAP, &n);
+            err = receive_nak(m, m->o.response_timeout_ms, RX_CAP, &n);
     }
     *len = used;
     if (m->baud != KLEFR_IEC_INITIAL_BAUD || err != KLEFR_OK)
         session_over(m, false);
     pthread_mutex_unlock(&m->lock);
     return err;
+}
+
+/* Did the meter answer NAK? */
+static bool is_nak(const uint8_t *msg, size_t len)
+{
+    klefr_iec_message decoded;
+    return klefr_iec_message_decode(msg, len, &decoded, NULL) == KLEFR_OK &&
+           decoded.type == KLEFR_IEC_MSG_NAK;
 }
 
 /* Send cmd and receive the answer into m->rx (n bytes); a NAK from the
@@ -437,13 +512,13 @@ static klefr_err command_locked(klefr_iec_master *m, const uint8_t *cmd, size_t 
     for (unsigned sends = 0;; sends++) {
         klefr_err err = klefr_io_flush(m->io);
         if (err == KLEFR_OK)
-            err = send(m, cmd, len);
+            err = send_request(m, cmd, len);
         if (err == KLEFR_OK)
-            err = receive_nak(m, m->o.reaction_ms, RX_CAP, n);
+            err = receive_nak(m, m->o.response_timeout_ms, RX_CAP, n);
         if (err != KLEFR_OK)
             return err;
-        if (*n == 1 && m->rx[0] == KLEFR_IEC_NAK && sends < m->o.max_repeats) {
-            m->stats.resends++;
+        if (is_nak(m->rx, *n) && sends < m->o.retries) {
+            m->stats.retries++;
             continue;
         }
         return KLEFR_OK;
@@ -561,11 +636,11 @@ klefr_err klefr_iec_master_read_data_set(klefr_iec_master *m, const char *addres
         err = klefr_iec_master_command(m, cmd, len, rsp, sizeof rsp, &n);
     if (err != KLEFR_OK)
         return err;
-    if (n == 1)
-        return rsp[0] == KLEFR_IEC_NAK ? KLEFR_ERR_NAK : KLEFR_ERR_UNEXPECTED;
     klefr_iec_message msg;
     if (klefr_iec_message_decode(rsp, n, &msg, NULL) != KLEFR_OK)
         return KLEFR_ERR_UNEXPECTED;
+    if (msg.type == KLEFR_IEC_MSG_NAK)
+        return KLEFR_ERR_NAK;
     if (msg.type == KLEFR_IEC_MSG_ERROR)
         return klefr_iec_meter_error_to_err(msg.error_code);
     if (msg.type != KLEFR_IEC_MSG_DATA)
@@ -609,7 +684,7 @@ klefr_err klefr_iec_master_program_end(klefr_iec_master *m)
     return err;
 }
 
-void klefr_iec_master_get_stats(klefr_iec_master *m, klefr_iec_master_stats *out)
+void klefr_iec_master_get_stats(klefr_iec_master *m, klefr_master_stats *out)
 {
     if (m == NULL || out == NULL)
         return;

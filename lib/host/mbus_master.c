@@ -11,6 +11,7 @@
 #include <klefr/mbus_records.h>
 
 #include "host/host_time.h"
+#include "host/master_common.h"
 #include "host/mbus_master_internal.h"
 #include "host/rx_loop.h"
 
@@ -28,12 +29,22 @@ static uint32_t chars_ms(const klefr_mbus_master *m, size_t chars)
 }
 
 /* EN 13757-2, 5.6: the slave answers within 330 bit times + 50 ms. */
+static uint32_t derived_response_ms(const klefr_mbus_master *m)
+{
+    return bits_ms(m, 330) + 50u;
+}
+
+static uint32_t derived_interchar_ms(const klefr_mbus_master *m)
+{
+    return bits_ms(m, 33) + 50u;
+}
+
 static void derive_timeouts(klefr_mbus_master *m)
 {
     if (!m->response_fixed)
-        m->response_ms = bits_ms(m, 330) + 50u;
-    if (!m->byte_fixed)
-        m->byte_ms = bits_ms(m, 33) + 50u;
+        m->response_ms = derived_response_ms(m);
+    if (!m->interchar_fixed)
+        m->interchar_timeout_ms = derived_interchar_ms(m);
 }
 
 void klefr_mbus_master_options_init(klefr_mbus_master_options *opts)
@@ -41,7 +52,38 @@ void klefr_mbus_master_options_init(klefr_mbus_master_options *opts)
     if (opts == NULL)
         return;
     memset(opts, 0, sizeof *opts);
+    opts->size = sizeof *opts;
     opts->retries = 2;
+}
+
+#define OPTIONS_MIN HOST_OPTIONS_MIN(klefr_mbus_master_options, clock)
+
+static klefr_err take_options(const klefr_mbus_master_options *opts, klefr_mbus_master_options *o)
+{
+    klefr_mbus_master_options_init(o);
+    if (opts != NULL && host_options_take(o, sizeof *o, opts, OPTIONS_MIN) != KLEFR_OK)
+        return KLEFR_ERR_INVALID_ARG;
+    return KLEFR_OK;
+}
+
+/* Put options in force. A timeout equal to the derived one is the derived
+ * one: a get_options / set_options round trip keeps it following the baud. */
+static void apply_options(klefr_mbus_master *m, const klefr_mbus_master_options *o)
+{
+    m->clock = o->clock != NULL ? o->clock : klefr_clock_monotonic();
+    m->line = o->line;
+    if (m->line.baud == 0 && klefr_io_get_line(m->io, &m->line, NULL) != KLEFR_OK)
+        m->line = (klefr_line){9600, 8, KLEFR_PARITY_EVEN, 1}; /* SPEC 5 defaults */
+    if (m->line.baud == 0)
+        m->line.baud = 9600;
+    m->response_ms = o->response_timeout_ms;
+    m->response_fixed = m->response_ms != 0 && m->response_ms != derived_response_ms(m);
+    m->interchar_timeout_ms = o->interchar_timeout_ms;
+    m->interchar_fixed =
+        m->interchar_timeout_ms != 0 && m->interchar_timeout_ms != derived_interchar_ms(m);
+    derive_timeouts(m);
+    m->turnaround_ms = o->turnaround_ms;
+    m->retries = o->retries;
 }
 
 klefr_err klefr_mbus_master_open(klefr_io *io, const klefr_mbus_master_options *opts,
@@ -49,39 +91,18 @@ klefr_err klefr_mbus_master_open(klefr_io *io, const klefr_mbus_master_options *
 {
     if (io == NULL || io->ops == NULL || out == NULL)
         return KLEFR_ERR_INVALID_ARG;
-    klefr_mbus_master_options def;
-    if (opts == NULL) {
-        klefr_mbus_master_options_init(&def);
-        opts = &def;
-    }
+    klefr_mbus_master_options o;
+    if (take_options(opts, &o) != KLEFR_OK)
+        return KLEFR_ERR_INVALID_ARG;
     klefr_mbus_master *m = calloc(1, sizeof *m);
     if (m == NULL)
         return KLEFR_ERR_NO_MEMORY;
-    pthread_mutexattr_t attr;
-    if (pthread_mutexattr_init(&attr) != 0) {
-        free(m);
-        return KLEFR_ERR_NO_MEMORY;
-    }
-    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
-    int rc = pthread_mutex_init(&m->lock, &attr);
-    pthread_mutexattr_destroy(&attr);
-    if (rc != 0) {
+    if (host_lock_init(&m->lock) != KLEFR_OK) {
         free(m);
         return KLEFR_ERR_NO_MEMORY;
     }
     m->io = io;
-    m->clock = opts->clock != NULL ? opts->clock : klefr_clock_monotonic();
-    m->line = opts->line;
-    if (m->line.baud == 0 && klefr_io_get_line(io, &m->line, NULL) != KLEFR_OK)
-        m->line = (klefr_line){9600, 8, KLEFR_PARITY_EVEN, 1}; /* SPEC 5 defaults */
-    if (m->line.baud == 0)
-        m->line.baud = 9600;
-    m->response_ms = opts->response_timeout_ms;
-    m->response_fixed = m->response_ms != 0;
-    m->byte_ms = opts->byte_timeout_ms;
-    m->byte_fixed = m->byte_ms != 0;
-    derive_timeouts(m);
-    m->retries = opts->retries;
+    apply_options(m, &o);
     memset(m->fcb_next, 0xFF, sizeof m->fcb_next);
     *out = m;
     return KLEFR_OK;
@@ -95,38 +116,45 @@ void klefr_mbus_master_close(klefr_mbus_master *m)
     free(m);
 }
 
-klefr_io *klefr_mbus_master_io(klefr_mbus_master *m)
+klefr_io *klefr_mbus_master_get_io(klefr_mbus_master *m)
 {
     return m != NULL ? m->io : NULL;
 }
 
-void klefr_mbus_master_timeouts(klefr_mbus_master *m, uint32_t *response_ms, uint32_t *byte_ms)
+/* The wait after a broadcast. */
+static uint32_t turnaround_ms(const klefr_mbus_master *m)
 {
-    if (m == NULL)
-        return;
-    pthread_mutex_lock(&m->lock);
-    if (response_ms != NULL)
-        *response_ms = m->response_ms;
-    if (byte_ms != NULL)
-        *byte_ms = m->byte_ms;
-    pthread_mutex_unlock(&m->lock);
+    return m->turnaround_ms != 0 ? m->turnaround_ms : m->response_ms;
 }
 
-klefr_err klefr_mbus_master_set_timeouts(klefr_mbus_master *m, uint32_t response_ms,
-                                         uint32_t byte_ms, unsigned retries)
+klefr_err klefr_mbus_master_get_options(klefr_mbus_master *m, klefr_mbus_master_options *opts)
 {
-    if (m == NULL)
+    if (m == NULL || opts == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    klefr_mbus_master_options o;
+    klefr_mbus_master_options_init(&o);
+    pthread_mutex_lock(&m->lock);
+    o.line = m->line;
+    o.response_timeout_ms = m->response_ms;
+    o.interchar_timeout_ms = m->interchar_timeout_ms;
+    o.turnaround_ms = turnaround_ms(m);
+    o.retries = m->retries;
+    o.clock = m->clock;
+    pthread_mutex_unlock(&m->lock);
+    return host_options_give(opts, &o, sizeof o, OPTIONS_MIN);
+}
+
+klefr_err klefr_mbus_master_set_options(klefr_mbus_master *m, const klefr_mbus_master_options *opts)
+{
+    klefr_mbus_master_options o;
+    if (m == NULL || opts == NULL || take_options(opts, &o) != KLEFR_OK)
         return KLEFR_ERR_INVALID_ARG;
     pthread_mutex_lock(&m->lock);
-    if (response_ms != 0) {
-        m->response_ms = response_ms;
-        m->response_fixed = true;
-    }
-    if (byte_ms != 0) {
-        m->byte_ms = byte_ms;
-        m->byte_fixed = true;
-    }
-    m->retries = retries;
+    /* The turnaround given back by get_options is the response timeout
+     * when it follows it. */
+    if (o.turnaround_ms == turnaround_ms(m) && m->turnaround_ms == 0)
+        o.turnaround_ms = 0;
+    apply_options(m, &o);
     pthread_mutex_unlock(&m->lock);
     return KLEFR_OK;
 }
@@ -143,7 +171,7 @@ void klefr_mbus_master_unlock(klefr_mbus_master *m)
         pthread_mutex_unlock(&m->lock);
 }
 
-void klefr_mbus_master_get_stats(klefr_mbus_master *m, klefr_mbus_master_stats *out)
+void klefr_mbus_master_get_stats(klefr_mbus_master *m, klefr_master_stats *out)
 {
     if (m == NULL || out == NULL)
         return;
@@ -221,10 +249,7 @@ static uint32_t silence_us(const klefr_mbus_master *m)
 static void account(klefr_mbus_master *m, const rx_loop *rx)
 {
     m->line_busy = m->line_busy || rx->busy;
-    m->stats.timeouts += rx->counts.timeouts;
-    m->stats.bad_frames += rx->counts.bad;
-    m->stats.trailing += rx->counts.trailing;
-    m->stats.foreign += rx->counts.foreign;
+    rx_add_counts(&m->stats, &rx->counts);
 }
 
 /* After a failed attempt, read and drop what still comes until the line has
@@ -234,8 +259,9 @@ static void account(klefr_mbus_master *m, const rx_loop *rx)
  * still busy then is marked (m->line_busy) for the scans. */
 static klefr_err settle(klefr_mbus_master *m)
 {
-    uint64_t limit = host_now_us(m->clock) +
-                     ((uint64_t)chars_ms(m, 2 * KLEFR_MBUS_FRAME_MAX) + m->byte_ms) * 1000u;
+    uint64_t limit =
+        host_now_us(m->clock) +
+        ((uint64_t)chars_ms(m, 2 * KLEFR_MBUS_FRAME_MAX) + m->interchar_timeout_ms) * 1000u;
     return rx_settle(m->io, m->clock, limit, silence_us(m), &m->line_busy, NULL);
 }
 
@@ -324,11 +350,12 @@ static klefr_err receive(klefr_mbus_master *m, mbus_expect expect, uint8_t a, bo
                   .raw = raw,
                   .raw_cap = sizeof raw,
                   .deadline_us = sent_us + (uint64_t)m->response_ms * 1000u,
-                  .gap_ms = m->byte_ms,
+                  .gap_ms = m->interchar_timeout_ms,
                   .quiet_us = silence_us(m)};
     /* However noisy the line, an attempt ends. */
     rx.bound_us =
-        rx.deadline_us + ((uint64_t)chars_ms(m, 2 * KLEFR_MBUS_FRAME_MAX) + m->byte_ms) * 1000u;
+        rx.deadline_us +
+        ((uint64_t)chars_ms(m, 2 * KLEFR_MBUS_FRAME_MAX) + m->interchar_timeout_ms) * 1000u;
     klefr_err err = rx_receive(&rx, &mbus_ops, &c);
     account(m, &rx);
     return err == KLEFR_OK ? deliver(rx.frame, rx.frame_len, rsp, cap, rsp_len) : err;
@@ -353,10 +380,10 @@ klefr_err klefr_mbus_master_exchange_locked(klefr_mbus_master *m, const uint8_t 
             err = klefr_io_drain(m->io, tx_ms);
         if (err != KLEFR_OK)
             return err == KLEFR_ERR_TIMEOUT ? KLEFR_ERR_IO : err;
-        m->stats.frames++;
+        m->stats.requests++;
         if (expect == MBUS_EXPECT_NOTHING) {
             /* Broadcast: nobody answers; leave the slaves time to act. */
-            m->clock->sleep_us(m->clock->ctx, (uint64_t)m->response_ms * 1000u);
+            m->clock->sleep_us(m->clock->ctx, (uint64_t)turnaround_ms(m) * 1000u);
             return KLEFR_OK;
         }
         err = receive(m, expect, a, strict, host_now_us(m->clock), rsp, cap, rsp_len);

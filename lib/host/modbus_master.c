@@ -10,6 +10,7 @@
 #include <klefr/modbus_tcp.h>
 
 #include "host/host_time.h"
+#include "host/master_common.h"
 #include "host/modbus_master_internal.h"
 
 uint32_t klefr_modbus_master_chars_ms(const klefr_modbus_master *m, size_t chars)
@@ -24,8 +25,51 @@ void klefr_modbus_master_options_init(klefr_modbus_master_options *opts)
     if (opts == NULL)
         return;
     memset(opts, 0, sizeof *opts);
+    opts->size = sizeof *opts;
     opts->retries = 2;
     opts->echo = KLEFR_MODBUS_ECHO_AUTO;
+}
+
+#define OPTIONS_MIN HOST_OPTIONS_MIN(klefr_modbus_master_options, echo)
+
+/* The options as the library knows them: the caller's over the defaults. */
+static klefr_err take_options(const klefr_modbus_master_options *opts,
+                              klefr_modbus_master_options *o)
+{
+    klefr_modbus_master_options_init(o);
+    if (opts != NULL && host_options_take(o, sizeof *o, opts, OPTIONS_MIN) != KLEFR_OK)
+        return KLEFR_ERR_INVALID_ARG;
+    return o->echo > KLEFR_MODBUS_ECHO_ON ? KLEFR_ERR_INVALID_ARG : KLEFR_OK;
+}
+
+/* Put options in force, deriving what is 0 from the line. */
+static void apply_options(klefr_modbus_master *m, const klefr_modbus_master_options *o)
+{
+    unsigned flags = klefr_io_flags(m->io);
+    bool network = (flags & KLEFR_IO_NETWORK) != 0;
+    m->clock = o->clock != NULL ? o->clock : klefr_clock_monotonic();
+    m->mbap = (flags & KLEFR_IO_MBAP) != 0;
+    klefr_line line = o->line;
+    if (line.baud == 0 && klefr_io_get_line(m->io, &line, NULL) != KLEFR_OK) {
+        /* SPEC 4 defaults for a serial line nobody described. */
+        klefr_line spec_default = {9600, 8, KLEFR_PARITY_EVEN, 1};
+        line = network ? (klefr_line){0} : spec_default;
+    }
+    m->has_line = line.baud != 0 && klefr_modbus_timing_for(&line, &m->timing) == KLEFR_OK;
+    m->line = m->has_line ? line : (klefr_line){0};
+    m->response_ms = o->response_timeout_ms;
+    if (m->response_ms == 0)
+        m->response_ms =
+            network || !m->has_line ? 1000u : 500u + klefr_modbus_master_chars_ms(m, 10);
+    m->interchar_timeout_ms = o->interchar_timeout_ms;
+    if (m->interchar_timeout_ms == 0)
+        m->interchar_timeout_ms =
+            network || !m->has_line ? 200u : 50u + (m->timing.t35_us + 999u) / 1000u;
+    m->turnaround_ms = o->turnaround_ms != 0 ? o->turnaround_ms : 100u;
+    m->retries = o->retries;
+    if (o->echo != m->echo)
+        m->echo_learned = -1; /* what was learned was about another setting */
+    m->echo = o->echo;
 }
 
 klefr_err klefr_modbus_master_open(klefr_io *io, const klefr_modbus_master_options *opts,
@@ -33,43 +77,20 @@ klefr_err klefr_modbus_master_open(klefr_io *io, const klefr_modbus_master_optio
 {
     if (io == NULL || io->ops == NULL || out == NULL)
         return KLEFR_ERR_INVALID_ARG;
-    klefr_modbus_master_options def;
-    if (opts == NULL) {
-        klefr_modbus_master_options_init(&def);
-        opts = &def;
-    }
-    if (opts->echo > KLEFR_MODBUS_ECHO_ON)
+    klefr_modbus_master_options o;
+    if (take_options(opts, &o) != KLEFR_OK)
         return KLEFR_ERR_INVALID_ARG;
     klefr_modbus_master *m = calloc(1, sizeof *m);
     if (m == NULL)
         return KLEFR_ERR_NO_MEMORY;
-    if (pthread_mutex_init(&m->lock, NULL) != 0) {
+    if (host_lock_init(&m->lock) != KLEFR_OK) {
         free(m);
         return KLEFR_ERR_NO_MEMORY;
     }
-    unsigned flags = klefr_io_flags(io);
-    bool network = (flags & KLEFR_IO_NETWORK) != 0;
     m->io = io;
-    m->clock = opts->clock != NULL ? opts->clock : klefr_clock_monotonic();
-    m->mbap = (flags & KLEFR_IO_MBAP) != 0;
-    klefr_line line = opts->line;
-    if (line.baud == 0 && klefr_io_get_line(io, &line, NULL) != KLEFR_OK) {
-        /* SPEC 4 defaults for a serial line nobody described. */
-        klefr_line spec_default = {9600, 8, KLEFR_PARITY_EVEN, 1};
-        line = network ? (klefr_line){0} : spec_default;
-    }
-    m->has_line = line.baud != 0 && klefr_modbus_timing_for(&line, &m->timing) == KLEFR_OK;
-    m->response_ms = opts->response_timeout_ms;
-    if (m->response_ms == 0)
-        m->response_ms =
-            network || !m->has_line ? 1000u : 500u + klefr_modbus_master_chars_ms(m, 10);
-    m->byte_ms = opts->byte_timeout_ms;
-    if (m->byte_ms == 0)
-        m->byte_ms = network || !m->has_line ? 200u : 50u + (m->timing.t35_us + 999u) / 1000u;
-    m->turnaround_ms = opts->turnaround_ms != 0 ? opts->turnaround_ms : 100u;
-    m->retries = opts->retries;
-    m->echo = opts->echo;
     m->echo_learned = -1;
+    m->echo = o.echo;
+    apply_options(m, &o);
     *out = m;
     return KLEFR_OK;
 }
@@ -82,42 +103,54 @@ void klefr_modbus_master_close(klefr_modbus_master *m)
     free(m);
 }
 
-void klefr_modbus_master_timeouts(klefr_modbus_master *m, uint32_t *response_ms, uint32_t *byte_ms,
-                                  uint32_t *t35_us)
+klefr_err klefr_modbus_master_get_options(klefr_modbus_master *m, klefr_modbus_master_options *opts)
 {
-    if (m == NULL)
-        return;
+    if (m == NULL || opts == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    klefr_modbus_master_options o;
+    klefr_modbus_master_options_init(&o);
     pthread_mutex_lock(&m->lock);
-    if (response_ms != NULL)
-        *response_ms = m->response_ms;
-    if (byte_ms != NULL)
-        *byte_ms = m->byte_ms;
-    if (t35_us != NULL)
-        *t35_us = m->has_line && !m->mbap ? m->timing.t35_us : 0;
+    o.line = m->line;
+    o.response_timeout_ms = m->response_ms;
+    o.interchar_timeout_ms = m->interchar_timeout_ms;
+    o.turnaround_ms = m->turnaround_ms;
+    o.retries = m->retries;
+    o.clock = m->clock;
+    o.echo = m->echo;
     pthread_mutex_unlock(&m->lock);
+    return host_options_give(opts, &o, sizeof o, OPTIONS_MIN);
 }
 
-klefr_err klefr_modbus_master_set_timeouts(klefr_modbus_master *m, uint32_t response_ms,
-                                           uint32_t byte_ms, unsigned retries)
+klefr_err klefr_modbus_master_set_options(klefr_modbus_master *m,
+                                          const klefr_modbus_master_options *opts)
 {
-    if (m == NULL)
+    klefr_modbus_master_options o;
+    if (m == NULL || opts == NULL || take_options(opts, &o) != KLEFR_OK)
         return KLEFR_ERR_INVALID_ARG;
     pthread_mutex_lock(&m->lock);
-    if (response_ms != 0)
-        m->response_ms = response_ms;
-    if (byte_ms != 0)
-        m->byte_ms = byte_ms;
-    m->retries = retries;
+    apply_options(m, &o);
     pthread_mutex_unlock(&m->lock);
     return KLEFR_OK;
 }
 
-klefr_io *klefr_modbus_master_io(klefr_modbus_master *m)
+klefr_io *klefr_modbus_master_get_io(klefr_modbus_master *m)
 {
     return m != NULL ? m->io : NULL;
 }
 
-void klefr_modbus_master_get_stats(klefr_modbus_master *m, klefr_modbus_master_stats *out)
+void klefr_modbus_master_lock(klefr_modbus_master *m)
+{
+    if (m != NULL)
+        pthread_mutex_lock(&m->lock);
+}
+
+void klefr_modbus_master_unlock(klefr_modbus_master *m)
+{
+    if (m != NULL)
+        pthread_mutex_unlock(&m->lock);
+}
+
+void klefr_modbus_master_get_stats(klefr_modbus_master *m, klefr_master_stats *out)
 {
     if (m == NULL || out == NULL)
         return;

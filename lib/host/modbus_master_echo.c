@@ -69,8 +69,9 @@ bool klefr_modbus_echo_skip(modbus_echo *e, rx_loop *rx)
     rx_consume(rx, e->adu_len);
     rx->deadline_us = host_now_us(m->clock) + (uint64_t)m->response_ms * 1000u;
     rx->bound_us =
-        rx->deadline_us +
-        ((uint64_t)klefr_modbus_master_chars_ms(m, 2 * KLEFR_MODBUS_ADU_MAX) + m->byte_ms) * 1000u;
+        rx->deadline_us + ((uint64_t)klefr_modbus_master_chars_ms(m, 2 * KLEFR_MODBUS_ADU_MAX) +
+                           m->interchar_timeout_ms) *
+                              1000u;
     return after_echo(rx);
 }
 

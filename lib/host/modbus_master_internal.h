@@ -11,19 +11,20 @@
 
 struct klefr_modbus_master {
     klefr_io *io;
-    pthread_mutex_t lock;
+    pthread_mutex_t lock; /* recursive: klefr_modbus_master_lock() nests */
     const klefr_clock *clock;
-    bool mbap;     /* Modbus TCP framing */
-    bool has_line; /* t3.5 and character times are known */
+    bool mbap;       /* Modbus TCP framing */
+    bool has_line;   /* t3.5 and character times are known */
+    klefr_line line; /* in force: zero without one */
     klefr_modbus_timing timing;
-    uint32_t response_ms, byte_ms, turnaround_ms;
+    uint32_t response_ms, interchar_timeout_ms, turnaround_ms;
     unsigned retries;
     klefr_modbus_echo echo;
     int echo_learned; /* AUTO: -1 unknown, 0 the line does not echo, 1 it does */
     bool idle_known;
     uint64_t idle_since_us; /* last byte seen or sent on the bus */
     uint16_t transaction;   /* Modbus TCP transaction id */
-    klefr_modbus_master_stats stats;
+    klefr_master_stats stats;
     /* The last transaction ended with the line still busy: bytes kept
      * coming until an attempt's bound. Not devices answering: a scan stops. */
     bool line_busy;

@@ -34,10 +34,7 @@ static void account(klefr_modbus_master *m, const rx_loop *rx)
     if (rx->started)
         m->idle_since_us = rx->last_byte_us;
     m->line_busy = m->line_busy || rx->busy;
-    m->stats.timeouts += rx->counts.timeouts;
-    m->stats.bad_frames += rx->counts.bad;
-    m->stats.trailing += rx->counts.trailing;
-    m->stats.foreign += rx->counts.foreign;
+    rx_add_counts(&m->stats, &rx->counts);
 }
 
 /* ---- RTU ---------------------------------------------------------------- */
@@ -132,13 +129,13 @@ klefr_err klefr_modbus_master_receive_rtu(klefr_modbus_master *m, const klefr_mo
                   .raw = raw,
                   .raw_cap = sizeof raw,
                   .deadline_us = sent_us + (uint64_t)m->response_ms * 1000u,
-                  .gap_ms = m->byte_ms,
+                  .gap_ms = m->interchar_timeout_ms,
                   .quiet_us = silence_us(m)};
     /* However noisy the line, an attempt ends: the response timeout plus
      * two maximal frames plus a gap. */
     rx.bound_us = rx.deadline_us +
                   ((uint64_t)klefr_modbus_master_chars_ms(m, 2 * KLEFR_MODBUS_ADU_MAX + adu_len) +
-                   m->byte_ms) *
+                   m->interchar_timeout_ms) *
                       1000u;
     klefr_err err = rx_receive(&rx, &rtu_ops, &c);
     account(m, &rx);
@@ -202,10 +199,10 @@ klefr_err klefr_modbus_master_receive_mbap(klefr_modbus_master *m, const klefr_m
                   .buf = buf,
                   .cap = sizeof buf,
                   .deadline_us = sent_us + (uint64_t)m->response_ms * 1000u,
-                  .gap_ms = m->byte_ms,
+                  .gap_ms = m->interchar_timeout_ms,
                   .quiet_us = silence_us(m),
                   .stop_on_garbage = true}; /* the stream lost its framing */
-    rx.bound_us = rx.deadline_us + (uint64_t)m->byte_ms * 1000u;
+    rx.bound_us = rx.deadline_us + (uint64_t)m->interchar_timeout_ms * 1000u;
     klefr_err err = rx_receive(&rx, &tcp_ops, &c);
     account(m, &rx);
     return err;
@@ -213,9 +210,10 @@ klefr_err klefr_modbus_master_receive_mbap(klefr_modbus_master *m, const klefr_m
 
 klefr_err klefr_modbus_master_settle(klefr_modbus_master *m)
 {
-    uint64_t limit =
-        host_now_us(m->clock) +
-        ((uint64_t)klefr_modbus_master_chars_ms(m, 2 * KLEFR_MODBUS_ADU_MAX) + m->byte_ms) * 1000u;
+    uint64_t limit = host_now_us(m->clock) +
+                     ((uint64_t)klefr_modbus_master_chars_ms(m, 2 * KLEFR_MODBUS_ADU_MAX) +
+                      m->interchar_timeout_ms) *
+                         1000u;
     /* At least 1 ms: on a network a silence cannot be timed closer. */
     uint32_t quiet_us = silence_us(m) > 1000u ? silence_us(m) : 1000u;
     return rx_settle(m->io, m->clock, limit, quiet_us, &m->line_busy, &m->idle_since_us);

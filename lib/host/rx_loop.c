@@ -12,6 +12,7 @@
 static klefr_err counted(rx_loop *rx, klefr_err err)
 {
     switch (err) {
+    case KLEFR_OK: rx->counts.answers++; break;
     case KLEFR_ERR_TIMEOUT: rx->counts.timeouts++; break;
     case KLEFR_ERR_CHECKSUM:
         rx->counts.checksum++;
@@ -24,6 +25,16 @@ static klefr_err counted(rx_loop *rx, klefr_err err)
     default: break;
     }
     return err;
+}
+
+void rx_add_counts(klefr_master_stats *stats, const rx_counts *counts)
+{
+    stats->answers += counts->answers;
+    stats->timeouts += counts->timeouts;
+    stats->bad_frames += counts->bad;
+    stats->checksum_errors += counts->checksum;
+    stats->trailing += counts->trailing;
+    stats->foreign += counts->foreign;
 }
 
 void rx_consume(rx_loop *rx, size_t count)

@@ -24,6 +24,7 @@
 
 #include <klefr/frame.h>
 #include <klefr/io.h>
+#include <klefr/master.h>
 
 /* What the protocol says about a complete frame (or a negative klefr_err
  * to end the attempt with). */
@@ -43,6 +44,7 @@ typedef enum rx_end {
 
 /* Counters of one receive, added to the master's statistics. */
 typedef struct rx_counts {
+    uint32_t answers;  /* an answer taken */
     uint32_t timeouts; /* nothing came */
     uint32_t bad;      /* checksum, framing, cut short, parity */
     uint32_t checksum; /* of which the checksum failed */
@@ -106,6 +108,9 @@ struct rx_loop {
 /* Receive one answer as described above. KLEFR_OK: rx->frame and
  * rx->frame_len are the answer (in rx->buf unless finish held another). */
 klefr_err rx_receive(rx_loop *rx, const rx_ops *ops, void *ctx);
+
+/* Add the counters of one receive to a master's statistics. */
+void rx_add_counts(klefr_master_stats *stats, const rx_counts *counts);
 
 /* Drop the first count bytes of the buffer; the raw burst restarts with
  * what is left (the bytes after a frame or an echo). */

@@ -4,6 +4,7 @@
  * (SPEC 9), after validation, and nothing is sent for a refused value. */
 #include <klefr/meter.h>
 
+#include "master_options_util.h"
 #include "master_test_util.h"
 
 typedef struct meter_bench {
@@ -95,7 +96,7 @@ END_TEST
 START_TEST(test_failed_block_leaves_no_partial_reading)
 {
     meter_bench mb = meter_open();
-    klefr_modbus_master_set_timeouts(mb.b.m, 0, 0, 0);
+    modbus_set_response(mb.b.m, 0, 0);
     klefr_modbus_block blocks[8];
     size_t nb;
     klefr_model_modbus_blocks(blocks, 8, &nb);

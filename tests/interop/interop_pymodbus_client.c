@@ -127,7 +127,7 @@ int main(int argc, char **argv)
     check_value(&v, KLEFR_Q_S0_RATE, 10);
     check_value(&v, KLEFR_Q_TARIFF, 2);
 
-    klefr_modbus_master_stats st;
+    klefr_master_stats st;
     klefr_modbus_master_get_stats(bus, &st);
     printf("requests %u, retries %u, timeouts %u, bad frames %u, exceptions %u\n", st.requests,
            st.retries, st.timeouts, st.bad_frames, st.exceptions);

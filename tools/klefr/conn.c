@@ -295,9 +295,9 @@ int cli_conn_open(cli_conn_opts *o, cli_conn *c)
         if (o->baud > 0)
             io.max_baud = (uint32_t)o->baud;
         if (o->timeout_ms > 0)
-            io.reaction_ms = (uint32_t)o->timeout_ms;
+            io.response_timeout_ms = (uint32_t)o->timeout_ms;
         if (o->retries >= 0)
-            io.max_repeats = (unsigned)o->retries;
+            io.retries = (unsigned)o->retries;
         err = klefr_iec_master_open(c->io, &io, &c->iec);
     }
     if (err != KLEFR_OK) {
