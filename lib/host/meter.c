@@ -19,117 +19,106 @@ static klefr_err new_meter(klefr_meter_protocol protocol, const klefr_meter_ops 
     return KLEFR_OK;
 }
 
-klefr_err klefr_meter_open(klefr_meter_protocol protocol, klefr_io *io,
-                           const klefr_meter_address *address, klefr_meter **out)
+/* An IEC device address that fits the sign-on. */
+static bool iec_address_ok(const klefr_meter_address *address)
 {
-    if (io == NULL || address == NULL || out == NULL)
-        return KLEFR_ERR_INVALID_ARG;
+    const char *end = memchr(address->iec, '\0', sizeof address->iec);
+    return end != NULL && (size_t)(end - address->iec) <= KLEFR_IEC_DEVICE_ADDRESS_MAX;
+}
+
+/* Is the address right for the protocol? Checked before a master is opened
+ * (the IEC master sets the transport's line). */
+static bool address_ok(klefr_meter_protocol protocol, const klefr_meter_address *address)
+{
     switch (protocol) {
-    case KLEFR_METER_MODBUS: {
-        if (address->primary < 1 || address->primary > KLEFR_MODBUS_ADDRESS_MAX)
-            return KLEFR_ERR_INVALID_ARG;
-        klefr_modbus_master *bus;
-        klefr_err err = klefr_modbus_master_open(io, NULL, &bus);
-        if (err != KLEFR_OK)
-            return err;
-        klefr_meter *m;
-        err = new_meter(protocol, &klefr_meter_modbus_ops, &m);
-        if (err != KLEFR_OK) {
-            klefr_modbus_master_close(bus);
-            return err;
-        }
-        m->address = *address;
-        m->bus = bus;
-        m->own_bus = true;
-        *out = m;
-        return KLEFR_OK;
-    }
-    case KLEFR_METER_MBUS: {
-        if (!address->use_secondary && address->primary > KLEFR_MBUS_ADDR_PRIMARY_MAX)
-            return KLEFR_ERR_INVALID_ARG;
-        klefr_mbus_master *bus;
-        klefr_err err = klefr_mbus_master_open(io, NULL, &bus);
-        if (err != KLEFR_OK)
-            return err;
-        err = klefr_meter_open_mbus(bus, address, out);
-        if (err != KLEFR_OK) {
-            klefr_mbus_master_close(bus);
-            return err;
-        }
-        (*out)->own_mbus = true;
-        return KLEFR_OK;
-    }
-    case KLEFR_METER_IEC: {
-        klefr_iec_master *head;
-        if (memchr(address->iec, '\0', sizeof address->iec) == NULL)
-            return KLEFR_ERR_INVALID_ARG;
-        klefr_err err = klefr_iec_master_open(io, NULL, &head);
-        if (err != KLEFR_OK)
-            return err;
-        err = klefr_meter_open_iec(head, address->iec, out);
-        if (err != KLEFR_OK) {
-            klefr_iec_master_close(head);
-            return err;
-        }
-        (*out)->own_iec = true;
-        return KLEFR_OK;
-    }
-    default: return KLEFR_ERR_INVALID_ARG;
+    case KLEFR_METER_MODBUS:
+        return address->primary >= 1 && address->primary <= KLEFR_MODBUS_ADDRESS_MAX;
+    case KLEFR_METER_MBUS:
+        return address->use_secondary ? address->secondary <= 99999999u
+                                      : address->primary <= KLEFR_MBUS_ADDR_PRIMARY_MAX;
+    case KLEFR_METER_IEC: return iec_address_ok(address);
+    default: return false;
     }
 }
 
-klefr_err klefr_meter_open_modbus(klefr_modbus_master *bus, uint8_t unit, klefr_meter **out)
+klefr_err klefr_meter_open(klefr_meter_protocol protocol, klefr_io *io,
+                           const klefr_meter_address *address, klefr_meter **out)
 {
-    if (bus == NULL || out == NULL || unit < 1 || unit > KLEFR_MODBUS_ADDRESS_MAX)
+    if (io == NULL || address == NULL || out == NULL || !address_ok(protocol, address))
         return KLEFR_ERR_INVALID_ARG;
-    klefr_meter *m;
-    klefr_err err = new_meter(KLEFR_METER_MODBUS, &klefr_meter_modbus_ops, &m);
-    if (err != KLEFR_OK)
+    klefr_err err;
+    switch (protocol) {
+    case KLEFR_METER_MODBUS: {
+        klefr_modbus_master *bus;
+        err = klefr_modbus_master_open(io, NULL, &bus);
+        if (err == KLEFR_OK && (err = klefr_meter_open_modbus(bus, address, out)) != KLEFR_OK)
+            klefr_modbus_master_close(bus);
+        if (err == KLEFR_OK)
+            (*out)->own_bus = true;
         return err;
-    m->address.primary = unit;
-    m->bus = bus;
-    *out = m;
-    return KLEFR_OK;
+    }
+    case KLEFR_METER_MBUS: {
+        klefr_mbus_master *bus;
+        err = klefr_mbus_master_open(io, NULL, &bus);
+        if (err == KLEFR_OK && (err = klefr_meter_open_mbus(bus, address, out)) != KLEFR_OK)
+            klefr_mbus_master_close(bus);
+        if (err == KLEFR_OK)
+            (*out)->own_mbus = true;
+        return err;
+    }
+    default: {
+        klefr_iec_master *head;
+        err = klefr_iec_master_open(io, NULL, &head);
+        if (err == KLEFR_OK && (err = klefr_meter_open_iec(head, address, out)) != KLEFR_OK)
+            klefr_iec_master_close(head);
+        if (err == KLEFR_OK)
+            (*out)->own_iec = true;
+        return err;
+    }
+    }
+}
+
+/* A meter of protocol on its bus, at address (already checked). */
+static klefr_err open_on(klefr_meter_protocol protocol, const klefr_meter_ops *ops,
+                         const klefr_meter_address *address, klefr_meter **out)
+{
+    klefr_err err = new_meter(protocol, ops, out);
+    if (err == KLEFR_OK)
+        (*out)->address = *address;
+    return err;
+}
+
+klefr_err klefr_meter_open_modbus(klefr_modbus_master *bus, const klefr_meter_address *address,
+                                  klefr_meter **out)
+{
+    if (bus == NULL || address == NULL || out == NULL || !address_ok(KLEFR_METER_MODBUS, address))
+        return KLEFR_ERR_INVALID_ARG;
+    klefr_err err = open_on(KLEFR_METER_MODBUS, &klefr_meter_modbus_ops, address, out);
+    if (err == KLEFR_OK)
+        (*out)->bus = bus;
+    return err;
 }
 
 klefr_err klefr_meter_open_mbus(klefr_mbus_master *bus, const klefr_meter_address *address,
                                 klefr_meter **out)
 {
-    if (bus == NULL || address == NULL || out == NULL)
+    if (bus == NULL || address == NULL || out == NULL || !address_ok(KLEFR_METER_MBUS, address))
         return KLEFR_ERR_INVALID_ARG;
-    if (address->use_secondary ? address->secondary > 99999999u
-                               : address->primary > KLEFR_MBUS_ADDR_PRIMARY_MAX)
-        return KLEFR_ERR_INVALID_ARG;
-    klefr_meter *m;
-    klefr_err err = new_meter(KLEFR_METER_MBUS, &klefr_meter_mbus_ops, &m);
-    if (err != KLEFR_OK)
-        return err;
-    m->address = *address;
-    m->mbus = bus;
-    *out = m;
-    return KLEFR_OK;
+    klefr_err err = open_on(KLEFR_METER_MBUS, &klefr_meter_mbus_ops, address, out);
+    if (err == KLEFR_OK)
+        (*out)->mbus = bus;
+    return err;
 }
 
-klefr_err klefr_meter_open_iec(klefr_iec_master *head, const char *device_address,
+klefr_err klefr_meter_open_iec(klefr_iec_master *head, const klefr_meter_address *address,
                                klefr_meter **out)
 {
-    if (head == NULL || out == NULL)
+    if (head == NULL || address == NULL || out == NULL || !address_ok(KLEFR_METER_IEC, address))
         return KLEFR_ERR_INVALID_ARG;
-    klefr_meter_address a = {0};
-    if (device_address != NULL) {
-        size_t n = strlen(device_address);
-        if (n > KLEFR_IEC_DEVICE_ADDRESS_MAX || n >= sizeof a.iec)
-            return KLEFR_ERR_INVALID_ARG;
-        memcpy(a.iec, device_address, n + 1);
-    }
-    klefr_meter *m;
-    klefr_err err = new_meter(KLEFR_METER_IEC, &klefr_meter_iec_ops, &m);
-    if (err != KLEFR_OK)
-        return err;
-    m->address = a;
-    m->iec = head;
-    *out = m;
-    return KLEFR_OK;
+    klefr_err err = open_on(KLEFR_METER_IEC, &klefr_meter_iec_ops, address, out);
+    if (err == KLEFR_OK)
+        (*out)->iec = head;
+    return err;
 }
 
 klefr_err klefr_meter_set_password(klefr_meter *meter, const char *password)

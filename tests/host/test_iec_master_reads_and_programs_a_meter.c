@@ -361,7 +361,8 @@ START_TEST(test_meter_read_fills_values_from_the_readout)
 {
     bench b = bench_open();
     klefr_meter *meter;
-    ck_assert_int_eq(klefr_meter_open_iec(b.m, NULL, &meter), KLEFR_OK);
+    klefr_meter_address any = {0};
+    ck_assert_int_eq(klefr_meter_open_iec(b.m, &any, &meter), KLEFR_OK);
     ck_assert_int_eq(klefr_meter_protocol_of(meter), KLEFR_METER_IEC);
     script_sign_on(b.s, "", '0');
     reply_block(b.s, 300000, STX, L1 L2 L3 LEND, ETX, READOUT_BCC);
@@ -384,7 +385,8 @@ START_TEST(test_meter_write_runs_a_programming_session_with_the_password)
 {
     bench b = bench_open();
     klefr_meter *meter;
-    ck_assert_int_eq(klefr_meter_open_iec(b.m, "17060518", &meter), KLEFR_OK);
+    klefr_meter_address serial = {.iec = "17060518"};
+    ck_assert_int_eq(klefr_meter_open_iec(b.m, &serial, &meter), KLEFR_OK);
     ck_assert_int_eq(klefr_meter_set_password(meter, "12345"), KLEFR_ERR_RANGE);
     ck_assert_int_eq(klefr_meter_set_password(meter, "1234"), KLEFR_OK);
     script_programming(b.s, "1234", 0x65);
@@ -415,7 +417,8 @@ START_TEST(test_meter_write_with_the_default_password_refused)
 {
     bench b = bench_open();
     klefr_meter *meter;
-    ck_assert_int_eq(klefr_meter_open_iec(b.m, "17060518", &meter), KLEFR_OK);
+    klefr_meter_address serial = {.iec = "17060518"};
+    ck_assert_int_eq(klefr_meter_open_iec(b.m, &serial, &meter), KLEFR_OK);
     script_programming(b.s, "0000", 0x61);
     reply_block(b.s, 250000, STX, "(ER01)", ETX, 0x14);
     script_expect_hex(b.s, "01 42 30 03 71");

@@ -16,7 +16,8 @@ static meter_bench meter_open(void)
 {
     meter_bench mb;
     mb.b = bench_open();
-    ck_assert_int_eq(klefr_meter_open_modbus(mb.b.m, 1, &mb.meter), KLEFR_OK);
+    klefr_meter_address unit1 = {.primary = 1};
+    ck_assert_int_eq(klefr_meter_open_modbus(mb.b.m, &unit1, &mb.meter), KLEFR_OK);
     return mb;
 }
 

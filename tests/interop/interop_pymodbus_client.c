@@ -68,7 +68,8 @@ int main(int argc, char **argv)
     klefr_modbus_master *bus;
     CHECK_ERR(klefr_modbus_master_open(io, NULL, &bus), KLEFR_OK);
     klefr_meter *meter;
-    CHECK_ERR(klefr_meter_open_modbus(bus, 1, &meter), KLEFR_OK);
+    klefr_meter_address unit1 = {.primary = 1};
+    CHECK_ERR(klefr_meter_open_modbus(bus, &unit1, &meter), KLEFR_OK);
 
     /* The server needs a moment to open its end. */
     uint16_t regs[4];

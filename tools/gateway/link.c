@@ -194,11 +194,11 @@ klefr_err gw_link_meter_open(gw_link *l, const gw_meter_conf *m, gw_link_meter *
     klefr_err err;
     if (l->modbus != NULL) {
         lm->unit = m->address.primary;
-        err = klefr_meter_open_modbus(l->modbus, m->address.primary, &lm->meter);
+        err = klefr_meter_open_modbus(l->modbus, &m->address, &lm->meter);
     } else if (l->mbus != NULL) {
         err = klefr_meter_open_mbus(l->mbus, &m->address, &lm->meter);
     } else {
-        err = klefr_meter_open_iec(l->iec, m->address.iec, &lm->meter);
+        err = klefr_meter_open_iec(l->iec, &m->address, &lm->meter);
         if (err == KLEFR_OK && l->password != NULL)
             err = klefr_meter_set_password(lm->meter, l->password);
     }

@@ -313,11 +313,11 @@ int cli_meter_open(cli_conn *c, const cli_target *t, klefr_meter **out)
 {
     klefr_err err;
     if (c->modbus != NULL)
-        err = klefr_meter_open_modbus(c->modbus, t->address.primary, out);
+        err = klefr_meter_open_modbus(c->modbus, &t->address, out);
     else if (c->mbus != NULL)
         err = klefr_meter_open_mbus(c->mbus, &t->address, out);
     else
-        err = klefr_meter_open_iec(c->iec, t->address.iec, out);
+        err = klefr_meter_open_iec(c->iec, &t->address, out);
     if (err == KLEFR_OK && c->opts->password != NULL) {
         err = klefr_meter_set_password(*out, c->opts->password);
         if (err != KLEFR_OK) {
