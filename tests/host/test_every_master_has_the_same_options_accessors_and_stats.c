@@ -306,6 +306,27 @@ START_TEST(test_get_io_is_the_transport_given_to_open)
 }
 END_TEST
 
+/* Predicates take a const master (they would not compile here otherwise,
+ * with -Werror) and change nothing the master counts or says. */
+START_TEST(test_iec_predicates_take_a_const_master_and_change_nothing)
+{
+    script *s = script_new(CHAR_300_US, 0);
+    klefr_iec_master *m = iec_on(s);
+    const klefr_iec_master *cm = m;
+    klefr_master_stats before, after;
+    klefr_iec_master_get_stats(m, &before);
+    for (int i = 0; i < 3; i++) {
+        ck_assert(!klefr_iec_master_is_in_session(cm));
+        ck_assert(!klefr_iec_master_is_software_7e1(cm));
+    }
+    klefr_iec_master_get_stats(m, &after);
+    ck_assert_mem_eq(&before, &after, sizeof before);
+    ck_assert_uint_eq(script_write_count(s), 0);
+    klefr_iec_master_close(m);
+    script_free(s);
+}
+END_TEST
+
 /* ---- lock / unlock ---------------------------------------------------------- */
 
 typedef struct lockable {
@@ -497,6 +518,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_a_get_set_round_trip_changes_nothing);
     tcase_add_test(tc, test_iec_set_options_keeps_the_parity_chosen_at_open);
     tcase_add_test(tc, test_get_io_is_the_transport_given_to_open);
+    tcase_add_test(tc, test_iec_predicates_take_a_const_master_and_change_nothing);
     suite_add_tcase(s, tc);
     tc = tcase_create("lock");
     tcase_add_test(tc, test_lock_lets_the_holder_call_and_keeps_other_threads_out);
