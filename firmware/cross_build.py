@@ -18,8 +18,8 @@ if not os.path.exists(os.path.join(build, "build.ninja")):
                    check=True, stdout=subprocess.DEVNULL)
 jobs = os.environ.get("KLEFR_FW_JOBS", "2")
 subprocess.run(["ninja", "-C", build, "-j", jobs], check=True)
-for path in glob.glob(os.path.join(build, "firmware", "mps2", "klefr-69??.*")):
-    if path.endswith((".elf", ".bin", ".map")):
+for path in glob.glob(os.path.join(build, "firmware", "mps2", "klefr-69??*.*")):
+    if path.endswith((".elf", ".bin", ".map")) and "-unsigned" not in path:
         target = os.path.join(outdir, os.path.basename(path))
         if not os.path.exists(target) or os.path.getmtime(target) < os.path.getmtime(path):
             shutil.copy2(path, target)

@@ -42,6 +42,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
     }
 
+    /* The meter side's detector in each state: the same guarantees, and
+     * only a line from `/` while idle. */
+    for (int l = KLEFR_IEC_LISTEN_SIGN_ON; l <= KLEFR_IEC_LISTEN_SESSION; l++) {
+        klefr_frame_scan s = klefr_iec_request_scan(buf, size, (klefr_iec_listen)l);
+        if (s.length == 0 || (s.state != KLEFR_FRAME_NEED_MORE && s.length > size))
+            abort();
+        if (s.state == KLEFR_FRAME_COMPLETE &&
+            (klefr_iec_message_decode(buf, s.length, &msg, &used) != KLEFR_OK ||
+             (l == KLEFR_IEC_LISTEN_SIGN_ON && buf[0] != (uint8_t)'/')))
+            abort();
+    }
+
     /* The meter side, fed the input as one message in every state. */
     static const klefr_model models[] = {KLEFR_MODEL_6911, KLEFR_MODEL_6914};
     klefr_iec_meter m;

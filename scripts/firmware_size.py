@@ -89,7 +89,7 @@ for model in ["6911", "6912", "6913", "6914"]:
     objs = objects(os.path.join(d, "klefr-%s.map" % model))
     soft = sum(v for k, v in objs.items() if "libgcc" in k and SOFT_FLOAT.search(k))
     modbus = sum(v for k, v in objs.items() if MODBUS.search(k))
-    hw = highwater(elf)
+    hw = highwater(os.path.join(d, "klefr-%s-selftest.elf" % model))
     lines.append("| %s | %d | %.0f %% | %d | %d | %d | %s | %d | %s |" % (
         model, text + data, 100.0 * (text + data) / 32768, data, bss, stack,
         hw if hw is not None else "n/a", soft, modbus if modbus else "-"))

@@ -7,7 +7,7 @@ packages=(
   # build
   meson ninja-build pkg-config gcc
   # unit tests, sanitizers, fuzzing (clang's libFuzzer runtime)
-  check libsubunit-dev clang libclang-rt-14-dev clang-format git
+  check libsubunit-dev clang libclang-rt-14-dev clang-format git valgrind
   # benchmark peer and API docs
   libmodbus-dev doxygen
   # scripts

@@ -78,6 +78,9 @@ static inline void fw_rx_drop(uint8_t *buf, uint16_t *len, size_t n)
 /* settings.c */
 void fw_settings_defaults(klefr_fw_settings *s, klefr_model model, uint32_t serial);
 bool fw_settings_equal(const klefr_fw_settings *a, const klefr_fw_settings *b);
+/* Replace every setting the model does not allow by its default; 1 if
+ * anything changed. */
+unsigned fw_settings_sanitize(klefr_fw_settings *s, klefr_model model, uint32_t serial);
 
 /* metrology.c */
 void fw_metrology_advance(klefr_fw_meter *m, uint32_t now);
@@ -93,6 +96,7 @@ fw_store_state fw_store_load(klefr_fw_meter *m);
 void fw_store_maybe_save(klefr_fw_meter *m);
 
 /* slave_modbus.c */
+void fw_modbus_reset(klefr_fw_meter *m);
 void fw_modbus_feed(klefr_fw_meter *m, const uint8_t *data, size_t len, uint32_t now);
 void fw_modbus_tick(klefr_fw_meter *m, uint32_t now);
 

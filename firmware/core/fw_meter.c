@@ -33,7 +33,7 @@ static void power_up(klefr_fw_meter *m, bool powered, uint32_t now, uint32_t pno
     if (fw_is_mbus(m))
         fw_mbus_reset(m);
     else
-        m->mb.rx_len = 0;
+        fw_modbus_reset(m);
     fw_ir_reset(m);
     m->bus_tx_done_ms = pnow;
     fw_bus_line_force(m);

@@ -214,6 +214,8 @@ typedef struct klefr_fw_modbus {
     uint16_t rx_len;
     uint32_t last_rx_ms; /**< Time of the last byte received. */
     uint32_t requests;   /**< Frames addressed to us (statistics). */
+    bool frame_ready;    /**< rx is one complete frame waiting for t3.5 of silence. */
+    bool discard;        /**< More bytes followed a frame: drop all until t3.5 of silence. */
 } klefr_fw_modbus;
 
 /** The M-Bus slave's state (6913). Shares storage with ::klefr_fw_modbus:
@@ -244,11 +246,13 @@ typedef struct klefr_fw_mbus {
 
 /** The IEC 62056-21 slave's state (IR port, every model). */
 typedef struct klefr_fw_ir {
-    klefr_iec_meter iec; /**< Session, timing and password lockout (survives sign-ons). */
-    uint32_t baud;       /**< Line in effect on the IR port. */
-    uint32_t last_rx_ms; /**< Time of the last character received. */
-    uint32_t send_at_ms; /**< Earliest time of the pending answer. */
-    uint32_t tx_done_ms; /**< When the last answer has left the wire (by byte time). */
+    klefr_iec_meter iec;    /**< Session, timing and password lockout (survives sign-ons). */
+    uint32_t baud;          /**< Line in effect on the IR port. */
+    uint32_t last_rx_ms;    /**< Time of the last character received. */
+    uint32_t send_at_ms;    /**< Earliest time of the pending answer. */
+    uint32_t tx_done_ms;    /**< When the last answer has left the wire (by byte time). */
+    uint32_t lock_saved_ms; /**< Password lock time left as last saved (0: none). */
+    bool lock_dirty;        /**< The lockout changed since it was last saved. */
     uint16_t rx_len;
     uint16_t tx_len; /**< Bytes in tx (kept for a resend on NAK). */
     bool tx_pending; /**< tx waits for send_at_ms. */

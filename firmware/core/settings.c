@@ -22,6 +22,33 @@ void fw_settings_defaults(klefr_fw_settings *s, klefr_model model, uint32_t seri
     s->secondary_address = serial % 100000000u; /* manual A2.1 */
 }
 
+/* v for quantity q where the model has it and allows it, else @p fallback. */
+static double allowed(klefr_model model, klefr_quantity q, double v, double fallback)
+{
+    klefr_err err = klefr_quantity_validate(model, q, v);
+    return err == KLEFR_OK || err == KLEFR_ERR_NOT_AVAILABLE ? v : fallback;
+}
+
+unsigned fw_settings_sanitize(klefr_fw_settings *s, klefr_model model, uint32_t serial)
+{
+    klefr_fw_settings d, in = *s;
+    fw_settings_defaults(&d, model, serial);
+    s->bus_address = (uint8_t)allowed(model, KLEFR_Q_BUS_ADDRESS, s->bus_address, d.bus_address);
+    s->baud = (uint16_t)allowed(model, KLEFR_Q_BAUD_RATE, s->baud, d.baud);
+    s->parity = (uint8_t)allowed(model, KLEFR_Q_PARITY, s->parity, d.parity);
+    s->secondary_address = (uint32_t)allowed(model, KLEFR_Q_SECONDARY_ADDRESS, s->secondary_address,
+                                             d.secondary_address);
+    if (klefr_quantity_validate(model, KLEFR_Q_S0_RATE, s->s0_rate_centi / 100.0) != KLEFR_OK)
+        s->s0_rate_centi = d.s0_rate_centi;
+    s->calc_code = (uint8_t)allowed(model, KLEFR_Q_CALCULATION_CODE, s->calc_code, d.calc_code);
+    s->lcd_cycle_s = (uint8_t)allowed(model, KLEFR_Q_LCD_CYCLE_TIME, s->lcd_cycle_s, d.lcd_cycle_s);
+    s->backlight = (uint8_t)allowed(model, KLEFR_Q_BACKLIGHT, s->backlight, d.backlight);
+    s->password = (uint16_t)allowed(model, KLEFR_Q_PASSWORD, s->password, d.password);
+    if (s->tariff != 1 && s->tariff != 2) /* 11/12 are never saved */
+        s->tariff = d.tariff;
+    return fw_settings_equal(&in, s) ? 0u : 1u;
+}
+
 bool fw_settings_equal(const klefr_fw_settings *a, const klefr_fw_settings *b)
 {
     return a->secondary_address == b->secondary_address && a->s0_rate_centi == b->s0_rate_centi &&

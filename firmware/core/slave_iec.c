@@ -63,15 +63,30 @@ static size_t refuse(klefr_fw_meter *m, klefr_err err)
     return len;
 }
 
+/* The lockout is saved as soon as it changes (before the answer leaves),
+ * so cutting the supply after a wrong password never clears the count;
+ * while locked, once a minute, so a restart keeps its remaining time. */
+#define LOCK_SAVE_EVERY_MS 60000u
+
+static void save_lockout(klefr_fw_meter *m)
+{
+    m->ir.lock_dirty = true; /* a journal entry: wear-levelled like the 10 Wh saves */
+    fw_store_maybe_save(m);
+}
+
 static void handle(klefr_fw_meter *m, const uint8_t *rx, size_t rx_len, uint32_t now)
 {
     klefr_fw_ir *ir = &m->ir;
+    klefr_iec_lockout lock_before = ir->iec.lockout;
     klefr_values v;
     klefr_fw_values(m, &v); /* the one snapshot of this answer */
     klefr_iec_meter_action act;
     size_t len = 0;
     klefr_err err =
         klefr_iec_meter_receive(&ir->iec, now, &v, rx, rx_len, ir->tx, sizeof ir->tx, &len, &act);
+    if (ir->iec.lockout.failures != lock_before.failures ||
+        ir->iec.lockout.locked != lock_before.locked)
+        save_lockout(m);
     if (err != KLEFR_OK) {
         /* An answer that does not fit (a smaller KLEFR_FW_IR_TX_MAX): none. */
         ir->tx_len = 0;
@@ -140,6 +155,11 @@ void fw_ir_feed(klefr_fw_meter *m, const uint8_t *data, size_t len, uint32_t now
 void fw_ir_tick(klefr_fw_meter *m, uint32_t now)
 {
     klefr_fw_ir *ir = &m->ir;
+    if (ir->lock_saved_ms != 0) {
+        uint32_t left = klefr_iec_lockout_remaining_ms(&ir->iec.lockout, now);
+        if (left == 0 || ir->lock_saved_ms - left >= LOCK_SAVE_EVERY_MS)
+            save_lockout(m);
+    }
     if (ir->rx_len > 0 && klefr_iec_interchar_expired(&ir->iec.timing, ir->last_rx_ms, now))
         ir->rx_len = 0;
     if (ir->tx_pending) {

@@ -127,8 +127,9 @@ static void handle(klefr_fw_meter *m, const uint8_t *adu, size_t len, uint32_t n
     }
 }
 
-/* Find and answer every complete frame at the start of the buffer. */
-static void scan(klefr_fw_meter *m, uint32_t now)
+/* Drop noise at the start of the buffer; stop at a frame or its start. A
+ * complete frame is only noted: it is acted on after t3.5 of silence. */
+static void scan(klefr_fw_meter *m)
 {
     klefr_fw_modbus *b = &m->mb;
     while (b->rx_len > 0) {
@@ -137,29 +138,60 @@ static void scan(klefr_fw_meter *m, uint32_t now)
             sc.state = KLEFR_FRAME_GARBAGE, sc.length = b->rx_len;
         if (sc.state == KLEFR_FRAME_NEED_MORE)
             return;
-        size_t drop = sc.length == 0 ? 1 : sc.length > b->rx_len ? b->rx_len : sc.length;
-        if (sc.state == KLEFR_FRAME_COMPLETE)
-            handle(m, b->rx, drop, now);
-        fw_rx_drop(b->rx, &b->rx_len, drop);
+        size_t n = sc.length == 0 ? 1 : sc.length > b->rx_len ? b->rx_len : sc.length;
+        if (sc.state == KLEFR_FRAME_COMPLETE) {
+            b->frame_ready = true;
+            b->rx_len = (uint16_t)n;
+            return;
+        }
+        fw_rx_drop(b->rx, &b->rx_len, n);
     }
+}
+
+/* After t3.5 of silence (Modbus over serial line 2.5.1.1) the frame is
+ * over: a complete one is answered, anything else dropped. */
+static void silence(klefr_fw_meter *m, uint32_t now)
+{
+    klefr_fw_modbus *b = &m->mb;
+    if ((b->rx_len == 0 && !b->discard) || now - b->last_rx_ms < t35_ms(m))
+        return;
+    if (b->frame_ready)
+        handle(m, b->rx, b->rx_len, now);
+    b->rx_len = 0;
+    b->frame_ready = false;
+    b->discard = false;
 }
 
 void fw_modbus_feed(klefr_fw_meter *m, const uint8_t *data, size_t len, uint32_t now)
 {
     klefr_fw_modbus *b = &m->mb;
-    /* t3.5 of silence ends whatever came before (Modbus over serial line
-     * 2.5.1.1): the fallback when garbage looks like the start of a frame. */
-    if (b->rx_len > 0 && now - b->last_rx_ms >= t35_ms(m))
-        b->rx_len = 0;
+    silence(m, now);
     for (size_t i = 0; i < len; i++) {
+        /* A byte before t3.5 after a complete frame makes it part of that
+         * frame, which is then longer than predicted and not the request
+         * its CRC seemed to prove: drop it and all until the line is quiet. */
+        if (b->frame_ready) {
+            b->frame_ready = false;
+            b->discard = true;
+            b->rx_len = 0;
+        }
+        if (b->discard)
+            continue;
         fw_rx_push(b->rx, &b->rx_len, sizeof b->rx, data[i]);
-        scan(m, now);
+        scan(m);
     }
-    b->last_rx_ms = now;
+    if (len > 0)
+        b->last_rx_ms = now;
+}
+
+void fw_modbus_reset(klefr_fw_meter *m)
+{
+    m->mb.rx_len = 0;
+    m->mb.frame_ready = false;
+    m->mb.discard = false;
 }
 
 void fw_modbus_tick(klefr_fw_meter *m, uint32_t now)
 {
-    if (m->mb.rx_len > 0 && now - m->mb.last_rx_ms >= t35_ms(m))
-        m->mb.rx_len = 0;
+    silence(m, now);
 }

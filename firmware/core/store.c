@@ -24,12 +24,21 @@
 #define OFF_SETTINGS 122
 #define OFF_SCROLL 140
 #define OFF_JOURNAL 148 /* number of the first journal entry after this record */
+/* The IR password lockout (0.2, in bytes older firmware left 0, so its
+ * records read as "no wrong password, no lock"): wrong passwords in a row,
+ * then the lock time left in whole seconds (rounded up, 24 bits). */
+#define OFF_LOCK_FAILURES 152
+#define OFF_LOCK_SECONDS 153
 #define OFF_CRC (KLEFR_FW_STORE_BANK_SIZE - 4)
 #define N_REGS 9
 /* Journal entry: entry number (low 16 bits), one increase per register in
  * record order, a zero byte, CRC-32 of the snapshot's sequence number and
  * bytes 0-11. */
 #define ENT_DELTA 2
+/* Byte 11 (0.2; 0 from older firmware): the IR lockout, coarser than the
+ * snapshot's: bits 0-1 wrong passwords in a row (3 at most), bits 2-7 the
+ * minutes of lock left, rounded up (63 at most). */
+#define ENT_LOCK 11
 #define ENT_CRC 12
 #define ENT_DELTA_MAX 255u
 #define FLAG_CLEAN 0x0001u /* written at an orderly power down */
@@ -64,6 +73,9 @@ static void encode(klefr_fw_meter *m, uint32_t seq, uint8_t *r)
     s[17] = m->set.tariff;
     klefr_put_le(r + OFF_SCROLL, m->ui.scroll_set, 8);
     klefr_put_le(r + OFF_JOURNAL, m->journal_seq, 4);
+    uint32_t left = klefr_iec_lockout_remaining_ms(&m->ir.iec.lockout, fw_proto_now(m));
+    r[OFF_LOCK_FAILURES] = m->ir.iec.lockout.failures;
+    klefr_put_le(r + OFF_LOCK_SECONDS, (left + 999u) / 1000u, 3);
     klefr_put_le(r + OFF_CRC, klefr_fw_crc32(r, OFF_CRC), 4);
 }
 
@@ -86,6 +98,28 @@ static void snapshot_taken(klefr_fw_meter *m)
 {
     for (int i = 0; i < N_REGS; i++)
         m->snap_q[i] = reg(m, i)->q10wh;
+}
+
+/* The lockout as a journal entry's byte; @p saved_ms receives the lock
+ * time a restart will restore from it. */
+static uint8_t lock_byte(klefr_fw_meter *m, uint32_t *saved_ms)
+{
+    const klefr_iec_lockout *l = &m->ir.iec.lockout;
+    uint32_t left = klefr_iec_lockout_remaining_ms(&m->ir.iec.lockout, fw_proto_now(m));
+    uint32_t minutes = (left + 59999u) / 60000u;
+    if (minutes > 63u)
+        minutes = 63u;
+    *saved_ms = minutes * 60000u;
+    return (uint8_t)(minutes << 2 | (l->failures > 3u ? 3u : l->failures));
+}
+
+/* Put a saved lockout back (the time it had left: time without supply
+ * does not count, so a supply cycle never buys more guesses). */
+static void lock_restore(klefr_fw_meter *m, uint8_t failures, uint32_t left_ms)
+{
+    uint32_t now = fw_proto_now(m);
+    klefr_iec_lockout_restore(&m->ir.iec.lockout, failures, left_ms, now);
+    m->ir.lock_saved_ms = klefr_iec_lockout_remaining_ms(&m->ir.iec.lockout, now);
 }
 
 /* The newest entry of the snapshot just loaded, applied: its increases on
@@ -117,6 +151,8 @@ static void journal_replay(klefr_fw_meter *m)
         }
     }
     m->journal_seq += (uint32_t)newest + 1u;
+    uint8_t lock = best[ENT_LOCK];
+    lock_restore(m, lock & 3u, (uint32_t)(lock >> 2) * 60000u);
 }
 
 /* One entry for the counters now; false when they need a snapshot. */
@@ -131,12 +167,16 @@ static bool journal_write(klefr_fw_meter *m, bool *ok)
             return false; /* also a register that went down (day reset) */
         e[ENT_DELTA + i] = (uint8_t)inc;
     }
+    uint32_t lock_ms;
+    e[ENT_LOCK] = lock_byte(m, &lock_ms);
     klefr_put_le(e + ENT_CRC, entry_crc(m->store_seq, e), 4);
     *ok = m->hal.store_write != NULL &&
           m->hal.store_write(m->hal.ctx, slot_offset(m->journal_seq), e, sizeof e) == 0;
-    if (*ok)
+    if (*ok) {
         m->journal_seq++;
-    else
+        m->ir.lock_saved_ms = lock_ms;
+        m->ir.lock_dirty = false;
+    } else
         m->store_failures++;
     return true;
 }
@@ -144,8 +184,15 @@ static bool journal_write(klefr_fw_meter *m, bool *ok)
 static void decode(klefr_fw_meter *m, const uint8_t *r)
 {
     for (int i = 0; i < 9; i++) {
-        reg(m, i)->q10wh = (uint32_t)klefr_get_le(r + OFF_ENERGY + 12 * i, 4);
-        reg(m, i)->rem_uj = klefr_get_le(r + OFF_ENERGY + 12 * i + 4, 8);
+        klefr_fw_energy *e = reg(m, i);
+        e->q10wh = (uint32_t)klefr_get_le(r + OFF_ENERGY + 12 * i, 4);
+        e->rem_uj = klefr_get_le(r + OFF_ENERGY + 12 * i + 4, 8);
+        /* A remainder of a quantum or more (no firmware writes one) is
+         * energy all the same: carried, never dropped. */
+        if (e->rem_uj >= FW_UJ_PER_QUANTUM) {
+            e->q10wh = (uint32_t)(e->q10wh + e->rem_uj / FW_UJ_PER_QUANTUM);
+            e->rem_uj %= FW_UJ_PER_QUANTUM;
+        }
     }
     m->power_downs = klefr_get_le16(r + OFF_POWER_DOWNS);
     const uint8_t *s = r + OFF_SETTINGS;
@@ -159,7 +206,12 @@ static void decode(klefr_fw_meter *m, const uint8_t *r)
     m->set.lcd_cycle_s = s[15];
     m->set.backlight = s[16];
     m->set.tariff = s[17];
+    /* A record the CRC accepts may still hold a setting this model does
+     * not allow (another firmware wrote it): that setting goes back to its
+     * default, the counters stay. */
+    (void)fw_settings_sanitize(&m->set, m->cfg.model, m->cfg.serial);
     m->ui.scroll_set = klefr_get_le(r + OFF_SCROLL, 8);
+    lock_restore(m, r[OFF_LOCK_FAILURES], (uint32_t)klefr_get_le(r + OFF_LOCK_SECONDS, 3) * 1000u);
 }
 
 static bool valid(const uint8_t *r, unsigned bank)
@@ -227,6 +279,8 @@ klefr_err klefr_fw_store_save(klefr_fw_meter *m)
     m->store_seq = seq;
     snapshot_taken(m);
     m->saved_q_sum = fw_energy_sum_q(m);
+    m->ir.lock_saved_ms = (uint32_t)klefr_get_le(r + OFF_LOCK_SECONDS, 3) * 1000u;
+    m->ir.lock_dirty = false;
     m->dirty = false;
     return KLEFR_OK;
 }
@@ -238,7 +292,7 @@ void fw_store_maybe_save(klefr_fw_meter *m)
      * journal entry, or a snapshot when settings changed or an increase
      * has outgrown its byte. */
     uint32_t sum = fw_energy_sum_q(m);
-    if (!m->dirty && sum == m->saved_q_sum)
+    if (!m->dirty && sum == m->saved_q_sum && !m->ir.lock_dirty)
         return;
     bool ok;
     if (!m->dirty && journal_write(m, &ok)) {

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* The meter firmware on the MPS2 board: one model per image
  * (KLEFR_FW_MODEL). Set-up from the semihosting command line
- * ("eeprom=PATH serial=N selftest", all optional), then the main loop:
- * received bytes to the core, control lines, the core's tick, and WFI
- * until the next interrupt (a byte, or the 1 ms SysTick). */
+ * ("eeprom=PATH serial=N", both optional), then the main loop: received
+ * bytes to the core, control lines, the core's tick, and WFI until the
+ * next interrupt (a byte, or the 1 ms SysTick). The self-test image
+ * (MPS2_SELFTEST) is the same meter that also knows the word "selftest":
+ * then it runs its checks after boot and exits. */
 #include <string.h>
 
 #include <klefr/iec62056.h>
@@ -12,8 +14,10 @@
 #include "clock.h"
 #include "fw_control_text.h"
 #include "meter.h"
-#include "selftest.h"
 #include "semihost.h"
+#ifdef MPS2_SELFTEST
+#include "selftest.h"
+#endif
 
 #ifndef KLEFR_FW_MODEL
 #error "KLEFR_FW_MODEL names the model this image is for"
@@ -78,9 +82,12 @@ __attribute__((noinline)) static void setup_from_cmdline(mps2_meter *m, boot_arg
             } else if (w[i].n > 7 && memcmp(w[i].p, "serial=", 7) == 0 &&
                        fw_word_fixed(&v, 0, 0, 99999999, &serial)) {
                 a->serial = (uint32_t)serial;
-            } else if (fw_word_is(&w[i], "selftest")) {
+            }
+#ifdef MPS2_SELFTEST
+            else if (fw_word_is(&w[i], "selftest")) {
                 a->selftest = true;
             }
+#endif
         }
     }
     (void)mps2_eeprom_open(&m->eeprom, eeprom);
@@ -160,8 +167,10 @@ int main(void)
     boot_args args;
     setup_from_cmdline(m, &args);
     boot(m, &args);
+#ifdef MPS2_SELFTEST
     if (args.selftest)
         sh_exit(mps2_selftest(m));
+#endif
 
     while (!m->quit) {
         serve(m);

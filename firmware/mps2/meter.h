@@ -13,12 +13,14 @@
 #include "klefr_fw.h"
 #include "uart.h"
 
+#ifdef MPS2_SELFTEST
 /* Bytes the test harness can catch instead of the UART (selftest.c). */
 typedef struct mps2_capture {
     uint8_t *buf;
     uint16_t cap;
     uint16_t len;
 } mps2_capture;
+#endif
 
 typedef struct mps2_meter {
     klefr_fw_meter fw;
@@ -26,7 +28,9 @@ typedef struct mps2_meter {
     mps2_uart ir;  /* UART1: IEC 62056-21, 7E1 as bit 7 of each byte */
     mps2_uart ctl; /* UART2: control lines (klefr_fw_control.h) */
     mps2_eeprom eeprom;
-    mps2_capture *capture; /* non-NULL: answers go here (self-test) */
+#ifdef MPS2_SELFTEST
+    mps2_capture *capture; /* non-NULL: answers go here (self-test image) */
+#endif
     klefr_fw_load held;    /* the load set by the control UART */
     uint32_t skew_ms;      /* time added by the control commands advance and speed */
     uint32_t speed;        /* the control command speed: 1 real time */

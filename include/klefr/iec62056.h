@@ -554,6 +554,19 @@ KLEFR_API bool klefr_iec_lockout_is_locked(klefr_iec_lockout *l, uint32_t now_ms
  * @retval KLEFR_ERR_LOCKED locked: the attempt is not counted and not
  *         accepted, even when @p correct. */
 KLEFR_API klefr_err klefr_iec_lockout_attempt(klefr_iec_lockout *l, bool correct, uint32_t now_ms);
+
+/** Lock time left at @p now_ms, 0 when not locked (an expired lock is
+ * cleared here). With @c failures, what a meter keeps in its persistent
+ * store so that a restart does not end the lock. @since 0.2 */
+KLEFR_API uint32_t klefr_iec_lockout_remaining_ms(klefr_iec_lockout *l, uint32_t now_ms);
+
+/** Put back a saved state at @p now_ms (after klefr_iec_lockout_init()):
+ * @p failures wrong passwords in a row and, when @p remaining_ms is not 0,
+ * a lock that ends @p remaining_ms from now (at most @c lock_ms). Without a
+ * lock, a count of @c max_failures or more is 0 (that lock ran out, as in
+ * klefr_iec_lockout_is_locked()). @since 0.2 */
+KLEFR_API void klefr_iec_lockout_restore(klefr_iec_lockout *l, uint8_t failures,
+                                         uint32_t remaining_ms, uint32_t now_ms);
 /** @} */
 
 KLEFR_END_DECLS

@@ -208,9 +208,13 @@ typedef struct klefr_iec_column {
 
 /** One row of the register model. */
 typedef struct klefr_quantity_info {
-    klefr_quantity id;               /**< Equal to the row's index. */
-    const char *name;                /**< Stable machine name, "t2_forward_active_energy". */
-    const char *label;               /**< Human label, "T2 forward active energy". */
+    klefr_quantity id; /**< Equal to the row's index. */
+    const char *name;  /**< Stable machine name, "t2_forward_active_energy". */
+#ifndef KLEFR_MODEL_NO_LABELS
+    const char *label; /**< Human label, "T2 forward active energy" (absent
+                            from a firmware build that defines
+                            KLEFR_MODEL_NO_LABELS). */
+#endif
     const char *unit;                /**< SI-style unit ("kWh", "V"), "" for none. */
     klefr_group group;               /**< Display group. */
     uint8_t flags;                   /**< KLEFR_QF_* bits. */

@@ -43,3 +43,25 @@ klefr_err klefr_iec_lockout_attempt(klefr_iec_lockout *l, bool correct, uint32_t
     }
     return KLEFR_ERR_ACCESS_DENIED;
 }
+
+uint32_t klefr_iec_lockout_remaining_ms(klefr_iec_lockout *l, uint32_t now_ms)
+{
+    if (!klefr_iec_lockout_is_locked(l, now_ms))
+        return 0;
+    return l->locked_until_ms - now_ms;
+}
+
+void klefr_iec_lockout_restore(klefr_iec_lockout *l, uint8_t failures, uint32_t remaining_ms,
+                               uint32_t now_ms)
+{
+    if (l == NULL)
+        return;
+    if (remaining_ms > l->lock_ms)
+        remaining_ms = l->lock_ms;
+    l->locked = remaining_ms > 0;
+    l->locked_until_ms = now_ms + remaining_ms;
+    if (l->locked)
+        l->failures = failures > l->max_failures ? failures : l->max_failures;
+    else
+        l->failures = failures < l->max_failures ? failures : 0; /* its lock ran out */
+}

@@ -103,6 +103,10 @@ static void decode_value(klefr_mbus_record *r, bool is_date, bool is_unsigned, i
         decode_lvar(r, exponent);
         return;
     }
+    if (!MBUS_DATES_AND_REALS && r->coding == KLEFR_MBUS_DATA_REAL32) {
+        set_bytes(v, p, n);
+        return;
+    }
     if (r->coding == KLEFR_MBUS_DATA_REAL32) {
         uint32_t bits = (uint32_t)klefr_get_le(p, 4);
         memcpy(&v->real, &bits, sizeof v->real);
@@ -116,7 +120,8 @@ static void decode_value(klefr_mbus_record *r, bool is_date, bool is_unsigned, i
     }
     /* Integer codings: type B (signed) unless the VIF names a bit field or
      * an identifier; a time point is type F, G, I or J by its length. */
-    if (is_date && klefr_mbus_datetime_decode(p, n, &v->datetime) == KLEFR_OK) {
+    if (MBUS_DATES_AND_REALS && is_date &&
+        klefr_mbus_datetime_decode(p, n, &v->datetime) == KLEFR_OK) {
         v->type = KLEFR_MBUS_VALUE_DATETIME;
         return;
     }
@@ -445,7 +450,7 @@ klefr_err klefr_mbus_value_to_double(const klefr_mbus_value *value, double *out)
     double v;
     if (value->type == KLEFR_MBUS_VALUE_INTEGER)
         v = (double)value->integer;
-    else if (value->type == KLEFR_MBUS_VALUE_REAL)
+    else if (MBUS_DATES_AND_REALS && value->type == KLEFR_MBUS_VALUE_REAL)
         v = (double)value->real;
     else
         return KLEFR_ERR_UNSUPPORTED;

@@ -6,6 +6,7 @@
 
 #include "common/bytes.h"
 #include "mbus/datetime.h"
+#include "mbus/vif.h"
 
 #define MAX_EXTENSIONS 10
 
@@ -104,6 +105,8 @@ static klefr_err build_data(const klefr_mbus_record_spec *s, uint8_t *p, size_t 
     case KLEFR_MBUS_DATA_SELECTION: *n = 0; return KLEFR_OK;
     case KLEFR_MBUS_DATA_SPECIAL: return KLEFR_ERR_UNSUPPORTED;
     case KLEFR_MBUS_DATA_REAL32: {
+        if (!MBUS_DATES_AND_REALS)
+            return KLEFR_ERR_UNSUPPORTED;
         float f;
         if (v->type == KLEFR_MBUS_VALUE_REAL)
             f = v->real;
@@ -160,7 +163,7 @@ static klefr_err build_data(const klefr_mbus_record_spec *s, uint8_t *p, size_t 
     size_t size = coding_size[s->coding];
     *n = size;
     bool bcd = s->coding >= KLEFR_MBUS_DATA_BCD2;
-    if (v->type == KLEFR_MBUS_VALUE_DATETIME) {
+    if (MBUS_DATES_AND_REALS && v->type == KLEFR_MBUS_VALUE_DATETIME) {
         if (bcd)
             return KLEFR_ERR_UNSUPPORTED;
         klefr_err err = klefr_mbus_datetime_encode(&v->datetime, tmp, size);

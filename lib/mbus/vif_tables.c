@@ -2,7 +2,9 @@
 /* VIF and VIFE knowledge as constant tables (EN 13757-3:2013 tables 10, 12,
  * 14 and 15 with the record error codes of table 16). A row covers the codes
  * c with (c & mask) == code; the bits outside the mask select an exponent or
- * a time unit. The first matching row wins. */
+ * a time unit. The first matching row wins.
+ * KLEFR_MBUS_VIF_MINIMAL (the firmware build, doc/firmware.md) keeps only the
+ * rows a KLEFR meter needs for the SND_UD writes it takes (vif.h). */
 #include <klefr/mbus_records.h>
 
 #include "mbus/vif.h"
@@ -34,6 +36,7 @@ static const char *const unit_hdmy[4] = {"h", "d", "month", "year"};
 /* Table 10: primary VIF. 7B, 7C, 7D and 7F are handled by the decoder. */
 static const vif_row primary_rows[] = {
     {0x00, 0x78, ROW_EXP, -3, 0, "Energy", "Wh"},
+#ifndef KLEFR_MBUS_VIF_MINIMAL
     {0x08, 0x78, ROW_EXP, 0, 0, "Energy", "J"},
     {0x10, 0x78, ROW_EXP, -6, 0, "Volume", "m^3"},
     {0x18, 0x78, ROW_EXP, -3, 0, "Mass", "kg"},
@@ -55,14 +58,18 @@ static const vif_row primary_rows[] = {
     {0x6E, EXACT, ROW_PLAIN, 0, 0, "Units for H.C.A.", ""},
     {0x70, 0x7C, ROW_SMHD, 0, 0, "Averaging duration", NULL},
     {0x74, 0x7C, ROW_SMHD, 0, 0, "Actuality duration", NULL},
+#endif
     {0x78, EXACT, ROW_PLAIN, 0, F_UNSIGNED, "Fabrication number", ""},
     {0x79, EXACT, ROW_PLAIN, 0, F_UNSIGNED, "Enhanced identification", ""},
     {0x7A, EXACT, ROW_PLAIN, 0, F_UNSIGNED, "Bus address", ""},
+#ifndef KLEFR_MBUS_VIF_MINIMAL
     {0x7E, EXACT, ROW_PLAIN, 0, 0, "Any VIF", ""},
+#endif
 };
 
 /* Table 14: main extension, after VIF FD. */
 static const vif_row fd_rows[] = {
+#ifndef KLEFR_MBUS_VIF_MINIMAL
     {0x00, 0x7C, ROW_EXP, -3, 0, "Credit", "currency units"},
     {0x04, 0x7C, ROW_EXP, -3, 0, "Debit", "currency units"},
     {0x08, EXACT, ROW_PLAIN, 0, F_UNSIGNED, "Access number", ""},
@@ -100,10 +107,14 @@ static const vif_row fd_rows[] = {
     {0x34, 0x7C, ROW_SMHD, 0, 0, "Period of tariff", NULL},
     {0x38, EXACT, ROW_PLAIN, 0, 0, "Period of tariff", "month"},
     {0x39, EXACT, ROW_PLAIN, 0, 0, "Period of tariff", "year"},
+#endif
     {0x3A, EXACT, ROW_PLAIN, 0, 0, "Dimensionless", ""},
+#ifndef KLEFR_MBUS_VIF_MINIMAL
     {0x40, 0x70, ROW_EXP, -9, 0, "Voltage", "V"},
     {0x50, 0x70, ROW_EXP, -12, 0, "Current", "A"},
+#endif
     {0x60, EXACT, ROW_PLAIN, 0, 0, "Reset counter", ""},
+#ifndef KLEFR_MBUS_VIF_MINIMAL
     {0x61, EXACT, ROW_PLAIN, 0, 0, "Cumulation counter", ""},
     {0x62, EXACT, ROW_PLAIN, 0, F_UNSIGNED, "Control signal", ""},
     {0x63, EXACT, ROW_PLAIN, 0, 0, "Day of week", ""},
@@ -120,8 +131,10 @@ static const vif_row fd_rows[] = {
     {0x74, EXACT, ROW_PLAIN, 0, 0, "Remaining battery life time", "d"},
     {0x75, EXACT, ROW_PLAIN, 0, 0, "Number of times the meter was stopped", ""},
     {0x76, EXACT, ROW_PLAIN, 0, 0, "Manufacturer specific protocol data", ""},
+#endif
 };
 
+#ifndef KLEFR_MBUS_VIF_MINIMAL
 /* Table 12: second extension, after VIF FB. */
 static const vif_row fb_rows[] = {
     {0x00, 0x7E, ROW_EXP, -1, 0, "Energy", "MWh"},
@@ -152,6 +165,7 @@ static const vif_row fb_rows[] = {
     {0x74, 0x7C, ROW_EXP, -3, 0, "Cold / warm temperature limit", "degC"},
     {0x78, 0x78, ROW_EXP, -3, 0, "Cumulative count max power", "W"},
 };
+#endif
 
 static const vif_row *find_row(const vif_row *rows, size_t n, uint8_t code)
 {
@@ -175,7 +189,11 @@ klefr_err klefr_mbus_vif_lookup(klefr_mbus_vif_table table, uint8_t code, klefr_
         row = find_row(fd_rows, sizeof fd_rows / sizeof fd_rows[0], code);
         break;
     case KLEFR_MBUS_VIF_FB:
+#ifdef KLEFR_MBUS_VIF_MINIMAL
+        row = NULL;
+#else
         row = find_row(fb_rows, sizeof fb_rows / sizeof fb_rows[0], code);
+#endif
         break;
     default: return KLEFR_ERR_INVALID_ARG;
     }
@@ -200,6 +218,7 @@ klefr_err klefr_mbus_vif_lookup(klefr_mbus_vif_table table, uint8_t code, klefr_
     return KLEFR_OK;
 }
 
+#ifndef KLEFR_MBUS_VIF_MINIMAL
 /* Table 15: combinable (orthogonal) VIFE, E010 0000 and up. */
 typedef struct vife_row {
     uint8_t code;
@@ -330,6 +349,24 @@ static const vife_row *find_vife(uint8_t code)
             return &vife_rows[i];
     return NULL;
 }
+#else
+/* No combinable VIFE is known: each one is reserved (its record never
+ * matches a write), record errors and object actions have no names. */
+typedef struct vife_row {
+    uint8_t kind;
+    int8_t base;
+    uint8_t mask;
+    const char *name;
+} vife_row;
+static const char *const record_errors[32] = {NULL};
+static const char *const object_actions[16] = {NULL};
+
+static const vife_row *find_vife(uint8_t code)
+{
+    (void)code;
+    return NULL;
+}
+#endif
 
 const char *klefr_mbus_vife_name(uint8_t vife, bool from_master)
 {

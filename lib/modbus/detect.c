@@ -55,8 +55,11 @@ static size_t predicted_length(klefr_modbus_direction dir, const uint8_t *p, siz
             *need_header = 7;
             return 0;
         }
+        /* Byte count 0 (quantity 0) is a whole request that the slave
+         * must answer with exception 03 (Modbus application protocol
+         * 6.11, 6.12), not noise. */
         size_t bc = p[6];
-        if (bc == 0 || 9 + bc > KLEFR_MODBUS_ADU_MAX)
+        if (9 + bc > KLEFR_MODBUS_ADU_MAX)
             return 0;
         return 9 + bc;
     }

@@ -110,6 +110,17 @@ static const char *unit_of(const klefr_quantity_info *row)
     return u;
 }
 
+/* A data set's unit fits the row when it is absent or exactly the row's
+ * unit as the readout sends it (units are case-sensitive: kWh, not KWH).
+ * Anything else names another quantity or scale: 2*min is not 2 s. */
+static bool unit_fits(const klefr_quantity_info *row, const klefr_iec_dataset *ds)
+{
+    if (ds->unit_len == 0)
+        return true;
+    const char *u = unit_of(row);
+    return u != NULL && strlen(u) == ds->unit_len && memcmp(u, ds->unit, ds->unit_len) == 0;
+}
+
 static klefr_err parse_value(const klefr_quantity_info *row, const char *s, size_t n, double *out)
 {
     if (row->modbus.type == KLEFR_MODBUS_TYPE_ASCII) {
@@ -223,7 +234,8 @@ klefr_err klefr_model_iec_readout_decode(const char *data, size_t len, klefr_val
         /* The readout is any meter's: match on every row, not one model. */
         const klefr_quantity_info *row = find_any(ds.address, ds.address_len);
         double v;
-        if (row != NULL && parse_value(row, ds.value, ds.value_len, &v) == KLEFR_OK) {
+        if (row != NULL && unit_fits(row, &ds) &&
+            parse_value(row, ds.value, ds.value_len, &v) == KLEFR_OK) {
             klefr_values_set(values, row->id, v);
             count++;
         }
@@ -341,7 +353,7 @@ static klefr_err on_password(klefr_iec_meter *m, uint32_t now, const klefr_value
     (void)klefr_values_get(values, KLEFR_Q_PASSWORD, &stored);
     klefr_iec_dataset ds;
     bool correct = false;
-    if (first_dataset(msg, &ds) && ds.address_len == 0 && ds.value_len == 4) {
+    if (first_dataset(msg, &ds) && ds.address_len == 0 && ds.value_len == 4 && ds.unit_len == 0) {
         unsigned n = 0;
         correct = true;
         for (size_t i = 0; i < 4; i++) {
@@ -391,6 +403,8 @@ static klefr_err on_write(klefr_iec_meter *m, const klefr_iec_message *msg, uint
     double v;
     if (parse_value(row, ds.value, ds.value_len, &v) != KLEFR_OK)
         return error_reply(KLEFR_IEC_ER_SYNTAX, tx, cap, len);
+    if (!unit_fits(row, &ds))
+        return error_reply(KLEFR_IEC_ER_VALUE, tx, cap, len);
     switch (klefr_quantity_validate(m->model, row->id, v)) {
     case KLEFR_OK: break;
     case KLEFR_ERR_NOT_WRITABLE: return error_reply(KLEFR_IEC_ER_NOT_WRITABLE, tx, cap, len);
@@ -620,6 +634,8 @@ klefr_err klefr_model_iec_read_reply_decode(klefr_quantity q, const uint8_t *rx,
         return KLEFR_ERR_UNEXPECTED;
     if (ds.value_len == 0)
         return KLEFR_ERR_NOT_AVAILABLE;
+    if (!unit_fits(row, &ds))
+        return KLEFR_ERR_UNEXPECTED; /* another quantity or scale */
     return parse_value(row, ds.value, ds.value_len, value);
 }
 

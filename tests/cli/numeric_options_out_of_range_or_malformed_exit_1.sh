@@ -55,7 +55,10 @@ bad "--count takes 1 to 1000000000 polls, not '3x'" watch $p --count 3x
 bad "--interval takes 0.05 to 86400 seconds" watch $p --interval 0.01
 bad "--interval takes 0.05 to 86400 seconds" watch $p --interval -1
 bad "--interval takes 0.05 to 86400 seconds" watch $p --interval nan
-bad "Cannot parse double value" watch $p --interval soon
+bad "--interval takes 0.05 to 86400 seconds, not 'soon'" watch $p --interval soon
+bad "--interval takes 0.05 to 86400 seconds, not '0x10'" watch $p --interval 0x10
+bad "--interval takes 0.05 to 86400 seconds, not '1e1'" watch $p --interval 1e1
+bad "--interval takes 0.05 to 86400 seconds, not 'inf'" watch $p --interval inf
 
 # A valid number gets as far as the port.
 run 2 read $p --timeout 250 --retries 0 --baud 19200

@@ -208,6 +208,15 @@ static inline void fake_load(klefr_fw_meter *m, uint32_t mv, uint32_t ma, int32_
     klefr_fw_set_load(m, &l);
 }
 
+/* Run the clock in 1 ms steps until the bus answer is out, at most 10 ms
+ * (a Modbus slave answers once t3.5 of silence has followed the request;
+ * an M-Bus slave at once). */
+static inline void fake_bus_answer(klefr_fw_meter *m, fake_hal *f)
+{
+    for (int i = 0; i < 10 && f->tx_len == 0; i++)
+        fake_run(m, f, 1, 1);
+}
+
 /* Send one bus request after a quiet gap of 20 ms and leave the answer in
  * f->tx. */
 static inline void fake_bus_xfer(klefr_fw_meter *m, fake_hal *f, const char *hex)
@@ -217,6 +226,7 @@ static inline void fake_bus_xfer(klefr_fw_meter *m, fake_hal *f, const char *hex
     fake_run(m, f, 20, 5);
     f->tx_len = 0;
     klefr_fw_bus_feed(m, req, n);
+    fake_bus_answer(m, f);
 }
 
 #endif

@@ -304,6 +304,7 @@ START_TEST(test_programming_session_changes_the_lcd_cycle_seen_over_modbus)
     klefr_test_hex("01 03 40 10 00 01 90 0F", req, sizeof req);
     f.tx_len = 0;
     klefr_fw_bus_feed(&m, req, sizeof req);
+    fake_bus_answer(&m, &f);
     klefr_assert_bytes(f.tx, f.tx_len, "01 03 02 00 25 79 9F");
 }
 END_TEST
@@ -340,6 +341,54 @@ START_TEST(test_commands_before_the_password_and_damaged_blocks)
     EXPECT(P1_0000, "06");
     /* NAK from the client: our last answer (ACK) again. */
     EXPECT("\x15", "06");
+}
+END_TEST
+
+/* STX (ER06) ETX BCC: 28^45^52^30^36^29^03 = 13 */
+#define ER06 "02 28 45 52 30 36 29 03 13"
+
+/* Issue 11: W1 with a unit that is not the quantity's (the register
+ * model's unit as the readout sends it) is refused with (ER06) and changes
+ * nothing; no unit, or the quantity's own, is accepted. BCCs:
+ * 128.1.4(2*min)   57^31^02^31^32^38^2E^31^2E^34^28^32^2A^6D^69^6E^29^03 = 2A
+ * 128.4.0(0*kvarh) 57^31^02^31^32^38^2E^34^2E^30^28^30^2A^6B^76^61^72^68^29^03 = 25
+ * 128.1.4(5*S)     57^31^02^31^32^38^2E^31^2E^34^28^35^2A^53^29^03 = 14
+ * 128.1.2(100*imp) 57^31^02^31^32^38^2E^31^2E^32^28^31^30^30^2A^69^6D^70^29^03 = 31
+ * 128.1.4(25*s)    57^31^02^31^32^38^2E^31^2E^34^28^32^35^2A^73^29^03 = 06
+ * 128.1.4(20)      57^31^02^31^32^38^2E^31^2E^34^28^32^30^29^03 = 5A
+ * 128.4.0(0*kWh)   57^31^02^31^32^38^2E^34^2E^30^28^30^2A^6B^57^68^29^03 = 17 */
+START_TEST(test_a_w1_with_another_unit_is_refused_er06)
+{
+    m.day.q10wh = 77;
+    open_programming(IDENT_6914);
+    EXPECT(P1_0000, "06");
+    EXPECT("\x01W1\x02"
+           "128.1.4(2*min)\x03\x2A",
+           ER06);
+    EXPECT("\x01W1\x02"
+           "128.4.0(0*kvarh)\x03\x25",
+           ER06);
+    EXPECT("\x01W1\x02"
+           "128.1.4(5*S)\x03\x14",
+           ER06); /* units are case-sensitive */
+    EXPECT("\x01W1\x02"
+           "128.1.2(100*imp)\x03\x31",
+           ER06); /* the S0 rate's imp/kWh cannot be sent: no unit only */
+    ck_assert_uint_eq(m.set.lcd_cycle_s, 10);
+    ck_assert_uint_ge(m.day.q10wh, 77);
+    ck_assert_uint_eq(m.set.s0_rate_centi, 1000000);
+    EXPECT("\x01W1\x02"
+           "128.1.4(25*s)\x03\x06",
+           "06");
+    ck_assert_uint_eq(m.set.lcd_cycle_s, 25);
+    EXPECT("\x01W1\x02"
+           "128.1.4(20)\x03\x5A",
+           "06");
+    ck_assert_uint_eq(m.set.lcd_cycle_s, 20);
+    EXPECT("\x01W1\x02"
+           "128.4.0(0*kWh)\x03\x17",
+           "06");
+    ck_assert_uint_eq(m.day.q10wh, 0);
 }
 END_TEST
 
@@ -428,6 +477,50 @@ START_TEST(test_the_lockout_lasts_its_time_on_the_protocol_clock)
 }
 END_TEST
 
+/* Issue 11: the lockout is in the store, so a restart of the firmware
+ * (supply cycle: RAM lost, the store read again) keeps it, with the time
+ * it had left (saved once a minute while locked), not a fresh 15 minutes. */
+static void reboot(void)
+{
+    ck_assert_int_eq(fake_meter(&m, &f, KLEFR_MODEL_6914), KLEFR_OK);
+}
+
+START_TEST(test_the_lock_survives_a_reboot_with_its_remaining_time)
+{
+    fake_load(&m, 230000, 0, 0); /* no energy counted: no other saves */
+    open_programming(IDENT_6914);
+    EXPECT(P1_1234, ER01);
+    EXPECT(P1_1234, ER01);
+    EXPECT(P1_1234, ER02);
+    SILENT(B0);
+    fake_run(&m, &f, 5 * 60000, 1000);
+    reboot(); /* about 10 minutes left */
+    fake_load(&m, 230000, 0, 0);
+    open_programming(IDENT_6914);
+    EXPECT(P1_0000, ER02);
+    SILENT(B0);
+    fake_run(&m, &f, 9 * 60000, 1000);
+    open_programming(IDENT_6914);
+    EXPECT(P1_0000, ER02);
+    SILENT(B0);
+    fake_run(&m, &f, 60000 + 5000, 1000);
+    open_programming(IDENT_6914);
+    EXPECT(P1_0000, "06");
+}
+END_TEST
+
+START_TEST(test_wrong_passwords_before_a_reboot_still_count)
+{
+    open_programming(IDENT_6914);
+    EXPECT(P1_1234, ER01);
+    EXPECT(P1_1234, ER01);
+    reboot(); /* cut right after the second answer */
+    open_programming(IDENT_6914);
+    EXPECT(P1_1234, ER02);
+    EXPECT(P1_0000, ER02);
+}
+END_TEST
+
 START_TEST(test_every_model_answers_on_ir)
 {
     static const klefr_model models[] = {KLEFR_MODEL_6911, KLEFR_MODEL_6912, KLEFR_MODEL_6913};
@@ -504,11 +597,14 @@ static Suite *suite(void)
     tcase_add_test(tc, test_programming_session_changes_the_lcd_cycle_seen_over_modbus);
     tcase_add_test(tc, test_w1_of_the_m_bus_address_is_seen_on_the_m_bus);
     tcase_add_test(tc, test_commands_before_the_password_and_damaged_blocks);
+    tcase_add_test(tc, test_a_w1_with_another_unit_is_refused_er06);
     tcase_add_test(tc, test_a_w1_the_store_refuses_is_answered_er09);
     tcase_add_test(tc, test_three_wrong_passwords_lock_across_sign_ons_until_the_lock_time);
     tcase_add_test(tc, test_the_lock_survives_a_power_cut);
     tcase_add_test(tc, test_a_programming_session_survives_accelerated_metrology);
     tcase_add_test(tc, test_the_lockout_lasts_its_time_on_the_protocol_clock);
+    tcase_add_test(tc, test_the_lock_survives_a_reboot_with_its_remaining_time);
+    tcase_add_test(tc, test_wrong_passwords_before_a_reboot_still_count);
     tcase_add_test(tc, test_every_model_answers_on_ir);
     tcase_add_test(tc, test_the_longest_readout_fits_the_ir_buffer);
     suite_add_tcase(s, tc);

@@ -165,6 +165,7 @@ START_TEST(test_7_6_2_lcd_cycle_25_s_reads_back_over_modbus)
     klefr_test_hex("01 03 40 10 00 01 90 0F", req, sizeof req);
     f.tx_len = 0;
     klefr_fw_bus_feed(&m, req, sizeof req);
+    fake_bus_answer(&m, &f);
     klefr_assert_bytes(f.tx, f.tx_len, "01 03 02 00 25 79 9F");
 }
 END_TEST

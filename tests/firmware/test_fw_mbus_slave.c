@@ -179,6 +179,27 @@ START_TEST(test_invalid_writes_get_no_answer_and_change_nothing)
 }
 END_TEST
 
+/* Issue 11, the M-Bus side of "a unit that is not the quantity's": a
+ * write record whose VIF/VIFE (the unit and scale) differs from the one of
+ * the manual's table is refused (no E5) and changes nothing. */
+START_TEST(test_a_write_record_with_another_vif_is_refused)
+{
+    ACKED("68 06 06 68 53 00 51 01 7A 01 20 16");
+    fake_run(&m, &f, 10, 5);
+    m.day.q10wh = 77;
+    /* Sums: 53+01+51 = A5 common. */
+    SILENT("68 09 09 68 53 01 51 0C 05 00 00 00 00 B6 16");    /* 100 Wh, not 10 Wh: A5+0C+05 */
+    SILENT("68 09 09 68 53 01 51 0C 0E 00 00 00 00 BF 16");    /* energy in J: A5+0C+0E */
+    SILENT("68 0A 0A 68 53 01 51 0C FD 3B 00 00 01 00 EA 16"); /* S0 with FD 3B */
+    SILENT("68 08 08 68 53 01 51 09 7C 01 55 02 82 16");       /* tariff, text "U" */
+    ck_assert_uint_ge(m.day.q10wh, 77);
+    ck_assert_uint_eq(m.set.s0_rate_centi, 1000000);
+    ck_assert_uint_eq(m.set.tariff, 1);
+    ACKED("68 09 09 68 53 01 51 0C 04 00 00 00 00 B5 16"); /* the right VIF */
+    ck_assert_uint_eq(m.day.q10wh, 0);
+}
+END_TEST
+
 START_TEST(test_secondary_selection_with_wildcards)
 {
     /* Not selected: FD is not us. 5B+FD = 0158 -> 58. */
@@ -313,6 +334,22 @@ START_TEST(test_noise_and_frames_in_pieces)
 }
 END_TEST
 
+/* The address record 01 7A is one unsigned byte: 250 has its top bit set
+ * and is still 250, not -6 (the firmware build's minimal VIF table keeps
+ * VIF 7A unsigned). A record the meter does not take (VIF 7A with a
+ * combinable VIFE, which the minimal table does not know) changes nothing. */
+START_TEST(test_primary_address_250_is_taken_and_unknown_records_are_refused)
+{
+    ACKED("68 06 06 68 53 00 51 01 7A FA 19 16"); /* 53+00+51+01+7A+FA = 0219 */
+    fake_run(&m, &f, 10, 5);
+    ck_assert_uint_eq(m.set.bus_address, 250);
+    ck_assert_uint_eq(m.bus_address, 250);
+    /* 53+FA+51+01+FA+3B+05 = 02D9: VIF 7A with VIFE 3B, to address 250. */
+    SILENT("68 07 07 68 53 FA 51 01 FA 3B 05 D9 16");
+    ck_assert_uint_eq(m.set.bus_address, 250);
+}
+END_TEST
+
 START_TEST(test_only_the_6913_speaks_m_bus)
 {
     static const klefr_model others[] = {KLEFR_MODEL_6911, KLEFR_MODEL_6912, KLEFR_MODEL_6914};
@@ -342,12 +379,14 @@ static Suite *suite(void)
     tcase_add_test(tc, test_req_ud1_and_application_reset_are_acknowledged);
     tcase_add_test(tc, test_every_write_of_a2_2_is_acknowledged_and_applied);
     tcase_add_test(tc, test_invalid_writes_get_no_answer_and_change_nothing);
+    tcase_add_test(tc, test_a_write_record_with_another_vif_is_refused);
     tcase_add_test(tc, test_the_default_secondary_address_is_the_serial_number);
     tcase_add_test(tc, test_broadcast_ff_executes_without_answer);
     tcase_add_test(tc, test_baud_change_is_acknowledged_at_the_old_rate);
     tcase_add_test(tc, test_primary_address_change_takes_effect_after_the_e5);
     tcase_add_test(tc, test_status_byte_reports_an_application_error);
     tcase_add_test(tc, test_noise_and_frames_in_pieces);
+    tcase_add_test(tc, test_primary_address_250_is_taken_and_unknown_records_are_refused);
     tcase_add_test(tc, test_only_the_6913_speaks_m_bus);
     suite_add_tcase(s, tc);
     return s;

@@ -19,11 +19,7 @@ static void setup(void)
 /* Send one request (a quiet gap first) and leave its answer in f.tx. */
 static void xfer(const char *hex)
 {
-    uint8_t req[300];
-    size_t n = klefr_test_hex(hex, req, sizeof req);
-    fake_run(&m, &f, 20, 5);
-    f.tx_len = 0;
-    klefr_fw_bus_feed(&m, req, n);
+    fake_bus_xfer(&m, &f, hex);
 }
 
 #define EXPECT(req, rsp)                         \
@@ -149,6 +145,34 @@ START_TEST(test_other_function_codes_are_exception_01)
 }
 END_TEST
 
+/* Issue 11: the boundaries of Modbus Application Protocol 6.3, 6.6 and
+ * 6.12, in its order: function (01), then quantity and byte count (03),
+ * then the address range (02), then the value (03 here) and the store (04). */
+START_TEST(test_fc16_boundaries_follow_the_application_protocol)
+{
+    EXPECT("01 10 40 0F 00 00 00 0B 8B", "01 90 03 0C 01");             /* quantity 0 */
+    EXPECT("01 10 40 0F 00 7B 00 29 7B", "01 90 03 0C 01");             /* 123, byte count 0 */
+    EXPECT("01 10 40 0F 00 7C 02 00 01 3E C7", "01 90 03 0C 01");       /* quantity 124 */
+    EXPECT("01 10 40 0F 00 01 04 00 01 00 25 12 04", "01 90 03 0C 01"); /* 4 bytes for 1 */
+    EXPECT("01 10 40 0F 00 02 02 00 01 26 EF", "01 90 03 0C 01");       /* 2 bytes for 2 */
+    EXPECT("01 10 30 00 00 00 00 49 54", "01 90 03 0C 01"); /* quantity before address */
+    EXPECT("01 10 FF FF 00 02 04 00 01 00 02 29 5E", "01 90 02 CD C1"); /* past 0xFFFF */
+    ck_assert_uint_eq(m.set.calc_code, 5);
+    EXPECT("01 10 40 0F 00 01 02 00 01 26 AB", "01 10 40 0F 00 01 24 0A");
+    ck_assert_uint_eq(m.set.calc_code, 1);
+}
+END_TEST
+
+START_TEST(test_fc03_and_fc06_boundaries_follow_the_application_protocol)
+{
+    EXPECT("01 03 00 00 00 7E C5 EA", "01 83 03 01 31"); /* quantity 126 */
+    EXPECT("01 03 FF FF 00 00 45 EE", "01 83 03 01 31"); /* quantity 0 before address */
+    EXPECT("01 03 40 00 00 7D 90 2B", "01 83 02 C0 F1"); /* 125 runs off the 4000 block */
+    EXPECT("01 03 FF FF 00 02 C4 2F", "01 83 02 C0 F1"); /* past 0xFFFF */
+    EXPECT("01 06 FF FF 00 01 48 2E", "01 86 02 C3 A1"); /* no register there */
+}
+END_TEST
+
 START_TEST(test_write_errors)
 {
     EXPECT("01 06 40 02 00 01 FC 0A", "01 86 02 C3 A1"); /* read-only */
@@ -158,6 +182,12 @@ START_TEST(test_write_errors)
     EXPECT("01 06 40 03 00 F8 6D 88", "01 86 03 02 61");                /* ID 248 */
     EXPECT("01 06 40 04 01 2C DD 86", "01 86 03 02 61");                /* 300 baud */
     EXPECT("01 10 40 0D 00 02 04 40 40 00 00 17 E1", "01 90 03 0C 01"); /* S0 3.0 */
+    /* Issue 11, the Modbus side of a value in the wrong form: the LCD cycle
+     * register is HEX (25 s = 0x0025); 0x001A and 0x002A have no decimal
+     * reading and are refused, not taken as 26 or 42 s. */
+    EXPECT("01 06 40 10 00 1A 1C 04", "01 86 03 02 61");
+    EXPECT("01 06 40 10 00 2A 1C 10", "01 86 03 02 61");
+    ck_assert_uint_eq(m.set.lcd_cycle_s, 10);
     ck_assert_uint_eq(m.set.s0_rate_centi, 1000000);
 }
 END_TEST
@@ -221,6 +251,57 @@ START_TEST(test_t35_is_timed_on_the_protocol_clock)
 }
 END_TEST
 
+/* Issue 11: a request is acted on only once t3.5 of silence has followed
+ * it (Modbus over serial line 2.5.1.1). Bytes before that make it a longer
+ * frame than its header predicted, one whose CRC proves nothing: not
+ * answered, not executed, and the line must go quiet again. */
+START_TEST(test_a_request_followed_by_more_bytes_before_t35_is_not_acted_upon)
+{
+    /* 01 06 4010 0025: LCD cycle 25 s; t3.5 at 9600 8E1 is 4.01 ms -> 5 ms. */
+    uint8_t w[9];
+    klefr_test_hex("01 06 40 10 00 25 5C 14 00", w, sizeof w);
+    fake_run(&m, &f, 20, 5);
+    f.tx_len = 0;
+    klefr_fw_bus_feed(&m, w, 9); /* one more byte in the same burst */
+    fake_run(&m, &f, 20, 1);
+    ck_assert_uint_eq(f.tx_len, 0);
+    ck_assert_uint_eq(m.set.lcd_cycle_s, 10);
+
+    klefr_fw_bus_feed(&m, w, 8);
+    fake_run(&m, &f, 3, 1);
+    ck_assert_uint_eq(f.tx_len, 0);  /* not before t3.5 */
+    klefr_fw_bus_feed(&m, w + 8, 1); /* 3 ms later: still inside t3.5 */
+    fake_run(&m, &f, 20, 1);
+    ck_assert_uint_eq(f.tx_len, 0);
+    ck_assert_uint_eq(m.set.lcd_cycle_s, 10);
+
+    /* After silence, the same request alone is answered after t3.5. */
+    klefr_fw_bus_feed(&m, w, 8);
+    fake_run(&m, &f, 4, 1);
+    ck_assert_uint_eq(f.tx_len, 0);
+    fake_run(&m, &f, 1, 1);
+    klefr_assert_bytes(f.tx, f.tx_len, "01 06 40 10 00 25 5C 14");
+    ck_assert_uint_eq(m.set.lcd_cycle_s, 25);
+}
+END_TEST
+
+/* Two requests t3.5 apart are two requests, even if no tick ran between. */
+START_TEST(test_requests_t35_apart_are_both_answered)
+{
+    uint8_t r[8];
+    klefr_test_hex("01 03 40 10 00 01 90 0F", r, sizeof r);
+    fake_run(&m, &f, 20, 5);
+    f.tx_len = 0;
+    klefr_fw_bus_feed(&m, r, 8);
+    f.now += 5;
+    klefr_fw_bus_feed(&m, r, 8);
+    klefr_assert_bytes(f.tx, f.tx_len, "01 03 02 00 10 B9 88");
+    f.tx_len = 0;
+    fake_bus_answer(&m, &f);
+    klefr_assert_bytes(f.tx, f.tx_len, "01 03 02 00 10 B9 88");
+}
+END_TEST
+
 START_TEST(test_frame_in_pieces_is_answered)
 {
     uint8_t req[] = {0x01, 0x03, 0x40, 0x10, 0x00, 0x01, 0x90, 0x0F};
@@ -229,6 +310,7 @@ START_TEST(test_frame_in_pieces_is_answered)
         klefr_fw_bus_feed(&m, req + i, 1);
         f.now += 1;
     }
+    fake_bus_answer(&m, &f);
     klefr_assert_bytes(f.tx, f.tx_len, "01 03 02 00 10 B9 88");
 }
 END_TEST
@@ -241,6 +323,7 @@ START_TEST(test_baud_change_applies_after_the_answer_has_left)
     uint8_t req[8];
     klefr_test_hex("01 06 40 04 12 C0 D1 3B", req, sizeof req);
     klefr_fw_bus_feed(&m, req, sizeof req);
+    fake_bus_answer(&m, &f);
     klefr_assert_bytes(f.tx, f.tx_len, "01 06 40 04 12 C0 D1 3B");
     ck_assert_uint_eq(f.line_changes, changes); /* answered at 9600 */
     klefr_fw_tick(&m);
@@ -279,6 +362,7 @@ START_TEST(test_id_change_is_answered_with_the_old_id)
     uint8_t req[8];
     klefr_test_hex("01 06 40 03 00 0A EC 0D", req, sizeof req);
     klefr_fw_bus_feed(&m, req, sizeof req);
+    fake_bus_answer(&m, &f);
     klefr_assert_bytes(f.tx, f.tx_len, "01 06 40 03 00 0A EC 0D");
     ck_assert_uint_eq(m.bus_address, 1);
     f.now += 20;
@@ -345,6 +429,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_read_quantity_out_of_range_is_exception_03);
     tcase_add_test(tc, test_read_off_the_map_is_exception_02);
     tcase_add_test(tc, test_other_function_codes_are_exception_01);
+    tcase_add_test(tc, test_fc16_boundaries_follow_the_application_protocol);
+    tcase_add_test(tc, test_fc03_and_fc06_boundaries_follow_the_application_protocol);
     tcase_add_test(tc, test_write_errors);
     tcase_add_test(tc, test_fc16_is_all_or_nothing);
     tcase_add_test(tc, test_store_failure_is_exception_04_and_changes_nothing);
@@ -352,6 +438,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_other_ids_bad_crc_and_noise);
     tcase_add_test(tc, test_partial_frame_is_dropped_after_t35_silence);
     tcase_add_test(tc, test_frame_in_pieces_is_answered);
+    tcase_add_test(tc, test_a_request_followed_by_more_bytes_before_t35_is_not_acted_upon);
+    tcase_add_test(tc, test_requests_t35_apart_are_both_answered);
     tcase_add_test(tc, test_t35_is_timed_on_the_protocol_clock);
     tcase_add_test(tc, test_baud_change_applies_after_the_answer_has_left);
     tcase_add_test(tc, test_parity_change_waits_for_the_uart_to_drain);

@@ -226,6 +226,107 @@ START_TEST(test_apply_is_all_or_nothing)
 }
 END_TEST
 
+/* Little-endian helpers for records written by hand (doc/firmware.md). */
+static void put_le(uint8_t *p, uint64_t v, int n)
+{
+    for (int i = 0; i < n; i++, v >>= 8)
+        p[i] = (uint8_t)v;
+}
+
+/* A record as firmware before 0.2 wrote it (bytes 148-155 reserved, 0;
+ * since then 148-151 the journal number, 0 here, and 152-155 the lockout):
+ * sequence 1 in bank 1, 2.30 kWh forward T1, factory settings. */
+static void old_record(uint8_t *store)
+{
+    uint8_t *r = store + KLEFR_FW_STORE_BANK_SIZE;
+    memset(r, 0, KLEFR_FW_STORE_BANK_SIZE);
+    memcpy(r, "KFW1", 4);
+    put_le(r + 4, 1, 4);
+    put_le(r + 12, 230, 4);
+    put_le(r + 122, 17060518, 4);
+    put_le(r + 126, 1000000, 4);
+    put_le(r + 130, 9600, 2);
+    r[134] = 1;  /* ID */
+    r[135] = 1;  /* even */
+    r[136] = 5;  /* code 05 */
+    r[137] = 10; /* s */
+    r[138] = 2;  /* backlight: button */
+    r[139] = 1;  /* T1 */
+    put_le(r + 140, 0x801, 8);
+    put_le(r + 156, klefr_fw_crc32(r, 156), 4);
+}
+
+/* Issue 11: the lockout went into the reserved bytes, so an older store
+ * file still boots, with no wrong password counted and no lock. */
+START_TEST(test_a_store_from_before_the_saved_lockout_boots_unlocked)
+{
+    fake_init(&f);
+    old_record(f.store);
+    ck_assert_int_eq(fake_meter(&m, &f, KLEFR_MODEL_6914), KLEFR_OK);
+    ck_assert_uint_eq(m.error_code, 0);
+    ck_assert_uint_eq(m.energy[0][0][0].q10wh, 230);
+    ck_assert_uint_eq(m.set.lcd_cycle_s, 10);
+    ck_assert_uint_eq(m.ir.iec.lockout.failures, 0);
+    ck_assert(!m.ir.iec.lockout.locked);
+}
+END_TEST
+
+/* And the new fields sit where the layout says: in the snapshot, wrong
+ * passwords at 152 and the lock time left in seconds at 153-155; in a
+ * journal entry, byte 11 (failures in bits 0-1, minutes left in 2-7). */
+START_TEST(test_the_lockout_is_saved_at_snapshot_byte_152_and_entry_byte_11)
+{
+    klefr_iec_lockout *l = &m.ir.iec.lockout;
+    for (int i = 0; i < 3; i++)
+        ck_assert_int_eq(klefr_iec_lockout_attempt(l, false, f.now), KLEFR_ERR_ACCESS_DENIED);
+    f.now += 1000;
+    ck_assert_int_eq(klefr_fw_store_save(&m), KLEFR_OK);
+    const uint8_t *r = f.store + (m.store_seq & 1u) * KLEFR_FW_STORE_BANK_SIZE;
+    ck_assert_uint_eq(r[152], 3);
+    uint32_t left = (uint32_t)r[153] | (uint32_t)r[154] << 8 | (uint32_t)r[155] << 16;
+    ck_assert_uint_eq(left, 899); /* 899 000 ms: 15 min less the second gone */
+
+    /* A journal entry (the next 10 Wh) carries it as 15 minutes, 3 failures. */
+    uint32_t entry = m.journal_seq;
+    fake_load(&m, 230000, 10000, 0);
+    fake_run(&m, &f, 16000, 1000); /* 2.3 kW: one quantum in 15.7 s */
+    ck_assert_uint_eq(m.journal_seq, entry + 1);
+    const uint8_t *e = f.store + KLEFR_FW_STORE_JOURNAL_OFFSET +
+                       (entry % KLEFR_FW_STORE_SLOTS) * KLEFR_FW_STORE_ENTRY_SIZE;
+    ck_assert_uint_eq(e[11], 15u << 2 | 3u);
+}
+END_TEST
+
+/* Found by fuzz_fw_store: a record the CRC accepts with settings the
+ * model does not allow (LCD cycle 0, 12345 baud, calculation code 2, saved
+ * tariff 11, a remainder above one quantum) booted with them. Each such
+ * setting goes back to its default; the counters stay, the remainder's
+ * whole quanta carried. */
+START_TEST(test_a_record_with_settings_the_model_does_not_allow_keeps_its_energy)
+{
+    fake_init(&f);
+    old_record(f.store);
+    uint8_t *r = f.store + KLEFR_FW_STORE_BANK_SIZE;
+    put_le(r + 16, 36000000000ull + 5, 8); /* F T1 remainder: 1 quantum + 5 uJ */
+    put_le(r + 130, 12345, 2);
+    r[136] = 2;  /* calculation code */
+    r[137] = 0;  /* LCD cycle */
+    r[139] = 11; /* saved tariff */
+    r[134] = 0;  /* Modbus ID 0 */
+    put_le(r + 156, klefr_fw_crc32(r, 156), 4);
+    ck_assert_int_eq(fake_meter(&m, &f, KLEFR_MODEL_6914), KLEFR_OK);
+    ck_assert_uint_eq(m.error_code, 0);
+    ck_assert_uint_eq(m.energy[0][0][0].q10wh, 231);
+    ck_assert_uint_eq(m.energy[0][0][0].rem_uj, 5);
+    ck_assert_uint_eq(m.set.baud, 9600);
+    ck_assert_uint_eq(m.set.calc_code, 5);
+    ck_assert_uint_eq(m.set.lcd_cycle_s, 10);
+    ck_assert_uint_eq(m.set.tariff, 1);
+    ck_assert_uint_eq(m.set.bus_address, 1);
+    ck_assert_uint_eq(m.set.s0_rate_centi, 1000000); /* was allowed: kept */
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("fw_store");
@@ -244,6 +345,9 @@ static Suite *suite(void)
     tcase_add_test(tc, test_orderly_power_down_counts_once_across_a_reboot);
     tcase_add_test(tc, test_scroll_set_password_and_tariff_are_saved);
     tcase_add_test(tc, test_apply_is_all_or_nothing);
+    tcase_add_test(tc, test_a_store_from_before_the_saved_lockout_boots_unlocked);
+    tcase_add_test(tc, test_the_lockout_is_saved_at_snapshot_byte_152_and_entry_byte_11);
+    tcase_add_test(tc, test_a_record_with_settings_the_model_does_not_allow_keeps_its_energy);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -145,6 +145,45 @@ START_TEST(test_a_foreign_readout_with_full_obis_codes_fills_the_matching_values
 }
 END_TEST
 
+/* Issue 11: a value whose unit is not the quantity's is another quantity
+ * or scale (Wh is not kWh): it is left out, never stored as a reading. */
+START_TEST(test_a_value_in_another_unit_is_never_read_as_the_quantity)
+{
+    const char *data = "1.8.0(0012345*Wh)\r\n"
+                       "2.8.0(000012.00*kvarh)\r\n"
+                       "32.7.0(231.4*kV)\r\n"
+                       "14.7.0(50.01*Hz)\r\n"
+                       "13.7.0(0.98)\r\n"
+                       "!\r\n";
+    klefr_values v;
+    klefr_values_clear(&v);
+    size_t matched = 0;
+    ck_assert_int_eq(klefr_model_iec_readout_decode(data, strlen(data), &v, &matched), KLEFR_OK);
+    ck_assert_uint_eq(matched, 2);
+    ck_assert(!klefr_values_has(&v, KLEFR_Q_FORWARD_ACTIVE_ENERGY));
+    ck_assert(!klefr_values_has(&v, KLEFR_Q_REVERSE_ACTIVE_ENERGY));
+    ck_assert(!klefr_values_has(&v, KLEFR_Q_VOLTAGE));
+    ck_assert(klefr_values_has(&v, KLEFR_Q_FREQUENCY));
+    ck_assert(klefr_values_has(&v, KLEFR_Q_POWER_FACTOR));
+
+    /* The answer to R1: STX 1.8.0(5*Wh) ETX BCC
+     * (31^2E^38^2E^30^28^35^2A^57^68^29^03 = 1B), and with kWh
+     * (31^2E^38^2E^30^28^35^2A^6B^57^68^29^03 = 70). */
+    static const uint8_t wh[] = "\x02"
+                                "1.8.0(5*Wh)\x03\x1B";
+    static const uint8_t kwh[] = "\x02"
+                                 "1.8.0(5*kWh)\x03\x70";
+    double d = -1;
+    ck_assert_int_eq(
+        klefr_model_iec_read_reply_decode(KLEFR_Q_FORWARD_ACTIVE_ENERGY, wh, sizeof wh - 1, &d),
+        KLEFR_ERR_UNEXPECTED);
+    ck_assert_int_eq(
+        klefr_model_iec_read_reply_decode(KLEFR_Q_FORWARD_ACTIVE_ENERGY, kwh, sizeof kwh - 1, &d),
+        KLEFR_OK);
+    ck_assert(d == 5.0);
+}
+END_TEST
+
 START_TEST(test_a_damaged_readout_reports_its_error)
 {
     klefr_values v;
@@ -169,6 +208,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_our_readout_parses_back_to_the_same_values);
     tcase_add_test(tc, test_a_foreign_readout_with_full_obis_codes_fills_the_matching_values);
     tcase_add_test(tc, test_a_damaged_readout_reports_its_error);
+    tcase_add_test(tc, test_a_value_in_another_unit_is_never_read_as_the_quantity);
     suite_add_tcase(s, tc);
     return s;
 }

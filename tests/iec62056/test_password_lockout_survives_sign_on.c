@@ -71,6 +71,41 @@ START_TEST(test_default_password_is_0000)
 }
 END_TEST
 
+/* Issue 11: what a meter saves (count, time left) and puts back after a
+ * restart, whose clock starts anywhere (here near the 2^32 wrap). */
+START_TEST(test_a_restored_lock_runs_for_the_time_it_had_left)
+{
+    klefr_iec_lockout l;
+    klefr_iec_lockout_init(&l, 3, 900000);
+    for (int i = 0; i < 3; i++)
+        ck_assert_int_eq(klefr_iec_lockout_attempt(&l, false, 1000), KLEFR_ERR_ACCESS_DENIED);
+    ck_assert_uint_eq(klefr_iec_lockout_remaining_ms(&l, 301000), 600000);
+    uint8_t failures = l.failures;
+
+    klefr_iec_lockout r;
+    klefr_iec_lockout_init(&r, 3, 900000);
+    uint32_t boot = 0xFFFFF000u;
+    klefr_iec_lockout_restore(&r, failures, 600000, boot);
+    ck_assert(klefr_iec_lockout_is_locked(&r, boot + 599999u));
+    ck_assert_int_eq(klefr_iec_lockout_attempt(&r, true, boot + 599999u), KLEFR_ERR_LOCKED);
+    ck_assert_int_eq(klefr_iec_lockout_attempt(&r, true, boot + 600000u), KLEFR_OK);
+
+    /* A saved time above the lock time is cut to it; two failures stay two. */
+    klefr_iec_lockout_init(&r, 3, 900000);
+    klefr_iec_lockout_restore(&r, 3, 0xFFFFFFFFu, 0);
+    ck_assert_uint_eq(klefr_iec_lockout_remaining_ms(&r, 0), 900000);
+    klefr_iec_lockout_init(&r, 3, 900000);
+    klefr_iec_lockout_restore(&r, 2, 0, 0);
+    ck_assert_int_eq(klefr_iec_lockout_attempt(&r, false, 0), KLEFR_ERR_ACCESS_DENIED);
+    ck_assert(klefr_iec_lockout_is_locked(&r, 1));
+    /* Three failures without time left: that lock ran out. */
+    klefr_iec_lockout_init(&r, 3, 900000);
+    klefr_iec_lockout_restore(&r, 3, 0, 0);
+    ck_assert_uint_eq(r.failures, 0);
+    ck_assert(!klefr_iec_lockout_is_locked(&r, 0));
+}
+END_TEST
+
 START_TEST(test_programming_mode_ends_after_two_idle_minutes)
 {
     bench_meter b;
@@ -94,6 +129,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_a_right_password_in_between_resets_the_count);
     tcase_add_test(tc, test_default_password_is_0000);
     tcase_add_test(tc, test_programming_mode_ends_after_two_idle_minutes);
+    tcase_add_test(tc, test_a_restored_lock_runs_for_the_time_it_had_left);
     suite_add_tcase(s, tc);
     return s;
 }

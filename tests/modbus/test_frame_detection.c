@@ -147,6 +147,17 @@ START_TEST(test_byte_count_beyond_the_largest_adu_is_garbage)
 }
 END_TEST
 
+/* Issue 11: FC16 (and FC15) with quantity 0 and byte count 0 is a
+ * complete 9-byte request (answered with exception 03), not noise. */
+START_TEST(test_a_write_multiple_with_byte_count_0_is_a_whole_request)
+{
+    uint8_t b[16];
+    size_t n = klefr_test_hex("01 10 40 0F 00 00 00 0B 8B", b, sizeof b);
+    assert_scan(scan(KLEFR_MODBUS_REQUESTS, -1, b, 7), KLEFR_FRAME_NEED_MORE, 2);
+    assert_scan(scan(KLEFR_MODBUS_REQUESTS, -1, b, n), KLEFR_FRAME_COMPLETE, 9);
+}
+END_TEST
+
 START_TEST(test_null_output_is_an_invalid_argument)
 {
     uint8_t b[1] = {1};
@@ -172,6 +183,7 @@ static Suite *detect_suite(void)
     tcase_add_test(tc, test_frames_for_another_slave_are_garbage_when_filtering);
     tcase_add_test(tc, test_two_frames_back_to_back_are_split);
     tcase_add_test(tc, test_byte_count_beyond_the_largest_adu_is_garbage);
+    tcase_add_test(tc, test_a_write_multiple_with_byte_count_0_is_a_whole_request);
     tcase_add_test(tc, test_null_output_is_an_invalid_argument);
     suite_add_tcase(s, tc);
     return s;

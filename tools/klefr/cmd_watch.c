@@ -9,6 +9,7 @@
 #include <glib-unix.h>
 
 #include "klefr_cli.h"
+#include "option_number.h"
 
 /* The live table's default rows: what people watch on a meter. */
 static const klefr_quantity live_default[] = {
@@ -178,13 +179,13 @@ int cmd_watch(int argc, char **argv)
     static cli_conn_opts co; /* GOption strings in it are freed by main() */
     cli_conn_defaults(&co);
     double interval = 1.0;
-    static char *count_text;
+    static char *interval_text, *count_text;
     long count = 0;
     gboolean json = FALSE, all = FALSE;
     static char **only;
     const GOptionEntry entries[] = {
-        {"interval", 'n', 0, G_OPTION_ARG_DOUBLE, &interval, "Seconds between polls (default 1)",
-         "SECONDS"},
+        {"interval", 'n', 0, G_OPTION_ARG_STRING, &interval_text,
+         "Seconds between polls (default 1)", "SECONDS"},
         {"count", 'c', 0, G_OPTION_ARG_STRING, &count_text,
          "Stop after N polls (default: until Ctrl-C)", "N"},
         {"json", 'j', 0, G_OPTION_ARG_NONE, &json,
@@ -206,8 +207,8 @@ int cmd_watch(int argc, char **argv)
         return rc;
     if (!cli_no_arguments(argc, argv))
         return CLI_EXIT_USAGE;
-    if (!(interval >= 0.05 && interval <= 86400)) {
-        cli_error("--interval takes 0.05 to 86400 seconds, not %g", interval);
+    if (interval_text != NULL && !option_decimal(interval_text, 0.05, 86400, &interval)) {
+        cli_error("--interval takes 0.05 to 86400 seconds, not '%s'", interval_text);
         return CLI_EXIT_USAGE;
     }
     if (count_text != NULL &&

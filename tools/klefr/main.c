@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "klefr_cli.h"
+#include "option_number.h"
 
 const char *cli_command = NULL;
 
@@ -93,16 +94,8 @@ bool cli_no_arguments(int argc, char **argv)
 bool cli_option_number(const char *option, const char *text, long lo, long hi, const char *what,
                        long *out)
 {
-    /* Whole decimal numbers only: GOption's integers also take 0x10 and
-     * 010 (octal), and a sign, which no option here means. */
-    bool ok = text != NULL && *text != '\0' && strlen(text) <= 12;
-    for (const char *p = text; ok && *p != '\0'; p++)
-        ok = g_ascii_isdigit(*p);
-    long v = ok ? strtol(text, NULL, 10) : 0;
-    if (ok && v >= lo && v <= hi) {
-        *out = v;
+    if (option_whole(text, lo, hi, out))
         return true;
-    }
     cli_error("%s takes %s, not '%s'", option, what, text != NULL ? text : "");
     return false;
 }

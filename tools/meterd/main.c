@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,13 +14,14 @@
 #include <unistd.h>
 
 #include "meterd.h"
+#include "option_number.h"
 
 #define MD_DEFAULT_SERIAL 17060518u
 
 typedef struct md_opts {
     gchar *model;
     gchar **meters;
-    gint64 serial;
+    gchar *serial;
     gchar *port;
     gchar *listen;
     gchar *ir;
@@ -27,13 +29,22 @@ typedef struct md_opts {
     gchar *ir_parity;
     gchar *load;
     gchar *profile;
-    gdouble speed;
+    gchar *speed;
     gchar *control;
     gboolean use_stdin;
     gchar *store;
     gboolean fsync;
-    gint tick_ms;
+    gchar *tick;
 } md_opts;
+
+/* The command line, checked. */
+typedef struct md_config {
+    GArray *specs; /* md_meter_spec per meter */
+    md_parity_mode ir_parity;
+    double speed;
+    long tick_ms;
+    long serial;
+} md_config;
 
 typedef struct md_meter_spec {
     klefr_model model;
@@ -64,15 +75,14 @@ static bool parse_meter(const char *s, md_meter_spec *out, GError **error)
     bool ok = n >= 1 && n <= 3 && parse_model(f[0], &out->model);
     out->address = -1;
     out->secondary = -1;
-    guint64 v;
+    long v;
     if (ok && n >= 2) {
-        ok = g_ascii_string_to_unsigned(f[1], 10, 0, 250, &v, NULL);
+        ok = option_whole(f[1], 0, 250, &v);
         out->address = (int)v;
     }
     if (ok && n == 3) {
-        ok = out->model == KLEFR_MODEL_6913 &&
-             g_ascii_string_to_unsigned(f[2], 10, 0, 99999999, &v, NULL);
-        out->secondary = (int64_t)v;
+        ok = out->model == KLEFR_MODEL_6913 && option_whole(f[2], 0, 99999999, &v);
+        out->secondary = v;
     }
     g_strfreev(f);
     if (!ok)
@@ -232,60 +242,90 @@ static const char summary_head[] =
     "Control commands (stdin when it is not a terminal, or --stdin; and --control),\n"
     "each answered by one line \"ok ...\" or \"error ...\" (doc/klefr-meterd.md):\n";
 
-int main(int argc, char **argv)
+static void opts_free(md_opts *o)
 {
-    md_opts o = {.speed = 1.0, .tick_ms = 5, .serial = MD_DEFAULT_SERIAL};
+    g_free(o->model);
+    g_strfreev(o->meters);
+    g_free(o->serial);
+    g_free(o->port);
+    g_free(o->listen);
+    g_free(o->ir);
+    g_free(o->ir_parity);
+    g_free(o->load);
+    g_free(o->profile);
+    g_free(o->speed);
+    g_free(o->control);
+    g_free(o->store);
+    g_free(o->tick);
+}
+
+static int usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("klefr-meterd: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return 2;
+}
+
+/* Parse and check the command line into @p o and @p c: 0, or 2 after a
+ * message (everything allocated is left in o and c for the caller). */
+static int parse_options(int argc, char **argv, md_opts *o, md_config *c)
+{
     GOptionEntry entries[] = {
-        {"model", 'm', 0, G_OPTION_ARG_STRING, &o.model,
+        {"model", 'm', 0, G_OPTION_ARG_STRING, &o->model,
          "One meter of this model: 6911, 6912, 6913 or 6914 (default 6914)", "MODEL"},
-        {"meter", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.meters,
+        {"meter", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->meters,
          "A meter on the shared bus, repeatable: MODEL:ADDRESS (Modbus ID 1-247, M-Bus "
          "primary 0-250) or 6913:PRIMARY:SECONDARY",
          "MODEL[:ADDR[:SEC]]"},
-        {"serial", 0, 0, G_OPTION_ARG_INT64, &o.serial,
+        {"serial", 0, 0, G_OPTION_ARG_STRING, &o->serial,
          "Serial number of the first meter; the next ones count up (default 17060518)", "N"},
-        {"port", 'p', 0, G_OPTION_ARG_FILENAME, &o.port,
+        {"port", 'p', 0, G_OPTION_ARG_FILENAME, &o->port,
          "Use an existing serial port for the bus instead of a new pseudo-terminal", "DEVICE"},
-        {"listen", 'l', 0, G_OPTION_ARG_STRING, &o.listen,
+        {"listen", 'l', 0, G_OPTION_ARG_STRING, &o->listen,
          "Serve the bus as raw bytes on a TCP listener (like a serial server); port 0 picks "
          "one",
          "tcp:HOST:PORT"},
-        {"ir", 0, 0, G_OPTION_ARG_STRING, &o.ir,
+        {"ir", 0, 0, G_OPTION_ARG_STRING, &o->ir,
          "Open an IR (IEC 62056-21) port per meter: a pseudo-terminal, or TCP listeners on "
          "PORT, PORT+1, ...",
          "pty|tcp:HOST:PORT"},
-        {"ir-parity", 0, 0, G_OPTION_ARG_STRING, &o.ir_parity,
+        {"ir-parity", 0, 0, G_OPTION_ARG_STRING, &o->ir_parity,
          "7E1 parity bit on the IR link: auto (follow the peer, default on ptys and TCP), "
          "soft (always add and check it), off (default on serial ports: the UART does it)",
          "auto|soft|off"},
-        {"baud-timing", 'b', 0, G_OPTION_ARG_NONE, &o.baud_timing,
+        {"baud-timing", 'b', 0, G_OPTION_ARG_NONE, &o->baud_timing,
          "Send answers at the meter's baud rate and character format; overlapping answers "
          "of several meters collide",
          NULL},
-        {"load", 0, 0, G_OPTION_ARG_STRING, &o.load,
+        {"load", 0, 0, G_OPTION_ARG_STRING, &o->load,
          "Constant load: volts, amps, phase angle in degrees (+ lagging), hertz "
          "(default 230,5,0,50)",
          "V,I,ANGLE,F"},
-        {"profile", 0, 0, G_OPTION_ARG_FILENAME, &o.profile,
+        {"profile", 0, 0, G_OPTION_ARG_FILENAME, &o->profile,
          "Load over time: 'daily' (built-in household day, repeats) or a CSV file of "
          "t_seconds,V,I,angle,f rows",
          "daily|FILE"},
-        {"speed", 's', 0, G_OPTION_ARG_DOUBLE, &o.speed,
-         "Metrology time runs N times faster than real time; "
-         "protocol timing stays real (default 1)",
+        {"speed", 's', 0, G_OPTION_ARG_STRING, &o->speed,
+         "Metrology time runs N (1 to 1000000) times faster than real time; protocol "
+         "timing stays real (default 1)",
          "N"},
-        {"control", 'c', 0, G_OPTION_ARG_FILENAME, &o.control,
+        {"control", 'c', 0, G_OPTION_ARG_FILENAME, &o->control,
          "Accept control commands on this Unix socket", "PATH"},
-        {"stdin", 0, 0, G_OPTION_ARG_NONE, &o.use_stdin,
+        {"stdin", 0, 0, G_OPTION_ARG_NONE, &o->use_stdin,
          "Read control commands from stdin even when it is a terminal", NULL},
-        {"store", 0, 0, G_OPTION_ARG_FILENAME, &o.store,
+        {"store", 0, 0, G_OPTION_ARG_FILENAME, &o->store,
          "Persistent store: FILE for one meter, FILE.N for meter N of several, or "
          "DIR/meter-N.store when it is a directory (default: none, the meter forgets)",
          "FILE|DIR"},
-        {"fsync", 0, 0, G_OPTION_ARG_NONE, &o.fsync,
+        {"fsync", 0, 0, G_OPTION_ARG_NONE, &o->fsync,
          "fdatasync() after every store write (survives a host crash, not only a kill)", NULL},
-        {"tick", 0, 0, G_OPTION_ARG_INT, &o.tick_ms,
-         "Run the firmware every MS milliseconds (default 5)", "MS"},
+        {"tick", 0, 0, G_OPTION_ARG_STRING, &o->tick,
+         "Run the firmware every MS (1 to 1000) milliseconds (default 5)", "MS"},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     GError *error = NULL;
@@ -294,76 +334,186 @@ int main(int argc, char **argv)
     g_option_context_set_summary(ctx, summary);
     g_free(summary);
     g_option_context_add_main_entries(ctx, entries, NULL);
-    if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-        fprintf(stderr, "klefr-meterd: %s\n", error->message);
-        return 2;
-    }
+    bool parsed = g_option_context_parse(ctx, &argc, &argv, &error);
     g_option_context_free(ctx);
+    if (!parsed) {
+        int rc = usage_error("%s", error->message);
+        g_error_free(error);
+        return rc;
+    }
+    if (argc > 1)
+        return usage_error("unexpected argument '%s' (see --help)", argv[1]);
+
+    /* Numbers: plain decimal, as in the klefr CLI (no 0x, octal, sign or exponent). */
+    c->speed = 1.0;
+    c->tick_ms = 5;
+    c->serial = MD_DEFAULT_SERIAL;
+    if (o->speed != NULL && !option_decimal(o->speed, 1.0, 1e6, &c->speed))
+        return usage_error("--speed takes 1 to 1000000, not '%s'", o->speed);
+    if (o->tick != NULL && !option_whole(o->tick, 1, 1000, &c->tick_ms))
+        return usage_error("--tick takes 1 to 1000 milliseconds, not '%s'", o->tick);
+    if (o->serial != NULL && !option_whole(o->serial, 0, 99999999, &c->serial))
+        return usage_error("--serial takes a serial number of up to 8 digits, not '%s'", o->serial);
 
     /* Which meters. */
-    GArray *specs = g_array_new(FALSE, FALSE, sizeof(md_meter_spec));
-    if (o.meters != NULL) {
-        if (o.model != NULL) {
-            fprintf(stderr, "klefr-meterd: --model and --meter do not mix\n");
-            return 2;
-        }
-        for (size_t i = 0; o.meters[i] != NULL; i++) {
+    c->specs = g_array_new(FALSE, FALSE, sizeof(md_meter_spec));
+    if (o->meters != NULL) {
+        if (o->model != NULL)
+            return usage_error("--model and --meter do not mix");
+        for (size_t i = 0; o->meters[i] != NULL; i++) {
             md_meter_spec s;
-            if (!parse_meter(o.meters[i], &s, &error)) {
-                fprintf(stderr, "klefr-meterd: %s\n", error->message);
-                return 2;
+            if (!parse_meter(o->meters[i], &s, &error)) {
+                int rc = usage_error("%s", error->message);
+                g_error_free(error);
+                return rc;
             }
-            g_array_append_val(specs, s);
+            g_array_append_val(c->specs, s);
         }
     } else {
         md_meter_spec s = {KLEFR_MODEL_6914, -1, -1};
-        if (o.model != NULL && !parse_model(o.model, &s.model)) {
-            fprintf(stderr, "klefr-meterd: --model %s: expected 6911, 6912, 6913 or 6914\n",
-                    o.model);
-            return 2;
-        }
-        g_array_append_val(specs, s);
+        if (o->model != NULL && !parse_model(o->model, &s.model))
+            return usage_error("--model %s: expected 6911, 6912, 6913 or 6914", o->model);
+        g_array_append_val(c->specs, s);
     }
-    if (o.port != NULL && o.listen != NULL) {
-        fprintf(stderr, "klefr-meterd: --port and --listen do not mix\n");
-        return 2;
-    }
-    if (o.speed < 1.0 || o.tick_ms < 1 || o.tick_ms > 1000 || o.serial < 0 ||
-        o.serial + (gint64)specs->len > 99999999) {
-        fprintf(stderr, "klefr-meterd: --speed must be >= 1, --tick 1-1000, --serial 8 digits\n");
-        return 2;
-    }
+    if (c->serial + (long)c->specs->len - 1 > 99999999)
+        return usage_error("--serial %ld: the serial numbers of %u meters pass 8 digits", c->serial,
+                           c->specs->len);
+    if (o->port != NULL && o->listen != NULL)
+        return usage_error("--port and --listen do not mix");
 
-    md_parity_mode ir_parity = MD_PARITY_AUTO;
-    if (o.ir_parity != NULL) {
-        if (strcmp(o.ir_parity, "soft") == 0)
-            ir_parity = MD_PARITY_SOFT;
-        else if (strcmp(o.ir_parity, "off") == 0)
-            ir_parity = MD_PARITY_OFF;
-        else if (strcmp(o.ir_parity, "auto") != 0) {
-            fprintf(stderr, "klefr-meterd: --ir-parity %s: expected auto, soft or off\n",
-                    o.ir_parity);
-            return 2;
+    c->ir_parity = MD_PARITY_AUTO;
+    if (o->ir_parity != NULL) {
+        if (strcmp(o->ir_parity, "soft") == 0)
+            c->ir_parity = MD_PARITY_SOFT;
+        else if (strcmp(o->ir_parity, "off") == 0)
+            c->ir_parity = MD_PARITY_OFF;
+        else if (strcmp(o->ir_parity, "auto") != 0)
+            return usage_error("--ir-parity %s: expected auto, soft or off", o->ir_parity);
+    }
+    if (o->ir != NULL && strncmp(o->ir, "tcp:", 4) == 0) {
+        const char *colon = strrchr(o->ir, ':');
+        long port;
+        if (colon == o->ir + 3 || !option_whole(colon + 1, 0, 65535, &port) ||
+            (port != 0 && port + (long)c->specs->len - 1 > 65535))
+            return usage_error("--ir %s: expected tcp:HOST:PORT with a port 0-65535 for "
+                               "each meter",
+                               o->ir);
+    }
+    return 0;
+}
+
+/* The IR endpoint spec of meter @p i: tcp:HOST:PORT+i for TCP. */
+static gchar *ir_spec_of(const char *ir, size_t i)
+{
+    if (strncmp(ir, "tcp:", 4) != 0 || i == 0)
+        return g_strdup(ir);
+    const char *colon = strrchr(ir, ':');
+    long port = 0;
+    (void)option_whole(colon + 1, 0, 65535, &port); /* checked by parse_options() */
+    return g_strdup_printf("%.*s:%ld", (int)(colon - ir), ir, port == 0 ? 0 : port + (long)i);
+}
+
+/* Everything the emulator opened and allocated; safe on a partial set-up. */
+static void app_free(md_app *app)
+{
+    for (size_t i = 0; app->meters != NULL && i < app->n_meters; i++) {
+        md_meter *m = &app->meters[i];
+        md_store_close(m);
+        g_free(m->load);
+        if (m->ir != NULL) {
+            md_wire_free(&m->ir->wire);
+            md_ep_close(&m->ir->ep);
+            g_free(m->ir);
         }
     }
+    md_wire_free(&app->bus_wire);
+    md_ep_close(&app->bus);
+    g_free(app->meters);
+    g_free(app->profile.pt);
+}
 
+/* One meter: its store, IR port and firmware. 0, or 1 after a message. */
+static int meter_start(md_app *app, size_t i, const md_opts *o, const md_config *c)
+{
+    md_meter *m = &app->meters[i];
+    const md_meter_spec *spec = &g_array_index(c->specs, md_meter_spec, i);
+    GError *error = NULL;
+    int rc = 0;
+    gchar *path = store_path(o->store, i + 1, app->n_meters);
+    md_store_found found = {.state = MD_STORE_NONE};
+    if (path != NULL && !md_store_open(m, path, &found, &error))
+        goto fail;
+    m->fresh = found.state != MD_STORE_PRESENT;
+    if (o->ir != NULL) {
+        m->ir = g_new0(md_ir, 1);
+        m->ir->ep.fd = -1;
+        gchar *ir_spec = ir_spec_of(o->ir, i);
+        bool opened = md_ep_open(&m->ir->ep, ir_spec, &error);
+        g_free(ir_spec);
+        md_wire_init(&m->ir->wire, &m->ir->ep, o->baud_timing);
+        if (!opened) {
+            g_prefix_error(&error, "ir: ");
+            goto fail;
+        }
+        m->ir->line = (klefr_line){300, 7, KLEFR_PARITY_EVEN, 1};
+        m->ir->parity = c->ir_parity;
+        if (o->ir_parity == NULL && m->ir->ep.kind == MD_EP_SERIAL)
+            m->ir->parity = MD_PARITY_OFF;
+    }
+    klefr_fw_hal hal;
+    md_meter_hal(m, &hal);
+    uint32_t crc = klefr_fw_crc32((const uint8_t *)"klefr-meterd", 12);
+    klefr_fw_config cfg = {spec->model, (uint32_t)c->serial + (uint32_t)i, crc, crc};
+    if (spec->secondary >= 0 && m->fresh)
+        cfg.serial = (uint32_t)spec->secondary;
+    if (klefr_fw_init(&m->fw, &hal, &cfg) != KLEFR_OK) {
+        fprintf(stderr, "klefr-meterd: meter %zu: init failed\n", i + 1);
+        rc = 1;
+        goto out;
+    }
+    md_meter_apply_load(m);
+    bool lost = klefr_fw_boot(&m->fw) != KLEFR_OK;
+    if (path != NULL)
+        md_store_report(m, path, &found, lost);
+    if (lost)
+        m->fresh = true; /* Err 01: on factory settings, nothing to keep */
+    apply_address(m, spec);
+    goto out;
+fail:
+    fprintf(stderr, "klefr-meterd: %s\n", error->message);
+    g_error_free(error);
+    rc = 1;
+out:
+    g_free(path);
+    return rc;
+}
+
+/* Open the ports, boot the meters, serve until stopped. */
+static int serve(const md_opts *o, const md_config *c)
+{
     md_app app;
     memset(&app, 0, sizeof app);
-    app.speed = o.speed;
-    app.fsync = o.fsync;
+    app.speed = c->speed;
+    app.fsync = o->fsync;
     app.start_us = app.last_us = md_real_us();
-    if (o.profile != NULL) {
-        if (!md_profile_load(&app.profile, o.profile, &error)) {
+    GError *error = NULL;
+    md_control *ctl = NULL;
+    int sig_fd = -1, rc = 0;
+    if (o->profile != NULL) {
+        if (!md_profile_load(&app.profile, o->profile, &error)) {
             fprintf(stderr, "klefr-meterd: --profile: %s\n", error->message);
-            return 2;
+            g_error_free(error);
+            rc = 2;
+            goto out;
         }
     } else {
         app.profile.n = 1;
         app.profile.pt = g_new0(md_load_point, 1);
         app.profile.pt[0] = (md_load_point){0, 230, 5, 0, 50};
-        if (o.load != NULL && !md_profile_parse_constant(&app.profile.pt[0], o.load)) {
-            fprintf(stderr, "klefr-meterd: --load %s: expected V,I,ANGLE,F\n", o.load);
-            return 2;
+        if (o->load != NULL && !md_profile_parse_constant(&app.profile.pt[0], o->load)) {
+            fprintf(stderr, "klefr-meterd: --load %s: expected V,I,ANGLE,F\n", o->load);
+            rc = 2;
+            goto out;
         }
     }
 
@@ -373,78 +523,37 @@ int main(int argc, char **argv)
     sigaddset(&mask, SIGINT);
     sigaddset(&mask, SIGTERM);
     sigprocmask(SIG_BLOCK, &mask, NULL);
-    int sig_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+    sig_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 
-    const char *bus_spec = o.listen != NULL ? o.listen : o.port != NULL ? o.port : "pty";
-    if (!md_ep_open(&app.bus, bus_spec, &error)) {
+    const char *bus_spec = o->listen != NULL ? o->listen : o->port != NULL ? o->port : "pty";
+    bool bus_open = md_ep_open(&app.bus, bus_spec, &error);
+    md_wire_init(&app.bus_wire, &app.bus, o->baud_timing);
+    if (!bus_open) {
         fprintf(stderr, "klefr-meterd: bus: %s\n", error->message);
-        return 1;
+        g_error_free(error);
+        rc = 1;
+        goto out;
     }
-    md_wire_init(&app.bus_wire, &app.bus, o.baud_timing);
 
-    app.n_meters = specs->len;
+    app.n_meters = c->specs->len;
     app.meters = g_new0(md_meter, app.n_meters);
-    uint32_t crc = klefr_fw_crc32((const uint8_t *)"klefr-meterd", 12);
     for (size_t i = 0; i < app.n_meters; i++) {
-        md_meter *m = &app.meters[i];
-        const md_meter_spec *spec = &g_array_index(specs, md_meter_spec, i);
-        m->app = &app;
-        m->index = (uint16_t)(i + 1);
-        m->store_fd = -1;
-        gchar *path = store_path(o.store, i + 1, app.n_meters);
-        md_store_found found = {.state = MD_STORE_NONE};
-        if (path != NULL && !md_store_open(m, path, &found, &error)) {
-            fprintf(stderr, "klefr-meterd: %s\n", error->message);
-            return 1;
-        }
-        m->fresh = found.state != MD_STORE_PRESENT;
-        if (o.ir != NULL) {
-            m->ir = g_new0(md_ir, 1);
-            gchar *ir_spec = g_strdup(o.ir);
-            if (strncmp(o.ir, "tcp:", 4) == 0 && i > 0) {
-                /* Meter N listens on PORT + N - 1. */
-                const char *colon = strrchr(o.ir, ':');
-                long port = strtol(colon + 1, NULL, 10);
-                g_free(ir_spec);
-                ir_spec = g_strdup_printf("%.*s:%ld", (int)(colon - o.ir), o.ir,
-                                          port == 0 ? 0 : port + (long)i);
-            }
-            if (!md_ep_open(&m->ir->ep, ir_spec, &error)) {
-                fprintf(stderr, "klefr-meterd: ir: %s\n", error->message);
-                return 1;
-            }
-            g_free(ir_spec);
-            md_wire_init(&m->ir->wire, &m->ir->ep, o.baud_timing);
-            m->ir->line = (klefr_line){300, 7, KLEFR_PARITY_EVEN, 1};
-            m->ir->parity = ir_parity;
-            if (o.ir_parity == NULL && m->ir->ep.kind == MD_EP_SERIAL)
-                m->ir->parity = MD_PARITY_OFF;
-        }
-        klefr_fw_hal hal;
-        md_meter_hal(m, &hal);
-        klefr_fw_config cfg = {spec->model, (uint32_t)o.serial + (uint32_t)i, crc, crc};
-        if (spec->secondary >= 0 && m->fresh)
-            cfg.serial = (uint32_t)spec->secondary;
-        if (klefr_fw_init(&m->fw, &hal, &cfg) != KLEFR_OK) {
-            fprintf(stderr, "klefr-meterd: meter %zu: init failed\n", i + 1);
-            return 1;
-        }
-        md_meter_apply_load(m);
-        bool lost = klefr_fw_boot(&m->fw) != KLEFR_OK;
-        if (path != NULL)
-            md_store_report(m, path, &found, lost);
-        g_free(path);
-        if (lost)
-            m->fresh = true; /* Err 01: on factory settings, nothing to keep */
-        apply_address(m, spec);
+        app.meters[i].app = &app;
+        app.meters[i].index = (uint16_t)(i + 1);
+        app.meters[i].store_fd = -1;
     }
-    g_array_free(specs, TRUE);
+    for (size_t i = 0; i < app.n_meters && rc == 0; i++)
+        rc = meter_start(&app, i, o, c);
+    if (rc != 0)
+        goto out;
 
-    bool use_stdin = o.use_stdin || !isatty(STDIN_FILENO);
-    md_control *ctl = md_control_new(&app, o.control, use_stdin, &error);
+    bool use_stdin = o->use_stdin || !isatty(STDIN_FILENO);
+    ctl = md_control_new(&app, o->control, use_stdin, &error);
     if (ctl == NULL) {
         fprintf(stderr, "klefr-meterd: %s\n", error->message);
-        return 1;
+        g_error_free(error);
+        rc = 1;
+        goto out;
     }
 
     /* Everything is ready once the ports are printed. */
@@ -458,11 +567,10 @@ int main(int argc, char **argv)
         }
     fflush(stdout);
 
-    run(&app, ctl, sig_fd, o.tick_ms);
+    run(&app, ctl, sig_fd, (int)c->tick_ms);
 
     /* Stopping the emulator is the meter losing its supply: an orderly
      * power down, counted and saved like one. */
-    int rc = 0;
     for (size_t i = 0; i < app.n_meters; i++) {
         md_meter *m = &app.meters[i];
         m->power_off = true;
@@ -471,28 +579,26 @@ int main(int argc, char **argv)
             fprintf(stderr, "klefr-meterd: meter %u: store not saved\n", m->index);
             rc = 1;
         }
-        md_store_close(m);
-        g_free(m->load);
-        if (m->ir != NULL) {
-            md_wire_free(&m->ir->wire);
-            md_ep_close(&m->ir->ep);
-            g_free(m->ir);
-        }
     }
+out:
     md_control_free(ctl);
-    md_wire_free(&app.bus_wire);
-    md_ep_close(&app.bus);
-    g_free(app.meters);
-    g_free(app.profile.pt);
-    g_free(o.model);
-    g_strfreev(o.meters);
-    g_free(o.port);
-    g_free(o.listen);
-    g_free(o.ir);
-    g_free(o.ir_parity);
-    g_free(o.load);
-    g_free(o.profile);
-    g_free(o.control);
-    g_free(o.store);
+    app_free(&app);
+    if (sig_fd >= 0)
+        close(sig_fd);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    md_opts o;
+    md_config c;
+    memset(&o, 0, sizeof o);
+    memset(&c, 0, sizeof c);
+    int rc = parse_options(argc, argv, &o, &c);
+    if (rc == 0)
+        rc = serve(&o, &c);
+    if (c.specs != NULL)
+        g_array_free(c.specs, TRUE);
+    opts_free(&o);
     return rc;
 }

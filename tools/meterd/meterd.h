@@ -19,12 +19,13 @@ typedef enum md_ep_kind { MD_EP_PTY, MD_EP_SERIAL, MD_EP_TCP } md_ep_kind;
 
 typedef struct md_endpoint {
     md_ep_kind kind;
-    int fd;                          /* pty master, serial port or listening socket */
-    int clients[MD_TCP_MAX_CLIENTS]; /* accepted TCP connections (-1 free) */
-    uint64_t retry_us;               /* hung up (pty without a client): poll again then */
-    GByteArray *outq;                /* pty/serial bytes waiting for POLLOUT */
-    bool dropping;                   /* outq full: answers dropped (said once) */
-    char name[128];                  /* printed path or tcp:host:port */
+    int fd;                              /* pty master, serial port or listening socket */
+    int clients[MD_TCP_MAX_CLIENTS];     /* accepted TCP connections (-1 free) */
+    uint64_t eof_us[MD_TCP_MAX_CLIENTS]; /* the client half-closed then (0: not) */
+    uint64_t retry_us;                   /* hung up (pty without a client): poll again then */
+    GByteArray *outq;                    /* pty/serial bytes waiting for POLLOUT */
+    bool dropping;                       /* outq full: answers dropped (said once) */
+    char name[128];                      /* printed path or tcp:host:port */
 } md_endpoint;
 
 /* Open @p spec: "pty", "tcp:HOST:PORT" or a device path. false + message on error. */

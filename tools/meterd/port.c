@@ -19,6 +19,10 @@
  * serial adapter that was unplugged): look again this much later instead of
  * spinning. A client's first request waits at most this long. */
 #define MD_PTY_RETRY_US 10000u
+/* A TCP client that half-closed (socat -t does, after its request) still
+ * gets the answers due this long after; the meter answers a request only
+ * after t3.5 of silence. */
+#define MD_TCP_LINGER_US 1000000u
 /* Answers a client has not read yet: a master reads each answer before it
  * asks again, so this much means it has stopped reading. */
 #define MD_EP_MAX_OUTQ (64u * 1024u)
@@ -146,6 +150,8 @@ bool md_ep_open(md_endpoint *ep, const char *spec, GError **error)
 
 void md_ep_close(md_endpoint *ep)
 {
+    if (ep->outq == NULL)
+        return; /* never opened (md_ep_open() allocates it first) */
     for (size_t i = 0; i < MD_TCP_MAX_CLIENTS; i++)
         if (ep->clients[i] >= 0)
             close(ep->clients[i]);
@@ -155,6 +161,14 @@ void md_ep_close(md_endpoint *ep)
     if (ep->outq != NULL)
         g_byte_array_free(ep->outq, TRUE);
     ep->outq = NULL;
+}
+
+static void drop_client(md_endpoint *ep, size_t i)
+{
+    if (ep->clients[i] >= 0)
+        close(ep->clients[i]);
+    ep->clients[i] = -1;
+    ep->eof_us[i] = 0;
 }
 
 size_t md_ep_pollfds(md_endpoint *ep, struct pollfd *pfd, uint64_t now_us)
@@ -167,8 +181,13 @@ size_t md_ep_pollfds(md_endpoint *ep, struct pollfd *pfd, uint64_t now_us)
     else
         pfd[n++] = (struct pollfd){ep->fd, (short)(POLLIN | (ep->outq->len ? POLLOUT : 0)), 0};
     if (ep->kind == MD_EP_TCP)
-        for (size_t i = 0; i < MD_TCP_MAX_CLIENTS; i++)
-            pfd[n++] = (struct pollfd){ep->clients[i], POLLIN, 0};
+        for (size_t i = 0; i < MD_TCP_MAX_CLIENTS; i++) {
+            if (ep->eof_us[i] != 0 && now_us >= ep->eof_us[i] + MD_TCP_LINGER_US)
+                drop_client(ep, i);
+            /* After EOF it would poll readable forever: written to only. */
+            int fd = ep->eof_us[i] != 0 ? -1 : ep->clients[i];
+            pfd[n++] = (struct pollfd){fd, POLLIN, 0};
+        }
     return n;
 }
 
@@ -197,12 +216,6 @@ static void flush_outq(md_endpoint *ep)
     }
 }
 
-static void drop_client(md_endpoint *ep, size_t i)
-{
-    close(ep->clients[i]);
-    ep->clients[i] = -1;
-}
-
 void md_ep_handle(md_endpoint *ep, const struct pollfd *pfd, size_t n,
                   void (*rx)(void *arg, const uint8_t *data, size_t len), void *arg)
 {
@@ -228,7 +241,9 @@ void md_ep_handle(md_endpoint *ep, const struct pollfd *pfd, size_t n,
             ssize_t r = read(ep->clients[i], buf, sizeof buf);
             if (r > 0)
                 rx(arg, buf, (size_t)r);
-            else if (r == 0 || (errno != EAGAIN && errno != EINTR))
+            else if (r == 0)
+                ep->eof_us[i] = md_real_us();
+            else if (errno != EAGAIN && errno != EINTR)
                 drop_client(ep, i);
         }
         return;
