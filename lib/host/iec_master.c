@@ -29,43 +29,33 @@
 #define P0_CHARS 64u
 
 struct klefr_iec_master {
-    klefr_io *caller_io; /* the transport given to open */
-    klefr_io *io;        /* what the master talks through (maybe the filter) */
-    klefr_io *filter;    /* a 7E1 filter the master added, or NULL */
-    pthread_mutex_t lock;
+    host_master base; /* the transport given to open, lock, statistics */
+    klefr_io *io;     /* what the master talks through (maybe the filter) */
+    klefr_io *filter; /* a 7E1 filter the master added, or NULL */
     klefr_iec_master_options o;
     bool session;           /* programming mode open */
     uint32_t baud;          /* baud of the session */
     uint64_t last_rx_us;    /* end of the meter's last message */
     uint64_t idle_until_us; /* the meter is back at 300 baud and listening */
-    klefr_master_stats stats;
     uint8_t rx[RX_CAP];
 };
 
 void klefr_iec_master_options_init(klefr_iec_master_options *opts)
 {
-    if (opts == NULL)
+    if (!host_options_init(opts, sizeof *opts))
         return;
-    memset(opts, 0, sizeof *opts);
-    opts->size = sizeof *opts;
     opts->response_timeout_ms = KLEFR_IEC_REACTION_MAX_MS;
     opts->interchar_timeout_ms = KLEFR_IEC_INTERCHAR_TIMEOUT_MS;
     opts->turnaround_ms = KLEFR_IEC_REACTION_MIN_MS;
     opts->meter_switch_ms = KLEFR_IEC_BAUD_SWITCH_DELAY_MS;
-    opts->retries = 2;
 }
 
-#define OPTIONS_MIN HOST_OPTIONS_MIN(klefr_iec_master_options, parity)
-
-/* The options as the library knows them: the caller's over the defaults,
- * a 0 time the default. */
-static klefr_err take_options(const klefr_iec_master_options *opts, klefr_iec_master_options *o)
+/* A 0 time is IEC 62056-21's; the line is read only. */
+static klefr_err check_options(void *opts)
 {
+    klefr_iec_master_options *o = opts;
     klefr_iec_master_options def;
     klefr_iec_master_options_init(&def);
-    *o = def;
-    if (opts != NULL && host_options_take(o, sizeof *o, opts, OPTIONS_MIN) != KLEFR_OK)
-        return KLEFR_ERR_INVALID_ARG;
     if (o->parity > KLEFR_IEC_7E1_SOFTWARE)
         return KLEFR_ERR_INVALID_ARG;
     if (o->clock == NULL)
@@ -90,8 +80,10 @@ static klefr_err set_baud(klefr_iec_master *m, uint32_t baud)
      * a line) carries whatever baud the far end runs. */
     if (err == KLEFR_ERR_UNSUPPORTED)
         err = KLEFR_OK;
-    if (err == KLEFR_OK)
+    if (err == KLEFR_OK) {
         m->baud = baud;
+        m->o.line = line;
+    }
     return err;
 }
 
@@ -110,48 +102,35 @@ static bool needs_software_7e1(klefr_io *io)
     return (not_applied & (KLEFR_IO_NOT_APPLIED_PARITY | KLEFR_IO_NOT_APPLIED_DATA_BITS)) != 0;
 }
 
-klefr_err klefr_iec_master_open(klefr_io *io, const klefr_iec_master_options *opts,
-                                klefr_iec_master **out)
+/* At open the 7E1 filter is chosen for the transport; it cannot change
+ * later. */
+static klefr_err apply_options(void *master, const void *opts, bool opening)
 {
-    if (io == NULL || io->ops == NULL || out == NULL)
+    klefr_iec_master *m = master;
+    const klefr_iec_master_options *o = opts;
+    klefr_err err = KLEFR_OK;
+    if (!opening && o->parity != m->o.parity)
         return KLEFR_ERR_INVALID_ARG;
-    klefr_iec_master_options o;
-    if (take_options(opts, &o) != KLEFR_OK)
-        return KLEFR_ERR_INVALID_ARG;
-    klefr_iec_master *m = calloc(1, sizeof *m);
-    if (m == NULL)
-        return KLEFR_ERR_NO_MEMORY;
-    if (host_lock_init(&m->lock) != KLEFR_OK) {
-        free(m);
-        return KLEFR_ERR_NO_MEMORY;
+    if (opening) {
+        klefr_io *io = m->base.io;
+        bool wrap = o->parity == KLEFR_IEC_7E1_SOFTWARE ||
+                    (o->parity == KLEFR_IEC_7E1_AUTO && needs_software_7e1(io));
+        err = wrap ? klefr_io_7e1_wrap(io, false, &m->filter) : KLEFR_OK;
+        m->io = wrap ? m->filter : io;
+        m->baud = KLEFR_IEC_INITIAL_BAUD;
     }
-    m->o = o;
-    m->caller_io = io;
-    m->io = io;
-    bool wrap = o.parity == KLEFR_IEC_7E1_SOFTWARE ||
-                (o.parity == KLEFR_IEC_7E1_AUTO && needs_software_7e1(io));
-    if (wrap) {
-        klefr_err err = klefr_io_7e1_wrap(io, false, &m->filter);
-        if (err != KLEFR_OK) {
-            pthread_mutex_destroy(&m->lock);
-            free(m);
-            return err;
-        }
-        m->io = m->filter;
-    }
-    m->baud = KLEFR_IEC_INITIAL_BAUD;
-    *out = m;
-    return KLEFR_OK;
+    m->o = *o;
+    m->o.line = (klefr_line){m->baud, 7, KLEFR_PARITY_EVEN, 1};
+    return err;
 }
 
-void klefr_iec_master_close(klefr_iec_master *m)
+static void release(void *master)
 {
-    if (m == NULL)
-        return;
+    klefr_iec_master *m = master;
     klefr_io_close(m->filter);
-    pthread_mutex_destroy(&m->lock);
-    free(m);
 }
+
+HOST_MASTER(iec, parity, release)
 
 bool klefr_iec_master_is_software_7e1(const klefr_iec_master *m)
 {
@@ -163,53 +142,11 @@ bool klefr_iec_master_is_in_session(const klefr_iec_master *m)
     if (m == NULL)
         return false;
     /* The lock is not part of what the caller sees as the master's state. */
-    pthread_mutex_t *lock = (pthread_mutex_t *)&m->lock;
+    pthread_mutex_t *lock = (pthread_mutex_t *)&m->base.lock;
     pthread_mutex_lock(lock);
     bool s = m->session;
     pthread_mutex_unlock(lock);
     return s;
-}
-
-klefr_err klefr_iec_master_get_options(klefr_iec_master *m, klefr_iec_master_options *opts)
-{
-    if (m == NULL || opts == NULL)
-        return KLEFR_ERR_INVALID_ARG;
-    pthread_mutex_lock(&m->lock);
-    klefr_iec_master_options o = m->o;
-    o.line = (klefr_line){m->baud, 7, KLEFR_PARITY_EVEN, 1};
-    pthread_mutex_unlock(&m->lock);
-    return host_options_give(opts, &o, sizeof o, OPTIONS_MIN);
-}
-
-klefr_err klefr_iec_master_set_options(klefr_iec_master *m, const klefr_iec_master_options *opts)
-{
-    klefr_iec_master_options o;
-    if (m == NULL || opts == NULL || take_options(opts, &o) != KLEFR_OK)
-        return KLEFR_ERR_INVALID_ARG;
-    pthread_mutex_lock(&m->lock);
-    /* The 7E1 filter was chosen for the transport at open. */
-    klefr_err err = o.parity == m->o.parity ? KLEFR_OK : KLEFR_ERR_INVALID_ARG;
-    if (err == KLEFR_OK)
-        m->o = o;
-    pthread_mutex_unlock(&m->lock);
-    return err;
-}
-
-klefr_io *klefr_iec_master_get_io(klefr_iec_master *m)
-{
-    return m != NULL ? m->caller_io : NULL;
-}
-
-void klefr_iec_master_lock(klefr_iec_master *m)
-{
-    if (m != NULL)
-        pthread_mutex_lock(&m->lock);
-}
-
-void klefr_iec_master_unlock(klefr_iec_master *m)
-{
-    if (m != NULL)
-        pthread_mutex_unlock(&m->lock);
 }
 
 /* Send after the turnaround time since the meter's last message. */
@@ -227,7 +164,7 @@ static klefr_err send(klefr_iec_master *m, const uint8_t *buf, size_t len)
 /* send() a message the meter answers: counted as a request. */
 static klefr_err send_request(klefr_iec_master *m, const uint8_t *buf, size_t len)
 {
-    m->stats.requests++;
+    m->base.stats.requests++;
     return send(m, buf, len);
 }
 
@@ -266,7 +203,7 @@ static klefr_err iec_finish(void *ctx, rx_loop *rx, rx_end how, bool *listen)
     return rx->broken ? KLEFR_ERR_PARITY : KLEFR_ERR_TRUNCATED;
 }
 
-static const rx_ops iec_ops = {iec_detect, NULL, iec_judge, iec_finish};
+static const rx_ops iec_ops = {NULL, iec_detect, NULL, iec_judge, iec_finish};
 
 /* Receive one message of at most max_chars into m->rx: waits first_ms for
  * its first character, then interchar_timeout_ms between characters, and gives up
@@ -296,7 +233,7 @@ static klefr_err receive(klefr_iec_master *m, uint32_t first_ms, size_t max_char
                   .quiet_us = (uint32_t)m->o.turnaround_ms * 1000u,
                   .stop_on_checksum = true};
     klefr_err err = rx_receive(&rx, &iec_ops, m);
-    rx_add_counts(&m->stats, &rx.counts);
+    rx_add_counts(&m->base.stats, &rx.counts);
     /* The turnaround before our next message counts from the meter's last
      * character, or from when we gave up on a message cut short. */
     if (rx.end == RX_END_GAP || rx.end == RX_END_BOUND)
@@ -322,8 +259,8 @@ static klefr_err receive_nak(klefr_iec_master *m, uint32_t first_ms, size_t max_
         if (!is_broken(err) || naks == m->o.retries)
             return err;
         klefr_io_flush(m->io);
-        m->stats.naks++;
-        m->stats.retries++;
+        m->base.stats.naks++;
+        m->base.stats.retries++;
         err = send_byte(m, KLEFR_IEC_NAK);
         if (err != KLEFR_OK)
             return err;
@@ -435,7 +372,7 @@ static klefr_err open_session(klefr_iec_master *m, const char *address, uint8_t 
 {
     for (unsigned attempt = 0;; attempt++) {
         if (attempt > 0)
-            m->stats.retries++;
+            m->base.stats.retries++;
         klefr_err err = sign_on_once(m, address, option, ident);
         bool again = session_retries(err);
         if (err == KLEFR_OK) {
@@ -453,7 +390,7 @@ klefr_err klefr_iec_master_readout(klefr_iec_master *m, const char *device_addre
 {
     if (m == NULL || data == NULL || len == NULL)
         return KLEFR_ERR_INVALID_ARG;
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     size_t n = 0, used = 0;
     klefr_err err = m->session ? KLEFR_ERR_STATE : KLEFR_OK;
     if (err == KLEFR_OK)
@@ -493,7 +430,7 @@ klefr_err klefr_iec_master_readout(klefr_iec_master *m, const char *device_addre
     *len = used;
     if (m->baud != KLEFR_IEC_INITIAL_BAUD || err != KLEFR_OK)
         session_over(m, false);
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
 }
 
@@ -518,7 +455,7 @@ static klefr_err command_locked(klefr_iec_master *m, const uint8_t *cmd, size_t 
         if (err != KLEFR_OK)
             return err;
         if (is_nak(m->rx, *n) && sends < m->o.retries) {
-            m->stats.retries++;
+            m->base.stats.retries++;
             continue;
         }
         return KLEFR_OK;
@@ -551,7 +488,7 @@ klefr_err klefr_iec_master_program_begin(klefr_iec_master *m, const char *device
     klefr_err err = klefr_model_iec_password_encode(password, p1, sizeof p1, &p1_len);
     if (err != KLEFR_OK)
         return err;
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     err = m->session ? KLEFR_ERR_STATE : KLEFR_OK;
     size_t n = 0;
     if (err == KLEFR_OK)
@@ -585,7 +522,7 @@ klefr_err klefr_iec_master_program_begin(klefr_iec_master *m, const char *device
     } else if (m->baud != KLEFR_IEC_INITIAL_BAUD) {
         session_over(m, false);
     }
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
 }
 
@@ -594,7 +531,7 @@ klefr_err klefr_iec_master_command(klefr_iec_master *m, const uint8_t *cmd, size
 {
     if (m == NULL || cmd == NULL || rsp == NULL || rsp_len == NULL)
         return KLEFR_ERR_INVALID_ARG;
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     size_t n = 0;
     klefr_err err = m->session ? command_locked(m, cmd, len, &n) : KLEFR_ERR_STATE;
     if (err == KLEFR_OK) {
@@ -605,7 +542,7 @@ klefr_err klefr_iec_master_command(klefr_iec_master *m, const uint8_t *cmd, size
             *rsp_len = n;
         }
     }
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
 }
 
@@ -678,17 +615,8 @@ klefr_err klefr_iec_master_program_end(klefr_iec_master *m)
 {
     if (m == NULL)
         return KLEFR_ERR_INVALID_ARG;
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     klefr_err err = end_locked(m);
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
-}
-
-void klefr_iec_master_get_stats(klefr_iec_master *m, klefr_master_stats *out)
-{
-    if (m == NULL || out == NULL)
-        return;
-    pthread_mutex_lock(&m->lock);
-    *out = m->stats;
-    pthread_mutex_unlock(&m->lock);
 }

@@ -11,7 +11,6 @@
 #include <klefr/mbus_records.h>
 
 #include "host/host_time.h"
-#include "host/master_common.h"
 #include "host/mbus_master_internal.h"
 #include "host/rx_loop.h"
 
@@ -19,13 +18,13 @@
 
 static uint32_t bits_ms(const klefr_mbus_master *m, uint32_t bits)
 {
-    uint32_t baud = m->line.baud != 0 ? m->line.baud : 9600u;
+    uint32_t baud = m->o.line.baud != 0 ? m->o.line.baud : 9600u;
     return (uint32_t)(((uint64_t)bits * 1000u + baud - 1u) / baud);
 }
 
 static uint32_t chars_ms(const klefr_mbus_master *m, size_t chars)
 {
-    return (uint32_t)(((uint64_t)klefr_line_char_time_us(&m->line) * chars + 999u) / 1000u);
+    return (uint32_t)(((uint64_t)klefr_line_char_time_us(&m->o.line) * chars + 999u) / 1000u);
 }
 
 /* EN 13757-2, 5.6: the slave answers within 330 bit times + 50 ms. */
@@ -39,146 +38,59 @@ static uint32_t derived_interchar_ms(const klefr_mbus_master *m)
     return bits_ms(m, 33) + 50u;
 }
 
+/* The derived values where the caller set none; the pause after a
+ * broadcast follows the response timeout. */
 static void derive_timeouts(klefr_mbus_master *m)
 {
     if (!m->response_fixed)
-        m->response_ms = derived_response_ms(m);
+        m->o.response_timeout_ms = derived_response_ms(m);
     if (!m->interchar_fixed)
-        m->interchar_timeout_ms = derived_interchar_ms(m);
+        m->o.interchar_timeout_ms = derived_interchar_ms(m);
+    if (!m->turnaround_fixed)
+        m->o.turnaround_ms = m->o.response_timeout_ms;
 }
 
 void klefr_mbus_master_options_init(klefr_mbus_master_options *opts)
 {
-    if (opts == NULL)
-        return;
-    memset(opts, 0, sizeof *opts);
-    opts->size = sizeof *opts;
-    opts->retries = 2;
+    (void)host_options_init(opts, sizeof *opts); /* all derived, 2 retries */
 }
 
-#define OPTIONS_MIN HOST_OPTIONS_MIN(klefr_mbus_master_options, clock)
-
-static klefr_err take_options(const klefr_mbus_master_options *opts, klefr_mbus_master_options *o)
+static klefr_err check_options(void *opts)
 {
-    klefr_mbus_master_options_init(o);
-    if (opts != NULL && host_options_take(o, sizeof *o, opts, OPTIONS_MIN) != KLEFR_OK)
-        return KLEFR_ERR_INVALID_ARG;
+    (void)opts;
     return KLEFR_OK;
 }
 
-/* Put options in force. A timeout equal to the derived one is the derived
- * one: a get_options / set_options round trip keeps it following the baud. */
-static void apply_options(klefr_mbus_master *m, const klefr_mbus_master_options *o)
+/* Put options in force. A value equal to the one derived (or, for the
+ * turnaround, to the one it followed) stays derived: a get_options /
+ * set_options round trip hands the derived values back, and they must
+ * still follow the baud. */
+static klefr_err apply_options(void *master, const void *opts, bool opening)
 {
-    m->clock = o->clock != NULL ? o->clock : klefr_clock_monotonic();
-    m->line = o->line;
-    if (m->line.baud == 0 && klefr_io_get_line(m->io, &m->line, NULL) != KLEFR_OK)
-        m->line = (klefr_line){9600, 8, KLEFR_PARITY_EVEN, 1}; /* SPEC 5 defaults */
-    if (m->line.baud == 0)
-        m->line.baud = 9600;
-    m->response_ms = o->response_timeout_ms;
-    m->response_fixed = m->response_ms != 0 && m->response_ms != derived_response_ms(m);
-    m->interchar_timeout_ms = o->interchar_timeout_ms;
+    klefr_mbus_master *m = master;
+    const klefr_mbus_master_options *o = opts;
+    bool followed = !opening && !m->turnaround_fixed;
+    uint32_t turnaround_before = m->o.turnaround_ms;
+    m->o = *o;
+    if (m->o.clock == NULL)
+        m->o.clock = klefr_clock_monotonic();
+    if (m->o.line.baud == 0 && klefr_io_get_line(m->base.io, &m->o.line, NULL) != KLEFR_OK)
+        m->o.line = (klefr_line){9600, 8, KLEFR_PARITY_EVEN, 1}; /* SPEC 5 defaults */
+    if (m->o.line.baud == 0)
+        m->o.line.baud = 9600;
+    m->response_fixed =
+        o->response_timeout_ms != 0 && o->response_timeout_ms != derived_response_ms(m);
     m->interchar_fixed =
-        m->interchar_timeout_ms != 0 && m->interchar_timeout_ms != derived_interchar_ms(m);
+        o->interchar_timeout_ms != 0 && o->interchar_timeout_ms != derived_interchar_ms(m);
+    m->turnaround_fixed =
+        o->turnaround_ms != 0 && !(followed && o->turnaround_ms == turnaround_before);
     derive_timeouts(m);
-    m->turnaround_ms = o->turnaround_ms;
-    m->retries = o->retries;
-}
-
-klefr_err klefr_mbus_master_open(klefr_io *io, const klefr_mbus_master_options *opts,
-                                 klefr_mbus_master **out)
-{
-    if (io == NULL || io->ops == NULL || out == NULL)
-        return KLEFR_ERR_INVALID_ARG;
-    klefr_mbus_master_options o;
-    if (take_options(opts, &o) != KLEFR_OK)
-        return KLEFR_ERR_INVALID_ARG;
-    klefr_mbus_master *m = calloc(1, sizeof *m);
-    if (m == NULL)
-        return KLEFR_ERR_NO_MEMORY;
-    if (host_lock_init(&m->lock) != KLEFR_OK) {
-        free(m);
-        return KLEFR_ERR_NO_MEMORY;
-    }
-    m->io = io;
-    apply_options(m, &o);
-    memset(m->fcb_next, 0xFF, sizeof m->fcb_next);
-    *out = m;
+    if (opening)
+        memset(m->fcb_next, 0xFF, sizeof m->fcb_next);
     return KLEFR_OK;
 }
 
-void klefr_mbus_master_close(klefr_mbus_master *m)
-{
-    if (m == NULL)
-        return;
-    pthread_mutex_destroy(&m->lock);
-    free(m);
-}
-
-klefr_io *klefr_mbus_master_get_io(klefr_mbus_master *m)
-{
-    return m != NULL ? m->io : NULL;
-}
-
-/* The wait after a broadcast. */
-static uint32_t turnaround_ms(const klefr_mbus_master *m)
-{
-    return m->turnaround_ms != 0 ? m->turnaround_ms : m->response_ms;
-}
-
-klefr_err klefr_mbus_master_get_options(klefr_mbus_master *m, klefr_mbus_master_options *opts)
-{
-    if (m == NULL || opts == NULL)
-        return KLEFR_ERR_INVALID_ARG;
-    klefr_mbus_master_options o;
-    klefr_mbus_master_options_init(&o);
-    pthread_mutex_lock(&m->lock);
-    o.line = m->line;
-    o.response_timeout_ms = m->response_ms;
-    o.interchar_timeout_ms = m->interchar_timeout_ms;
-    o.turnaround_ms = turnaround_ms(m);
-    o.retries = m->retries;
-    o.clock = m->clock;
-    pthread_mutex_unlock(&m->lock);
-    return host_options_give(opts, &o, sizeof o, OPTIONS_MIN);
-}
-
-klefr_err klefr_mbus_master_set_options(klefr_mbus_master *m, const klefr_mbus_master_options *opts)
-{
-    klefr_mbus_master_options o;
-    if (m == NULL || opts == NULL || take_options(opts, &o) != KLEFR_OK)
-        return KLEFR_ERR_INVALID_ARG;
-    pthread_mutex_lock(&m->lock);
-    /* The turnaround given back by get_options is the response timeout
-     * when it follows it. */
-    if (o.turnaround_ms == turnaround_ms(m) && m->turnaround_ms == 0)
-        o.turnaround_ms = 0;
-    apply_options(m, &o);
-    pthread_mutex_unlock(&m->lock);
-    return KLEFR_OK;
-}
-
-void klefr_mbus_master_lock(klefr_mbus_master *m)
-{
-    if (m != NULL)
-        pthread_mutex_lock(&m->lock);
-}
-
-void klefr_mbus_master_unlock(klefr_mbus_master *m)
-{
-    if (m != NULL)
-        pthread_mutex_unlock(&m->lock);
-}
-
-void klefr_mbus_master_get_stats(klefr_mbus_master *m, klefr_master_stats *out)
-{
-    if (m == NULL || out == NULL)
-        return;
-    pthread_mutex_lock(&m->lock);
-    *out = m->stats;
-    pthread_mutex_unlock(&m->lock);
-}
+HOST_MASTER(mbus, clock, NULL)
 
 void klefr_mbus_master_fcb_reset(klefr_mbus_master *m, uint8_t a)
 {
@@ -241,7 +153,7 @@ static klefr_err why_bad(const uint8_t *raw, size_t n)
  * 3.4 ms at 9600, 13.8 ms at 2400. */
 static uint32_t silence_us(const klefr_mbus_master *m)
 {
-    uint32_t baud = m->line.baud != 0 ? m->line.baud : 9600u;
+    uint32_t baud = m->o.line.baud != 0 ? m->o.line.baud : 9600u;
     return (uint32_t)((33u * 1000000u + baud - 1u) / baud);
 }
 
@@ -249,7 +161,7 @@ static uint32_t silence_us(const klefr_mbus_master *m)
 static void account(klefr_mbus_master *m, const rx_loop *rx)
 {
     m->line_busy = m->line_busy || rx->busy;
-    rx_add_counts(&m->stats, &rx->counts);
+    rx_add_counts(&m->base.stats, &rx->counts);
 }
 
 /* After a failed attempt, read and drop what still comes until the line has
@@ -260,9 +172,9 @@ static void account(klefr_mbus_master *m, const rx_loop *rx)
 static klefr_err settle(klefr_mbus_master *m)
 {
     uint64_t limit =
-        host_now_us(m->clock) +
-        ((uint64_t)chars_ms(m, 2 * KLEFR_MBUS_FRAME_MAX) + m->interchar_timeout_ms) * 1000u;
-    return rx_settle(m->io, m->clock, limit, silence_us(m), &m->line_busy, NULL);
+        host_now_us(m->o.clock) +
+        ((uint64_t)chars_ms(m, 2 * KLEFR_MBUS_FRAME_MAX) + m->o.interchar_timeout_ms) * 1000u;
+    return rx_settle(m->base.io, m->o.clock, limit, silence_us(m), &m->line_busy, NULL);
 }
 
 /* What the receive loop waits for. */
@@ -274,12 +186,6 @@ typedef struct mbus_rx {
     uint8_t held[KLEFR_MBUS_FRAME_MAX]; /* strict: the first answer */
     size_t held_len;
 } mbus_rx;
-
-static void mbus_detect(void *ctx, const uint8_t *buf, size_t n, klefr_frame_scan *scan)
-{
-    (void)ctx;
-    (void)klefr_mbus_frame_detect(buf, n, scan);
-}
 
 static int mbus_judge(void *ctx, rx_loop *rx, const uint8_t *frame, size_t len)
 {
@@ -335,7 +241,7 @@ static klefr_err mbus_finish(void *ctx, rx_loop *rx, rx_end how, bool *listen)
     return rx->foreign > 0 ? KLEFR_ERR_UNEXPECTED : KLEFR_ERR_TIMEOUT;
 }
 
-static const rx_ops mbus_ops = {mbus_detect, NULL, mbus_judge, mbus_finish};
+static const rx_ops mbus_ops = {klefr_mbus_frame_detect, NULL, NULL, mbus_judge, mbus_finish};
 
 static klefr_err receive(klefr_mbus_master *m, mbus_expect expect, uint8_t a, bool strict,
                          uint64_t sent_us, uint8_t *rsp, size_t cap, size_t *rsp_len)
@@ -343,19 +249,12 @@ static klefr_err receive(klefr_mbus_master *m, mbus_expect expect, uint8_t a, bo
     uint8_t buf[RX_CAP]; /* what the detector looks at */
     uint8_t raw[RX_CAP]; /* the burst, to say why it was bad */
     mbus_rx c = {.m = m, .expect = expect, .a = a, .strict = strict};
-    rx_loop rx = {.io = m->io,
-                  .clock = m->clock,
-                  .buf = buf,
-                  .cap = sizeof buf,
-                  .raw = raw,
-                  .raw_cap = sizeof raw,
-                  .deadline_us = sent_us + (uint64_t)m->response_ms * 1000u,
-                  .gap_ms = m->interchar_timeout_ms,
-                  .quiet_us = silence_us(m)};
-    /* However noisy the line, an attempt ends. */
-    rx.bound_us =
-        rx.deadline_us +
-        ((uint64_t)chars_ms(m, 2 * KLEFR_MBUS_FRAME_MAX) + m->interchar_timeout_ms) * 1000u;
+    rx_loop rx = {.buf = buf, .cap = sizeof buf, .raw = raw, .raw_cap = sizeof raw};
+    /* However noisy the line, an attempt ends: two maximal frames and a
+     * gap after the response timeout. */
+    rx_attempt(&rx, m->base.io, m->o.clock, sent_us, m->o.response_timeout_ms,
+               m->o.interchar_timeout_ms, silence_us(m),
+               chars_ms(m, 2 * KLEFR_MBUS_FRAME_MAX) + m->o.interchar_timeout_ms);
     klefr_err err = rx_receive(&rx, &mbus_ops, &c);
     account(m, &rx);
     return err == KLEFR_OK ? deliver(rx.frame, rx.frame_len, rsp, cap, rsp_len) : err;
@@ -369,24 +268,24 @@ klefr_err klefr_mbus_master_exchange_locked(klefr_mbus_master *m, const uint8_t 
     m->line_busy = false;
     for (unsigned attempt = 0; attempt <= retries; attempt++) {
         if (attempt > 0)
-            m->stats.retries++;
+            m->base.stats.retries++;
         /* Whatever waits now cannot answer what we are about to send. */
-        klefr_err err = klefr_io_flush(m->io);
+        klefr_err err = klefr_io_flush(m->base.io);
         if (err != KLEFR_OK)
             return err;
         uint32_t tx_ms = 1000u + chars_ms(m, tx_len);
-        err = klefr_io_write_all(m->io, tx, tx_len, tx_ms);
+        err = klefr_io_write_all(m->base.io, tx, tx_len, tx_ms);
         if (err == KLEFR_OK)
-            err = klefr_io_drain(m->io, tx_ms);
+            err = klefr_io_drain(m->base.io, tx_ms);
         if (err != KLEFR_OK)
             return err == KLEFR_ERR_TIMEOUT ? KLEFR_ERR_IO : err;
-        m->stats.requests++;
+        m->base.stats.requests++;
         if (expect == MBUS_EXPECT_NOTHING) {
             /* Broadcast: nobody answers; leave the slaves time to act. */
-            m->clock->sleep_us(m->clock->ctx, (uint64_t)turnaround_ms(m) * 1000u);
+            m->o.clock->sleep_us(m->o.clock->ctx, (uint64_t)m->o.turnaround_ms * 1000u);
             return KLEFR_OK;
         }
-        err = receive(m, expect, a, strict, host_now_us(m->clock), rsp, cap, rsp_len);
+        err = receive(m, expect, a, strict, host_now_us(m->o.clock), rsp, cap, rsp_len);
         if (err == KLEFR_OK || err == KLEFR_ERR_IO || err == KLEFR_ERR_BUFFER_TOO_SMALL)
             return err;
         last = err;
@@ -411,13 +310,13 @@ klefr_err klefr_mbus_master_snd_nke(klefr_mbus_master *m, uint8_t a)
     klefr_err err = klefr_mbus_encode_snd_nke(a, tx, sizeof tx, &len);
     if (err != KLEFR_OK)
         return err;
-    pthread_mutex_lock(&m->lock);
-    err = klefr_mbus_master_exchange_locked(m, tx, len, expect_for(a), a, m->retries, false, NULL,
+    pthread_mutex_lock(&m->base.lock);
+    err = klefr_mbus_master_exchange_locked(m, tx, len, expect_for(a), a, m->o.retries, false, NULL,
                                             0, NULL);
     /* EN 13757-2, 5.4: after SND_NKE the slave expects FCB 1 next. Reset
      * even without E5: the slave may have heard it. */
     klefr_mbus_master_fcb_reset(m, a);
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
 }
 
@@ -443,9 +342,9 @@ klefr_err klefr_mbus_master_req_ud2(klefr_mbus_master *m, uint8_t a, uint8_t *rs
     if (m == NULL || rsp == NULL || rsp_len == NULL || a == KLEFR_MBUS_ADDR_BROADCAST ||
         (a > KLEFR_MBUS_ADDR_PRIMARY_MAX && a < KLEFR_MBUS_ADDR_SECONDARY))
         return KLEFR_ERR_INVALID_ARG;
-    pthread_mutex_lock(&m->lock);
-    klefr_err err = klefr_mbus_master_req_ud2_locked(m, a, m->retries, false, rsp, cap, rsp_len);
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
+    klefr_err err = klefr_mbus_master_req_ud2_locked(m, a, m->o.retries, false, rsp, cap, rsp_len);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
 }
 
@@ -478,11 +377,11 @@ klefr_err klefr_mbus_master_req_ud2_all(klefr_mbus_master *m, uint8_t a, uint8_t
         *more = false;
     size_t used = 0;
     klefr_err err = KLEFR_OK;
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     while (*nframes < max_frames) {
         size_t len = 0;
-        err =
-            klefr_mbus_master_req_ud2_locked(m, a, m->retries, false, buf + used, cap - used, &len);
+        err = klefr_mbus_master_req_ud2_locked(m, a, m->o.retries, false, buf + used, cap - used,
+                                               &len);
         if (err != KLEFR_OK)
             break;
         bool again = more_follows(buf + used, len);
@@ -493,7 +392,7 @@ klefr_err klefr_mbus_master_req_ud2_all(klefr_mbus_master *m, uint8_t a, uint8_t
         if (!again)
             break;
     }
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
 }
 
@@ -505,10 +404,10 @@ klefr_err klefr_mbus_master_send_frame(klefr_mbus_master *m, const uint8_t *fram
     klefr_err err = klefr_mbus_frame_decode(frame, len, &fr);
     if (err != KLEFR_OK)
         return KLEFR_ERR_INVALID_ARG;
-    pthread_mutex_lock(&m->lock);
-    err = klefr_mbus_master_exchange_locked(m, frame, len, expect_for(fr.a), fr.a, m->retries,
+    pthread_mutex_lock(&m->base.lock);
+    err = klefr_mbus_master_exchange_locked(m, frame, len, expect_for(fr.a), fr.a, m->o.retries,
                                             false, NULL, 0, NULL);
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
 }
 
@@ -542,12 +441,12 @@ klefr_err klefr_mbus_master_select(klefr_mbus_master *m, const klefr_mbus_select
     klefr_err err = klefr_mbus_selection_encode(sel, false, tx, sizeof tx, &len);
     if (err != KLEFR_OK)
         return err;
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     err = klefr_mbus_master_exchange_locked(m, tx, len, MBUS_EXPECT_ACK, KLEFR_MBUS_ADDR_SECONDARY,
-                                            m->retries, false, NULL, 0, NULL);
+                                            m->o.retries, false, NULL, 0, NULL);
     if (err == KLEFR_OK)
         klefr_mbus_master_fcb_reset(m, KLEFR_MBUS_ADDR_SECONDARY);
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
 }
 
@@ -565,12 +464,12 @@ klefr_err klefr_mbus_master_read_secondary(klefr_mbus_master *m, uint32_t id, ui
 {
     if (m == NULL || rsp == NULL || rsp_len == NULL)
         return KLEFR_ERR_INVALID_ARG;
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     klefr_err err = klefr_mbus_master_select_id(m, id);
     if (err == KLEFR_OK)
-        err = klefr_mbus_master_req_ud2_locked(m, KLEFR_MBUS_ADDR_SECONDARY, m->retries, false, rsp,
-                                               cap, rsp_len);
-    pthread_mutex_unlock(&m->lock);
+        err = klefr_mbus_master_req_ud2_locked(m, KLEFR_MBUS_ADDR_SECONDARY, m->o.retries, false,
+                                               rsp, cap, rsp_len);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
 }
 
@@ -583,29 +482,29 @@ klefr_err klefr_mbus_master_set_baud(klefr_mbus_master *m, uint8_t a, uint32_t b
     klefr_err err = klefr_mbus_encode_baud_change(a, baud, tx, sizeof tx, &len);
     if (err != KLEFR_OK)
         return err;
-    if (m->io->ops->set_line == NULL)
+    if (m->base.io->ops->set_line == NULL)
         return KLEFR_ERR_UNSUPPORTED;
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     /* EN 13757-2, 5.7: the slave acknowledges at the old baud, then switches. */
-    err = klefr_mbus_master_exchange_locked(m, tx, len, MBUS_EXPECT_ACK, a, m->retries, false, NULL,
-                                            0, NULL);
+    err = klefr_mbus_master_exchange_locked(m, tx, len, MBUS_EXPECT_ACK, a, m->o.retries, false,
+                                            NULL, 0, NULL);
     if (err == KLEFR_OK) {
-        klefr_line line = m->line;
+        klefr_line line = m->o.line;
         line.baud = baud;
-        err = klefr_io_set_line(m->io, &line);
+        err = klefr_io_set_line(m->base.io, &line);
         if (err == KLEFR_OK) {
-            m->line = line;
+            m->o.line = line;
             derive_timeouts(m);
             if (a == KLEFR_MBUS_ADDR_SECONDARY) {
                 uint8_t rsp[KLEFR_MBUS_FRAME_MAX];
                 size_t rsp_len;
-                err = klefr_mbus_master_req_ud2_locked(m, a, m->retries, false, rsp, sizeof rsp,
+                err = klefr_mbus_master_req_ud2_locked(m, a, m->o.retries, false, rsp, sizeof rsp,
                                                        &rsp_len);
             } else {
                 err = klefr_mbus_master_snd_nke(m, a);
             }
         }
     }
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
 }

@@ -41,84 +41,78 @@ static bool address_ok(klefr_meter_protocol protocol, const klefr_meter_address 
     }
 }
 
+static const klefr_meter_ops *ops_of(klefr_meter_protocol protocol)
+{
+    return protocol == KLEFR_METER_MODBUS ? &klefr_meter_modbus_ops
+           : protocol == KLEFR_METER_MBUS ? &klefr_meter_mbus_ops
+                                          : &klefr_meter_iec_ops;
+}
+
+/* A meter of protocol at address, on bus (a klefr_modbus_master,
+ * klefr_mbus_master or klefr_iec_master as protocol says; NULL to be
+ * opened by the caller). Arguments and address are checked first. */
+static klefr_err meter_on(klefr_meter_protocol protocol, void *bus, bool bus_given,
+                          const klefr_meter_address *address, klefr_meter **out)
+{
+    if ((bus_given && bus == NULL) || address == NULL || out == NULL ||
+        !address_ok(protocol, address))
+        return KLEFR_ERR_INVALID_ARG;
+    klefr_err err = new_meter(protocol, ops_of(protocol), out);
+    if (err != KLEFR_OK)
+        return err;
+    (*out)->address = *address;
+    if (protocol == KLEFR_METER_MODBUS)
+        (*out)->bus = bus;
+    else if (protocol == KLEFR_METER_MBUS)
+        (*out)->mbus = bus;
+    else
+        (*out)->iec = bus;
+    return KLEFR_OK;
+}
+
 klefr_err klefr_meter_open(klefr_meter_protocol protocol, klefr_io *io,
                            const klefr_meter_address *address, klefr_meter **out)
 {
-    if (io == NULL || address == NULL || out == NULL || !address_ok(protocol, address))
-        return KLEFR_ERR_INVALID_ARG;
-    klefr_err err;
-    switch (protocol) {
-    case KLEFR_METER_MODBUS: {
-        klefr_modbus_master *bus;
-        err = klefr_modbus_master_open(io, NULL, &bus);
-        if (err == KLEFR_OK && (err = klefr_meter_open_modbus(bus, address, out)) != KLEFR_OK)
-            klefr_modbus_master_close(bus);
-        if (err == KLEFR_OK)
-            (*out)->own_bus = true;
+    klefr_meter *m;
+    klefr_err err =
+        io != NULL ? meter_on(protocol, NULL, false, address, &m) : KLEFR_ERR_INVALID_ARG;
+    if (err != KLEFR_OK)
+        return err;
+    /* The meter's own master; klefr_meter_close() closes it. */
+    if (protocol == KLEFR_METER_MODBUS) {
+        m->own_bus = true;
+        err = klefr_modbus_master_open(io, NULL, &m->bus);
+    } else if (protocol == KLEFR_METER_MBUS) {
+        m->own_mbus = true;
+        err = klefr_mbus_master_open(io, NULL, &m->mbus);
+    } else {
+        m->own_iec = true;
+        err = klefr_iec_master_open(io, NULL, &m->iec);
+    }
+    if (err != KLEFR_OK) {
+        klefr_meter_close(m);
         return err;
     }
-    case KLEFR_METER_MBUS: {
-        klefr_mbus_master *bus;
-        err = klefr_mbus_master_open(io, NULL, &bus);
-        if (err == KLEFR_OK && (err = klefr_meter_open_mbus(bus, address, out)) != KLEFR_OK)
-            klefr_mbus_master_close(bus);
-        if (err == KLEFR_OK)
-            (*out)->own_mbus = true;
-        return err;
-    }
-    default: {
-        klefr_iec_master *head;
-        err = klefr_iec_master_open(io, NULL, &head);
-        if (err == KLEFR_OK && (err = klefr_meter_open_iec(head, address, out)) != KLEFR_OK)
-            klefr_iec_master_close(head);
-        if (err == KLEFR_OK)
-            (*out)->own_iec = true;
-        return err;
-    }
-    }
-}
-
-/* A meter of protocol on its bus, at address (already checked). */
-static klefr_err open_on(klefr_meter_protocol protocol, const klefr_meter_ops *ops,
-                         const klefr_meter_address *address, klefr_meter **out)
-{
-    klefr_err err = new_meter(protocol, ops, out);
-    if (err == KLEFR_OK)
-        (*out)->address = *address;
-    return err;
+    *out = m;
+    return KLEFR_OK;
 }
 
 klefr_err klefr_meter_open_modbus(klefr_modbus_master *bus, const klefr_meter_address *address,
                                   klefr_meter **out)
 {
-    if (bus == NULL || address == NULL || out == NULL || !address_ok(KLEFR_METER_MODBUS, address))
-        return KLEFR_ERR_INVALID_ARG;
-    klefr_err err = open_on(KLEFR_METER_MODBUS, &klefr_meter_modbus_ops, address, out);
-    if (err == KLEFR_OK)
-        (*out)->bus = bus;
-    return err;
+    return meter_on(KLEFR_METER_MODBUS, bus, true, address, out);
 }
 
 klefr_err klefr_meter_open_mbus(klefr_mbus_master *bus, const klefr_meter_address *address,
                                 klefr_meter **out)
 {
-    if (bus == NULL || address == NULL || out == NULL || !address_ok(KLEFR_METER_MBUS, address))
-        return KLEFR_ERR_INVALID_ARG;
-    klefr_err err = open_on(KLEFR_METER_MBUS, &klefr_meter_mbus_ops, address, out);
-    if (err == KLEFR_OK)
-        (*out)->mbus = bus;
-    return err;
+    return meter_on(KLEFR_METER_MBUS, bus, true, address, out);
 }
 
 klefr_err klefr_meter_open_iec(klefr_iec_master *head, const klefr_meter_address *address,
                                klefr_meter **out)
 {
-    if (head == NULL || address == NULL || out == NULL || !address_ok(KLEFR_METER_IEC, address))
-        return KLEFR_ERR_INVALID_ARG;
-    klefr_err err = open_on(KLEFR_METER_IEC, &klefr_meter_iec_ops, address, out);
-    if (err == KLEFR_OK)
-        (*out)->iec = head;
-    return err;
+    return meter_on(KLEFR_METER_IEC, head, true, address, out);
 }
 
 klefr_err klefr_meter_set_password(klefr_meter *meter, const char *password)

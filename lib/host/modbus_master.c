@@ -10,7 +10,6 @@
 #include <klefr/modbus_tcp.h>
 
 #include "host/host_time.h"
-#include "host/master_common.h"
 #include "host/modbus_master_internal.h"
 
 uint32_t klefr_modbus_master_chars_ms(const klefr_modbus_master *m, size_t chars)
@@ -22,142 +21,50 @@ uint32_t klefr_modbus_master_chars_ms(const klefr_modbus_master *m, size_t chars
 
 void klefr_modbus_master_options_init(klefr_modbus_master_options *opts)
 {
-    if (opts == NULL)
-        return;
-    memset(opts, 0, sizeof *opts);
-    opts->size = sizeof *opts;
-    opts->retries = 2;
-    opts->echo = KLEFR_MODBUS_ECHO_AUTO;
+    if (host_options_init(opts, sizeof *opts))
+        opts->echo = KLEFR_MODBUS_ECHO_AUTO;
 }
 
-#define OPTIONS_MIN HOST_OPTIONS_MIN(klefr_modbus_master_options, echo)
-
-/* The options as the library knows them: the caller's over the defaults. */
-static klefr_err take_options(const klefr_modbus_master_options *opts,
-                              klefr_modbus_master_options *o)
+static klefr_err check_options(void *opts)
 {
-    klefr_modbus_master_options_init(o);
-    if (opts != NULL && host_options_take(o, sizeof *o, opts, OPTIONS_MIN) != KLEFR_OK)
-        return KLEFR_ERR_INVALID_ARG;
+    const klefr_modbus_master_options *o = opts;
     return o->echo > KLEFR_MODBUS_ECHO_ON ? KLEFR_ERR_INVALID_ARG : KLEFR_OK;
 }
 
 /* Put options in force, deriving what is 0 from the line. */
-static void apply_options(klefr_modbus_master *m, const klefr_modbus_master_options *o)
+static klefr_err apply_options(void *master, const void *opts, bool opening)
 {
-    unsigned flags = klefr_io_flags(m->io);
+    klefr_modbus_master *m = master;
+    const klefr_modbus_master_options *o = opts;
+    unsigned flags = klefr_io_flags(m->base.io);
     bool network = (flags & KLEFR_IO_NETWORK) != 0;
-    m->clock = o->clock != NULL ? o->clock : klefr_clock_monotonic();
+    /* What was learned of the echo was for another setting. */
+    if (opening || o->echo != m->o.echo)
+        m->echo_learned = -1;
+    m->o = *o;
+    if (m->o.clock == NULL)
+        m->o.clock = klefr_clock_monotonic();
     m->mbap = (flags & KLEFR_IO_MBAP) != 0;
     klefr_line line = o->line;
-    if (line.baud == 0 && klefr_io_get_line(m->io, &line, NULL) != KLEFR_OK) {
+    if (line.baud == 0 && klefr_io_get_line(m->base.io, &line, NULL) != KLEFR_OK) {
         /* SPEC 4 defaults for a serial line nobody described. */
         klefr_line spec_default = {9600, 8, KLEFR_PARITY_EVEN, 1};
         line = network ? (klefr_line){0} : spec_default;
     }
     m->has_line = line.baud != 0 && klefr_modbus_timing_for(&line, &m->timing) == KLEFR_OK;
-    m->line = m->has_line ? line : (klefr_line){0};
-    m->response_ms = o->response_timeout_ms;
-    if (m->response_ms == 0)
-        m->response_ms =
+    m->o.line = m->has_line ? line : (klefr_line){0};
+    if (m->o.response_timeout_ms == 0)
+        m->o.response_timeout_ms =
             network || !m->has_line ? 1000u : 500u + klefr_modbus_master_chars_ms(m, 10);
-    m->interchar_timeout_ms = o->interchar_timeout_ms;
-    if (m->interchar_timeout_ms == 0)
-        m->interchar_timeout_ms =
+    if (m->o.interchar_timeout_ms == 0)
+        m->o.interchar_timeout_ms =
             network || !m->has_line ? 200u : 50u + (m->timing.t35_us + 999u) / 1000u;
-    m->turnaround_ms = o->turnaround_ms != 0 ? o->turnaround_ms : 100u;
-    m->retries = o->retries;
-    if (o->echo != m->echo)
-        m->echo_learned = -1; /* what was learned was about another setting */
-    m->echo = o->echo;
-}
-
-klefr_err klefr_modbus_master_open(klefr_io *io, const klefr_modbus_master_options *opts,
-                                   klefr_modbus_master **out)
-{
-    if (io == NULL || io->ops == NULL || out == NULL)
-        return KLEFR_ERR_INVALID_ARG;
-    klefr_modbus_master_options o;
-    if (take_options(opts, &o) != KLEFR_OK)
-        return KLEFR_ERR_INVALID_ARG;
-    klefr_modbus_master *m = calloc(1, sizeof *m);
-    if (m == NULL)
-        return KLEFR_ERR_NO_MEMORY;
-    if (host_lock_init(&m->lock) != KLEFR_OK) {
-        free(m);
-        return KLEFR_ERR_NO_MEMORY;
-    }
-    m->io = io;
-    m->echo_learned = -1;
-    m->echo = o.echo;
-    apply_options(m, &o);
-    *out = m;
+    if (m->o.turnaround_ms == 0)
+        m->o.turnaround_ms = 100u;
     return KLEFR_OK;
 }
 
-void klefr_modbus_master_close(klefr_modbus_master *m)
-{
-    if (m == NULL)
-        return;
-    pthread_mutex_destroy(&m->lock);
-    free(m);
-}
-
-klefr_err klefr_modbus_master_get_options(klefr_modbus_master *m, klefr_modbus_master_options *opts)
-{
-    if (m == NULL || opts == NULL)
-        return KLEFR_ERR_INVALID_ARG;
-    klefr_modbus_master_options o;
-    klefr_modbus_master_options_init(&o);
-    pthread_mutex_lock(&m->lock);
-    o.line = m->line;
-    o.response_timeout_ms = m->response_ms;
-    o.interchar_timeout_ms = m->interchar_timeout_ms;
-    o.turnaround_ms = m->turnaround_ms;
-    o.retries = m->retries;
-    o.clock = m->clock;
-    o.echo = m->echo;
-    pthread_mutex_unlock(&m->lock);
-    return host_options_give(opts, &o, sizeof o, OPTIONS_MIN);
-}
-
-klefr_err klefr_modbus_master_set_options(klefr_modbus_master *m,
-                                          const klefr_modbus_master_options *opts)
-{
-    klefr_modbus_master_options o;
-    if (m == NULL || opts == NULL || take_options(opts, &o) != KLEFR_OK)
-        return KLEFR_ERR_INVALID_ARG;
-    pthread_mutex_lock(&m->lock);
-    apply_options(m, &o);
-    pthread_mutex_unlock(&m->lock);
-    return KLEFR_OK;
-}
-
-klefr_io *klefr_modbus_master_get_io(klefr_modbus_master *m)
-{
-    return m != NULL ? m->io : NULL;
-}
-
-void klefr_modbus_master_lock(klefr_modbus_master *m)
-{
-    if (m != NULL)
-        pthread_mutex_lock(&m->lock);
-}
-
-void klefr_modbus_master_unlock(klefr_modbus_master *m)
-{
-    if (m != NULL)
-        pthread_mutex_unlock(&m->lock);
-}
-
-void klefr_modbus_master_get_stats(klefr_modbus_master *m, klefr_master_stats *out)
-{
-    if (m == NULL || out == NULL)
-        return;
-    pthread_mutex_lock(&m->lock);
-    *out = m->stats;
-    pthread_mutex_unlock(&m->lock);
-}
+HOST_MASTER(modbus, echo, NULL)
 
 /* Deliver a complete answer: copy it out and decode it there, so that the
  * caller's response points into the caller's buffer. */
@@ -189,13 +96,13 @@ klefr_err klefr_modbus_master_transact_locked(klefr_modbus_master *m,
     m->line_busy = false;
     for (unsigned attempt = 0; attempt <= retries; attempt++) {
         if (attempt > 0)
-            m->stats.retries++;
+            m->base.stats.retries++;
         /* Serial line spec 2.5.1.1: at least t3.5 of silence between frames. */
         if (!m->mbap && m->has_line && m->idle_known)
-            host_sleep_until(m->clock, m->idle_since_us + m->timing.t35_us);
+            host_sleep_until(m->o.clock, m->idle_since_us + m->timing.t35_us);
         /* Whatever is waiting now cannot be the answer to what we are about
          * to send: a late answer, an echo, noise. */
-        klefr_err err = klefr_io_flush(m->io);
+        klefr_err err = klefr_io_flush(m->base.io);
         if (err != KLEFR_OK)
             return err;
         uint8_t tx[KLEFR_MODBUS_TCP_ADU_MAX];
@@ -210,20 +117,20 @@ klefr_err klefr_modbus_master_transact_locked(klefr_modbus_master *m,
             out = tx;
         }
         uint32_t tx_ms = 1000u + klefr_modbus_master_chars_ms(m, out_len);
-        err = klefr_io_write_all(m->io, out, out_len, tx_ms);
+        err = klefr_io_write_all(m->base.io, out, out_len, tx_ms);
         if (err == KLEFR_OK)
-            err = klefr_io_drain(m->io, tx_ms);
+            err = klefr_io_drain(m->base.io, tx_ms);
         if (err != KLEFR_OK)
             return err == KLEFR_ERR_TIMEOUT ? KLEFR_ERR_IO : err;
-        uint64_t sent = host_now_us(m->clock);
+        uint64_t sent = host_now_us(m->o.clock);
         m->idle_since_us = sent;
         m->idle_known = true;
-        m->stats.requests++;
+        m->base.stats.requests++;
         if (broadcast) {
             /* Nobody answers; give the slaves time to act before the next
              * request (serial line spec 2.4.1, turnaround delay). */
-            host_sleep_until(m->clock, sent + (uint64_t)m->turnaround_ms * 1000u);
-            m->idle_since_us = host_now_us(m->clock);
+            host_sleep_until(m->o.clock, sent + (uint64_t)m->o.turnaround_ms * 1000u);
+            m->idle_since_us = host_now_us(m->o.clock);
             if (rsp_len != NULL)
                 *rsp_len = 0;
             return KLEFR_OK;
@@ -236,7 +143,7 @@ klefr_err klefr_modbus_master_transact_locked(klefr_modbus_master *m,
         if (err == KLEFR_OK)
             err = deliver(req, answer, answer_len, rsp, cap, rsp_len, resp);
         if (err > 0)
-            m->stats.exceptions++;
+            m->base.stats.exceptions++;
         if (err >= 0 || err == KLEFR_ERR_IO || err == KLEFR_ERR_BUFFER_TOO_SMALL)
             return err;
         last = err;

@@ -22,7 +22,7 @@ void klefr_modbus_echo_begin(modbus_echo *e, klefr_modbus_master *m,
     e->req = req;
     e->adu = adu;
     e->adu_len = adu_len;
-    e->done = m->echo == KLEFR_MODBUS_ECHO_OFF;
+    e->done = m->o.echo == KLEFR_MODBUS_ECHO_OFF;
     e->have_cand = false;
 }
 
@@ -44,18 +44,18 @@ bool klefr_modbus_echo_skip(modbus_echo *e, rx_loop *rx)
     size_t k = rx->n < e->adu_len ? rx->n : e->adu_len;
     if (memcmp(rx->buf, e->adu, k) != 0) {
         e->done = true;
-        if (m->echo == KLEFR_MODBUS_ECHO_AUTO && m->echo_learned < 0)
+        if (m->o.echo == KLEFR_MODBUS_ECHO_AUTO && m->echo_learned < 0)
             m->echo_learned = 0;
         return true;
     }
     if (rx->n < e->adu_len)
         return false; /* an echo, or an answer starting like one */
     e->done = true;
-    if (!answer_equals_request(e->req->function) || m->echo == KLEFR_MODBUS_ECHO_ON ||
+    if (!answer_equals_request(e->req->function) || m->o.echo == KLEFR_MODBUS_ECHO_ON ||
         m->echo_learned == 1) {
         rx_consume(rx, e->adu_len);
-        m->stats.echoes++;
-        if (m->echo == KLEFR_MODBUS_ECHO_AUTO)
+        m->base.stats.echoes++;
+        if (m->o.echo == KLEFR_MODBUS_ECHO_AUTO)
             m->echo_learned = 1;
         return after_echo(rx);
     }
@@ -67,10 +67,10 @@ bool klefr_modbus_echo_skip(modbus_echo *e, rx_loop *rx)
     memcpy(e->cand, rx->buf, e->adu_len);
     e->have_cand = true;
     rx_consume(rx, e->adu_len);
-    rx->deadline_us = host_now_us(m->clock) + (uint64_t)m->response_ms * 1000u;
+    rx->deadline_us = host_now_us(m->o.clock) + (uint64_t)m->o.response_timeout_ms * 1000u;
     rx->bound_us =
         rx->deadline_us + ((uint64_t)klefr_modbus_master_chars_ms(m, 2 * KLEFR_MODBUS_ADU_MAX) +
-                           m->interchar_timeout_ms) *
+                           m->o.interchar_timeout_ms) *
                               1000u;
     return after_echo(rx);
 }
@@ -78,7 +78,7 @@ bool klefr_modbus_echo_skip(modbus_echo *e, rx_loop *rx)
 void klefr_modbus_echo_answered(modbus_echo *e)
 {
     if (e->have_cand) {
-        e->m->stats.echoes++;
+        e->m->base.stats.echoes++;
         e->m->echo_learned = 1;
     }
 }

@@ -7,24 +7,21 @@
 
 #include <klefr/modbus_master.h>
 
+#include "host/master_common.h"
 #include "host/rx_loop.h"
 
 struct klefr_modbus_master {
-    klefr_io *io;
-    pthread_mutex_t lock; /* recursive: klefr_modbus_master_lock() nests */
-    const klefr_clock *clock;
-    bool mbap;       /* Modbus TCP framing */
-    bool has_line;   /* t3.5 and character times are known */
-    klefr_line line; /* in force: zero without one */
+    host_master base; /* transport, lock, statistics */
+    /* The options in force, derived values filled in (the line zero
+     * without one, on a network). */
+    klefr_modbus_master_options o;
+    bool mbap;     /* Modbus TCP framing */
+    bool has_line; /* t3.5 and character times are known */
     klefr_modbus_timing timing;
-    uint32_t response_ms, interchar_timeout_ms, turnaround_ms;
-    unsigned retries;
-    klefr_modbus_echo echo;
     int echo_learned; /* AUTO: -1 unknown, 0 the line does not echo, 1 it does */
     bool idle_known;
     uint64_t idle_since_us; /* last byte seen or sent on the bus */
     uint16_t transaction;   /* Modbus TCP transaction id */
-    klefr_master_stats stats;
     /* The last transaction ended with the line still busy: bytes kept
      * coming until an attempt's bound. Not devices answering: a scan stops. */
     bool line_busy;

@@ -34,7 +34,7 @@ static void account(klefr_modbus_master *m, const rx_loop *rx)
     if (rx->started)
         m->idle_since_us = rx->last_byte_us;
     m->line_busy = m->line_busy || rx->busy;
-    rx_add_counts(&m->stats, &rx->counts);
+    rx_add_counts(&m->base.stats, &rx->counts);
 }
 
 /* ---- RTU ---------------------------------------------------------------- */
@@ -104,7 +104,7 @@ static klefr_err rtu_finish(void *ctx, rx_loop *rx, rx_end how, bool *listen)
     return why;
 }
 
-static const rx_ops rtu_ops = {rtu_detect, rtu_before_framing, rtu_judge, rtu_finish};
+static const rx_ops rtu_ops = {NULL, rtu_detect, rtu_before_framing, rtu_judge, rtu_finish};
 
 /* Copy the answer out of the loop's buffer. */
 static klefr_err copy_out(const rx_loop *rx, uint8_t *rtu, size_t *rtu_len)
@@ -122,21 +122,12 @@ klefr_err klefr_modbus_master_receive_rtu(klefr_modbus_master *m, const klefr_mo
     uint8_t raw[RX_CAP]; /* the burst, to say why it was no answer */
     rtu_rx c = {m, req, {0}};
     klefr_modbus_echo_begin(&c.echo, m, req, adu, adu_len);
-    rx_loop rx = {.io = m->io,
-                  .clock = m->clock,
-                  .buf = buf,
-                  .cap = sizeof buf,
-                  .raw = raw,
-                  .raw_cap = sizeof raw,
-                  .deadline_us = sent_us + (uint64_t)m->response_ms * 1000u,
-                  .gap_ms = m->interchar_timeout_ms,
-                  .quiet_us = silence_us(m)};
+    rx_loop rx = {.buf = buf, .cap = sizeof buf, .raw = raw, .raw_cap = sizeof raw};
     /* However noisy the line, an attempt ends: the response timeout plus
-     * two maximal frames plus a gap. */
-    rx.bound_us = rx.deadline_us +
-                  ((uint64_t)klefr_modbus_master_chars_ms(m, 2 * KLEFR_MODBUS_ADU_MAX + adu_len) +
-                   m->interchar_timeout_ms) *
-                      1000u;
+     * two maximal frames (and the echo) plus a gap. */
+    uint32_t frames_ms = klefr_modbus_master_chars_ms(m, 2 * KLEFR_MODBUS_ADU_MAX + adu_len);
+    rx_attempt(&rx, m->base.io, m->o.clock, sent_us, m->o.response_timeout_ms,
+               m->o.interchar_timeout_ms, silence_us(m), frames_ms + m->o.interchar_timeout_ms);
     klefr_err err = rx_receive(&rx, &rtu_ops, &c);
     account(m, &rx);
     return err == KLEFR_OK ? copy_out(&rx, rtu, rtu_len) : err;
@@ -150,12 +141,6 @@ typedef struct tcp_rx {
     uint8_t *rtu; /* the answer as an RTU ADU */
     size_t *rtu_len;
 } tcp_rx;
-
-static void tcp_detect(void *ctx, const uint8_t *buf, size_t n, klefr_frame_scan *scan)
-{
-    (void)ctx;
-    (void)klefr_modbus_tcp_frame_detect(buf, n, scan);
-}
 
 static int tcp_judge(void *ctx, rx_loop *rx, const uint8_t *frame, size_t len)
 {
@@ -186,7 +171,7 @@ static klefr_err tcp_finish(void *ctx, rx_loop *rx, rx_end how, bool *listen)
     return KLEFR_ERR_UNEXPECTED;
 }
 
-static const rx_ops tcp_ops = {tcp_detect, NULL, tcp_judge, tcp_finish};
+static const rx_ops tcp_ops = {klefr_modbus_tcp_frame_detect, NULL, NULL, tcp_judge, tcp_finish};
 
 klefr_err klefr_modbus_master_receive_mbap(klefr_modbus_master *m, const klefr_modbus_request *req,
                                            uint16_t tid, uint64_t sent_us, uint8_t *rtu,
@@ -194,15 +179,10 @@ klefr_err klefr_modbus_master_receive_mbap(klefr_modbus_master *m, const klefr_m
 {
     uint8_t buf[RX_CAP];
     tcp_rx c = {req, tid, rtu, rtu_len};
-    rx_loop rx = {.io = m->io,
-                  .clock = m->clock,
-                  .buf = buf,
-                  .cap = sizeof buf,
-                  .deadline_us = sent_us + (uint64_t)m->response_ms * 1000u,
-                  .gap_ms = m->interchar_timeout_ms,
-                  .quiet_us = silence_us(m),
-                  .stop_on_garbage = true}; /* the stream lost its framing */
-    rx.bound_us = rx.deadline_us + (uint64_t)m->interchar_timeout_ms * 1000u;
+    /* Garbage in a stream means it lost its framing. */
+    rx_loop rx = {.buf = buf, .cap = sizeof buf, .stop_on_garbage = true};
+    rx_attempt(&rx, m->base.io, m->o.clock, sent_us, m->o.response_timeout_ms,
+               m->o.interchar_timeout_ms, silence_us(m), m->o.interchar_timeout_ms);
     klefr_err err = rx_receive(&rx, &tcp_ops, &c);
     account(m, &rx);
     return err;
@@ -210,11 +190,11 @@ klefr_err klefr_modbus_master_receive_mbap(klefr_modbus_master *m, const klefr_m
 
 klefr_err klefr_modbus_master_settle(klefr_modbus_master *m)
 {
-    uint64_t limit = host_now_us(m->clock) +
+    uint64_t limit = host_now_us(m->o.clock) +
                      ((uint64_t)klefr_modbus_master_chars_ms(m, 2 * KLEFR_MODBUS_ADU_MAX) +
-                      m->interchar_timeout_ms) *
+                      m->o.interchar_timeout_ms) *
                          1000u;
     /* At least 1 ms: on a network a silence cannot be timed closer. */
     uint32_t quiet_us = silence_us(m) > 1000u ? silence_us(m) : 1000u;
-    return rx_settle(m->io, m->clock, limit, quiet_us, &m->line_busy, &m->idle_since_us);
+    return rx_settle(m->base.io, m->o.clock, limit, quiet_us, &m->line_busy, &m->idle_since_us);
 }

@@ -87,7 +87,10 @@ static klefr_err frame_all(rx_loop *rx, const rx_ops *ops, void *ctx, bool *done
     *done = true;
     while (rx->n > 0) {
         klefr_frame_scan scan;
-        ops->detect(ctx, rx->buf, rx->n, &scan);
+        if (ops->codec_detect != NULL)
+            (void)ops->codec_detect(rx->buf, rx->n, &scan);
+        else
+            ops->detect(ctx, rx->buf, rx->n, &scan);
         if (scan.state == KLEFR_FRAME_NEED_MORE)
             break;
         if (scan.state == KLEFR_FRAME_GARBAGE) {
@@ -141,6 +144,17 @@ static uint32_t next_wait(const rx_loop *rx, uint64_t now)
         wait = host_ms_until(now, rx->deadline_us);
     uint32_t left = host_ms_until(now, rx->bound_us);
     return wait < left ? wait : left;
+}
+
+void rx_attempt(rx_loop *rx, klefr_io *io, const klefr_clock *clock, uint64_t sent_us,
+                uint32_t response_ms, uint32_t gap_ms, uint32_t quiet_us, uint32_t beyond_ms)
+{
+    rx->io = io;
+    rx->clock = clock;
+    rx->deadline_us = sent_us + (uint64_t)response_ms * 1000u;
+    rx->bound_us = rx->deadline_us + (uint64_t)beyond_ms * 1000u;
+    rx->gap_ms = gap_ms;
+    rx->quiet_us = quiet_us;
 }
 
 klefr_err rx_receive(rx_loop *rx, const rx_ops *ops, void *ctx)

@@ -55,7 +55,9 @@ typedef struct rx_counts {
 typedef struct rx_loop rx_loop;
 
 typedef struct rx_ops {
-    /* The codec's detector over the bytes at the start of buf. */
+    /* The codec's detector over the bytes at the start of buf, when it
+     * needs nothing but the bytes; else NULL and detect() says it. */
+    klefr_err (*codec_detect)(const uint8_t *buf, size_t n, klefr_frame_scan *scan);
     void (*detect)(void *ctx, const uint8_t *buf, size_t n, klefr_frame_scan *scan);
     /* Called after new bytes came, before framing (the half-duplex echo):
      * false to read more first. NULL: always frame. */
@@ -104,6 +106,13 @@ struct rx_loop {
     const uint8_t *frame; /* the answer taken */
     size_t frame_len;
 };
+
+/* Set up rx (its buffers already set) for the answer to a frame that left
+ * the line at sent_us: its first byte within response_ms, gaps up to
+ * gap_ms, quiet_us of silence after it, and the end beyond_ms after the
+ * deadline whatever the line sends. */
+void rx_attempt(rx_loop *rx, klefr_io *io, const klefr_clock *clock, uint64_t sent_us,
+                uint32_t response_ms, uint32_t gap_ms, uint32_t quiet_us, uint32_t beyond_ms);
 
 /* Receive one answer as described above. KLEFR_OK: rx->frame and
  * rx->frame_len are the answer (in rx->buf unless finish held another). */

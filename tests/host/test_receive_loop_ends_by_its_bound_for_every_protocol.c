@@ -29,18 +29,6 @@ static void modbus_rtu_detect(void *ctx, const uint8_t *buf, size_t n, klefr_fra
     (void)klefr_modbus_frame_detect(KLEFR_MODBUS_RESPONSES, 1, buf, n, scan);
 }
 
-static void modbus_tcp_detect(void *ctx, const uint8_t *buf, size_t n, klefr_frame_scan *scan)
-{
-    (void)ctx;
-    (void)klefr_modbus_tcp_frame_detect(buf, n, scan);
-}
-
-static void mbus_detect(void *ctx, const uint8_t *buf, size_t n, klefr_frame_scan *scan)
-{
-    (void)ctx;
-    (void)klefr_mbus_frame_detect(buf, n, scan);
-}
-
 static void iec_detect(void *ctx, const uint8_t *buf, size_t n, klefr_frame_scan *scan)
 {
     (void)ctx;
@@ -51,6 +39,7 @@ typedef struct proto {
     const char *name;
     uint32_t char_us;
     unsigned flags;
+    klefr_err (*codec_detect)(const uint8_t *buf, size_t n, klefr_frame_scan *scan);
     void (*detect)(void *ctx, const uint8_t *buf, size_t n, klefr_frame_scan *scan);
     const char *frame_hex; /* a complete, valid frame */
     bool bound_at_first_byte;
@@ -59,13 +48,13 @@ typedef struct proto {
 } proto;
 
 static const proto protocols[] = {
-    {"Modbus RTU", 1146, 0, modbus_rtu_detect, "01 03 02 17 06 37 B6", false, false, false},
-    {"Modbus TCP", 10, KLEFR_IO_MBAP | KLEFR_IO_NETWORK, modbus_tcp_detect,
+    {"Modbus RTU", 1146, 0, NULL, modbus_rtu_detect, "01 03 02 17 06 37 B6", false, false, false},
+    {"Modbus TCP", 10, KLEFR_IO_MBAP | KLEFR_IO_NETWORK, klefr_modbus_tcp_frame_detect, NULL,
      "00 01 00 00 00 05 01 03 02 17 06", false, true, false},
-    {"M-Bus", 1146, 0, mbus_detect, "10 5B 01 5C 16", false, false, false},
+    {"M-Bus", 1146, 0, klefr_mbus_frame_detect, NULL, "10 5B 01 5C 16", false, false, false},
     /* "/INM5KLEFR6913" CR LF */
-    {"IEC 62056-21", 33334, 0, iec_detect, "2F 49 4E 4D 35 4B 4C 45 46 52 36 39 31 33 0D 0A", true,
-     false, true},
+    {"IEC 62056-21", 33334, 0, NULL, iec_detect, "2F 49 4E 4D 35 4B 4C 45 46 52 36 39 31 33 0D 0A",
+     true, false, true},
 };
 #define N_PROTOCOLS (sizeof protocols / sizeof protocols[0])
 
@@ -144,7 +133,8 @@ static void run(const proto *p, stream_kind kind)
         rx.bound_us = rx.deadline_us + BOUND_EXTRA_US(p);
         bound = rx.bound_us;
     }
-    rx_ops ops = {p->detect, NULL, kind == FRAME_SKIPPED ? judge_skip : judge_take, finish};
+    rx_ops ops = {p->codec_detect, p->detect, NULL, kind == FRAME_SKIPPED ? judge_skip : judge_take,
+                  finish};
     klefr_err err = rx_receive(&rx, &ops, NULL);
     uint64_t end = script_now(s);
     ck_assert_msg(err < 0 && err != KLEFR_ERR_IO, "%s: %s", p->name, klefr_strerror(err));
@@ -207,7 +197,7 @@ START_TEST(test_every_protocol_times_out_at_its_deadline_on_a_quiet_line)
                   .bound_after_first_us = BOUND_EXTRA_US(p),
                   .gap_ms = GAP_MS(p),
                   .quiet_us = QUIET_US(p)};
-    rx_ops ops = {p->detect, NULL, judge_take, finish};
+    rx_ops ops = {p->codec_detect, p->detect, NULL, judge_take, finish};
     ck_assert_int_eq(rx_receive(&rx, &ops, NULL), KLEFR_ERR_TIMEOUT);
     ck_assert_uint_eq(rx.counts.timeouts, 1);
     uint64_t took = script_now(s) - t0;
