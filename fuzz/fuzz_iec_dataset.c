@@ -87,6 +87,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     klefr_values values;
     klefr_values_clear(&values);
     (void)klefr_model_iec_readout_decode((const char *)buf, size, &values, NULL);
+    /* The strict decoder stores exactly what it counts as stored, and
+     * nothing at all when the block does not parse. */
+    klefr_values strict;
+    klefr_decode_report rep;
+    klefr_values_clear(&strict);
+    klefr_err err = klefr_model_iec_readout_decode_report((const char *)buf, size, &strict, &rep);
+    size_t stored = 0;
+    for (unsigned q = 0; q < KLEFR_Q_COUNT; q++)
+        stored += klefr_values_has(&strict, (klefr_quantity)q);
+    if (stored != rep.stored || (err != KLEFR_OK && stored != 0))
+        abort();
     double v;
     (void)klefr_iec_value_parse((const char *)buf, size, &v);
     free(buf);

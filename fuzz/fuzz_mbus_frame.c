@@ -51,6 +51,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             klefr_values values;
             klefr_values_clear(&values);
             (void)klefr_model_mbus_rsp_ud_decode(data + pos, s.length, &values, NULL);
+            /* The strict decoder agrees on what is a frame, and stores no
+             * more than it counts. */
+            klefr_values strict;
+            klefr_decode_report rep;
+            klefr_values_clear(&strict);
+            klefr_err lenient = klefr_model_mbus_rsp_ud_decode(data + pos, s.length, &strict, NULL);
+            klefr_values_clear(&strict);
+            klefr_err err =
+                klefr_model_mbus_rsp_ud_decode_report(data + pos, s.length, &strict, NULL, &rep);
+            if (err != lenient)
+                abort();
+            size_t stored = 0;
+            for (unsigned q = 0; q < KLEFR_Q_COUNT; q++)
+                stored += klefr_values_has(&strict, (klefr_quantity)q);
+            if (stored != rep.stored)
+                abort();
             klefr_setting settings[8];
             size_t n_settings;
             if (klefr_model_mbus_write_decode(data + pos, s.length, settings, 8, &n_settings) ==

@@ -96,8 +96,8 @@ static bool run_own(mps2_meter *m, const char *line, size_t len, fw_text *t)
         fw_text_put(t, "ok");
     } else if (fw_word_is(&w[0], "speed")) {
         if (n != 2 || !fw_word_fixed(&w[1], 0, 1, SPEED_MAX, &ms)) {
-            fw_text_put(t, "error usage: speed N (1-100000: time runs N times faster while the "
-                           "lines are quiet)");
+            fw_text_put(t, "error usage: speed N (1-100000: metrology time runs N times "
+                           "faster; protocol time stays real)");
             return true;
         }
         mps2_meter_accelerate(m); /* what ran so far ran at the old speed */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* The firmware core's HAL on the MPS2 board. The core gets its time from
- * the board counter (bus and IEC timing included: QEMU moves UART bytes at
- * its own pace, so the line's byte times are the firmware's to keep), its
+/* The firmware core's HAL on the MPS2 board. The core gets its protocol
+ * time from the board counter (bus and IEC timing: QEMU moves UART bytes at
+ * its own pace, so the line's byte times are the firmware's to keep) and
+ * its metrology time from the same counter plus what the control commands
+ * speed and advance added; its
  * store from the EEPROM, and writes its answers to the UARTs. The S0
  * output and the LED are FPGAIO LED bits 1 and 0. */
 #include <klefr/iec62056.h>
@@ -15,7 +17,12 @@
 
 uint32_t mps2_meter_now(const mps2_meter *m)
 {
-    return mps2_clock_ms() + m->skew_ms;
+    return mps2_meter_protocol_now(m) + m->skew_ms;
+}
+
+uint32_t mps2_meter_protocol_now(const mps2_meter *m)
+{
+    return mps2_clock_ms() + m->proto_skew_ms;
 }
 
 static uint32_t hal_now(void *ctx)
@@ -23,28 +30,26 @@ static uint32_t hal_now(void *ctx)
     return mps2_meter_now(ctx);
 }
 
-/* Quiet time before acceleration, as klefr-meterd: the bus window covers
- * t3.5 at 1200 baud, the IR one the IEC reply delay and the 1.5 s gap. */
-#define BUS_QUIET_MS 100u
-#define IR_QUIET_MS 5000u
+static uint32_t hal_protocol(void *ctx)
+{
+    return mps2_meter_protocol_now(ctx);
+}
 
+/* As klefr-meterd --speed: metrology time runs speed times faster all the
+ * time; protocol time (t3.5, IEC reply delays, sessions, the lockout)
+ * stays the board's. */
 void mps2_meter_accelerate(mps2_meter *m)
 {
     uint32_t real = mps2_clock_ms();
     uint32_t dt = real - m->real_last_ms;
     m->real_last_ms = real;
-    if (m->speed > 1u && real - m->bus_seen_ms >= BUS_QUIET_MS &&
-        real - m->ir_seen_ms >= IR_QUIET_MS)
+    if (m->speed > 1u)
         m->skew_ms += dt * (m->speed - 1u);
 }
 
 static void hal_write(void *ctx, klefr_fw_port port, const uint8_t *data, size_t len)
 {
     mps2_meter *m = ctx;
-    if (port == KLEFR_FW_PORT_IR)
-        m->ir_seen_ms = mps2_clock_ms();
-    else
-        m->bus_seen_ms = mps2_clock_ms();
     for (size_t i = 0; i < len; i++) {
         /* The IR line is 7E1: its parity bit travels as bit 7, for a peer
          * that sends it (main.c). */
@@ -103,6 +108,7 @@ void mps2_meter_hal(mps2_meter *m, klefr_fw_hal *hal)
     *hal = (klefr_fw_hal){
         .ctx = m,
         .now_ms = hal_now,
+        .protocol_ms = hal_protocol,
         .uart_write = hal_write,
         .uart_set_line = hal_set_line,
         /* No uart_drained: the core waits the answer's byte time. */

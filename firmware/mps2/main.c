@@ -118,14 +118,10 @@ static void serve(mps2_meter *m)
     uint8_t buf[32];
     size_t n;
     mps2_meter_accelerate(m);
-    while ((n = mps2_uart_read(&m->bus, buf, sizeof buf)) > 0) {
-        m->bus_seen_ms = mps2_clock_ms();
+    while ((n = mps2_uart_read(&m->bus, buf, sizeof buf)) > 0)
         klefr_fw_bus_feed(&m->fw, buf, n);
-    }
-    while ((n = mps2_uart_read(&m->ir, buf, sizeof buf)) > 0) {
-        m->ir_seen_ms = mps2_clock_ms();
+    while ((n = mps2_uart_read(&m->ir, buf, sizeof buf)) > 0)
         klefr_fw_ir_feed(&m->fw, buf, ir_rx_filter(m, buf, n));
-    }
     mps2_control_poll(m);
     klefr_fw_tick(&m->fw);
     mps2_meter_outputs(m);
@@ -155,8 +151,6 @@ __attribute__((noinline)) static void boot(mps2_meter *m, const boot_args *args)
         sh_exit(100);
     m->held = m->fw.load;
     m->speed = 1;
-    /* Both lines count as quiet from the start. */
-    m->bus_seen_ms = m->ir_seen_ms = mps2_clock_ms() - 5000u;
     (void)klefr_fw_boot(&m->fw);
 }
 

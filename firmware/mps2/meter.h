@@ -31,14 +31,13 @@ typedef struct mps2_meter {
 #ifdef MPS2_SELFTEST
     mps2_capture *capture; /* non-NULL: answers go here (self-test image) */
 #endif
-    klefr_fw_load held;    /* the load set by the control UART */
-    uint32_t skew_ms;      /* time added by the control commands advance and speed */
-    uint32_t speed;        /* the control command speed: 1 real time */
-    uint32_t real_last_ms; /* board time when speed last added */
-    uint32_t bus_seen_ms;  /* board time of the last byte in or out on the bus */
-    uint32_t ir_seen_ms;   /* the same on the IR port */
-    uint32_t s0_width_us;  /* of the last S0 pulse */
-    uint32_t s0_off_ms;    /* when the S0 output falls again */
+    klefr_fw_load held;     /* the load set by the control UART */
+    uint32_t skew_ms;       /* metrology time added by the control commands advance and speed */
+    uint32_t proto_skew_ms; /* protocol time added by the self-test (it runs in no time) */
+    uint32_t speed;         /* the control command speed: 1 real time */
+    uint32_t real_last_ms;  /* board time when speed last added */
+    uint32_t s0_width_us;   /* of the last S0 pulse */
+    uint32_t s0_off_ms;     /* when the S0 output falls again */
     bool s0_on;
     bool ir_parity; /* the IR peer sends the parity bit (main.c) */
     bool tariff_pin;
@@ -51,13 +50,15 @@ typedef struct mps2_meter {
 
 /* The core's HAL on this board. */
 void mps2_meter_hal(mps2_meter *m, klefr_fw_hal *hal);
-/* The firmware clock: the board counter plus what advance added. */
+/* Metrology time: protocol time plus what advance and speed added. */
 uint32_t mps2_meter_now(const mps2_meter *m);
+/* Protocol time: the board counter (plus the self-test's steps). */
+uint32_t mps2_meter_protocol_now(const mps2_meter *m);
 /* Give the core the load in effect (the held one; 0 V with the supply cut). */
 void mps2_meter_apply_load(mps2_meter *m);
 /* Let --speed time pass: the real time since the last call, times speed - 1,
- * while neither line has carried a byte lately (klefr-meterd's rule: no
- * protocol exchange may see the clock jump). */
+ * on the metrology clock only (klefr-meterd's rule: protocol time stays
+ * real). */
 void mps2_meter_accelerate(mps2_meter *m);
 /* End an S0 pulse whose time is up. */
 void mps2_meter_outputs(mps2_meter *m);

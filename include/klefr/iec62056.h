@@ -83,6 +83,8 @@ KLEFR_API uint8_t klefr_iec_bcc(const uint8_t *data, size_t len);
  * ETX or EOT and the BCC (7-bit characters, parity removed): as received
  * and as computed over the bytes after the start character up to and
  * including ETX/EOT.
+ * @param[in] buf  The message (frame), checksum included.
+ * @param[in] len  Its length.
  * @param[out] out  Filled on OK and on KLEFR_ERR_CHECKSUM.
  * @retval KLEFR_OK the BCC matches.
  * @retval KLEFR_ERR_CHECKSUM it does not; @p out says both values.

@@ -106,6 +106,8 @@ KLEFR_API uint8_t klefr_mbus_checksum(const uint8_t *data, size_t len);
  * received and as computed over C..data (EN 13757-2, 5.2). The frame's
  * shape (start, length fields, stop byte) must be right; the checksum
  * need not be.
+ * @param[in] buf  The message (frame), checksum included.
+ * @param[in] len  Its length.
  * @param[out] out  Filled on OK and on KLEFR_ERR_CHECKSUM.
  * @retval KLEFR_OK the checksum matches.
  * @retval KLEFR_ERR_CHECKSUM it does not; @p out says both values.

@@ -25,6 +25,7 @@
 #include <klefr/io.h>
 #include <klefr/modbus_master.h>
 #include <klefr/model.h>
+#include <klefr/model_check.h>
 
 KLEFR_BEGIN_DECLS
 
@@ -127,14 +128,94 @@ KLEFR_API bool klefr_meter_can_write(const klefr_meter *meter, klefr_quantity q)
 
 /** Read everything the protocol carries into @p values (cleared first).
  * Quantities left absent are those the protocol does not carry (see
- * klefr_meter_can_read()); their number goes to @p not_available if it is
- * not NULL. Over Modbus: the reads of klefr_model_modbus_blocks(). All or
- * nothing: on error @p values is cleared.
+ * klefr_meter_can_read()) or the meter's model does not have; their number
+ * goes to @p not_available if it is not NULL. Over Modbus: the reads of
+ * klefr_model_modbus_blocks(); over M-Bus one REQ_UD2; over IR the readout.
+ *
+ * A reading is handed out only once the register model found nothing
+ * wrong with it (doc/reading-integrity.md): the answer must carry what the
+ * meter always sends, pass klefr_model_check_reading() and follow the last
+ * reading of this handle (klefr_model_check_history()). A refused answer is
+ * read again, up to klefr_meter_set_retries() times. Over M-Bus and IR,
+ * whose checksums are weak, the first reading of a handle is confirmed by a
+ * second one that agrees with it; on every protocol so is a reading that
+ * contradicts the last one (a setting changed at the meter's button, a
+ * replaced meter): it is taken once a second reading agrees with it.
+ * @retval KLEFR_ERR_IMPLAUSIBLE every answer broke a rule of the register
+ *         model (klefr_meter_last_failure() names it), or is not that of a
+ *         KLEFR meter (M-Bus header, IR identification).
+ * @retval KLEFR_ERR_INCOMPLETE quantities the answer should have carried
+ *         are missing (klefr_meter_missing() lists them); @p values holds
+ *         the rest, which passed the checks.
  * @retval >0 the meter answered a read with this exception.
  * @retval KLEFR_ERR_TIMEOUT, KLEFR_ERR_CHECKSUM... see the protocol master.
- * @retval KLEFR_ERR_ENCODING a register held an impossible value. */
+ * @retval KLEFR_ERR_ENCODING a register held an impossible value.
+ * On any other error than INCOMPLETE @p values is cleared. */
 KLEFR_API klefr_err klefr_meter_read(klefr_meter *meter, klefr_values *values,
                                      size_t *not_available);
+
+/** Read only the @p n quantities at @p want (and what the same exchange
+ * brings along): over Modbus only the registers of
+ * klefr_model_modbus_blocks_for(), so that one value costs one short
+ * transaction; over M-Bus the one REQ_UD2 and over IR the readout carry
+ * everything anyway (IR has no cheaper way: R1 needs programming mode and
+ * the password, see doc/host-io.md). @p values (cleared first) receives the
+ * asked quantities only. Asked quantities the protocol or the model does
+ * not carry stay absent and are not missing.
+ * @retval KLEFR_ERR_INVALID_ARG NULL argument, @p n 0, unknown quantity.
+ * @retval KLEFR_ERR_NOT_AVAILABLE the protocol carries none of them;
+ *         nothing was sent.
+ * @return otherwise as klefr_meter_read().
+ * @since 0.2.0 */
+KLEFR_API klefr_err klefr_meter_read_quantities(klefr_meter *meter, const klefr_quantity *want,
+                                                size_t n, klefr_values *values);
+
+/** The quantities the last read found missing (::KLEFR_ERR_INCOMPLETE):
+ * asked (or, for klefr_meter_read(), carried by the protocol) but absent
+ * from the answer. When nothing asked was missing but the answer held
+ * records or data sets the model does not know, the list names what the
+ * whole answer lacked. Writes up to @p cap to @p out (NULL when @p cap is
+ * 0) and returns how many there are; 0 after a complete read.
+ * @since 0.2.0 */
+KLEFR_API size_t klefr_meter_missing(const klefr_meter *meter, klefr_quantity *out, size_t cap);
+
+/** How often a read whose answer was refused (::KLEFR_ERR_INCOMPLETE,
+ * ::KLEFR_ERR_IMPLAUSIBLE, ::KLEFR_ERR_ENCODING) is repeated before the
+ * error is returned; 2 by default. The protocol master's own retries
+ * (timeouts, checksums) come on top. @since 0.2.0 */
+KLEFR_API void klefr_meter_set_retries(klefr_meter *meter, unsigned retries);
+
+/** The rule the last read found broken (klefr_meter_read() returned
+ * ::KLEFR_ERR_IMPLAUSIBLE): copied to @p out, and true. False (and @p out
+ * cleared) when the last read broke none. @since 0.2.0 */
+KLEFR_API bool klefr_meter_last_failure(const klefr_meter *meter, klefr_check_failure *out);
+
+/** Meter time per host time for the history checks: 1 (the default) for a
+ * real meter, N for an emulator run with `--speed N`, whose energies grow
+ * N times faster than the clock says they can.
+ * @retval KLEFR_ERR_RANGE not finite or below 1e-6; unchanged. @since 0.2.0 */
+KLEFR_API klefr_err klefr_meter_set_time_scale(klefr_meter *meter, double time_scale);
+
+/** Forget the history: the next reading is checked on its own (and, over
+ * M-Bus and IR, confirmed like a first one). For a meter known to have
+ * been replaced or reset. @since 0.2.0 */
+KLEFR_API void klefr_meter_forget(klefr_meter *meter);
+
+/** Counters of one meter handle since it was opened. @since 0.2.0 */
+typedef struct klefr_meter_stats {
+    uint32_t reads;         /**< klefr_meter_read() and _read_quantities() calls. */
+    uint32_t exchanges;     /**< Answers fetched for them (retries and confirmations
+                                 included). */
+    uint32_t incomplete;    /**< Answers refused as ::KLEFR_ERR_INCOMPLETE. */
+    uint32_t implausible;   /**< Answers refused as ::KLEFR_ERR_IMPLAUSIBLE. */
+    uint32_t encoding;      /**< Answers refused as ::KLEFR_ERR_ENCODING. */
+    uint32_t retries;       /**< Answers fetched again after a refusal. */
+    uint32_t confirmations; /**< Second readings taken to confirm a first one. */
+    uint32_t failed;        /**< Reads that returned an error. */
+} klefr_meter_stats;
+
+/** Copy the counters of @p meter to @p out. @since 0.2.0 */
+KLEFR_API void klefr_meter_get_stats(const klefr_meter *meter, klefr_meter_stats *out);
 
 /** Change one setting. The value is checked with klefr_quantity_validate()
  * for the protocol's model before anything is sent; over Modbus it is then
@@ -144,7 +225,9 @@ KLEFR_API klefr_err klefr_meter_read(klefr_meter *meter, klefr_values *values,
  *         nothing was sent.
  * @retval KLEFR_ERR_NOT_AVAILABLE the protocol cannot write @p q (for
  *         example the password over Modbus).
- * @retval >0 the meter refused with this exception. */
+ * @retval >0 the meter refused with this exception.
+ * A written value becomes the history's, so that the next reading may
+ * show it (a reset counter reads 0). */
 KLEFR_API klefr_err klefr_meter_write(klefr_meter *meter, klefr_quantity q, double value);
 
 /** Reset a counter that can only be reset (day counter, power-down

@@ -247,6 +247,26 @@ KLEFR_API const klefr_quantity_info *klefr_quantity_by_modbus_address(uint16_t a
  * @retval KLEFR_ERR_INVALID_ARG unknown @p q or @p model. */
 KLEFR_API klefr_err klefr_quantity_validate(klefr_model model, klefr_quantity q, double value);
 
+/** Parse the text of a value of @p q exactly, digit by digit: an optional
+ * sign, digits with an optional decimal point, an optional exponent
+ * (`25`, `+0.01`, `1.5e3`). No whitespace, no hexadecimal, no words.
+ * The value must be a whole number of the quantity's resolution: 1 for
+ * whole-number quantities (::KLEFR_QF_INTEGER), else the last decimal of
+ * its IEC data set (0.01 imp/kWh for the S0 rate), with at most 15
+ * significant digits; it is never rounded. Whether a setting may take the
+ * value is klefr_quantity_validate()'s question, asked after this one.
+ * @param q    The quantity.
+ * @param text The text (need not be NUL-terminated).
+ * @param len  Characters at @p text.
+ * @param out  Receives the value, the double nearest the decimal.
+ * @retval KLEFR_ERR_ENCODING not a decimal number.
+ * @retval KLEFR_ERR_RANGE not exactly representable: finer than the
+ *         resolution (`1e-400`, `25.5` for a whole number), or too large.
+ * @retval KLEFR_ERR_INVALID_ARG unknown @p q, NULL @p out.
+ * @since 0.2.0 */
+KLEFR_API klefr_err klefr_quantity_parse(klefr_quantity q, const char *text, size_t len,
+                                         double *out);
+
 /** A full or partial reading of a meter: one value per quantity, and a
  * presence bit for each. Plain data: declare it anywhere, copy it freely. */
 typedef struct klefr_values {
@@ -279,6 +299,23 @@ KLEFR_API klefr_err klefr_values_from_modbus(klefr_values *values, uint16_t star
  *         the map; @p regs may be partly written. */
 KLEFR_API klefr_err klefr_values_to_modbus(const klefr_values *values, uint16_t start,
                                            uint16_t *regs, size_t count);
+
+/** What the decode of a whole answer (an M-Bus RSP_UD, an IR readout) met
+ * besides the values it stored: a reading is complete only when every
+ * count but @c stored is 0. The counted records and data sets are not
+ * stored, so a value stored is one the meter sent once, in its own form.
+ * @since 0.2.0 */
+typedef struct klefr_decode_report {
+    size_t stored;       /**< Values stored. */
+    size_t unknown;      /**< Records or data sets that are no quantity of the model
+                              (an unknown VIF, DIF or address, manufacturer data). */
+    size_t dropped;      /**< Of a quantity, but without a value that can be read. */
+    size_t duplicates;   /**< Records or data sets of a quantity sent more than once;
+                              none of its values is stored. */
+    size_t noncanonical; /**< Values not in the form the model renders them (IR: other
+                              decimals, leading zeros or unit), which a KLEFR meter
+                              never sends. */
+} klefr_decode_report;
 
 /** One validated setting change: the result of decoding a write. */
 typedef struct klefr_setting {
@@ -315,6 +352,24 @@ typedef struct klefr_modbus_block {
  * ::klefr_values. Writes up to @p cap blocks.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small; @p out_len says how many are needed. */
 KLEFR_API klefr_err klefr_model_modbus_blocks(klefr_modbus_block *out, size_t cap, size_t *out_len);
+
+/** The fewest function-03 reads that fetch the @p n quantities at @p list
+ * (others without a Modbus register are ignored): one read per block of
+ * klefr_model_modbus_blocks() that holds one of them, from its first to its
+ * last wanted register. The values of a block then come from one snapshot
+ * of the meter, as in a full read, so that totals and their parts agree.
+ * @param list    Quantities wanted (duplicates allowed); may be NULL when
+ *                @p n is 0.
+ * @param n       Their number.
+ * @param out     Receives the reads in address order.
+ * @param cap     Capacity of @p out.
+ * @param out_len Reads needed (0 when no quantity has a register).
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small (@p out_len tells).
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p out_len, or an unknown quantity.
+ * @since 0.2.0 */
+KLEFR_API klefr_err klefr_model_modbus_blocks_for(const klefr_quantity *list, size_t n,
+                                                  klefr_modbus_block *out, size_t cap,
+                                                  size_t *out_len);
 
 KLEFR_END_DECLS
 

@@ -184,6 +184,26 @@ KLEFR_API klefr_iec_listen klefr_iec_meter_listen(const klefr_iec_meter *m);
 KLEFR_API klefr_err klefr_model_iec_readout_decode(const char *data, size_t len,
                                                    klefr_values *values, size_t *matched);
 
+/** Parse the readout of a KLEFR meter and say what else it held. Stricter
+ * than klefr_model_iec_readout_decode(), for a meter whose every data set
+ * the register model knows: a value is stored only if its data set is the
+ * only one of its quantity and is written exactly as the meter writes it
+ * (the row's decimals, leading zeros and unit), so that `1.8.0(0.0055*kWh)`,
+ * two equal characters slipped into `0.00`, is counted in @c noncanonical
+ * and not read as 0.0055 kWh. Data sets of no row, or a second value in
+ * one data set, count as @c unknown; an empty value or one that does not
+ * read as the row's as @c dropped; a quantity in several data sets as
+ * @c duplicates (none of them stored).
+ * @param data   The readout (may be NULL when @p len is 0).
+ * @param len    Bytes at @p data.
+ * @param values Receives the values (others are left as they were).
+ * @param report Receives the counts (zeroed first). Must not be NULL.
+ * @retval errors of klefr_iec_dataset_next(); nothing is then stored.
+ * @since 0.2.0 */
+KLEFR_API klefr_err klefr_model_iec_readout_decode_report(const char *data, size_t len,
+                                                          klefr_values *values,
+                                                          klefr_decode_report *report);
+
 /** P1 with @p password (exactly 4 digits, NUL-terminated).
  * @retval KLEFR_ERR_RANGE not 4 digits. */
 KLEFR_API klefr_err klefr_model_iec_password_encode(const char *password, uint8_t *buf, size_t cap,

@@ -77,6 +77,25 @@ KLEFR_API klefr_err klefr_model_mbus_rsp_ud_encode(const klefr_values *values,
 KLEFR_API klefr_err klefr_model_mbus_rsp_ud_decode(const uint8_t *frame, size_t len,
                                                    klefr_values *values, klefr_mbus_header *hdr);
 
+/** Decode a KLEFR RSP_UD like klefr_model_mbus_rsp_ud_decode() and say
+ * what else it held: records that match no row (an unknown or corrupted
+ * DIF or VIF, manufacturer data) are counted in @c unknown; a quantity sent
+ * in more than one record is counted in @c duplicates and not stored at
+ * all. A reading from a KLEFR meter is complete when @p report has only
+ * @c stored set.
+ * @param frame  The frame bytes (68 ... 16).
+ * @param len    Their number.
+ * @param values Receives the quantities found (others untouched).
+ * @param hdr    Receives the fixed header; may be NULL.
+ * @param report Receives the counts (zeroed first). Must not be NULL.
+ * @return the errors of klefr_model_mbus_rsp_ud_decode(); nothing is then
+ *         stored and the counts stay 0.
+ * @since 0.2.0 */
+KLEFR_API klefr_err klefr_model_mbus_rsp_ud_decode_report(const uint8_t *frame, size_t len,
+                                                          klefr_values *values,
+                                                          klefr_mbus_header *hdr,
+                                                          klefr_decode_report *report);
+
 /** Decode a KLEFR write: a SND_UD (CI 51) whose records are write records
  * of the table, or a baud-change control frame (CI B8-BD). Each change is
  * checked with klefr_quantity_validate(::KLEFR_MODEL_6913, ...). Values of

@@ -13,6 +13,7 @@
 #include <klefr/model_iec.h>
 
 #include "host/host_time.h"
+#include "host/iec_master_internal.h"
 #include "host/master_common.h"
 #include "host/rx_loop.h"
 
@@ -39,6 +40,11 @@ struct klefr_iec_master {
     uint64_t idle_until_us; /* the meter is back at 300 baud and listening */
     uint8_t rx[RX_CAP];
 };
+
+const klefr_clock *klefr_iec_master_clock(const klefr_iec_master *m)
+{
+    return m->o.clock;
+}
 
 void klefr_iec_master_options_init(klefr_iec_master_options *opts)
 {

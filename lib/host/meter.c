@@ -15,6 +15,8 @@ static klefr_err new_meter(klefr_meter_protocol protocol, const klefr_meter_ops 
     m->protocol = protocol;
     m->ops = ops;
     memcpy(m->password, "0000", 5); /* SPEC 6: the factory password */
+    m->retries = KLEFR_METER_DEFAULT_RETRIES;
+    m->time_scale = 1.0;
     *out = m;
     return KLEFR_OK;
 }
@@ -158,25 +160,6 @@ bool klefr_meter_can_write(const klefr_meter *meter, klefr_quantity q)
     return meter != NULL && klefr_quantity_get(q) != NULL && meter->ops->can_write(q);
 }
 
-klefr_err klefr_meter_read(klefr_meter *meter, klefr_values *values, size_t *not_available)
-{
-    if (meter == NULL || values == NULL)
-        return KLEFR_ERR_INVALID_ARG;
-    klefr_values_clear(values);
-    klefr_err err = meter->ops->read(meter, values);
-    if (err != KLEFR_OK) {
-        klefr_values_clear(values);
-        return err;
-    }
-    if (not_available != NULL) {
-        size_t n = 0;
-        for (unsigned q = 0; q < KLEFR_Q_COUNT; q++)
-            n += !klefr_values_has(values, (klefr_quantity)q);
-        *not_available = n;
-    }
-    return KLEFR_OK;
-}
-
 klefr_err klefr_meter_write(klefr_meter *meter, klefr_quantity q, double value)
 {
     if (meter == NULL || klefr_quantity_get(q) == NULL)
@@ -189,7 +172,10 @@ klefr_err klefr_meter_write(klefr_meter *meter, klefr_quantity q, double value)
         return err;
     if (!meter->ops->can_write(q))
         return KLEFR_ERR_NOT_AVAILABLE;
-    return meter->ops->write(meter, q, value);
+    err = meter->ops->write(meter, q, value);
+    if (err == KLEFR_OK)
+        klefr_meter_history_written(meter, q, value);
+    return err;
 }
 
 klefr_err klefr_meter_reset(klefr_meter *meter, klefr_quantity q)

@@ -2,6 +2,7 @@
 /* klefr_meter over M-Bus (6913, manual appendix 2): one REQ_UD2 fills the
  * values through the register model's M-Bus column; writes are the model's
  * SND_UD records, the baud rate the master's baud change sequence. */
+#include "host/mbus_master_internal.h"
 #include "host/meter_internal.h"
 
 #include <klefr/model_mbus.h>
@@ -52,8 +53,28 @@ static klefr_err start_session(klefr_meter *meter)
     return err;
 }
 
-static klefr_err mbus_read(klefr_meter *meter, klefr_values *values)
+/* The fixed header of every 6913 answer (manual A2.2, SPEC 5): anything
+ * else passed the sum checksum but is no KLEFR answer (or a damaged one). */
+static klefr_err check_header(klefr_meter *meter, const klefr_mbus_header *h)
 {
+    if (h->ci != KLEFR_MBUS_CI_RSP_LONG || h->manufacturer != KLEFR_MBUS_MANUFACTURER_INM ||
+        h->version != KLEFR_MBUS_VERSION || h->medium != KLEFR_MBUS_MEDIUM_ELECTRICITY)
+        return klefr_meter_refuse(meter, KLEFR_CHECK_IDENTITY, KLEFR_Q_METER_CODE, h->manufacturer,
+                                  KLEFR_MBUS_MANUFACTURER_INM);
+    if (!h->id_valid)
+        return klefr_meter_refuse(meter, KLEFR_CHECK_IDENTITY, KLEFR_Q_SECONDARY_ADDRESS, h->id_bcd,
+                                  0);
+    /* Selected by its identification number: it answers with that one. */
+    if (meter->address.use_secondary && h->id != meter->address.secondary)
+        return klefr_meter_refuse(meter, KLEFR_CHECK_IDENTITY, KLEFR_Q_SECONDARY_ADDRESS, h->id,
+                                  meter->address.secondary);
+    return KLEFR_OK;
+}
+
+static klefr_err mbus_read(klefr_meter *meter, const klefr_quantity *want, size_t n,
+                           klefr_values *values, klefr_decode_report *report)
+{
+    (void)want, (void)n; /* one RSP_UD carries everything */
     uint8_t rsp[KLEFR_MBUS_FRAME_MAX];
     size_t len = 0;
     klefr_err err = start_session(meter);
@@ -67,12 +88,33 @@ static klefr_err mbus_read(klefr_meter *meter, klefr_values *values)
     if (err != KLEFR_OK)
         return err;
     klefr_mbus_header hdr;
-    err = klefr_model_mbus_rsp_ud_decode(rsp, len, values, &hdr);
+    if (meter->checks_off) {
+        err = klefr_model_mbus_rsp_ud_decode(rsp, len, values, &hdr);
+        if (err == KLEFR_OK && hdr.ci == KLEFR_MBUS_CI_RSP_LONG && hdr.id_valid)
+            (void)klefr_values_set(values, KLEFR_Q_SECONDARY_ADDRESS, (double)hdr.id);
+        return err;
+    }
+    err = klefr_model_mbus_rsp_ud_decode_report(rsp, len, values, &hdr, report);
     if (err != KLEFR_OK)
         return err;
-    if (hdr.ci == KLEFR_MBUS_CI_RSP_LONG && hdr.id_valid)
-        (void)klefr_values_set(values, KLEFR_Q_SECONDARY_ADDRESS, (double)hdr.id);
+    err = check_header(meter, &hdr);
+    if (err != KLEFR_OK)
+        return err;
+    (void)klefr_values_set(values, KLEFR_Q_SECONDARY_ADDRESS, (double)hdr.id);
     return KLEFR_OK;
+}
+
+/* After a failed or refused answer the FCB state of both sides is in
+ * doubt: the next read opens the session again with SND_NKE, so that a
+ * repeat of an old answer is never taken for a new one. */
+static void mbus_distrust(klefr_meter *meter)
+{
+    meter->mbus_started = false;
+}
+
+static const klefr_clock *mbus_clock(const klefr_meter *meter)
+{
+    return meter->mbus->o.clock;
 }
 
 static klefr_err mbus_write(klefr_meter *meter, klefr_quantity q, double value)
@@ -107,5 +149,7 @@ const klefr_meter_ops klefr_meter_mbus_ops = {
     .can_write = mbus_can_write,
     .read = mbus_read,
     .write = mbus_write,
+    .distrust = mbus_distrust,
+    .clock = mbus_clock,
     .close = NULL,
 };

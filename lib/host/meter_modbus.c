@@ -3,6 +3,7 @@
  * in the blocks of klefr_model_modbus_blocks(), writes with the function and
  * data type of the register model's Modbus column. */
 #include "host/meter_internal.h"
+#include "host/modbus_master_internal.h"
 
 #define MAX_BLOCKS 8
 
@@ -20,11 +21,22 @@ static bool modbus_can_write(klefr_quantity q)
            (row->models & KLEFR_MODEL_BIT(KLEFR_MODEL_6914)) != 0;
 }
 
-static klefr_err modbus_read(klefr_meter *meter, klefr_values *values)
+/* The reads of the whole map, or of the blocks that hold what is wanted. */
+static klefr_err reads_for(const klefr_quantity *want, size_t n, klefr_modbus_block *blocks,
+                           size_t *nblocks)
 {
+    if (want == NULL)
+        return klefr_model_modbus_blocks(blocks, MAX_BLOCKS, nblocks);
+    return klefr_model_modbus_blocks_for(want, n, blocks, MAX_BLOCKS, nblocks);
+}
+
+static klefr_err modbus_read(klefr_meter *meter, const klefr_quantity *want, size_t n,
+                             klefr_values *values, klefr_decode_report *report)
+{
+    (void)report; /* registers decode all or nothing: nothing to report */
     klefr_modbus_block blocks[MAX_BLOCKS];
     size_t nblocks;
-    klefr_err err = klefr_model_modbus_blocks(blocks, MAX_BLOCKS, &nblocks);
+    klefr_err err = reads_for(want, n, blocks, &nblocks);
     if (err != KLEFR_OK)
         return err;
     for (size_t i = 0; i < nblocks; i++) {
@@ -59,11 +71,17 @@ static klefr_err modbus_write(klefr_meter *meter, klefr_quantity q, double value
                                                         row->modbus.length, regs);
 }
 
+static const klefr_clock *modbus_clock(const klefr_meter *meter)
+{
+    return meter->bus->o.clock;
+}
+
 const klefr_meter_ops klefr_meter_modbus_ops = {
     .model = KLEFR_MODEL_6914,
     .can_read = modbus_can_read,
     .can_write = modbus_can_write,
     .read = modbus_read,
     .write = modbus_write,
+    .clock = modbus_clock,
     .close = NULL,
 };

@@ -3,8 +3,13 @@
  * (Modbus over serial line V1.02, 6.2.2). Table-driven, four bytes per step
  * ("slicing by 4"): table k holds the CRC of a byte followed by k zero
  * bytes, so four table look-ups replace four dependent steps.
- * KLEFR_MODBUS_CRC_SMALL keeps one 512-byte table for small firmware. */
+ * KLEFR_MODBUS_CRC_SMALL keeps one 512-byte table for small firmware;
+ * KLEFR_MODBUS_CRC_BITWISE (the firmware build, doc/firmware.md) has no table
+ * and shifts a bit at a time: 8 steps a byte, which a 25 MHz Cortex-M3 does
+ * for a 256-byte frame in well under the 3.5 character times of 9600 baud. */
 #include <klefr/modbus.h>
+
+#ifndef KLEFR_MODBUS_CRC_BITWISE
 /* clang-format off */
 static const uint16_t crc_table0[256] = {
     0x0000, 0xC0C1, 0xC181, 0x0140, 0xC301, 0x03C0, 0x0280, 0xC241,
@@ -147,10 +152,20 @@ static const uint16_t crc_table3[256] = {
 #endif
 /* clang-format on */
 
+#endif /* KLEFR_MODBUS_CRC_BITWISE */
+
 uint16_t klefr_modbus_crc16_update(uint16_t crc, const uint8_t *data, size_t len)
 {
     if (data == NULL)
         return crc;
+#ifdef KLEFR_MODBUS_CRC_BITWISE
+    while (len-- > 0) {
+        crc ^= *data++;
+        for (int bit = 0; bit < 8; bit++)
+            crc = (uint16_t)((crc & 1u) != 0 ? (crc >> 1) ^ 0xA001u : crc >> 1);
+    }
+    return crc;
+#else
 #ifndef KLEFR_MODBUS_CRC_SMALL
     while (len >= 4) {
         /* The CRC register is 16 bits wide, so only the first two bytes mix
@@ -165,6 +180,7 @@ uint16_t klefr_modbus_crc16_update(uint16_t crc, const uint8_t *data, size_t len
     while (len-- > 0)
         crc = (uint16_t)((crc >> 8) ^ crc_table0[(crc ^ *data++) & 0xFF]);
     return crc;
+#endif
 }
 
 uint16_t klefr_modbus_crc16(const uint8_t *data, size_t len)

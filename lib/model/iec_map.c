@@ -242,6 +242,72 @@ klefr_err klefr_model_iec_readout_decode(const char *data, size_t len, klefr_val
     }
 }
 
+/* Is the data set's text what render_value() and unit_of() give for v? */
+static bool is_canonical(const klefr_quantity_info *row, double v, const klefr_iec_dataset *ds)
+{
+    char text[VALUE_CAP];
+    if (render_value(row, v, text) != KLEFR_OK || strlen(text) != ds->value_len ||
+        memcmp(text, ds->value, ds->value_len) != 0)
+        return false;
+    const char *unit = unit_of(row);
+    size_t unit_len = unit != NULL ? strlen(unit) : 0;
+    return ds->unit_len == unit_len && memcmp(ds->unit, unit != NULL ? unit : "", unit_len) == 0;
+}
+
+/* One data set of a KLEFR readout, counted in the report; a value that
+ * reads as its row's goes to @p seen and its count to @p times. */
+static void take_dataset(const klefr_iec_dataset *ds, klefr_values *seen, uint8_t *times,
+                         klefr_decode_report *report)
+{
+    const klefr_quantity_info *row = ds->index == 0 ? find_any(ds->address, ds->address_len) : NULL;
+    double v;
+    if (row == NULL) {
+        report->unknown++;
+    } else if (ds->value_len == 0 || parse_value(row, ds->value, ds->value_len, &v) != KLEFR_OK) {
+        report->dropped++;
+    } else if (!is_canonical(row, v, ds)) {
+        report->noncanonical++;
+    } else {
+        (void)klefr_values_set(seen, row->id, v);
+        if (times[row->id] < UINT8_MAX)
+            times[row->id]++;
+    }
+}
+
+klefr_err klefr_model_iec_readout_decode_report(const char *data, size_t len, klefr_values *values,
+                                                klefr_decode_report *report)
+{
+    if ((data == NULL && len > 0) || values == NULL || report == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    *report = (klefr_decode_report){0};
+    klefr_values seen;
+    uint8_t times[KLEFR_Q_COUNT] = {0};
+    klefr_values_clear(&seen);
+    klefr_iec_parser p;
+    klefr_iec_parser_init(&p);
+    for (;;) {
+        klefr_iec_dataset ds;
+        bool found = false;
+        klefr_err err = klefr_iec_dataset_next(&p, data, len, &ds, &found);
+        if (err != KLEFR_OK) {
+            *report = (klefr_decode_report){0};
+            return err;
+        }
+        if (!found)
+            break;
+        take_dataset(&ds, &seen, times, report);
+    }
+    for (unsigned q = 0; q < KLEFR_Q_COUNT; q++) {
+        if (times[q] > 1) {
+            report->duplicates += times[q]; /* which one is right? neither */
+        } else if (times[q] == 1) {
+            (void)klefr_values_set(values, (klefr_quantity)q, seen.value[q]);
+            report->stored++;
+        }
+    }
+    return KLEFR_OK;
+}
+
 /* ---------------------------------------------------------------- */
 /* Meter side: sign-on, option select, readout and programming mode. */
 

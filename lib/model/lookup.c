@@ -8,7 +8,7 @@
 
 const klefr_quantity_info *klefr_quantity_get(klefr_quantity q)
 {
-    if ((unsigned)q >= KLEFR_Q_COUNT)
+    if ((unsigned)q >= KLEFR_Q_ROWS)
         return NULL;
     return &klefr_quantity_table[q];
 }
@@ -17,7 +17,7 @@ const klefr_quantity_info *klefr_quantity_by_name(const char *name)
 {
     if (name == NULL)
         return NULL;
-    for (size_t i = 0; i < KLEFR_Q_COUNT; i++)
+    for (size_t i = 0; i < KLEFR_Q_ROWS; i++)
         if (strcmp(klefr_quantity_table[i].name, name) == 0)
             return &klefr_quantity_table[i];
     return NULL;
@@ -25,7 +25,7 @@ const klefr_quantity_info *klefr_quantity_by_name(const char *name)
 
 const klefr_quantity_info *klefr_quantity_by_modbus_address(uint16_t address)
 {
-    for (size_t i = 0; i < KLEFR_Q_COUNT; i++) {
+    for (size_t i = 0; i < KLEFR_Q_ROWS; i++) {
         const klefr_modbus_column *m = &klefr_quantity_table[i].modbus;
         if (m->length != 0 && address >= m->address && address - m->address < m->length)
             return &klefr_quantity_table[i];

@@ -137,34 +137,67 @@ static klefr_err record_number(const klefr_mbus_record *r, int scale, double *ou
     return KLEFR_OK;
 }
 
-/* Walk the records; with values NULL only check them (first pass). */
-static klefr_err apply_records(const uint8_t *data, size_t len, klefr_values *values)
+/* The row record r stands for, or NULL. */
+static const klefr_quantity_info *row_of_record(const klefr_mbus_record *r)
+{
+    for (int q = 0; q < KLEFR_Q_COUNT; q++) {
+        const klefr_quantity_info *row = klefr_quantity_get((klefr_quantity)q);
+        if (row != NULL && record_is_row(r, row))
+            return row;
+    }
+    return NULL;
+}
+
+/* Walk the records; with values NULL only check them (first pass). With a
+ * report, count what is no quantity, and store no quantity sent twice. */
+static klefr_err apply_records(const uint8_t *data, size_t len, klefr_values *values,
+                               klefr_decode_report *report)
 {
     klefr_mbus_record_iter it;
     klefr_mbus_record r;
+    klefr_values seen;
+    uint8_t times[KLEFR_Q_COUNT] = {0};
+    klefr_values_clear(&seen);
     klefr_mbus_record_iter_init(&it, data, len);
     while (klefr_mbus_record_next(&it, &r)) {
-        for (int q = 0; q < KLEFR_Q_COUNT; q++) {
-            const klefr_quantity_info *row = klefr_quantity_get((klefr_quantity)q);
-            if (row == NULL || !record_is_row(&r, row))
-                continue;
-            double v;
-            klefr_err err = record_number(&r, row->mbus.scale, &v);
-            if (err != KLEFR_OK)
-                return err;
-            if (values != NULL)
-                (void)klefr_values_set(values, (klefr_quantity)q, v);
-            break;
+        const klefr_quantity_info *row = row_of_record(&r);
+        if (row == NULL) {
+            if (report != NULL)
+                report->unknown++;
+            continue;
         }
+        double v;
+        klefr_err err = record_number(&r, row->mbus.scale, &v);
+        if (err != KLEFR_OK)
+            return err;
+        (void)klefr_values_set(&seen, row->id, v);
+        if (times[row->id] < UINT8_MAX)
+            times[row->id]++;
     }
-    return it.error;
+    if (it.error != KLEFR_OK || values == NULL)
+        return it.error;
+    for (int q = 0; q < KLEFR_Q_COUNT; q++) {
+        if (times[q] == 0)
+            continue;
+        if (report != NULL && times[q] > 1) {
+            /* Sent twice: which one is right? Neither is stored. */
+            report->duplicates += times[q];
+            continue;
+        }
+        (void)klefr_values_set(values, (klefr_quantity)q, seen.value[q]);
+        if (report != NULL)
+            report->stored++;
+    }
+    return KLEFR_OK;
 }
 
-klefr_err klefr_model_mbus_rsp_ud_decode(const uint8_t *frame, size_t len, klefr_values *values,
-                                         klefr_mbus_header *hdr)
+static klefr_err rsp_ud_decode(const uint8_t *frame, size_t len, klefr_values *values,
+                               klefr_mbus_header *hdr, klefr_decode_report *report)
 {
     if (frame == NULL || values == NULL)
         return KLEFR_ERR_INVALID_ARG;
+    if (report != NULL)
+        *report = (klefr_decode_report){0};
     klefr_mbus_frame f;
     klefr_err err = klefr_mbus_frame_decode(frame, len, &f);
     if (err != KLEFR_OK)
@@ -180,13 +213,28 @@ klefr_err klefr_model_mbus_rsp_ud_decode(const uint8_t *frame, size_t len, klefr
         return KLEFR_ERR_UNEXPECTED;
     if (err != KLEFR_OK)
         return err;
-    err = apply_records(f.data + hl, f.data_len - hl, NULL);
+    err = apply_records(f.data + hl, f.data_len - hl, NULL, NULL);
     if (err != KLEFR_OK)
         return err;
-    (void)apply_records(f.data + hl, f.data_len - hl, values);
+    (void)apply_records(f.data + hl, f.data_len - hl, values, report);
     if (hdr != NULL)
         *hdr = h;
     return KLEFR_OK;
+}
+
+klefr_err klefr_model_mbus_rsp_ud_decode(const uint8_t *frame, size_t len, klefr_values *values,
+                                         klefr_mbus_header *hdr)
+{
+    return rsp_ud_decode(frame, len, values, hdr, NULL);
+}
+
+klefr_err klefr_model_mbus_rsp_ud_decode_report(const uint8_t *frame, size_t len,
+                                                klefr_values *values, klefr_mbus_header *hdr,
+                                                klefr_decode_report *report)
+{
+    if (report == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    return rsp_ud_decode(frame, len, values, hdr, report);
 }
 
 /* The row whose write record starts like r (DIF, DIFEs and VIB bytes). */

@@ -80,7 +80,7 @@ klefr_err klefr_values_from_modbus(klefr_values *values, uint16_t start, const u
     uint32_t end = (uint32_t)start + (uint32_t)count;
     /* First pass checks every value so that a bad one changes nothing. */
     for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < KLEFR_Q_COUNT; i++) {
+        for (size_t i = 0; i < KLEFR_Q_ROWS; i++) {
             const klefr_quantity_info *row = &klefr_quantity_table[i];
             if (!inside(&row->modbus, start, end))
                 continue;
@@ -166,7 +166,7 @@ klefr_err klefr_model_modbus_write(klefr_model model, uint8_t function, uint16_t
 static const klefr_quantity_info *next_row(uint32_t from)
 {
     const klefr_quantity_info *best = NULL;
-    for (size_t i = 0; i < KLEFR_Q_COUNT; i++) {
+    for (size_t i = 0; i < KLEFR_Q_ROWS; i++) {
         const klefr_quantity_info *row = &klefr_quantity_table[i];
         if (row->modbus.length != 0 && row->modbus.address >= from &&
             (best == NULL || row->modbus.address < best->modbus.address))
@@ -198,4 +198,50 @@ klefr_err klefr_model_modbus_blocks(klefr_modbus_block *out, size_t cap, size_t 
     }
     *out_len = n;
     return n <= cap ? KLEFR_OK : KLEFR_ERR_BUFFER_TOO_SMALL;
+}
+
+/* Blocks of the whole map; a few (three today). */
+#define MAP_BLOCKS_MAX 16
+
+klefr_err klefr_model_modbus_blocks_for(const klefr_quantity *list, size_t n,
+                                        klefr_modbus_block *out, size_t cap, size_t *out_len)
+{
+    if (out_len == NULL || (list == NULL && n != 0) || (out == NULL && cap != 0))
+        return KLEFR_ERR_INVALID_ARG;
+    klefr_modbus_block map[MAP_BLOCKS_MAX];
+    size_t nmap;
+    klefr_err err = klefr_model_modbus_blocks(map, MAP_BLOCKS_MAX, &nmap);
+    if (err != KLEFR_OK)
+        return err;
+    uint32_t first[MAP_BLOCKS_MAX], end[MAP_BLOCKS_MAX];
+    for (size_t b = 0; b < nmap; b++) {
+        first[b] = UINT32_MAX;
+        end[b] = 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const klefr_quantity_info *row = klefr_quantity_get(list[i]);
+        if (row == NULL)
+            return KLEFR_ERR_INVALID_ARG;
+        const klefr_modbus_column *m = &row->modbus;
+        for (size_t b = 0; b < nmap && m->length != 0; b++) {
+            if (!inside(m, map[b].start, (uint32_t)map[b].start + map[b].count))
+                continue;
+            if (m->address < first[b])
+                first[b] = m->address;
+            if ((uint32_t)m->address + m->length > end[b])
+                end[b] = (uint32_t)m->address + m->length;
+        }
+    }
+    size_t k = 0;
+    for (size_t b = 0; b < nmap; b++) {
+        if (first[b] == UINT32_MAX)
+            continue;
+        if (k < cap) {
+            out[k].start = (uint16_t)first[b];
+            out[k].count = (uint16_t)(end[b] - first[b]);
+        }
+        k++;
+    }
+    *out_len = k;
+    return k <= cap ? KLEFR_OK : KLEFR_ERR_BUFFER_TOO_SMALL;
 }

@@ -80,7 +80,7 @@ static const klefr_valid_values valid_reset = LIST(list_reset);
 
 /* One row per line group; kept as written so rows stay easy to compare. */
 /* clang-format off */
-const klefr_quantity_info klefr_quantity_table[KLEFR_Q_COUNT] = {
+const klefr_quantity_info klefr_quantity_table[KLEFR_Q_ROWS] = {
     {NAMES(KLEFR_Q_SERIAL_NUMBER, "serial_number", "Serial number", ""), KLEFR_GROUP_IDENTIFICATION, KLEFR_QF_INTEGER, KLEFR_MODELS_ALL,
      MODBUS(0x4000, 2, HEX, 0), NO_MBUS,
      IEC("0.0.0", 0, true, false), NULL},
@@ -228,6 +228,8 @@ const klefr_quantity_info klefr_quantity_table[KLEFR_Q_COUNT] = {
     {NAMES(KLEFR_Q_DAY_COUNTER, "day_counter", "Resettable day counter", "kWh"), KLEFR_GROUP_ENERGY, KLEFR_QF_WRITABLE | KLEFR_QF_RESET_ONLY, KLEFR_MODELS_ALL,
      MODBUS(0x6049, 2, FLOAT, 16), MBUS_WRITE(-2, 2, 0x0C, 0x04),
      IEC("128.4.0", 2, true, true), &valid_reset},
+#ifndef KLEFR_MODEL_NO_THREE_PHASE
+    /* From here on the three-phase registers (table.h). */
     {NAMES(KLEFR_Q_CT_RATIO, "ct_ratio", "CT ratio", "A"), KLEFR_GROUP_IDENTIFICATION, KLEFR_QF_THREE_PHASE | KLEFR_QF_INTEGER, KLEFR_MODELS_ALL,
      MODBUS(0x400C, 1, HEX, 0), NO_MBUS,
      NO_IEC, NULL},
@@ -354,5 +356,6 @@ const klefr_quantity_info klefr_quantity_table[KLEFR_Q_COUNT] = {
     {NAMES(KLEFR_Q_L3_REVERSE_REACTIVE_ENERGY, "l3_reverse_reactive_energy", "L3 reverse reactive energy", "kvarh"), KLEFR_GROUP_ENERGY, KLEFR_QF_THREE_PHASE, KLEFR_MODELS_ALL,
      MODBUS(0x6046, 2, FLOAT, 0), NO_MBUS,
      NO_IEC, NULL},
+#endif
 };
 /* clang-format on */

@@ -5,7 +5,17 @@
 
 #include <klefr/model.h>
 
-extern const klefr_quantity_info klefr_quantity_table[KLEFR_Q_COUNT];
+/* The rows the table has: every quantity, or, in a firmware build without a
+ * Modbus slave (KLEFR_MODEL_NO_THREE_PHASE, doc/firmware.md), all but the
+ * three-phase rows, which are the last ones and exist only on the Modbus
+ * map. klefr_quantity_get() is NULL beyond them. */
+#ifdef KLEFR_MODEL_NO_THREE_PHASE
+#define KLEFR_Q_ROWS KLEFR_Q_CT_RATIO
+#else
+#define KLEFR_Q_ROWS KLEFR_Q_COUNT
+#endif
+
+extern const klefr_quantity_info klefr_quantity_table[KLEFR_Q_ROWS];
 
 /* The bus address and baud rate have one set per bus (SPEC 4 and 5). */
 extern const klefr_valid_values klefr_valid_bus_address_modbus;

@@ -3,10 +3,15 @@
 """A slow M-Bus meter on a pseudo-terminal it makes itself, for the CLI's
 scans and defaults.
 
-Usage: fake_mbus_meter.py BAUD DELAY_MS. Prints "tty: /dev/pts/N" and
-answers at primary address 0, identification number 00000000 (the
+Usage: fake_mbus_meter.py BAUD DELAY_MS [MODE]. Prints "tty: /dev/pts/N"
+and answers at primary address 0, identification number 00000000 (the
 manual's RSP_UD of A2.2), DELAY_MS after each frame to it: SND_NKE -> E5,
 REQ_UD2 -> RSP_UD, a selection that matches -> E5 (then it answers at FD).
+MODE damages the RSP_UD the way a line can without the checksum noticing:
+  flips    the total's BCD 14 48 -> 04 58 (bit 4 off in one byte, on in the
+           next: the sum is unchanged), 16048.14 kWh read as 16058.04
+  lostvif  the T1 total's VIF 04 -> 05 (and the checksum with it): a record
+           of no quantity of the meter
 It hears only frames sent while the line is set to BAUD (a meter at
 another baud receives garbage), which it reads from the pty's settings.
 Standard library only; the frames are put together here by hand, not with
@@ -31,8 +36,19 @@ BAUDS = {getattr(termios, "B%d" % b): b for b in
          (300, 600, 1200, 2400, 4800, 9600, 19200, 38400)}
 
 
-def rsp_ud(address):
-    user = bytes([0x08, address]) + BODY
+def damaged(mode):
+    body = bytearray(BODY)
+    if mode == "flips":
+        at = body.index(bytes.fromhex("0C04 1448"))
+        body[at + 2:at + 4] = bytes.fromhex("0458")
+    elif mode == "lostvif":
+        at = body.index(bytes.fromhex("8C1004"))
+        body[at + 2] = 0x05
+    return bytes(body)
+
+
+def rsp_ud(address, mode):
+    user = bytes([0x08, address]) + damaged(mode)
     return bytes([0x68, len(user), len(user), 0x68]) + user + bytes([sum(user) % 256, 0x16])
 
 
@@ -71,6 +87,7 @@ def frames(buf):
 
 def main():
     baud, delay = int(sys.argv[1]), int(sys.argv[2]) / 1000.0
+    mode = sys.argv[3] if len(sys.argv) > 3 else "good"
     master, slave = pty.openpty()
     tty.setraw(slave)
     print("tty:", os.ttyname(slave), flush=True)
@@ -99,7 +116,7 @@ def main():
                     if a == 0xFD:
                         selected = False
                 elif c in (0x5B, 0x7B) and mine:
-                    answer = rsp_ud(a)
+                    answer = rsp_ud(a, mode)
             elif len(f) == 17 and f[4] == 0x53 and f[5] == 0xFD and f[6] == 0x52:
                 selected = matches(f[6:15])
                 if selected:

@@ -43,10 +43,15 @@ assert v["serial_number"]["group"] == "identification"
 run 0 read $p --only voltage,lcd_cycle_time --json
 json_check 'sorted(d["values"]) == ["lcd_cycle_time", "voltage"]'
 
-# --verbose: each frame on stderr, in hex and decoded.
+# --verbose: each frame on stderr, in hex and decoded. --only voltage reads
+# its two registers and nothing else (issue 11: it used to read the map).
 run 0 read $p --only voltage --verbose
-err_has '^\[.*\] -> 01 03 40 00 00 20'
+err_has '^\[.*\] -> 01 03 50 00 00 02'
 err_has 'read holding registers'
+err_has '<- 01 03 04'
+[ "$(grep -c -- '-> ' "$tmp/err")" -eq 1 ] || fail "--only voltage sent more than one request"
+run 0 read $p --verbose
+err_has '^\[.*\] -> 01 03 40 00 00 20'
 err_has '<- 01 03 40'
 
 # write: read back and shown; resets; refused values never leave.

@@ -18,6 +18,18 @@ run 6 write --port /dev/klefr-no-such-port baud_rate 300
 err_has 'allowed 1200, 2400, 4800, 9600'
 run 6 write --port /dev/klefr-no-such-port lcd_cycle_time ten
 err_has 'not a number'
+# Parsed exactly: 1e-400 is not 0 (it used to set secondary address
+# 00000000), 25.5 s is no LCD cycle time, 0.015 imp/kWh is no S0 rate.
+run 6 write --port /dev/klefr-no-such-port --protocol mbus secondary_address 1e-400
+err_has "'1e-400' is not exactly a value secondary_address can hold"
+run 6 write --port /dev/klefr-no-such-port --protocol iec secondary_address 1e-400
+err_has 'not exactly a value'
+run 6 write --port /dev/klefr-no-such-port lcd_cycle_time 25.5
+err_has 'not exactly a value'
+run 6 write --port /dev/klefr-no-such-port s0_rate 0.015
+err_has 'not exactly a value'
+run 6 write --port /dev/klefr-no-such-port lcd_cycle_time 0x19
+err_has 'not a number'
 run 6 write --port /dev/klefr-no-such-port serial_number 1
 err_has 'read-only'
 run 6 write --port /dev/klefr-no-such-port --reset lcd_cycle_time

@@ -85,6 +85,11 @@ check(r["result"] == "invalid" and r["allowed"] == {"values": [1, 4, 5, 6, 9, 10
       "code 07: %s" % r)
 r = command("12000001", "lcd_cycle_time", "ten")
 check(r["result"] == "invalid", "ten: %s" % r)
+# Parsed exactly: 1e-400 is not rounded to 0, 25.5 s not to 25 or 26.
+r = command("12000001", "lcd_cycle_time", "1e-400")
+check(r["result"] == "invalid", "1e-400: %s" % r)
+r = command("12000001", "lcd_cycle_time", "25.5")
+check(r["result"] == "invalid", "25.5: %s" % r)
 r = command("12000001", "bus_address", "5")
 check(r["result"] == "invalid" and "not writable" in r["error"], "bus_address: %s" % r)
 check(ir_value(rtu.ir[0], "lcd_cycle_time") == 25, "an invalid value reached the meter")

@@ -30,6 +30,7 @@ CASES = [
     ("[bus a]\nport = /dev/null\nmeters = 1\nthis is not a key\n", 11, "is not 'key = value'"),
     ("[bus a]\nport = /dev/null\nprotocol = iec\npassword = 12\n", 11,
      "[bus a] password: the IR programming password has 4 digits"),
+    ("[bus a]\nport = /dev/null\nmeters = 1\nmeter_speed = 0\n", 11, "[bus a] meter_speed:"),
 ]
 for i, (body, line, want) in enumerate(CASES):
     path = os.path.join(TMP, "bad%d.conf" % i)

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_STEPS 64
-#define MAX_CHUNKS 1024
-#define MAX_WRITES 64
-#define STEP_BYTES 512
+#define MAX_STEPS 256
+#define MAX_CHUNKS 16384
+#define MAX_WRITES 256
+#define STEP_BYTES 2048 /* a whole IR readout */
 #define MAX_LINES 16
 
 typedef struct step {
@@ -17,12 +17,13 @@ typedef struct step {
     uint8_t bytes[STEP_BYTES];
     size_t len;
     uint32_t delay_us, gap_us;
+    uint32_t char_us; /* 0: the line's when the reply is scheduled */
     size_t chunk;
 } step;
 
 typedef struct chunk {
     uint64_t at;
-    uint8_t bytes[STEP_BYTES];
+    const uint8_t *bytes; /* into its step, which stays */
     size_t len, pos;
 } chunk;
 
@@ -104,9 +105,9 @@ static void advance(script *s)
             chunk *c = &s->chunks[s->nchunks++];
             c->len = st->len - off < piece ? st->len - off : piece;
             c->pos = 0;
-            memcpy(c->bytes, st->bytes + off, c->len);
+            c->bytes = st->bytes + off;
             /* A piece can be read once its last character is in. */
-            at += c->len * (uint64_t)s->char_us;
+            at += c->len * (uint64_t)(st->char_us != 0 ? st->char_us : s->char_us);
             c->at = at;
             s->base = at;
             at += st->gap_us;
@@ -345,6 +346,7 @@ static void add_step(script *s, bool reply, const uint8_t *bytes, size_t len, ui
     st->delay_us = delay_us;
     st->chunk = chunk_len;
     st->gap_us = gap_us;
+    st->char_us = 0;
 }
 
 void script_expect(script *s, const uint8_t *bytes, size_t len)
@@ -362,6 +364,15 @@ void script_reply(script *s, uint32_t delay_us, size_t chunk_len, uint32_t gap_u
                   const uint8_t *bytes, size_t len)
 {
     add_step(s, true, bytes, len, delay_us, chunk_len, gap_us);
+}
+
+void script_reply_timed(script *s, uint32_t delay_us, uint32_t char_us, const uint8_t *bytes,
+                        size_t len)
+{
+    size_t n = s->nsteps;
+    add_step(s, true, bytes, len, delay_us, 1, 0);
+    if (s->nsteps > n)
+        s->steps[n].char_us = char_us;
 }
 
 void script_reply_hex(script *s, uint32_t delay_us, size_t chunk_len, uint32_t gap_us,

@@ -27,6 +27,11 @@ void script_expect_hex(script *s, const char *hex);
  * gap_us apart. A reply before any expect is there from time 0 (stale). */
 void script_reply(script *s, uint32_t delay_us, size_t chunk, uint32_t gap_us, const uint8_t *bytes,
                   size_t len);
+/* A reply sent one character every char_us whatever the line is when it
+ * is scheduled: the answer of a meter that switched baud after the
+ * request (an IR readout at 9600 after an option select sent at 300). */
+void script_reply_timed(script *s, uint32_t delay_us, uint32_t char_us, const uint8_t *bytes,
+                        size_t len);
 void script_reply_hex(script *s, uint32_t delay_us, size_t chunk, uint32_t gap_us, const char *hex);
 
 /* Give the transport a serial line (set_line/get_line), starting at

@@ -11,12 +11,16 @@
 
 #include <klefr/iec_master.h>
 #include <klefr/meter.h>
+#include <klefr/model_iec.h>
 
 #include "io_script.h"
 #include "klefr_test.h"
+#include "plausible_reading.h"
 
 /* 300 baud 7E1: 10 bits a character. */
 #define CHAR_300_US 33334u
+/* 9600 baud 7E1, the readout's speed. */
+#define CHAR_9600_US 1042u
 
 static const klefr_line line_300_7e1 = {300, 7, KLEFR_PARITY_EVEN, 1};
 
@@ -357,6 +361,17 @@ static void assert_value(const klefr_values *v, klefr_quantity q, double want)
     ck_assert_msg(fabs(got - want) < 1e-6, "quantity %d: %f, want %f", (int)q, got, want);
 }
 
+/* The readout a 6913 sends for a plausible reading, framed with its BCC
+ * (the codec that renders it has its own tests). */
+static void reply_plausible_readout(script *s, klefr_model model, klefr_values *v)
+{
+    plausible_reading(model, v);
+    uint8_t b[2048];
+    size_t n;
+    ck_assert_int_eq(klefr_model_iec_readout_encode(model, v, b, sizeof b, &n), KLEFR_OK);
+    script_reply_timed(s, 300000, CHAR_9600_US, b, n);
+}
+
 START_TEST(test_meter_read_fills_values_from_the_readout)
 {
     bench b = bench_open();
@@ -365,14 +380,33 @@ START_TEST(test_meter_read_fills_values_from_the_readout)
     ck_assert_int_eq(klefr_meter_open_iec(b.m, &any, &meter), KLEFR_OK);
     ck_assert_int_eq(klefr_meter_protocol_of(meter), KLEFR_METER_IEC);
     script_sign_on(b.s, "", '0');
-    reply_block(b.s, 300000, STX, L1 L2 L3 LEND, ETX, READOUT_BCC);
+    klefr_values sent;
+    reply_plausible_readout(b.s, KLEFR_MODEL_6913, &sent);
+    /* The BCC is weak: a first reading is confirmed by a second readout
+     * that agrees with it. */
+    script_sign_on(b.s, "", '0');
+    reply_plausible_readout(b.s, KLEFR_MODEL_6913, &sent);
     klefr_values v;
     size_t missing = 0;
     ck_assert_int_eq(klefr_meter_read(meter, &v, &missing), KLEFR_OK);
+    klefr_meter_stats st;
+    klefr_meter_get_stats(meter, &st);
+    ck_assert_uint_eq(st.confirmations, 1);
     assert_value(&v, KLEFR_Q_SERIAL_NUMBER, 17060518);
-    assert_value(&v, KLEFR_Q_FORWARD_ACTIVE_ENERGY, 1234.56);
-    assert_value(&v, KLEFR_Q_VOLTAGE, 230.1);
-    ck_assert_uint_eq(missing, KLEFR_Q_COUNT - 3);
+    assert_value(&v, KLEFR_Q_FORWARD_ACTIVE_ENERGY, 1334.56);
+    assert_value(&v, KLEFR_Q_VOLTAGE, 230.0);
+    /* Every data set of the 6913's readout, nothing else. */
+    size_t absent = 0;
+    for (unsigned q = 0; q < KLEFR_Q_COUNT; q++) {
+        const klefr_quantity_info *row = klefr_quantity_get((klefr_quantity)q);
+        bool carried = row->iec.in_readout && (row->models & KLEFR_MODEL_BIT(KLEFR_MODEL_6913));
+        ck_assert_int_eq(klefr_values_has(&v, (klefr_quantity)q), carried);
+        if (carried)
+            assert_value(&v, (klefr_quantity)q, sent.value[q]);
+        absent += !carried;
+    }
+    ck_assert_uint_eq(missing, absent);
+    ck_assert_uint_eq(klefr_meter_missing(meter, NULL, 0), 0);
     ck_assert(klefr_meter_can_read(meter, KLEFR_Q_T2_REVERSE_REACTIVE_ENERGY));
     ck_assert(!klefr_meter_can_read(meter, KLEFR_Q_PASSWORD)); /* R1 only */
     ck_assert(klefr_meter_can_write(meter, KLEFR_Q_TARIFF));
@@ -389,6 +423,11 @@ START_TEST(test_meter_write_runs_a_programming_session_with_the_password)
     ck_assert_int_eq(klefr_meter_open_iec(b.m, &serial, &meter), KLEFR_OK);
     ck_assert_int_eq(klefr_meter_set_password(meter, "12345"), KLEFR_ERR_RANGE);
     ck_assert_int_eq(klefr_meter_set_password(meter, "1234"), KLEFR_OK);
+    /* The tariff is writable on the 6913 and 6914 only: the model facing
+     * the head is learned from a readout before the session opens. */
+    klefr_values sent;
+    script_sign_on(b.s, "17060518", '0');
+    reply_plausible_readout(b.s, KLEFR_MODEL_6913, &sent);
     script_programming(b.s, "1234", 0x65);
     script_reply_hex(b.s, 250000, 0, 0, "06");
     expect_block(b.s, SOH,
@@ -419,10 +458,40 @@ START_TEST(test_meter_write_with_the_default_password_refused)
     klefr_meter *meter;
     klefr_meter_address serial = {.iec = "17060518"};
     ck_assert_int_eq(klefr_meter_open_iec(b.m, &serial, &meter), KLEFR_OK);
+    klefr_values sent;
+    script_sign_on(b.s, "17060518", '0');
+    reply_plausible_readout(b.s, KLEFR_MODEL_6913, &sent);
     script_programming(b.s, "0000", 0x61);
     reply_block(b.s, 250000, STX, "(ER01)", ETX, 0x14);
     script_expect_hex(b.s, "01 42 30 03 71");
     ck_assert_int_eq(klefr_meter_write(meter, KLEFR_Q_TARIFF, 1), KLEFR_ERR_ACCESS_DENIED);
+    klefr_meter_close(meter);
+    bench_close(&b);
+}
+END_TEST
+
+/* Issue 11: the tariff of a 6911 (T1 only) cannot be written. The model is
+ * read first, and the value refused before programming mode: no sign-on
+ * for programming, no password on the line. */
+START_TEST(test_meter_write_valid_only_on_another_model_sends_no_password)
+{
+    bench b = bench_open();
+    klefr_meter *meter;
+    ck_assert_int_eq(klefr_meter_open_iec(b.m, &(klefr_meter_address){0}, &meter), KLEFR_OK);
+    char req[] = "/?!\r\n";
+    expect_text(b.s, req);
+    reply_text(b.s, 250000, "/INM5KLEFR6911\r\n");
+    char sel[] = {0x06, '0', '5', '0', '\r', '\n', 0};
+    expect_text(b.s, sel);
+    klefr_values sent;
+    reply_plausible_readout(b.s, KLEFR_MODEL_6911, &sent);
+    ck_assert_int_eq(klefr_meter_write(meter, KLEFR_Q_TARIFF, 2), KLEFR_ERR_NOT_WRITABLE);
+    /* Two writes: the sign-on and the option select for a readout (Y 0). */
+    ck_assert_uint_eq(script_write_count(b.s), 2);
+    /* The model now known, a value it takes goes without another readout;
+     * one it refuses costs nothing at all. */
+    ck_assert_int_eq(klefr_meter_write(meter, KLEFR_Q_BUS_ADDRESS, 5), KLEFR_ERR_NOT_AVAILABLE);
+    ck_assert_uint_eq(script_write_count(b.s), 2);
     klefr_meter_close(meter);
     bench_close(&b);
 }
@@ -479,6 +548,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_meter_read_fills_values_from_the_readout);
     tcase_add_test(tc, test_meter_write_runs_a_programming_session_with_the_password);
     tcase_add_test(tc, test_meter_write_with_the_default_password_refused);
+    tcase_add_test(tc, test_meter_write_valid_only_on_another_model_sends_no_password);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -340,9 +340,17 @@ START_TEST(test_meter_read_fills_values_from_the_manual_rsp_ud)
     script_reply_hex(mb.b.s, 20000, 0, 0, "E5");
     script_expect_hex(mb.b.s, "10 7B 00 7B 16");
     script_reply_hex(mb.b.s, 30000, 4, 0, MANUAL_RSP_UD);
+    /* A first reading over M-Bus (an 8-bit sum) is confirmed by a second
+     * that agrees with it: the next REQ_UD2, FCB 0 (5B+00 = 5B). */
+    script_expect_hex(mb.b.s, "10 5B 00 5B 16");
+    script_reply_hex(mb.b.s, 30000, 4, 0, MANUAL_RSP_UD);
     klefr_values v;
     size_t missing = 0;
     ck_assert_int_eq(klefr_meter_read(mb.meter, &v, &missing), KLEFR_OK);
+    klefr_meter_stats st;
+    klefr_meter_get_stats(mb.meter, &st);
+    ck_assert_uint_eq(st.confirmations, 1);
+    ck_assert_uint_eq(st.exchanges, 2);
     /* BCD 01604814 x 10 Wh = 16048.14 kWh, and so on (SPEC 9). */
     assert_value(&v, KLEFR_Q_TOTAL_ACTIVE_ENERGY, 16048.14);
     assert_value(&v, KLEFR_Q_T1_TOTAL_ACTIVE_ENERGY, 3580.23);

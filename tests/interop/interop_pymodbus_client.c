@@ -92,10 +92,11 @@ int main(int argc, char **argv)
     check_value(&v, KLEFR_Q_S0_RATE, 1000);
     check_value(&v, KLEFR_Q_LCD_CYCLE_TIME, 10);
     check_value(&v, KLEFR_Q_CURRENT_DIRECTION, 'F');
-    check_value(&v, KLEFR_Q_VOLTAGE, 230.5);
+    check_value(&v, KLEFR_Q_VOLTAGE, 230.0);
     check_value(&v, KLEFR_Q_FREQUENCY, 50.0);
     check_value(&v, KLEFR_Q_CURRENT, 1.25);
-    check_value(&v, KLEFR_Q_ACTIVE_POWER, 0.288);
+    check_value(&v, KLEFR_Q_ACTIVE_POWER, 0.23);
+    check_value(&v, KLEFR_Q_POWER_FACTOR, 0.8);
     check_value(&v, KLEFR_Q_TOTAL_ACTIVE_ENERGY, 1234.5);
     check_value(&v, KLEFR_Q_T2_FORWARD_ACTIVE_ENERGY, 234.5);
     check_value(&v, KLEFR_Q_TARIFF, 1);

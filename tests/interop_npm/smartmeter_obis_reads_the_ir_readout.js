@@ -78,11 +78,11 @@ const EXPECTED = [
     ['1.7.0', 'active_power', 'kW', 0],
     ['9.7.0', 'apparent_power', 'kVA', 0],
     ['13.7.0', 'power_factor', '', 0],
-    ['15.8.0', 'total_active_energy', 'kWh', 0.05],
-    ['1.8.0', 'forward_active_energy', 'kWh', 0.05],
-    ['1.8.1', 't1_forward_active_energy', 'kWh', 0.05],
-    ['2.8.0', 'reverse_active_energy', 'kWh', 0.05],
-    ['3.8.0', 'forward_reactive_energy', 'kvarh', 0.05],
+    ['15.8.0', 'total_active_energy', 'kWh', 0.1],
+    ['1.8.0', 'forward_active_energy', 'kWh', 0.1],
+    ['1.8.1', 't1_forward_active_energy', 'kWh', 0.1],
+    ['2.8.0', 'reverse_active_energy', 'kWh', 0.1],
+    ['3.8.0', 'forward_reactive_energy', 'kvarh', 0.1],
 ];
 
 // smartmeter-obis turns the letters C and F of an OBIS code into 96 and 97

@@ -94,6 +94,24 @@ START_TEST(test_rows_are_in_enum_order_with_unique_names)
 }
 END_TEST
 
+/* A firmware without a Modbus slave leaves the three-phase rows out by
+ * ending the table before KLEFR_Q_CT_RATIO (KLEFR_MODEL_NO_THREE_PHASE):
+ * they must be exactly the rows from there on, and on no other map. */
+START_TEST(test_three_phase_rows_are_the_last_ones_and_only_on_modbus)
+{
+    for (unsigned i = 0; i < KLEFR_Q_COUNT; i++) {
+        const klefr_quantity_info *a = klefr_quantity_get((klefr_quantity)i);
+        bool three_phase = (a->flags & KLEFR_QF_THREE_PHASE) != 0;
+        ck_assert_msg(three_phase == (i >= KLEFR_Q_CT_RATIO), "%s", a->name);
+        if (three_phase) {
+            ck_assert_msg(a->modbus.length != 0 && a->mbus.dif == 0 && a->mbus.write_len == 0 &&
+                              a->iec.address == NULL && (a->flags & KLEFR_QF_WRITABLE) == 0,
+                          "%s", a->name);
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_the_manual_writes_are_the_writable_modbus_registers)
 {
     const struct {
@@ -172,6 +190,7 @@ static Suite *table_suite(void)
     tcase_add_test(tc, test_every_manual_register_is_in_the_table_with_its_type_and_length);
     tcase_add_test(tc, test_registers_do_not_overlap_and_the_map_has_no_extra_ones);
     tcase_add_test(tc, test_rows_are_in_enum_order_with_unique_names);
+    tcase_add_test(tc, test_three_phase_rows_are_the_last_ones_and_only_on_modbus);
     tcase_add_test(tc, test_the_manual_writes_are_the_writable_modbus_registers);
     tcase_add_test(tc, test_mbus_column_has_the_nine_records_of_the_manual_in_order);
     tcase_add_test(tc, test_iec_column_uses_the_standard_obis_codes_of_the_spec);

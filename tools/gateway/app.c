@@ -380,7 +380,7 @@ static void command(gw_app *a, const char *identity, const char *name, const cha
         why = "not writable from MQTT on this meter";
     } else if (!gw_parse_value(q, payload, &v)) {
         err = KLEFR_ERR_RANGE;
-        why = "not a number or one of the options";
+        why = "not exactly a number the setting holds, nor one of the options";
     } else {
         err = klefr_quantity_validate(m->model, q, v);
     }

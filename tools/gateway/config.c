@@ -380,7 +380,8 @@ static gw_bus_conf *parse_bus(conf_ctx *c, const char *g, const char *name)
     static const char *const keys[] = {"port",      "protocol",   "baud",          "parity",
                                        "stop_bits", "timeout",    "retries",       "password",
                                        "discover",  "scan_range", "scan_timeout",  "meters",
-                                       "interval",  "quantities", "offline_after", NULL};
+                                       "interval",  "quantities", "offline_after", "meter_speed",
+                                       NULL};
     gw_bus_conf *b = g_new0(gw_bus_conf, 1);
     b->name = g_strdup(name);
     b->meters = g_ptr_array_new_with_free_func((GDestroyNotify)gw_meter_conf_free);
@@ -402,6 +403,7 @@ static gw_bus_conf *parse_bus(conf_ctx *c, const char *g, const char *name)
     parse_line(c, g, b);
     b->timeout_ms = (guint)get_int(c, g, "timeout", 0, 1, 60000);
     b->retries = (int)get_int(c, g, "retries", -1, 0, 10);
+    b->meter_speed = (guint)get_int(c, g, "meter_speed", 1, 1, 1000000);
     b->password = get_str(c, g, "password", NULL);
     if (b->password != NULL && (strlen(b->password) != 4 || strspn(b->password, "0123456789") != 4))
         fail(c, g, "password", "the IR programming password has 4 digits");

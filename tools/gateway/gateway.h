@@ -37,6 +37,7 @@ typedef struct gw_bus_conf {
     guint iec_max_baud; /* IEC: highest baud after the sign-on, 0 = the meter's offer */
     guint timeout_ms;   /* response timeout, 0 = the master's derived one */
     int retries;        /* -1 = the master's default */
+    guint meter_speed;  /* meter time per real time (klefr-meterd --speed), 1 */
     char *password;     /* IEC programming mode; NULL = no writes over IR */
     bool discover;      /* scan at start and on demand */
     guint scan_first, scan_last;

@@ -2,8 +2,7 @@
 /* Every call the gateway makes into libklefr's host layer, in one file:
  * opening a port (with a transport of our own around it that counts the
  * bytes and the time they take on the line), the protocol's master, the
- * meters, reads of the register blocks that hold the wanted quantities,
- * writes and bus scans. */
+ * meters, reads of the wanted quantities, writes and bus scans. */
 #include <errno.h>
 #include <string.h>
 
@@ -27,13 +26,13 @@ struct gw_link {
     klefr_iec_master *iec;
     char *password;
     unsigned retries;
+    double meter_speed;  /* the history checks allow this much faster growth */
     gw_link_stats stats; /* our own counts; the masters' are added on read */
     const gint *scan_stop;
 };
 
 struct gw_link_meter {
     klefr_meter *meter;
-    uint8_t unit; /* Modbus ID */
 };
 
 static void account(count_io *c, ptrdiff_t n, bool rx)
@@ -153,6 +152,7 @@ klefr_err gw_link_open(const gw_bus_conf *b, gw_link **out, char *why, size_t ca
     gw_link *l = g_new0(gw_link, 1);
     l->protocol = b->protocol;
     l->password = g_strdup(b->password);
+    l->meter_speed = b->meter_speed > 1 ? b->meter_speed : 1;
     errno = 0;
     klefr_err err = klefr_io_open(b->port, &b->line, &l->port);
     if (err != KLEFR_OK) {
@@ -193,7 +193,6 @@ klefr_err gw_link_meter_open(gw_link *l, const gw_meter_conf *m, gw_link_meter *
     gw_link_meter *lm = g_new0(gw_link_meter, 1);
     klefr_err err;
     if (l->modbus != NULL) {
-        lm->unit = m->address.primary;
         err = klefr_meter_open_modbus(l->modbus, &m->address, &lm->meter);
     } else if (l->mbus != NULL) {
         err = klefr_meter_open_mbus(l->mbus, &m->address, &lm->meter);
@@ -207,6 +206,10 @@ klefr_err gw_link_meter_open(gw_link *l, const gw_meter_conf *m, gw_link_meter *
         g_free(lm);
         return err;
     }
+    /* A reading the register model refuses is read again as often as a
+     * corrupt frame is; an emulator's fast clock is allowed for. */
+    klefr_meter_set_retries(lm->meter, l->retries);
+    (void)klefr_meter_set_time_scale(lm->meter, l->meter_speed);
     *out = lm;
     return KLEFR_OK;
 }
@@ -227,48 +230,27 @@ static const klefr_quantity identity_quantities[] = {
     KLEFR_Q_HARDWARE_VERSION, KLEFR_Q_CALCULATION_CODE, KLEFR_Q_SECONDARY_ADDRESS,
 };
 
-/* Modbus: of the blocks that cover the map, only those that hold a wanted
- * quantity. (Switch to the library's subset read once it has one.) */
-static klefr_err modbus_read_subset(gw_link *l, gw_link_meter *lm, const bool *want,
-                                    klefr_values *out)
-{
-    klefr_modbus_block blocks[16];
-    size_t nblocks;
-    klefr_err err = klefr_model_modbus_blocks(blocks, G_N_ELEMENTS(blocks), &nblocks);
-    for (size_t i = 0; i < nblocks && err == KLEFR_OK; i++) {
-        bool needed = false;
-        for (unsigned q = 0; q < KLEFR_Q_COUNT && !needed; q++) {
-            const klefr_quantity_info *row = klefr_quantity_get((klefr_quantity)q);
-            needed = want[q] && row->modbus.length != 0 && row->modbus.address >= blocks[i].start &&
-                     row->modbus.address + row->modbus.length <= blocks[i].start + blocks[i].count;
-        }
-        if (!needed)
-            continue;
-        uint16_t regs[KLEFR_MODBUS_MAX_READ_REGISTERS];
-        err = klefr_modbus_master_read_holding_registers(l->modbus, lm->unit, blocks[i].start,
-                                                         blocks[i].count, regs);
-        if (err == KLEFR_OK)
-            err = klefr_values_from_modbus(out, blocks[i].start, regs, blocks[i].count);
-    }
-    return err;
-}
-
 klefr_err gw_link_read(gw_link *l, gw_link_meter *lm, const gw_quantities *want, bool need_id,
                        klefr_values *out)
 {
-    klefr_values_clear(out);
-    if (l->modbus != NULL) {
-        bool w[KLEFR_Q_COUNT];
-        memcpy(w, want->want, sizeof w);
+    (void)l;
+    /* The library reads only what is asked (over Modbus the register
+     * blocks that hold it; an RSP_UD or a readout carries everything) and
+     * hands out only a reading that passed its checks. */
+    klefr_quantity list[KLEFR_Q_COUNT];
+    size_t n = 0;
+    for (unsigned q = 0; q < KLEFR_Q_COUNT; q++) {
+        bool id = false;
         for (size_t i = 0; need_id && i < G_N_ELEMENTS(identity_quantities); i++)
-            w[identity_quantities[i]] = true;
-        klefr_err err = modbus_read_subset(l, lm, w, out);
-        if (err != KLEFR_OK)
-            klefr_values_clear(out);
-        return err;
+            id = id || identity_quantities[i] == (klefr_quantity)q;
+        if (want->want[q] || id)
+            list[n++] = (klefr_quantity)q;
     }
-    /* One RSP_UD or one readout carries everything: nothing to choose. */
-    return klefr_meter_read(lm->meter, out, NULL);
+    klefr_err err = n > 0 ? klefr_meter_read_quantities(lm->meter, list, n, out)
+                          : klefr_meter_read(lm->meter, out, NULL);
+    if (err != KLEFR_OK)
+        klefr_values_clear(out); /* an incomplete reading is not published */
+    return err;
 }
 
 klefr_err gw_link_write(gw_link *l, gw_link_meter *lm, klefr_quantity q, double value)

@@ -88,13 +88,9 @@ bool gw_parse_value(klefr_quantity q, const char *text, double *out)
             ok = true;
         }
     }
-    if (!ok && *t != '\0') {
-        char *end = NULL;
-        double v = g_ascii_strtod(t, &end);
-        ok = end != NULL && *end == '\0' && isfinite(v);
-        if (ok)
-            *out = v;
-    }
+    /* Exactly, by the register model: 1e-400 is refused, not written as 0. */
+    if (!ok && *t != '\0')
+        ok = klefr_quantity_parse(q, t, strlen(t), out) == KLEFR_OK;
     g_free(t);
     return ok;
 }

@@ -86,9 +86,11 @@ int cmd_read(int argc, char **argv)
         rc = cli_meter_open(&c, &targets[i], &m);
         if (rc == CLI_EXIT_OK) {
             klefr_values v;
-            klefr_err err = klefr_meter_read(m, &v, NULL);
+            klefr_err err = cli_read_meter(m, only != NULL ? selected : NULL, &v);
             cli_iolog_flush(c.log);
-            if (err == KLEFR_OK) {
+            /* An incomplete answer: what was read is shown, what is
+             * missing named, and the status says it was not all. */
+            if (err == KLEFR_OK || err == KLEFR_ERR_INCOMPLETE) {
                 if (fmt == CLI_FMT_JSON && printed)
                     fputs(",", stdout);
                 else if (fmt == CLI_FMT_TABLE && printed)
@@ -96,12 +98,29 @@ int cmd_read(int argc, char **argv)
                 cli_print_values(stdout, fmt, &v, only != NULL ? selected : NULL, all, who,
                                  co.protocol);
                 printed = true;
+                /* Absent but not missing: neither the protocol nor the
+                 * model carries it (the missing ones are named below). */
+                bool missing[KLEFR_Q_COUNT] = {false};
+                klefr_quantity lost[KLEFR_Q_COUNT];
+                size_t nlost = klefr_meter_missing(m, lost, KLEFR_Q_COUNT);
+                for (size_t k = 0; k < nlost && k < KLEFR_Q_COUNT; k++)
+                    missing[lost[k]] = true;
                 for (unsigned q = 0; only != NULL && q < KLEFR_Q_COUNT; q++)
-                    if (selected[q] && !klefr_values_has(&v, (klefr_quantity)q))
+                    if (selected[q] && !klefr_values_has(&v, (klefr_quantity)q) && !missing[q])
                         cli_error("%s is not carried over %s", klefr_quantity_get(q)->name,
                                   cli_protocol_name(co.protocol));
-            } else {
-                cli_error("reading %s: %s", who, klefr_strerror(err));
+            }
+            if (err == KLEFR_ERR_NOT_AVAILABLE && only != NULL) {
+                /* Nothing asked is carried: nothing was sent. */
+                for (unsigned q = 0; q < KLEFR_Q_COUNT; q++)
+                    if (selected[q])
+                        cli_error("%s is not carried over %s", klefr_quantity_get(q)->name,
+                                  cli_protocol_name(co.protocol));
+                rc = CLI_EXIT_USAGE;
+            } else if (err != KLEFR_OK) {
+                char *why = cli_read_failure(m, err);
+                cli_error("reading %s: %s", who, why);
+                g_free(why);
                 rc = cli_exit_for(err);
             }
             klefr_meter_close(m);

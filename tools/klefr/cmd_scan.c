@@ -135,15 +135,19 @@ static void modbus_identity(cli_conn *c, uint8_t unit, identity *id)
     klefr_meter_address a = {.primary = unit};
     if (klefr_meter_open_modbus(c->modbus, &a, &m) != KLEFR_OK)
         return;
-    klefr_err err = klefr_meter_read(m, &v, NULL);
-    klefr_meter_close(m);
-    if (err != KLEFR_OK) {
-        field(id, "error", false, "%s", klefr_strerror(err));
-        return;
-    }
+    /* Only these: one read of the identification registers, not the map. */
     static const klefr_quantity show[] = {KLEFR_Q_METER_CODE, KLEFR_Q_SERIAL_NUMBER,
                                           KLEFR_Q_SOFTWARE_VERSION, KLEFR_Q_HARDWARE_VERSION,
                                           KLEFR_Q_BAUD_RATE};
+    klefr_err err = klefr_meter_read_quantities(m, show, G_N_ELEMENTS(show), &v);
+    if (err != KLEFR_OK) {
+        char *why = cli_read_failure(m, err);
+        field(id, "error", false, "%s", why);
+        g_free(why);
+        klefr_meter_close(m);
+        return;
+    }
+    klefr_meter_close(m);
     for (size_t i = 0; i < G_N_ELEMENTS(show); i++) {
         double value;
         const klefr_quantity_info *info = klefr_quantity_get(show[i]);

@@ -33,7 +33,7 @@ typedef struct watch_meter {
     klefr_meter *meter;
     klefr_values values;
     bool ok;
-    char error[128];
+    char error[512];
     unsigned failures;
 } watch_meter;
 
@@ -137,14 +137,16 @@ static gboolean poll_once(gpointer user)
     timestamp(time, sizeof time);
     for (size_t i = 0; i < w->count; i++) {
         watch_meter *m = &w->meters[i];
-        klefr_err err = klefr_meter_read(m->meter, &m->values, NULL);
+        klefr_err err = cli_read_meter(m->meter, w->selected, &m->values);
         cli_iolog_flush(w->conn.log);
         m->ok = err == KLEFR_OK;
         if (m->ok) {
             w->ok_polls++;
         } else {
             m->failures++;
-            g_strlcpy(m->error, klefr_strerror(err), sizeof m->error);
+            char *why = cli_read_failure(m->meter, err);
+            g_strlcpy(m->error, why, sizeof m->error);
+            g_free(why);
             w->last_status = cli_exit_for(err);
             if (!w->live)
                 cli_error("poll %u of %s: %s", w->polls, m->name, m->error);

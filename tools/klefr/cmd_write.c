@@ -7,8 +7,10 @@
 
 #include "klefr_cli.h"
 
-/* Numbers, and the words of the settings that are choices. */
-static bool parse_value(const klefr_quantity_info *info, const char *text, double *out)
+/* Numbers (exactly, by the register model), and the words of the settings
+ * that are choices. ENCODING: not a number; RANGE: not exactly a value the
+ * setting can hold (1e-400 is not 0). */
+static klefr_err parse_value(const klefr_quantity_info *info, const char *text, double *out)
 {
     static const struct {
         klefr_quantity q;
@@ -22,15 +24,10 @@ static bool parse_value(const klefr_quantity_info *info, const char *text, doubl
     for (size_t i = 0; i < G_N_ELEMENTS(words); i++) {
         if (words[i].q == info->id && g_ascii_strcasecmp(words[i].word, text) == 0) {
             *out = words[i].value;
-            return true;
+            return KLEFR_OK;
         }
     }
-    char *end = NULL;
-    double v = g_ascii_strtod(text, &end);
-    if (end == text || *end != '\0' || !isfinite(v))
-        return false;
-    *out = v;
-    return true;
+    return klefr_quantity_parse(info->id, text, strlen(text), out);
 }
 
 /* klefr_quantity_validate for the bus's model; IEC reaches every model, so
@@ -117,10 +114,16 @@ int cmd_write(int argc, char **argv)
             cli_error("%s (%s) is read-only", name, info->label);
             return CLI_EXIT_VALUE;
         }
-        if (!parse_value(info, value_text, &value)) {
+        klefr_err perr = parse_value(info, value_text, &value);
+        if (perr != KLEFR_OK) {
             GString *a = g_string_new(NULL);
             cli_allowed_values(model, info->id, a);
-            cli_error("'%s' is not a number%s%s", value_text, a->len ? "; allowed: " : "", a->str);
+            if (perr == KLEFR_ERR_RANGE)
+                cli_error("'%s' is not exactly a value %s can hold (nothing is rounded)%s%s",
+                          value_text, name, a->len ? "; allowed: " : "", a->str);
+            else
+                cli_error("'%s' is not a number%s%s", value_text, a->len ? "; allowed: " : "",
+                          a->str);
             g_string_free(a, TRUE);
             return CLI_EXIT_VALUE;
         }
@@ -192,12 +195,14 @@ int cmd_write(int argc, char **argv)
     cli_number(info, value, num, sizeof num);
     double back = NAN;
     if (can_read) {
+        /* Only the written one: over Modbus its registers alone. */
         klefr_values v;
-        err = klefr_meter_read(m, &v, NULL);
+        err = klefr_meter_read_quantities(m, &info->id, 1, &v);
         cli_iolog_flush(c.log);
         if (err != KLEFR_OK) {
-            cli_error("%s written, but reading it back from %s failed: %s", name, who,
-                      klefr_strerror(err));
+            char *why = cli_read_failure(m, err);
+            cli_error("%s written, but reading it back from %s failed: %s", name, who, why);
+            g_free(why);
             rc = cli_exit_for(err);
             goto out;
         }

@@ -13,6 +13,7 @@ void cli_conn_defaults(cli_conn_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->retries = -1;
+    o->speed = 1;
 }
 
 /* Baud rates each protocol's lines run at: Modbus RTU devices (the KLEFR
@@ -67,6 +68,10 @@ GArray *cli_conn_entries(cli_conn_opts *o)
          "Print every frame sent and received, in hex and decoded, on stderr", NULL},
         {"password", 0, 0, G_OPTION_ARG_STRING, &o->password,
          "IEC: 4-digit password for programming mode (default 0000)", "PIN"},
+        {"meter-speed", 0, 0, G_OPTION_ARG_STRING, &o->speed_text,
+         "The meter's clock runs N times real time (klefr-meterd --speed N), 1-1000000: "
+         "energies may grow that much faster between readings",
+         "N"},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     GArray *a = g_array_new(TRUE, TRUE, sizeof(GOptionEntry));
@@ -129,6 +134,9 @@ int cli_conn_check(cli_conn_opts *o)
         return CLI_EXIT_USAGE;
     if (o->retries_text != NULL &&
         !cli_option_number("--retries", o->retries_text, 0, 20, "0 to 20", &o->retries))
+        return CLI_EXIT_USAGE;
+    if (o->speed_text != NULL &&
+        !cli_option_number("--meter-speed", o->speed_text, 1, 1000000, "1 to 1000000", &o->speed))
         return CLI_EXIT_USAGE;
     uint8_t p1[32];
     size_t p1_len;
@@ -327,6 +335,12 @@ int cli_meter_open(cli_conn *c, const cli_target *t, klefr_meter **out)
             return CLI_EXIT_USAGE;
         }
     }
+    /* --retries also bounds how often a reading the register model
+     * refused is read again (doc/klefr.1). */
+    if (err == KLEFR_OK && c->opts->retries >= 0)
+        klefr_meter_set_retries(*out, (unsigned)c->opts->retries);
+    if (err == KLEFR_OK && c->opts->speed > 1)
+        (void)klefr_meter_set_time_scale(*out, (double)c->opts->speed);
     if (err == KLEFR_OK)
         return CLI_EXIT_OK;
     char *who = cli_describe(c, t);

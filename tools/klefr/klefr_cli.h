@@ -59,11 +59,13 @@ struct cli_conn_opts {
     char *retries_text;
     gboolean verbose;
     char *password; /* IEC programming mode */
+    char *speed_text;
     /* After cli_conn_check(): */
     klefr_meter_protocol protocol;
     long baud;       /* 0: the protocol's default */
     long timeout_ms; /* 0: derived from the line */
     long retries;    /* -1: the master's default (2) */
+    long speed;      /* --meter-speed: meter time per real time (1) */
 };
 
 /* An open bus: the transport (maybe wrapped by the --verbose logger) and,
@@ -170,6 +172,14 @@ void cli_print_values(FILE *f, cli_format fmt, const klefr_values *v, const bool
 void cli_values_json(GString *s, const klefr_values *v, const bool *selected, bool all);
 /* Is @p q shown by default (not three-phase) or with --all. */
 bool cli_shown(klefr_quantity q, const bool *selected, bool all);
+
+/* ---- reading.c ---- */
+/* Read @p m: the quantities set in @p selected only (klefr_meter_read_quantities:
+ * over Modbus only their registers), or everything when it is NULL. */
+klefr_err cli_read_meter(klefr_meter *m, const bool *selected, klefr_values *v);
+/* What went wrong with a read, for people (g_free it): the missing
+ * quantities of an incomplete answer, the broken rule of an implausible one. */
+char *cli_read_failure(klefr_meter *m, klefr_err err);
 
 /* ---- decode_*.c: frame breakdowns for `decode` and --verbose ---- */
 typedef enum { DIR_ANY, DIR_REQUEST, DIR_RESPONSE } cli_dir;
