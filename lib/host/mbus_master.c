@@ -33,7 +33,7 @@ static uint32_t derived_response_ms(const klefr_mbus_master *m)
     return bits_ms(m, 330) + 50u;
 }
 
-static uint32_t derived_interchar_ms(const klefr_mbus_master *m)
+static uint32_t derived_gap_ms(const klefr_mbus_master *m)
 {
     return bits_ms(m, 33) + 50u;
 }
@@ -45,7 +45,7 @@ static void derive_timeouts(klefr_mbus_master *m)
     if (!m->response_fixed)
         m->o.response_timeout_ms = derived_response_ms(m);
     if (!m->interchar_fixed)
-        m->o.interchar_timeout_ms = derived_interchar_ms(m);
+        m->o.interchar_timeout_ms = derived_gap_ms(m);
     if (!m->turnaround_fixed)
         m->o.turnaround_ms = m->o.response_timeout_ms;
 }
@@ -81,7 +81,7 @@ static klefr_err apply_options(void *master, const void *opts, bool opening)
     m->response_fixed =
         o->response_timeout_ms != 0 && o->response_timeout_ms != derived_response_ms(m);
     m->interchar_fixed =
-        o->interchar_timeout_ms != 0 && o->interchar_timeout_ms != derived_interchar_ms(m);
+        o->interchar_timeout_ms != 0 && o->interchar_timeout_ms != derived_gap_ms(m);
     m->turnaround_fixed =
         o->turnaround_ms != 0 && !(followed && o->turnaround_ms == turnaround_before);
     derive_timeouts(m);
