@@ -36,21 +36,21 @@ static bool documented(klefr_err err)
  * the slowest character time of the session (300 baud: 33.4 ms). */
 static uint64_t e_us(const klefr_iec_master_options *o, uint64_t first_ms, uint64_t chars)
 {
-    return (first_ms + o->interchar_ms + o->turnaround_ms) * 1000u + chars * 33334u + 1000u;
+    return (first_ms + o->interchar_timeout_ms + o->turnaround_ms) * 1000u + chars * 33334u + 1000u;
 }
 
 static uint64_t sign_on_us(const klefr_iec_master_options *o)
 {
-    return o->reaction_ms * 1000u + 70u * 33334u + e_us(o, o->reaction_ms, 32) +
+    return o->response_timeout_ms * 1000u + 70u * 33334u + e_us(o, o->response_timeout_ms, 32) +
            o->switch_delay_ms * 1000u;
 }
 
 /* K(L): a command of `chars` characters and its answer. */
 static uint64_t command_us(const klefr_iec_master_options *o, uint64_t chars)
 {
-    uint64_t r = o->max_repeats;
+    uint64_t r = o->retries;
     return (r + 1) * (o->turnaround_ms * 1000u + chars * 33334u +
-                      (r + 1) * (33334u + e_us(o, o->reaction_ms, 4096)));
+                      (r + 1) * (33334u + e_us(o, o->response_timeout_ms, 4096)));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -67,14 +67,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         l->char_us = 33334u; /* the far end's 300 baud */
     klefr_iec_master_options o;
     klefr_iec_master_options_init(&o);
-    o.max_repeats = (opt >> 2) & 3u;
+    o.retries = (opt >> 2) & 3u;
     o.stay_at_300 = (opt & 0x10u) != 0;
     o.parity = soft ? KLEFR_IEC_7E1_SOFTWARE : KLEFR_IEC_7E1_LINE;
     o.clock = &l->clock;
     klefr_iec_master *m;
     if (klefr_iec_master_open(&l->io, &o, &m) != KLEFR_OK)
         abort();
-    uint64_t r = o.max_repeats, mm = o.meter_switch_ms + o.reaction_ms;
+    uint64_t r = o.retries, mm = o.meter_switch_ms + o.response_timeout_ms;
     uint64_t t0 = l->now;
     klefr_err err;
     if (!program) {
@@ -82,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t len = 0;
         err = klefr_iec_master_readout(m, NULL, NULL, text, sizeof text, &len);
         uint64_t limit = (r + 1) * (sign_on_us(&o) + (r + 1) * (33334u + e_us(&o, mm, 4096))) +
-                         15u * (r + 2) * (33334u + e_us(&o, o.reaction_ms, 4096));
+                         15u * (r + 2) * (33334u + e_us(&o, o.response_timeout_ms, 4096));
         if (!documented(err) || l->now - t0 > limit || len > sizeof text)
             abort();
     } else {
@@ -92,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                          command_us(&o, 13) + o.turnaround_ms * 1000u + 5u * 33334u;
         if (!documented(err) || l->now - t0 > limit)
             abort();
-        if (err != KLEFR_OK && klefr_iec_master_in_session(m))
+        if (err != KLEFR_OK && klefr_iec_master_is_in_session(m))
             abort();
         if (err == KLEFR_OK) {
             char value[40];
@@ -108,7 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             err = klefr_iec_master_program_end(m);
             if (err != KLEFR_OK || l->now - t0 > o.turnaround_ms * 1000u + 5u * 33334u)
                 abort();
-            if (klefr_iec_master_in_session(m))
+            if (klefr_iec_master_is_in_session(m))
                 abort();
         }
     }

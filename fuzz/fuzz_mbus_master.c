@@ -32,8 +32,11 @@ static bool documented(klefr_err err)
 /* mbus_master.h: one attempt A = S + R + 2 B + 4 x 261 x C + 3 ms. */
 static uint64_t attempt_us(klefr_mbus_master *m, const fuzz_line *l, size_t frame_len)
 {
-    uint32_t r_ms, b_ms;
-    klefr_mbus_master_timeouts(m, &r_ms, &b_ms);
+    klefr_mbus_master_options o;
+    klefr_mbus_master_options_init(&o);
+    if (klefr_mbus_master_get_options(m, &o) != KLEFR_OK)
+        abort();
+    uint32_t r_ms = o.response_timeout_ms, b_ms = o.interchar_timeout_ms;
     return frame_len * (uint64_t)l->char_us + (uint64_t)r_ms * 1000u + 2u * (uint64_t)b_ms * 1000u +
            4u * 261u * (uint64_t)l->char_us + 3000u;
 }

@@ -37,8 +37,13 @@ static bool documented(klefr_err err)
 static uint64_t deadline_us(klefr_modbus_master *m, unsigned retries, size_t n, uint32_t c_us,
                             uint32_t send_c_us, bool echo_wait)
 {
-    uint32_t r_ms, b_ms, t35_us;
-    klefr_modbus_master_timeouts(m, &r_ms, &b_ms, &t35_us);
+    klefr_modbus_master_options o;
+    klefr_modbus_master_options_init(&o);
+    klefr_modbus_timing timing = {0};
+    if (klefr_modbus_master_get_options(m, &o) != KLEFR_OK ||
+        (o.line.baud != 0 && klefr_modbus_timing_for(&o.line, &timing) != KLEFR_OK))
+        abort();
+    uint32_t r_ms = o.response_timeout_ms, b_ms = o.interchar_timeout_ms, t35_us = timing.t35_us;
     uint64_t attempt = n * (uint64_t)send_c_us + (uint64_t)r_ms * 1000u +
                        2u * (uint64_t)b_ms * 1000u + t35_us + (1024u + n) * (uint64_t)c_us + 3000u;
     if (echo_wait)
@@ -125,7 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (!documented(err) || l->now - t0 > limit)
         abort();
-    klefr_modbus_master_stats st;
+    klefr_master_stats st;
     klefr_modbus_master_get_stats(m, &st);
     if (calls != 0 && st.retries + calls != st.requests)
         abort();

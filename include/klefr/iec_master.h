@@ -15,12 +15,12 @@
  *
  * Blocks: a block with a bad BCC (or a parity error in it, or more bytes
  * behind it before the turnaround has passed) is answered NAK and the meter
- * sends it again, up to ::klefr_iec_master_options::max_repeats times; a
+ * sends it again, up to ::klefr_iec_master_options::retries times; a
  * partial block (ending in EOT) is answered ACK and the next block follows
  * (at most 16 blocks per call). A frame the meter answers NAK is sent
  * again, as often. A sign-on that gets no identification (or a broken one),
  * or no first message after the option select, is made again as often,
- * once the meter has given up on the first (reaction_ms).
+ * once the meter has given up on the first (response_timeout_ms).
  *
  * Silence after a message: a message is taken only when the line stays
  * quiet for turnaround_ms after its last character (the meter never sends
@@ -31,8 +31,8 @@
  *
  * Timing (IEC 62056-21, 6.3.14): the master waits
  * ::klefr_iec_master_options::turnaround_ms (200 ms) after a meter message
- * before it sends, waits up to reaction_ms (1500 ms) for the first character
- * of an answer, and drops a message with a gap over interchar_ms (1500 ms).
+ * before it sends, waits up to response_timeout_ms (1500 ms) for the first character
+ * of an answer, and drops a message with a gap over interchar_timeout_ms (1500 ms).
  * After the option select the first answer comes after the meter's baud
  * switch delay (meter_switch_ms, 300 ms by default; real meters need
  * 300-400 ms), so that wait is longer by it.
@@ -50,26 +50,27 @@
  *
  * Deadlines: whatever the line sends (noise, a stream that never stops,
  * valid messages over and over), every call returns within a bound. With
- * r = max_repeats, C = one character time at the session's baud (10 bits;
+ * r = retries, C = one character time at the session's baud (10 bits;
  * 300 baud until the option select), and
- * E(F, L) = F + interchar_ms + turnaround_ms + L x C + 1 ms, the longest
+ * E(F, L) = F + interchar_timeout_ms + turnaround_ms + L x C + 1 ms, the longest
  * wait for one message of at most L characters whose first character may
- * take F (a message not complete interchar_ms + L x C after its first
+ * take F (a message not complete interchar_timeout_ms + L x C after its first
  * character is dropped as ::KLEFR_ERR_TRUNCATED):
- * - one sign-on: S = reaction_ms (the meter giving up a previous session)
+ * - one sign-on: S = response_timeout_ms (the meter giving up a previous session)
  *   + 70 characters at 300 baud (sign-on and option select)
- *   + E(reaction_ms, 32) + switch_delay_ms;
+ *   + E(response_timeout_ms, 32) + switch_delay_ms;
  * - klefr_iec_master_readout(): (r + 1) x (S + (r + 1) x (C + E(M, 4096)))
- *   + 15 x (r + 2) x (C + E(reaction_ms, 4096)), M = meter_switch_ms +
- *   reaction_ms;
+ *   + 15 x (r + 2) x (C + E(response_timeout_ms, 4096)), M = meter_switch_ms +
+ *   response_timeout_ms;
  * - klefr_iec_master_command(), read_data_set(), write_data_set():
- *   K(L) = (r + 1) x (turnaround_ms + L + (r + 1) x (C + E(reaction_ms,
+ *   K(L) = (r + 1) x (turnaround_ms + L + (r + 1) x (C + E(response_timeout_ms,
  *   4096))), L the command's transmission time;
  * - klefr_iec_master_program_begin(): (r + 1) x (S + (r + 1) x (C + E(M,
  *   64))) + K(P1) + the B0 of klefr_iec_master_program_end();
  * - klefr_iec_master_program_end(): turnaround_ms + B0's transmission.
  *
  * Threads: every call locks the master; one session at a time.
+ * klefr_iec_master_lock() keeps the head across several calls.
  * @{
  */
 #ifndef KLEFR_IEC_MASTER_H
@@ -83,6 +84,7 @@
 #include <klefr/export.h>
 #include <klefr/iec62056.h>
 #include <klefr/io.h>
+#include <klefr/master.h>
 
 KLEFR_BEGIN_DECLS
 
@@ -96,52 +98,106 @@ typedef enum klefr_iec_7e1 {
     KLEFR_IEC_7E1_SOFTWARE = 2 /**< Wrap the transport with klefr_io_7e1_wrap(). */
 } klefr_iec_7e1;
 
-/** Options of klefr_iec_master_open(). Start from
- * klefr_iec_master_options_init(); a 0 means the default. */
+/** Options of klefr_iec_master_open(), klefr_iec_master_get_options() and
+ * klefr_iec_master_set_options(). Start from klefr_iec_master_options_init();
+ * the common fields come first (see @ref master); a 0 means the default.
+ * @since 0.2 */
 typedef struct klefr_iec_master_options {
+    /** sizeof the struct, set by klefr_iec_master_options_init(). */
+    size_t size;
+    /** Read only: mode C always signs on at 300 baud 7E1 and switches to the
+     * baud agreed. klefr_iec_master_get_options() gives the line in use
+     * (7E1 at the session's baud); open and set_options ignore it. */
+    klefr_line line;
+    /** Longest wait for the first character of an answer (1500 ms, the
+     * reaction time's maximum). */
+    uint32_t response_timeout_ms;
+    /** Longest gap between two characters of one message (1500 ms). */
+    uint32_t interchar_timeout_ms;
+    /** Wait after the last character from the meter before sending (200 ms). */
+    uint32_t turnaround_ms;
+    /** Retries, as `--retries` means them for every protocol: NAKs sent for
+     * one broken message, resends of one frame the meter NAKed, and new
+     * sessions after a sign-on that got no (or a broken) identification or
+     * no first message after the option select. Default 2; 0 turns them all
+     * off. */
+    unsigned retries;
+    /** Time source, NULL = klefr_clock_monotonic(). */
+    const klefr_clock *clock;
     /** Highest baud to ask for; 0 = whatever the meter offers. */
     uint32_t max_baud;
     /** Keep the whole session at 300 baud (option select with Z = '0'). */
     bool stay_at_300;
-    /** Longest wait for the first character of an answer (1500 ms). */
-    uint32_t reaction_ms;
-    /** Longest gap between two characters of one message (1500 ms). */
-    uint32_t interchar_ms;
-    /** Wait after the last character from the meter before sending (200 ms). */
-    uint32_t turnaround_ms;
     /** After the option select has left the line, wait this long before
      * switching to the new baud (0: at once; must stay below the meter's
      * own delay). */
     uint32_t switch_delay_ms;
     /** How long the meter waits after the option select before its first
-     * message at the new baud, added to the reaction time for that message
-     * (300 ms; KLEFR meters 300 ms, others up to 400 ms). */
+     * message at the new baud, added to the response timeout for that
+     * message (300 ms; KLEFR meters 300 ms, others up to 400 ms). */
     uint32_t meter_switch_ms;
-    /** Retries, as `--retries` means them for every protocol: NAKs sent for
-     * one broken message, resends of one frame the meter NAKed, and new
-     * sessions after a sign-on that got no (or a broken) identification or
-     * no first message after the option select. Default 2; 0 turns them all
-     * off (before 0.2, 0 meant 3). */
-    unsigned max_repeats;
-    /** Who makes 7E1 (default AUTO). */
+    /** Who makes 7E1 (default AUTO). Chosen at open: set_options refuses
+     * another value. */
     klefr_iec_7e1 parity;
-    /** Time source, NULL = klefr_clock_monotonic(). */
-    const klefr_clock *clock;
 } klefr_iec_master_options;
 
-/** Fill @p opts with the defaults (timings of IEC 62056-21, 2 retries). */
+/** Fill @p opts with the defaults (timings of IEC 62056-21, 2 retries) and
+ * set its size.
+ * @param[out] opts The options; NULL is ignored. @since 0.1 */
 KLEFR_API void klefr_iec_master_options_init(klefr_iec_master_options *opts);
 
 /** Create a master over @p io (not owned: close it after the master). A 7E1
  * filter the master adds itself is freed by klefr_iec_master_close().
+ * @param[in]  io   The optical head's or line's transport. Must not be NULL.
+ * @param[in]  opts NULL for the defaults.
+ * @param[out] out  Receives the master.
  * @retval KLEFR_ERR_NO_MEMORY allocation failed.
- * @retval KLEFR_ERR_INVALID_ARG NULL @p io or @p out, bad option. */
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p io or @p out, bad option, @p opts
+ *         not from klefr_iec_master_options_init() (size too small).
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_iec_master_open(klefr_io *io, const klefr_iec_master_options *opts,
                                           klefr_iec_master **out);
-/** Free the master (not its transport). NULL is allowed. */
+/** Free the master (not its transport). NULL is allowed. @since 0.1 */
 KLEFR_API void klefr_iec_master_close(klefr_iec_master *m);
-/** True if the master put a software 7E1 filter over the transport. */
-KLEFR_API bool klefr_iec_master_uses_software_7e1(const klefr_iec_master *m);
+/** True if the master put a software 7E1 filter over the transport.
+ * @since 0.2 */
+KLEFR_API bool klefr_iec_master_is_software_7e1(const klefr_iec_master *m);
+
+/** The options in force, the defaults filled in, the line in use. Only
+ * the fields within @p opts->size are written.
+ * @param[in]     m    The master.
+ * @param[in,out] opts Its size set by klefr_iec_master_options_init().
+ * @retval KLEFR_ERR_INVALID_ARG NULL argument, size too small.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_iec_master_get_options(klefr_iec_master *m,
+                                                 klefr_iec_master_options *opts);
+/** Change the options as klefr_iec_master_open() takes them; they apply
+ * from the next message on.
+ * @param[in] m    The master.
+ * @param[in] opts The new options, from klefr_iec_master_options_init() or
+ *                 klefr_iec_master_get_options().
+ * @retval KLEFR_ERR_INVALID_ARG NULL argument, size too small, another
+ *         parity handling than at open; nothing changed.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_iec_master_set_options(klefr_iec_master *m,
+                                                 const klefr_iec_master_options *opts);
+/** The transport given to klefr_iec_master_open() (still owned by the
+ * caller), not the 7E1 filter the master may have put over it. @since 0.2 */
+KLEFR_API klefr_io *klefr_iec_master_get_io(klefr_iec_master *m);
+
+/** Hold the head across several calls from this thread (calls nest).
+ * @since 0.2 */
+KLEFR_API void klefr_iec_master_lock(klefr_iec_master *m);
+/** Release what klefr_iec_master_lock() took. @since 0.2 */
+KLEFR_API void klefr_iec_master_unlock(klefr_iec_master *m);
+
+/** Copy the counters since open (requests: sign-ons, option selects,
+ * commands, ACKs and NAKs; retries, answers, timeouts, bad frames,
+ * checksum errors, trailing data, NAKs).
+ * @param[in]  m   The master.
+ * @param[out] out The counters; nothing is written if NULL.
+ * @since 0.2 */
+KLEFR_API void klefr_iec_master_get_stats(klefr_iec_master *m, klefr_master_stats *out);
 
 /** What the identification said. */
 typedef struct klefr_iec_ident {
@@ -214,23 +270,8 @@ KLEFR_API klefr_err klefr_iec_master_write_data_set(klefr_iec_master *m, const c
  * Without a session: ::KLEFR_OK, nothing sent. */
 KLEFR_API klefr_err klefr_iec_master_program_end(klefr_iec_master *m);
 
-/** True while a programming session is open. */
-KLEFR_API bool klefr_iec_master_in_session(klefr_iec_master *m);
-
-/** Counters since open, for diagnostics. @since 0.2 */
-typedef struct klefr_iec_master_stats {
-    uint32_t sign_ons;        /**< Sign-ons sent (retries included). */
-    uint32_t sign_on_retries; /**< Of which sessions started again. */
-    uint32_t naks;            /**< NAKs sent for broken messages. */
-    uint32_t resends;         /**< Frames sent again after the meter's NAK. */
-    uint32_t timeouts;        /**< Messages that did not come. */
-    uint32_t bad_messages;    /**< Broken messages: BCC, parity, cut short. */
-    /** Messages not used because more bytes followed them before the
-     * turnaround had passed (::KLEFR_ERR_TRAILING_DATA). */
-    uint32_t trailing;
-} klefr_iec_master_stats;
-/** Copy the counters. @since 0.2 */
-KLEFR_API void klefr_iec_master_get_stats(klefr_iec_master *m, klefr_iec_master_stats *out);
+/** True while a programming session is open. @since 0.2 */
+KLEFR_API bool klefr_iec_master_is_in_session(const klefr_iec_master *m);
 
 KLEFR_END_DECLS
 

@@ -17,6 +17,7 @@
 #include <klefr/iec_master.h>
 #include <klefr/io.h>
 #include <klefr/line.h>
+#include <klefr/master.h>
 #include <klefr/mbus.h>
 #include <klefr/mbus_master.h>
 #include <klefr/mbus_records.h>

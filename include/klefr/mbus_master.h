@@ -20,12 +20,13 @@
  *
  * Deadline: whatever the line sends, one attempt ends within
  * A = S + R + 2 B + 4 x 261 x C + 3 ms (S the frame's transmission, R and
- * B the response and byte timeouts, C one character time, 3 ms for waits
+ * B the response and inter-character timeouts, C one character time, 3 ms for waits
  * rounded to milliseconds); a call makes at
  * most retries + 1 attempts per frame: SND_NKE, REQ_UD2, SND_UD,
  * send_frame and select take (retries + 1) x A, read_secondary twice that,
  * set_baud twice that (once at each baud), req_ud2_all max_frames times
- * that. A broadcast takes S + R. Waiting for the lock comes on top.
+ * that. A broadcast takes S + the turnaround (by default R). Waiting for
+ * the lock comes on top.
  *
  * Frame count bit: kept per address (0-250, FD). SND_NKE to an address
  * (or to FE/FF: all of them), and a successful selection for FD, reset it;
@@ -56,6 +57,7 @@
 #include <klefr/export.h>
 #include <klefr/io.h>
 #include <klefr/line.h>
+#include <klefr/master.h>
 #include <klefr/mbus.h>
 
 KLEFR_BEGIN_DECLS
@@ -63,9 +65,13 @@ KLEFR_BEGIN_DECLS
 /** An M-Bus: a transport, its timing, FCB state and a lock. Opaque. */
 typedef struct klefr_mbus_master klefr_mbus_master;
 
-/** Options of klefr_mbus_master_open(). Start from
- * klefr_mbus_master_options_init(); a 0 timeout means "derive". */
+/** Options of klefr_mbus_master_open(), klefr_mbus_master_get_options()
+ * and klefr_mbus_master_set_options(). Start from
+ * klefr_mbus_master_options_init(); the common fields come first (see
+ * @ref master); a 0 timeout means "derive". @since 0.2 */
 typedef struct klefr_mbus_master_options {
+    /** sizeof the struct, set by klefr_mbus_master_options_init(). */
+    size_t size;
     /** Line used for the timeouts. If baud is 0, the transport's line
      * (klefr_io_get_line()), else the KLEFR default 9600 8E1 (SPEC 5). */
     klefr_line line;
@@ -73,58 +79,73 @@ typedef struct klefr_mbus_master_options {
      * 50 ms at the line's baud (kept derived across baud changes). */
     uint32_t response_timeout_ms;
     /** Longest gap inside an answer. 0 = 33 bit times + 50 ms (USB
-     * adapters deliver in chunks several ms apart). */
-    uint32_t byte_timeout_ms;
+     * adapters deliver in chunks several ms apart), kept derived. */
+    uint32_t interchar_timeout_ms;
+    /** Wait after a broadcast (address FF), which nobody answers, so that
+     * the slaves have acted before the next frame. 0 = the response
+     * timeout. */
+    uint32_t turnaround_ms;
     /** Extra attempts after a timeout or a corrupt answer (default 2). */
     unsigned retries;
     /** Time source, NULL = klefr_clock_monotonic(). */
     const klefr_clock *clock;
 } klefr_mbus_master_options;
 
-/** Fill @p opts with the defaults (retries 2, timeouts derived). */
+/** Fill @p opts with the defaults (retries 2, timeouts derived) and set
+ * its size.
+ * @param[out] opts The options; NULL is ignored. @since 0.1 */
 KLEFR_API void klefr_mbus_master_options_init(klefr_mbus_master_options *opts);
 
 /** Create a master over @p io (not owned: close it after the master).
- * @param io   The bus's transport. Must not be NULL.
- * @param opts NULL for the defaults.
- * @param out  Receives the master; free it with klefr_mbus_master_close().
+ * @param[in]  io   The bus's transport. Must not be NULL.
+ * @param[in]  opts NULL for the defaults.
+ * @param[out] out  Receives the master; free it with klefr_mbus_master_close().
  * @retval KLEFR_ERR_NO_MEMORY allocation or mutex creation failed.
- * @retval KLEFR_ERR_INVALID_ARG NULL @p io or @p out. */
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p io or @p out, @p opts not from
+ *         klefr_mbus_master_options_init() (size too small).
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_master_open(klefr_io *io, const klefr_mbus_master_options *opts,
                                            klefr_mbus_master **out);
 /** Free the master (not its transport). NULL is allowed. No call may be in
- * progress on it. */
+ * progress on it. @since 0.1 */
 KLEFR_API void klefr_mbus_master_close(klefr_mbus_master *m);
 
-/** The transport of the master. */
-KLEFR_API klefr_io *klefr_mbus_master_io(klefr_mbus_master *m);
+/** The transport given to klefr_mbus_master_open() (still owned by the
+ * caller). @since 0.2 */
+KLEFR_API klefr_io *klefr_mbus_master_get_io(klefr_mbus_master *m);
 
-/** The timeouts in force (either pointer may be NULL). */
-KLEFR_API void klefr_mbus_master_timeouts(klefr_mbus_master *m, uint32_t *response_ms,
-                                          uint32_t *byte_ms);
-/** Change the timeouts (0 keeps the derived or current value) and the
- * retries. A response timeout set here is no longer derived from the baud. */
-KLEFR_API klefr_err klefr_mbus_master_set_timeouts(klefr_mbus_master *m, uint32_t response_ms,
-                                                   uint32_t byte_ms, unsigned retries);
+/** The options in force, the derived values filled in (the line at its
+ * current baud). Only the fields within @p opts->size are written.
+ * @param[in]     m    The master.
+ * @param[in,out] opts Its size set by klefr_mbus_master_options_init().
+ * @retval KLEFR_ERR_INVALID_ARG NULL argument, size too small.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_mbus_master_get_options(klefr_mbus_master *m,
+                                                  klefr_mbus_master_options *opts);
+/** Change the options as klefr_mbus_master_open() takes them. A timeout
+ * that is 0, or equal to the one derived for the line, stays derived and
+ * follows klefr_mbus_master_set_baud(); any other value is kept as it is.
+ * @param[in] m    The master.
+ * @param[in] opts The new options, from klefr_mbus_master_options_init()
+ *                 or klefr_mbus_master_get_options().
+ * @retval KLEFR_ERR_INVALID_ARG NULL argument, size too small; nothing
+ *         changed.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_mbus_master_set_options(klefr_mbus_master *m,
+                                                  const klefr_mbus_master_options *opts);
 
-/** Hold the bus across several calls from this thread (calls nest). */
+/** Hold the bus across several calls from this thread (calls nest).
+ * @since 0.1 */
 KLEFR_API void klefr_mbus_master_lock(klefr_mbus_master *m);
-/** Release what klefr_mbus_master_lock() took. */
+/** Release what klefr_mbus_master_lock() took. @since 0.1 */
 KLEFR_API void klefr_mbus_master_unlock(klefr_mbus_master *m);
 
-/** Counters since open, for diagnostics. */
-typedef struct klefr_mbus_master_stats {
-    uint32_t frames;     /**< Frames sent (retries included). */
-    uint32_t retries;    /**< Of which retries. */
-    uint32_t timeouts;   /**< Attempts without any answer. */
-    uint32_t bad_frames; /**< Corrupt answers (checksum, framing, noise). */
-    uint32_t foreign;    /**< Valid frames that did not answer the request. */
-    /** Answers not used because more bytes followed them before the line
-     * was quiet for 33 bit times (::KLEFR_ERR_TRAILING_DATA). @since 0.2 */
-    uint32_t trailing;
-} klefr_mbus_master_stats;
-/** Copy the counters. */
-KLEFR_API void klefr_mbus_master_get_stats(klefr_mbus_master *m, klefr_mbus_master_stats *out);
+/** Copy the counters since open (requests: frames sent; retries, answers,
+ * timeouts, bad frames, checksum errors, trailing data, foreign frames).
+ * @param[in]  m   The master.
+ * @param[out] out The counters; nothing is written if NULL.
+ * @since 0.2 */
+KLEFR_API void klefr_mbus_master_get_stats(klefr_mbus_master *m, klefr_master_stats *out);
 
 /** @name Link transactions
  * Results common to all: ::KLEFR_ERR_TIMEOUT no answer after every retry;

@@ -59,33 +59,55 @@ typedef struct klefr_meter_address {
 } klefr_meter_address;
 
 /** Open a meter on transport @p io (not owned; close it after the meter).
- * A private master is created for the bus; to share one bus among several
- * meters or threads, use klefr_meter_open_modbus().
+ * A private master is created for the bus with its default options; to
+ * share one bus among several meters or threads, or to tune it, open the
+ * master yourself and use klefr_meter_open_modbus(), _open_mbus() or
+ * _open_iec().
+ * @param[in]  protocol The protocol.
+ * @param[in]  io       The transport. Must not be NULL.
+ * @param[in]  address  Where the meter is (the fields of the protocol).
+ * @param[out] out      Receives the meter; free it with klefr_meter_close().
  * @retval KLEFR_ERR_INVALID_ARG NULL argument, unknown protocol, address
  *         out of range for the protocol.
- * @retval KLEFR_ERR_NO_MEMORY allocation failed. */
+ * @retval KLEFR_ERR_NO_MEMORY allocation failed.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_meter_open(klefr_meter_protocol protocol, klefr_io *io,
                                      const klefr_meter_address *address, klefr_meter **out);
 
-/** Open a Modbus meter with ID @p unit on a shared bus @p bus (not owned). */
-KLEFR_API klefr_err klefr_meter_open_modbus(klefr_modbus_master *bus, uint8_t unit,
-                                            klefr_meter **out);
+/** Open a Modbus meter on a shared bus @p bus (not owned) at its ID
+ * @p address->primary (1-247).
+ * @param[in]  bus     The bus.
+ * @param[in]  address The meter's place; only @c primary is used.
+ * @param[out] out     Receives the meter.
+ * @retval KLEFR_ERR_INVALID_ARG NULL argument or ID out of range.
+ * @since 0.2 (0.1 took the ID as a number) */
+KLEFR_API klefr_err klefr_meter_open_modbus(klefr_modbus_master *bus,
+                                            const klefr_meter_address *address, klefr_meter **out);
 
 /** Open an M-Bus meter on a shared bus @p bus (not owned): at the primary
  * address @p address->primary (0-250), or, with @c use_secondary, selected
  * by its identification number @c secondary before each exchange (under
  * the bus's lock, so no other selection comes in between).
- * @retval KLEFR_ERR_INVALID_ARG NULL argument or address out of range. */
+ * @param[in]  bus     The bus.
+ * @param[in]  address The meter's place.
+ * @param[out] out     Receives the meter.
+ * @retval KLEFR_ERR_INVALID_ARG NULL argument or address out of range.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_meter_open_mbus(klefr_mbus_master *bus,
                                           const klefr_meter_address *address, klefr_meter **out);
 
 /** Open a meter on the IR head @p head (not owned), signing on with
- * @p device_address (the meter address, e.g. its serial number "17060518";
- * NULL or "" for whichever meter faces the head). Create @p head with
+ * @p address->iec (the meter address, e.g. its serial number "17060518";
+ * "" for whichever meter faces the head). Create @p head with
  * klefr_iec_master_open() to choose the baud, the delays and the 7E1
  * handling; klefr_meter_open() uses the defaults.
- * @retval KLEFR_ERR_INVALID_ARG NULL argument or address over 32 characters. */
-KLEFR_API klefr_err klefr_meter_open_iec(klefr_iec_master *head, const char *device_address,
+ * @param[in]  head    The IR head.
+ * @param[in]  address The meter's place; only @c iec is used.
+ * @param[out] out     Receives the meter.
+ * @retval KLEFR_ERR_INVALID_ARG NULL argument or an @c iec of more than 32
+ *         characters (or not terminated).
+ * @since 0.2 (0.1 took the IEC address as a string) */
+KLEFR_API klefr_err klefr_meter_open_iec(klefr_iec_master *head, const klefr_meter_address *address,
                                          klefr_meter **out);
 
 /** The 4-digit password for IR programming mode (default "0000"). Other

@@ -30,7 +30,7 @@
  * Deadline: whatever the line sends (noise, a stream that never pauses,
  * valid frames over and over), a call returns within
  * (retries + 1) x (S + R + 2 B + t3.5 + (1024 + n) x C + 3 ms), with R and
- * B the response and byte timeouts, C one character time (0 on a network
+ * B the response and inter-character timeouts, C one character time (0 on a network
  * transport without a line), n the request's length, S the time the
  * transport takes to send it (its n characters on a serial line; each write
  * and drain of the built-in transports gives up after 1 s + that) and 3 ms
@@ -42,6 +42,7 @@
  * Errors: ::klefr_err; a positive value is the device's exception code.
  * Threads: every call locks the master, so several threads (or several
  * ::klefr_meter handles) may share one bus; transactions never interleave.
+ * klefr_modbus_master_lock() keeps the bus across several calls.
  * @{
  */
 #ifndef KLEFR_MODBUS_MASTER_H
@@ -55,6 +56,7 @@
 #include <klefr/export.h>
 #include <klefr/io.h>
 #include <klefr/line.h>
+#include <klefr/master.h>
 #include <klefr/modbus.h>
 
 KLEFR_BEGIN_DECLS
@@ -73,9 +75,13 @@ typedef enum klefr_modbus_echo {
     KLEFR_MODBUS_ECHO_ON = 2   /**< Every request comes back first: skip it. */
 } klefr_modbus_echo;
 
-/** Options of klefr_modbus_master_open(). Start from
- * klefr_modbus_master_options_init(); a 0 timeout means "derive". */
+/** Options of klefr_modbus_master_open(), klefr_modbus_master_get_options()
+ * and klefr_modbus_master_set_options(). Start from
+ * klefr_modbus_master_options_init(); the common fields come first (see
+ * @ref master); a 0 timeout means "derive". @since 0.2 */
 typedef struct klefr_modbus_master_options {
+    /** sizeof the struct, set by klefr_modbus_master_options_init(). */
+    size_t size;
     /** Line used for t3.5 and the derived timeouts. If baud is 0, the
      * transport's own line (klefr_io_get_line()) is used, else 9600 8E1 on
      * serial transports and no line on network ones. */
@@ -85,56 +91,73 @@ typedef struct klefr_modbus_master_options {
     uint32_t response_timeout_ms;
     /** Longest gap between bytes of one answer. 0 = 50 ms + t3.5 (host and
      * USB latency make t1.5 unenforceable), 200 ms on network transports. */
-    uint32_t byte_timeout_ms;
-    /** Wait after a broadcast before the next request. 0 = 100 ms. */
+    uint32_t interchar_timeout_ms;
+    /** Wait after a broadcast before the next request (serial line spec
+     * 2.4.1, turnaround delay). 0 = 100 ms. */
     uint32_t turnaround_ms;
     /** Extra attempts after a timeout or a corrupt answer (default 2). */
     unsigned retries;
-    /** Echo handling (default AUTO). */
-    klefr_modbus_echo echo;
     /** Time source, NULL = klefr_clock_monotonic(). */
     const klefr_clock *clock;
+    /** Echo handling (default AUTO). */
+    klefr_modbus_echo echo;
 } klefr_modbus_master_options;
 
-/** Fill @p opts with the defaults (retries 2, timeouts derived, echo AUTO). */
+/** Fill @p opts with the defaults (retries 2, timeouts derived, echo AUTO)
+ * and set its size.
+ * @param[out] opts The options; NULL is ignored. @since 0.1 */
 KLEFR_API void klefr_modbus_master_options_init(klefr_modbus_master_options *opts);
 
 /** Create a master over @p io (not owned: close it after the master).
- * @param io   The bus's transport. Must not be NULL.
- * @param opts NULL for the defaults.
- * @param out  Receives the master; free it with klefr_modbus_master_close().
- * @retval KLEFR_ERR_NO_MEMORY allocation or mutex creation failed. */
+ * @param[in]  io   The bus's transport. Must not be NULL.
+ * @param[in]  opts NULL for the defaults.
+ * @param[out] out  Receives the master; free it with klefr_modbus_master_close().
+ * @retval KLEFR_ERR_NO_MEMORY allocation or mutex creation failed.
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p io or @p out, @p opts not from
+ *         klefr_modbus_master_options_init() (size too small), bad echo.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_modbus_master_open(klefr_io *io, const klefr_modbus_master_options *opts,
                                              klefr_modbus_master **out);
 /** Free the master (not its transport). NULL is allowed. No call may be in
- * progress on it. */
+ * progress on it. @since 0.1 */
 KLEFR_API void klefr_modbus_master_close(klefr_modbus_master *m);
 
-/** The timeouts in force, after derivation (any pointer may be NULL). */
-KLEFR_API void klefr_modbus_master_timeouts(klefr_modbus_master *m, uint32_t *response_ms,
-                                            uint32_t *byte_ms, uint32_t *t35_us);
-/** Change the timeouts (0 keeps the current value) and retries. */
-KLEFR_API klefr_err klefr_modbus_master_set_timeouts(klefr_modbus_master *m, uint32_t response_ms,
-                                                     uint32_t byte_ms, unsigned retries);
-/** The transport of the master. */
-KLEFR_API klefr_io *klefr_modbus_master_io(klefr_modbus_master *m);
+/** The options in force, the derived values filled in (the line as used,
+ * zero on a network transport without one). Only the fields within
+ * @p opts->size are written.
+ * @param[in]     m    The master.
+ * @param[in,out] opts Its size set by klefr_modbus_master_options_init().
+ * @retval KLEFR_ERR_INVALID_ARG NULL argument, size too small.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_modbus_master_get_options(klefr_modbus_master *m,
+                                                    klefr_modbus_master_options *opts);
+/** Change the options as klefr_modbus_master_open() takes them (a 0
+ * timeout derives it again from the line), between transactions.
+ * @param[in] m    The master.
+ * @param[in] opts The new options, from klefr_modbus_master_options_init()
+ *                 or klefr_modbus_master_get_options().
+ * @retval KLEFR_ERR_INVALID_ARG NULL argument, size too small, bad echo;
+ *         nothing changed.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_modbus_master_set_options(klefr_modbus_master *m,
+                                                    const klefr_modbus_master_options *opts);
+/** The transport given to klefr_modbus_master_open() (still owned by the
+ * caller). @since 0.2 */
+KLEFR_API klefr_io *klefr_modbus_master_get_io(klefr_modbus_master *m);
 
-/** Counters since open, for diagnostics. */
-typedef struct klefr_modbus_master_stats {
-    uint32_t requests;   /**< Requests sent (retries included). */
-    uint32_t retries;    /**< Of which retries. */
-    uint32_t timeouts;   /**< Attempts with no (complete) answer. */
-    uint32_t bad_frames; /**< Corrupt answers (CRC, length). */
-    uint32_t echoes;     /**< Echoes skipped. */
-    uint32_t foreign;    /**< Valid frames skipped: other unit, not an answer. */
-    uint32_t exceptions; /**< Exception responses. */
-    /** Answers not used because more bytes followed them before the line
-     * was quiet for t3.5 (::KLEFR_ERR_TRAILING_DATA). @since 0.2 */
-    uint32_t trailing;
-} klefr_modbus_master_stats;
-/** Copy the counters. */
-KLEFR_API void klefr_modbus_master_get_stats(klefr_modbus_master *m,
-                                             klefr_modbus_master_stats *out);
+/** Hold the bus across several calls from this thread (calls nest; every
+ * call takes the lock too). @since 0.2 */
+KLEFR_API void klefr_modbus_master_lock(klefr_modbus_master *m);
+/** Release what klefr_modbus_master_lock() took. @since 0.2 */
+KLEFR_API void klefr_modbus_master_unlock(klefr_modbus_master *m);
+
+/** Copy the counters since open (requests, retries, answers, timeouts,
+ * bad frames, checksum errors, trailing data, foreign frames, echoes,
+ * exceptions).
+ * @param[in]  m   The master.
+ * @param[out] out The counters; nothing is written if NULL.
+ * @since 0.2 */
+KLEFR_API void klefr_modbus_master_get_stats(klefr_modbus_master *m, klefr_master_stats *out);
 
 /** Any request: send @p req (encoded with klefr_modbus_request_encode()),
  * receive the answer into @p rsp (@p cap bytes, KLEFR_MODBUS_ADU_MAX is

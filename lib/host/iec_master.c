@@ -14,6 +14,8 @@
 
 #include "host/host_time.h"
 #include "host/iec_master_internal.h"
+#include "host/master_common.h"
+#include "host/rx_loop.h"
 
 /* A readout block of a KLEFR meter is a few hundred bytes; other meters
  * send more in one block. */
@@ -28,15 +30,14 @@
 #define P0_CHARS 64u
 
 struct klefr_iec_master {
+    host_master base; /* the transport given to open, lock, statistics */
     klefr_io *io;     /* what the master talks through (maybe the filter) */
     klefr_io *filter; /* a 7E1 filter the master added, or NULL */
-    pthread_mutex_t lock;
     klefr_iec_master_options o;
     bool session;           /* programming mode open */
     uint32_t baud;          /* baud of the session */
     uint64_t last_rx_us;    /* end of the meter's last message */
     uint64_t idle_until_us; /* the meter is back at 300 baud and listening */
-    klefr_iec_master_stats stats;
     uint8_t rx[RX_CAP];
 };
 
@@ -47,14 +48,34 @@ const klefr_clock *klefr_iec_master_clock(const klefr_iec_master *m)
 
 void klefr_iec_master_options_init(klefr_iec_master_options *opts)
 {
-    if (opts == NULL)
+    if (!host_options_init(opts, sizeof *opts))
         return;
-    memset(opts, 0, sizeof *opts);
-    opts->reaction_ms = KLEFR_IEC_REACTION_MAX_MS;
-    opts->interchar_ms = KLEFR_IEC_INTERCHAR_TIMEOUT_MS;
+    opts->response_timeout_ms = KLEFR_IEC_REACTION_MAX_MS;
+    opts->interchar_timeout_ms = KLEFR_IEC_INTERCHAR_TIMEOUT_MS;
     opts->turnaround_ms = KLEFR_IEC_REACTION_MIN_MS;
     opts->meter_switch_ms = KLEFR_IEC_BAUD_SWITCH_DELAY_MS;
-    opts->max_repeats = 2;
+}
+
+/* A 0 time is IEC 62056-21's; the line is read only. */
+static klefr_err check_options(void *opts)
+{
+    klefr_iec_master_options *o = opts;
+    klefr_iec_master_options def;
+    klefr_iec_master_options_init(&def);
+    if (o->parity > KLEFR_IEC_7E1_SOFTWARE)
+        return KLEFR_ERR_INVALID_ARG;
+    if (o->clock == NULL)
+        o->clock = klefr_clock_monotonic();
+    if (o->response_timeout_ms == 0)
+        o->response_timeout_ms = def.response_timeout_ms;
+    if (o->interchar_timeout_ms == 0)
+        o->interchar_timeout_ms = def.interchar_timeout_ms;
+    if (o->turnaround_ms == 0)
+        o->turnaround_ms = def.turnaround_ms;
+    if (o->meter_switch_ms == 0)
+        o->meter_switch_ms = def.meter_switch_ms;
+    o->line = (klefr_line){0};
+    return KLEFR_OK;
 }
 
 static klefr_err set_baud(klefr_iec_master *m, uint32_t baud)
@@ -65,8 +86,10 @@ static klefr_err set_baud(klefr_iec_master *m, uint32_t baud)
      * a line) carries whatever baud the far end runs. */
     if (err == KLEFR_ERR_UNSUPPORTED)
         err = KLEFR_OK;
-    if (err == KLEFR_OK)
+    if (err == KLEFR_OK) {
         m->baud = baud;
+        m->o.line = line;
+    }
     return err;
 }
 
@@ -85,73 +108,50 @@ static bool needs_software_7e1(klefr_io *io)
     return (not_applied & (KLEFR_IO_NOT_APPLIED_PARITY | KLEFR_IO_NOT_APPLIED_DATA_BITS)) != 0;
 }
 
-klefr_err klefr_iec_master_open(klefr_io *io, const klefr_iec_master_options *opts,
-                                klefr_iec_master **out)
+/* At open the 7E1 filter is chosen for the transport; it cannot change
+ * later. */
+static klefr_err apply_options(void *master, const void *opts, bool opening)
 {
-    if (io == NULL || io->ops == NULL || out == NULL)
+    klefr_iec_master *m = master;
+    const klefr_iec_master_options *o = opts;
+    klefr_err err = KLEFR_OK;
+    if (!opening && o->parity != m->o.parity)
         return KLEFR_ERR_INVALID_ARG;
-    klefr_iec_master_options def;
-    klefr_iec_master_options_init(&def);
-    if (opts == NULL)
-        opts = &def;
-    if (opts->parity > KLEFR_IEC_7E1_SOFTWARE)
-        return KLEFR_ERR_INVALID_ARG;
-    klefr_iec_master *m = calloc(1, sizeof *m);
-    if (m == NULL)
-        return KLEFR_ERR_NO_MEMORY;
-    if (pthread_mutex_init(&m->lock, NULL) != 0) {
-        free(m);
-        return KLEFR_ERR_NO_MEMORY;
+    if (opening) {
+        klefr_io *io = m->base.io;
+        bool wrap = o->parity == KLEFR_IEC_7E1_SOFTWARE ||
+                    (o->parity == KLEFR_IEC_7E1_AUTO && needs_software_7e1(io));
+        err = wrap ? klefr_io_7e1_wrap(io, false, &m->filter) : KLEFR_OK;
+        m->io = wrap ? m->filter : io;
+        m->baud = KLEFR_IEC_INITIAL_BAUD;
     }
-    m->o = *opts;
-    if (m->o.clock == NULL)
-        m->o.clock = klefr_clock_monotonic();
-    if (m->o.reaction_ms == 0)
-        m->o.reaction_ms = def.reaction_ms;
-    if (m->o.interchar_ms == 0)
-        m->o.interchar_ms = def.interchar_ms;
-    if (m->o.turnaround_ms == 0)
-        m->o.turnaround_ms = def.turnaround_ms;
-    if (m->o.meter_switch_ms == 0)
-        m->o.meter_switch_ms = def.meter_switch_ms;
-    m->io = io;
-    bool wrap = opts->parity == KLEFR_IEC_7E1_SOFTWARE ||
-                (opts->parity == KLEFR_IEC_7E1_AUTO && needs_software_7e1(io));
-    if (wrap) {
-        klefr_err err = klefr_io_7e1_wrap(io, false, &m->filter);
-        if (err != KLEFR_OK) {
-            pthread_mutex_destroy(&m->lock);
-            free(m);
-            return err;
-        }
-        m->io = m->filter;
-    }
-    m->baud = KLEFR_IEC_INITIAL_BAUD;
-    *out = m;
-    return KLEFR_OK;
+    m->o = *o;
+    m->o.line = (klefr_line){m->baud, 7, KLEFR_PARITY_EVEN, 1};
+    return err;
 }
 
-void klefr_iec_master_close(klefr_iec_master *m)
+static void release(void *master)
 {
-    if (m == NULL)
-        return;
+    klefr_iec_master *m = master;
     klefr_io_close(m->filter);
-    pthread_mutex_destroy(&m->lock);
-    free(m);
 }
 
-bool klefr_iec_master_uses_software_7e1(const klefr_iec_master *m)
+HOST_MASTER(iec, parity, release)
+
+bool klefr_iec_master_is_software_7e1(const klefr_iec_master *m)
 {
     return m != NULL && m->filter != NULL;
 }
 
-bool klefr_iec_master_in_session(klefr_iec_master *m)
+bool klefr_iec_master_is_in_session(const klefr_iec_master *m)
 {
     if (m == NULL)
         return false;
-    pthread_mutex_lock(&m->lock);
+    /* The lock is not part of what the caller sees as the master's state. */
+    pthread_mutex_t *lock = (pthread_mutex_t *)&m->base.lock;
+    pthread_mutex_lock(lock);
     bool s = m->session;
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(lock);
     return s;
 }
 
@@ -167,9 +167,16 @@ static klefr_err send(klefr_iec_master *m, const uint8_t *buf, size_t len)
     return err == KLEFR_ERR_TIMEOUT ? KLEFR_ERR_IO : err;
 }
 
+/* send() a message the meter answers: counted as a request. */
+static klefr_err send_request(klefr_iec_master *m, const uint8_t *buf, size_t len)
+{
+    m->base.stats.requests++;
+    return send(m, buf, len);
+}
+
 static klefr_err send_byte(klefr_iec_master *m, uint8_t c)
 {
-    return send(m, &c, 1);
+    return send_request(m, &c, 1);
 }
 
 /* Character time at the session's baud, 10 bits (7E1), in microseconds. */
@@ -178,104 +185,70 @@ static uint64_t char_us(const klefr_iec_master *m)
     return (10000000u + m->baud - 1u) / m->baud;
 }
 
-/* After a complete message: the meter sends nothing until we answer, and
- * we answer no earlier than the turnaround (tr min, 200 ms). A byte in that
- * time means the message was cut out of something longer. The wait is the
- * one send() makes before our next message anyway. */
-static klefr_err check_quiet(klefr_iec_master *m)
+static void iec_detect(void *ctx, const uint8_t *buf, size_t n, klefr_frame_scan *scan)
 {
-    uint8_t junk[64];
-    ptrdiff_t r = host_read_until(m->io, m->o.clock, junk, sizeof junk,
-                                  m->last_rx_us + (uint64_t)m->o.turnaround_ms * 1000u);
-    if (r == 0)
-        return KLEFR_OK;
-    if (r < 0 && r != KLEFR_ERR_PARITY)
-        return (klefr_err)r;
-    m->last_rx_us = host_now_us(m->o.clock);
-    m->stats.trailing++;
-    return KLEFR_ERR_TRAILING_DATA;
+    (void)ctx;
+    *scan = klefr_iec_message_scan(buf, n, false);
 }
 
+static int iec_judge(void *ctx, rx_loop *rx, const uint8_t *frame, size_t len)
+{
+    (void)ctx;
+    (void)frame;
+    (void)len;
+    return rx->broken ? KLEFR_ERR_PARITY : RX_TAKE;
+}
+
+/* The line went quiet inside a message, or the message took too long. */
+static klefr_err iec_finish(void *ctx, rx_loop *rx, rx_end how, bool *listen)
+{
+    (void)ctx;
+    (void)listen;
+    if (how == RX_END_SILENT)
+        return KLEFR_ERR_TIMEOUT;
+    return rx->broken ? KLEFR_ERR_PARITY : KLEFR_ERR_TRUNCATED;
+}
+
+static const rx_ops iec_ops = {NULL, iec_detect, NULL, iec_judge, iec_finish};
+
 /* Receive one message of at most max_chars into m->rx: waits first_ms for
- * its first character, then interchar_ms between characters, and gives up
- * interchar_ms plus max_chars character times after the first character,
- * whatever the line sends. KLEFR_ERR_CHECKSUM for a block with a bad BCC,
+ * its first character, then interchar_timeout_ms between characters, and gives up
+ * interchar_timeout_ms plus max_chars character times after the first character,
+ * whatever the line sends. A message is taken when the line then stays
+ * quiet for the turnaround: the meter sends nothing until we answer, and we
+ * answer no earlier (the wait is the one send() makes before our next
+ * message anyway). KLEFR_ERR_CHECKSUM for a block with a bad BCC,
  * KLEFR_ERR_PARITY for a message with a bad character, KLEFR_ERR_TRUNCATED
  * for one cut by a gap or too long, KLEFR_ERR_TRAILING_DATA for one
  * followed by more bytes: the caller NAKs them. */
 static klefr_err receive(klefr_iec_master *m, uint32_t first_ms, size_t max_chars, size_t *len)
 {
-    size_t n = 0;
-    bool started = false, broken = false;
-    uint64_t end = 0; /* set at the first character */
-    /* After a parity error the rest of the message is worthless: wait for
-     * the line to go quiet (4 characters + 50 ms), not the full gap. */
-    uint32_t quiet_ms = (uint32_t)(40000u / m->baud) + 50u;
-    for (;;) {
-        uint32_t wait = !started ? first_ms : broken ? quiet_ms : m->o.interchar_ms;
-        if (started) {
-            uint64_t now = host_now_us(m->o.clock);
-            if (now >= end) {
-                m->last_rx_us = now;
-                m->stats.bad_messages++;
-                return broken ? KLEFR_ERR_PARITY : KLEFR_ERR_TRUNCATED;
-            }
-            if (wait > host_ms_until(now, end))
-                wait = host_ms_until(now, end);
-        }
-        if (n == RX_CAP)
-            n = 0; /* only noise fills it */
-        ptrdiff_t r = klefr_io_read(m->io, m->rx + n, RX_CAP - n, wait);
-        if (r > 0 || r == KLEFR_ERR_PARITY) {
-            if (!started)
-                end = host_now_us(m->o.clock) +
-                      ((uint64_t)m->o.interchar_ms * 1000u + max_chars * char_us(m));
-            started = true;
-        }
-        if (r == KLEFR_ERR_PARITY) {
-            broken = true;
-            continue;
-        }
-        if (r < 0)
-            return (klefr_err)r;
-        if (r == 0) {
-            if (!started) {
-                m->stats.timeouts++;
-                return KLEFR_ERR_TIMEOUT;
-            }
-            m->last_rx_us = host_now_us(m->o.clock);
-            m->stats.bad_messages++;
-            return broken ? KLEFR_ERR_PARITY : KLEFR_ERR_TRUNCATED;
-        }
-        n += (size_t)r;
-        while (n > 0) {
-            klefr_frame_scan scan = klefr_iec_message_scan(m->rx, n, false);
-            if (scan.state == KLEFR_FRAME_NEED_MORE)
-                break;
-            if (scan.state == KLEFR_FRAME_GARBAGE) {
-                memmove(m->rx, m->rx + scan.length, n - scan.length);
-                n -= scan.length;
-                if (scan.reason == KLEFR_ERR_CHECKSUM) {
-                    /* A whole block whose BCC does not check. */
-                    m->last_rx_us = host_now_us(m->o.clock);
-                    m->stats.bad_messages++;
-                    return KLEFR_ERR_CHECKSUM;
-                }
-                continue; /* noise before a start character */
-            }
-            m->last_rx_us = host_now_us(m->o.clock);
-            if (broken) {
-                m->stats.bad_messages++;
-                return KLEFR_ERR_PARITY;
-            }
-            if (n > scan.length) {
-                m->stats.trailing++;
-                return KLEFR_ERR_TRAILING_DATA;
-            }
-            *len = scan.length;
-            return check_quiet(m);
-        }
-    }
+    rx_loop rx = {.io = m->io,
+                  .clock = m->o.clock,
+                  .buf = m->rx,
+                  .cap = RX_CAP,
+                  .deadline_us = host_now_us(m->o.clock) + (uint64_t)first_ms * 1000u,
+                  .bound_us = UINT64_MAX,
+                  .bound_after_first_us =
+                      (uint64_t)m->o.interchar_timeout_ms * 1000u + max_chars * char_us(m),
+                  .gap_ms = m->o.interchar_timeout_ms,
+                  /* After a parity error the rest of the message is
+                   * worthless: wait for the line to go quiet (4 characters
+                   * + 50 ms), not the full gap. */
+                  .broken_gap_ms = (uint32_t)(40000u / m->baud) + 50u,
+                  .quiet_us = (uint32_t)m->o.turnaround_ms * 1000u,
+                  .stop_on_checksum = true};
+    klefr_err err = rx_receive(&rx, &iec_ops, m);
+    rx_add_counts(&m->base.stats, &rx.counts);
+    /* The turnaround before our next message counts from the meter's last
+     * character, or from when we gave up on a message cut short. */
+    if (rx.end == RX_END_GAP || rx.end == RX_END_BOUND)
+        m->last_rx_us = host_now_us(m->o.clock);
+    else if (rx.started)
+        m->last_rx_us = rx.last_byte_us;
+    if (err == KLEFR_OK)
+        *len = rx.frame_len;
+    return err;
 }
 
 static bool is_broken(klefr_err err)
@@ -284,19 +257,20 @@ static bool is_broken(klefr_err err)
            err == KLEFR_ERR_TRAILING_DATA;
 }
 
-/* receive(), answering NAK to a broken message up to max_repeats times. */
+/* receive(), answering NAK to a broken message up to `retries` times. */
 static klefr_err receive_nak(klefr_iec_master *m, uint32_t first_ms, size_t max_chars, size_t *len)
 {
     for (unsigned naks = 0;; naks++) {
         klefr_err err = receive(m, first_ms, max_chars, len);
-        if (!is_broken(err) || naks == m->o.max_repeats)
+        if (!is_broken(err) || naks == m->o.retries)
             return err;
         klefr_io_flush(m->io);
+        m->base.stats.naks++;
+        m->base.stats.retries++;
         err = send_byte(m, KLEFR_IEC_NAK);
         if (err != KLEFR_OK)
             return err;
-        m->stats.naks++;
-        first_ms = m->o.reaction_ms;
+        first_ms = m->o.response_timeout_ms;
     }
 }
 
@@ -333,10 +307,10 @@ static klefr_err sign_on_once(klefr_iec_master *m, const char *address, uint8_t 
     if (err == KLEFR_OK)
         err = klefr_io_flush(m->io);
     if (err == KLEFR_OK)
-        err = send(m, tx, tx_len);
+        err = send_request(m, tx, tx_len);
     size_t n = 0;
     if (err == KLEFR_OK)
-        err = receive(m, m->o.reaction_ms, IDENT_CHARS, &n);
+        err = receive(m, m->o.response_timeout_ms, IDENT_CHARS, &n);
     if (err != KLEFR_OK)
         return err;
     klefr_iec_message id;
@@ -355,7 +329,7 @@ static klefr_err sign_on_once(klefr_iec_master *m, const char *address, uint8_t 
     if (err == KLEFR_OK)
         err = klefr_iec_message_encode(&sel, tx, sizeof tx, &tx_len);
     if (err == KLEFR_OK)
-        err = send(m, tx, tx_len);
+        err = send_request(m, tx, tx_len);
     if (err != KLEFR_OK)
         return err;
     if (wanted != KLEFR_IEC_INITIAL_BAUD) {
@@ -382,7 +356,7 @@ static klefr_err sign_on_once(klefr_iec_master *m, const char *address, uint8_t 
  * when it stops waiting for a NAK. */
 static void session_over(klefr_iec_master *m, bool at_once)
 {
-    uint64_t wait = at_once ? m->o.turnaround_ms : m->o.reaction_ms;
+    uint64_t wait = at_once ? m->o.turnaround_ms : m->o.response_timeout_ms;
     m->idle_until_us = host_now_us(m->o.clock) + wait * 1000u;
     (void)set_baud(m, KLEFR_IEC_INITIAL_BAUD);
 }
@@ -397,22 +371,21 @@ static bool session_retries(klefr_err err)
 /* Sign-on with option Y = `option`, then the meter's first message after
  * the switch (up to max_chars) into m->rx. A session that gets no
  * identification, a broken one, or no first message is started again (once
- * the meter has given up on it) up to max_repeats times, like a timeout in
+ * the meter has given up on it) up to `retries` times, like a timeout in
  * the other protocols; a broken first message is NAKed instead. */
 static klefr_err open_session(klefr_iec_master *m, const char *address, uint8_t option,
                               size_t max_chars, klefr_iec_ident *ident, size_t *n)
 {
     for (unsigned attempt = 0;; attempt++) {
         if (attempt > 0)
-            m->stats.sign_on_retries++;
-        m->stats.sign_ons++;
+            m->base.stats.retries++;
         klefr_err err = sign_on_once(m, address, option, ident);
         bool again = session_retries(err);
         if (err == KLEFR_OK) {
-            err = receive_nak(m, m->o.meter_switch_ms + m->o.reaction_ms, max_chars, n);
+            err = receive_nak(m, m->o.meter_switch_ms + m->o.response_timeout_ms, max_chars, n);
             again = err == KLEFR_ERR_TIMEOUT;
         }
-        if (err == KLEFR_OK || !again || attempt == m->o.max_repeats)
+        if (err == KLEFR_OK || !again || attempt == m->o.retries)
             return err;
         session_over(m, false);
     }
@@ -423,7 +396,7 @@ klefr_err klefr_iec_master_readout(klefr_iec_master *m, const char *device_addre
 {
     if (m == NULL || data == NULL || len == NULL)
         return KLEFR_ERR_INVALID_ARG;
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     size_t n = 0, used = 0;
     klefr_err err = m->session ? KLEFR_ERR_STATE : KLEFR_OK;
     if (err == KLEFR_OK)
@@ -458,13 +431,21 @@ klefr_err klefr_iec_master_readout(klefr_iec_master *m, const char *device_addre
          * next one comes. */
         err = send_byte(m, KLEFR_IEC_ACK);
         if (err == KLEFR_OK)
-            err = receive_nak(m, m->o.reaction_ms, RX_CAP, &n);
+            err = receive_nak(m, m->o.response_timeout_ms, RX_CAP, &n);
     }
     *len = used;
     if (m->baud != KLEFR_IEC_INITIAL_BAUD || err != KLEFR_OK)
         session_over(m, false);
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
+}
+
+/* Did the meter answer NAK? */
+static bool is_nak(const uint8_t *msg, size_t len)
+{
+    klefr_iec_message decoded;
+    return klefr_iec_message_decode(msg, len, &decoded, NULL) == KLEFR_OK &&
+           decoded.type == KLEFR_IEC_MSG_NAK;
 }
 
 /* Send cmd and receive the answer into m->rx (n bytes); a NAK from the
@@ -474,13 +455,13 @@ static klefr_err command_locked(klefr_iec_master *m, const uint8_t *cmd, size_t 
     for (unsigned sends = 0;; sends++) {
         klefr_err err = klefr_io_flush(m->io);
         if (err == KLEFR_OK)
-            err = send(m, cmd, len);
+            err = send_request(m, cmd, len);
         if (err == KLEFR_OK)
-            err = receive_nak(m, m->o.reaction_ms, RX_CAP, n);
+            err = receive_nak(m, m->o.response_timeout_ms, RX_CAP, n);
         if (err != KLEFR_OK)
             return err;
-        if (*n == 1 && m->rx[0] == KLEFR_IEC_NAK && sends < m->o.max_repeats) {
-            m->stats.resends++;
+        if (is_nak(m->rx, *n) && sends < m->o.retries) {
+            m->base.stats.retries++;
             continue;
         }
         return KLEFR_OK;
@@ -513,7 +494,7 @@ klefr_err klefr_iec_master_program_begin(klefr_iec_master *m, const char *device
     klefr_err err = klefr_model_iec_password_encode(password, p1, sizeof p1, &p1_len);
     if (err != KLEFR_OK)
         return err;
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     err = m->session ? KLEFR_ERR_STATE : KLEFR_OK;
     size_t n = 0;
     if (err == KLEFR_OK)
@@ -547,7 +528,7 @@ klefr_err klefr_iec_master_program_begin(klefr_iec_master *m, const char *device
     } else if (m->baud != KLEFR_IEC_INITIAL_BAUD) {
         session_over(m, false);
     }
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
 }
 
@@ -556,7 +537,7 @@ klefr_err klefr_iec_master_command(klefr_iec_master *m, const uint8_t *cmd, size
 {
     if (m == NULL || cmd == NULL || rsp == NULL || rsp_len == NULL)
         return KLEFR_ERR_INVALID_ARG;
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     size_t n = 0;
     klefr_err err = m->session ? command_locked(m, cmd, len, &n) : KLEFR_ERR_STATE;
     if (err == KLEFR_OK) {
@@ -567,7 +548,7 @@ klefr_err klefr_iec_master_command(klefr_iec_master *m, const uint8_t *cmd, size
             *rsp_len = n;
         }
     }
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
 }
 
@@ -598,11 +579,11 @@ klefr_err klefr_iec_master_read_data_set(klefr_iec_master *m, const char *addres
         err = klefr_iec_master_command(m, cmd, len, rsp, sizeof rsp, &n);
     if (err != KLEFR_OK)
         return err;
-    if (n == 1)
-        return rsp[0] == KLEFR_IEC_NAK ? KLEFR_ERR_NAK : KLEFR_ERR_UNEXPECTED;
     klefr_iec_message msg;
     if (klefr_iec_message_decode(rsp, n, &msg, NULL) != KLEFR_OK)
         return KLEFR_ERR_UNEXPECTED;
+    if (msg.type == KLEFR_IEC_MSG_NAK)
+        return KLEFR_ERR_NAK;
     if (msg.type == KLEFR_IEC_MSG_ERROR)
         return klefr_iec_meter_error_to_err(msg.error_code);
     if (msg.type != KLEFR_IEC_MSG_DATA)
@@ -640,17 +621,8 @@ klefr_err klefr_iec_master_program_end(klefr_iec_master *m)
 {
     if (m == NULL)
         return KLEFR_ERR_INVALID_ARG;
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     klefr_err err = end_locked(m);
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
-}
-
-void klefr_iec_master_get_stats(klefr_iec_master *m, klefr_iec_master_stats *out)
-{
-    if (m == NULL || out == NULL)
-        return;
-    pthread_mutex_lock(&m->lock);
-    *out = m->stats;
-    pthread_mutex_unlock(&m->lock);
 }

@@ -12,144 +12,85 @@
 
 #include "host/host_time.h"
 #include "host/mbus_master_internal.h"
+#include "host/rx_loop.h"
 
 #define RX_CAP (2 * KLEFR_MBUS_FRAME_MAX + 8)
 
 static uint32_t bits_ms(const klefr_mbus_master *m, uint32_t bits)
 {
-    uint32_t baud = m->line.baud != 0 ? m->line.baud : 9600u;
+    uint32_t baud = m->o.line.baud != 0 ? m->o.line.baud : 9600u;
     return (uint32_t)(((uint64_t)bits * 1000u + baud - 1u) / baud);
 }
 
 static uint32_t chars_ms(const klefr_mbus_master *m, size_t chars)
 {
-    return (uint32_t)(((uint64_t)klefr_line_char_time_us(&m->line) * chars + 999u) / 1000u);
+    return (uint32_t)(((uint64_t)klefr_line_char_time_us(&m->o.line) * chars + 999u) / 1000u);
 }
 
 /* EN 13757-2, 5.6: the slave answers within 330 bit times + 50 ms. */
+static uint32_t derived_response_ms(const klefr_mbus_master *m)
+{
+    return bits_ms(m, 330) + 50u;
+}
+
+static uint32_t derived_gap_ms(const klefr_mbus_master *m)
+{
+    return bits_ms(m, 33) + 50u;
+}
+
+/* The derived values where the caller set none; the pause after a
+ * broadcast follows the response timeout. */
 static void derive_timeouts(klefr_mbus_master *m)
 {
     if (!m->response_fixed)
-        m->response_ms = bits_ms(m, 330) + 50u;
-    if (!m->byte_fixed)
-        m->byte_ms = bits_ms(m, 33) + 50u;
+        m->o.response_timeout_ms = derived_response_ms(m);
+    if (!m->interchar_fixed)
+        m->o.interchar_timeout_ms = derived_gap_ms(m);
+    if (!m->turnaround_fixed)
+        m->o.turnaround_ms = m->o.response_timeout_ms;
 }
 
 void klefr_mbus_master_options_init(klefr_mbus_master_options *opts)
 {
-    if (opts == NULL)
-        return;
-    memset(opts, 0, sizeof *opts);
-    opts->retries = 2;
+    (void)host_options_init(opts, sizeof *opts); /* all derived, 2 retries */
 }
 
-klefr_err klefr_mbus_master_open(klefr_io *io, const klefr_mbus_master_options *opts,
-                                 klefr_mbus_master **out)
+static klefr_err check_options(void *opts)
 {
-    if (io == NULL || io->ops == NULL || out == NULL)
-        return KLEFR_ERR_INVALID_ARG;
-    klefr_mbus_master_options def;
-    if (opts == NULL) {
-        klefr_mbus_master_options_init(&def);
-        opts = &def;
-    }
-    klefr_mbus_master *m = calloc(1, sizeof *m);
-    if (m == NULL)
-        return KLEFR_ERR_NO_MEMORY;
-    pthread_mutexattr_t attr;
-    if (pthread_mutexattr_init(&attr) != 0) {
-        free(m);
-        return KLEFR_ERR_NO_MEMORY;
-    }
-    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
-    int rc = pthread_mutex_init(&m->lock, &attr);
-    pthread_mutexattr_destroy(&attr);
-    if (rc != 0) {
-        free(m);
-        return KLEFR_ERR_NO_MEMORY;
-    }
-    m->io = io;
-    m->clock = opts->clock != NULL ? opts->clock : klefr_clock_monotonic();
-    m->line = opts->line;
-    if (m->line.baud == 0 && klefr_io_get_line(io, &m->line, NULL) != KLEFR_OK)
-        m->line = (klefr_line){9600, 8, KLEFR_PARITY_EVEN, 1}; /* SPEC 5 defaults */
-    if (m->line.baud == 0)
-        m->line.baud = 9600;
-    m->response_ms = opts->response_timeout_ms;
-    m->response_fixed = m->response_ms != 0;
-    m->byte_ms = opts->byte_timeout_ms;
-    m->byte_fixed = m->byte_ms != 0;
+    (void)opts;
+    return KLEFR_OK;
+}
+
+/* Put options in force. A value equal to the one derived (or, for the
+ * turnaround, to the one it followed) stays derived: a get_options /
+ * set_options round trip hands the derived values back, and they must
+ * still follow the baud. */
+static klefr_err apply_options(void *master, const void *opts, bool opening)
+{
+    klefr_mbus_master *m = master;
+    const klefr_mbus_master_options *o = opts;
+    bool followed = !opening && !m->turnaround_fixed;
+    uint32_t turnaround_before = m->o.turnaround_ms;
+    m->o = *o;
+    if (m->o.clock == NULL)
+        m->o.clock = klefr_clock_monotonic();
+    if (m->o.line.baud == 0 && klefr_io_get_line(m->base.io, &m->o.line, NULL) != KLEFR_OK)
+        m->o.line = (klefr_line){9600, 8, KLEFR_PARITY_EVEN, 1}; /* SPEC 5 defaults */
+    if (m->o.line.baud == 0)
+        m->o.line.baud = 9600;
+    m->response_fixed =
+        o->response_timeout_ms != 0 && o->response_timeout_ms != derived_response_ms(m);
+    m->interchar_fixed =
+        o->interchar_timeout_ms != 0 && o->interchar_timeout_ms != derived_gap_ms(m);
+    m->turnaround_fixed =
+        o->turnaround_ms != 0 && !(followed && o->turnaround_ms == turnaround_before);
     derive_timeouts(m);
-    m->retries = opts->retries;
-    memset(m->fcb_next, 0xFF, sizeof m->fcb_next);
-    *out = m;
+    if (opening)
+        memset(m->fcb_next, 0xFF, sizeof m->fcb_next);
     return KLEFR_OK;
 }
 
-void klefr_mbus_master_close(klefr_mbus_master *m)
-{
-    if (m == NULL)
-        return;
-    pthread_mutex_destroy(&m->lock);
-    free(m);
-}
-
-klefr_io *klefr_mbus_master_io(klefr_mbus_master *m)
-{
-    return m != NULL ? m->io : NULL;
-}
-
-void klefr_mbus_master_timeouts(klefr_mbus_master *m, uint32_t *response_ms, uint32_t *byte_ms)
-{
-    if (m == NULL)
-        return;
-    pthread_mutex_lock(&m->lock);
-    if (response_ms != NULL)
-        *response_ms = m->response_ms;
-    if (byte_ms != NULL)
-        *byte_ms = m->byte_ms;
-    pthread_mutex_unlock(&m->lock);
-}
-
-klefr_err klefr_mbus_master_set_timeouts(klefr_mbus_master *m, uint32_t response_ms,
-                                         uint32_t byte_ms, unsigned retries)
-{
-    if (m == NULL)
-        return KLEFR_ERR_INVALID_ARG;
-    pthread_mutex_lock(&m->lock);
-    if (response_ms != 0) {
-        m->response_ms = response_ms;
-        m->response_fixed = true;
-    }
-    if (byte_ms != 0) {
-        m->byte_ms = byte_ms;
-        m->byte_fixed = true;
-    }
-    m->retries = retries;
-    pthread_mutex_unlock(&m->lock);
-    return KLEFR_OK;
-}
-
-void klefr_mbus_master_lock(klefr_mbus_master *m)
-{
-    if (m != NULL)
-        pthread_mutex_lock(&m->lock);
-}
-
-void klefr_mbus_master_unlock(klefr_mbus_master *m)
-{
-    if (m != NULL)
-        pthread_mutex_unlock(&m->lock);
-}
-
-void klefr_mbus_master_get_stats(klefr_mbus_master *m, klefr_mbus_master_stats *out)
-{
-    if (m == NULL || out == NULL)
-        return;
-    pthread_mutex_lock(&m->lock);
-    *out = m->stats;
-    pthread_mutex_unlock(&m->lock);
-}
+HOST_MASTER(mbus, clock, NULL)
 
 void klefr_mbus_master_fcb_reset(klefr_mbus_master *m, uint8_t a)
 {
@@ -212,36 +153,15 @@ static klefr_err why_bad(const uint8_t *raw, size_t n)
  * 3.4 ms at 9600, 13.8 ms at 2400. */
 static uint32_t silence_us(const klefr_mbus_master *m)
 {
-    uint32_t baud = m->line.baud != 0 ? m->line.baud : 9600u;
+    uint32_t baud = m->o.line.baud != 0 ? m->o.line.baud : 9600u;
     return (uint32_t)((33u * 1000000u + baud - 1u) / baud);
 }
 
-/* After a complete answer: is the line quiet for the silence interval?
- * Bytes behind it mean it was cut out of something longer (inserted or
- * dropped bytes can give a valid checksum early). */
-static klefr_err check_quiet(klefr_mbus_master *m)
+/* What one receive found goes to the master. */
+static void account(klefr_mbus_master *m, const rx_loop *rx)
 {
-    uint8_t junk[64];
-    ptrdiff_t r =
-        host_read_until(m->io, m->clock, junk, sizeof junk, host_now_us(m->clock) + silence_us(m));
-    if (r < 0)
-        return (klefr_err)r;
-    if (r == 0)
-        return KLEFR_OK;
-    m->stats.trailing++;
-    return KLEFR_ERR_TRAILING_DATA;
-}
-
-/* Take the answer if nothing follows it (extra: bytes already behind it). */
-static klefr_err accept(klefr_mbus_master *m, const uint8_t *frame, size_t len, size_t extra,
-                        uint8_t *rsp, size_t cap, size_t *rsp_len)
-{
-    klefr_err err = KLEFR_ERR_TRAILING_DATA;
-    if (extra > 0)
-        m->stats.trailing++;
-    else
-        err = check_quiet(m);
-    return err == KLEFR_OK ? deliver(frame, len, rsp, cap, rsp_len) : err;
+    m->line_busy = m->line_busy || rx->busy;
+    rx_add_counts(&m->base.stats, &rx->counts);
 }
 
 /* After a failed attempt, read and drop what still comes until the line has
@@ -251,126 +171,93 @@ static klefr_err accept(klefr_mbus_master *m, const uint8_t *frame, size_t len, 
  * still busy then is marked (m->line_busy) for the scans. */
 static klefr_err settle(klefr_mbus_master *m)
 {
-    uint64_t limit = host_now_us(m->clock) +
-                     ((uint64_t)chars_ms(m, 2 * KLEFR_MBUS_FRAME_MAX) + m->byte_ms) * 1000u;
-    uint8_t junk[256];
-    for (;;) {
-        uint64_t now = host_now_us(m->clock);
-        if (now >= limit) {
-            m->line_busy = true;
-            break;
-        }
-        uint64_t quiet = now + silence_us(m);
-        ptrdiff_t r =
-            host_read_until(m->io, m->clock, junk, sizeof junk, quiet < limit ? quiet : limit);
-        if (r < 0)
-            return (klefr_err)r;
-        if (r == 0) {
-            /* Quiet, unless only for the little time left before the limit. */
-            m->line_busy = m->line_busy || quiet > limit;
-            break;
-        }
-    }
-    return klefr_io_flush(m->io);
+    uint64_t limit =
+        host_now_us(m->o.clock) +
+        ((uint64_t)chars_ms(m, 2 * KLEFR_MBUS_FRAME_MAX) + m->o.interchar_timeout_ms) * 1000u;
+    return rx_settle(m->base.io, m->o.clock, limit, silence_us(m), &m->line_busy, NULL);
 }
+
+/* What the receive loop waits for. */
+typedef struct mbus_rx {
+    klefr_mbus_master *m;
+    mbus_expect expect;
+    uint8_t a;
+    bool strict;
+    uint8_t held[KLEFR_MBUS_FRAME_MAX]; /* strict: the first answer */
+    size_t held_len;
+} mbus_rx;
+
+static int mbus_judge(void *ctx, rx_loop *rx, const uint8_t *frame, size_t len)
+{
+    mbus_rx *c = ctx;
+    if (!is_answer(frame, len, c->expect, c->a))
+        return RX_SKIP; /* a late answer to an earlier frame, another master */
+    if (!c->strict)
+        return RX_TAKE;
+    if (rx->held == 0 && len <= sizeof c->held) {
+        memcpy(c->held, frame, len);
+        c->held_len = len;
+    }
+    return RX_HOLD;
+}
+
+/* Noise, or a frame cut short. */
+static klefr_err broken(const rx_loop *rx)
+{
+    return rx->n > 0 && !rx->noise ? KLEFR_ERR_TRUNCATED : why_bad(rx->raw, rx->raw_len);
+}
+
+/* Strict: exactly one answer and nothing else, or a collision of several
+ * slaves (EN 13757-3, 11.3). */
+static klefr_err strict_result(mbus_rx *c, rx_loop *rx)
+{
+    bool busy = rx->busy || c->m->line_busy;
+    if (rx->held == 1 && !rx->noise && rx->foreign == 0 && rx->n == 0 && !busy) {
+        rx->frame = c->held;
+        rx->frame_len = c->held_len;
+        return KLEFR_OK;
+    }
+    if (rx->noise)
+        return why_bad(rx->raw, rx->raw_len);
+    if (rx->held > 1 || rx->n > 0 || busy)
+        return KLEFR_ERR_FRAME;
+    rx->counts.bad++;
+    return KLEFR_ERR_UNEXPECTED;
+}
+
+static klefr_err mbus_finish(void *ctx, rx_loop *rx, rx_end how, bool *listen)
+{
+    mbus_rx *c = ctx;
+    if (how == RX_END_GAP && !c->strict) {
+        if (rx->n > 0 || rx->noise)
+            return broken(rx);
+        *listen = true; /* only frames for others: wait on */
+        return KLEFR_OK;
+    }
+    if (c->strict && (rx->held > 0 || rx->noise || rx->foreign > 0 || rx->n > 0))
+        return strict_result(c, rx);
+    if (rx->noise || rx->n > 0)
+        return broken(rx);
+    return rx->foreign > 0 ? KLEFR_ERR_UNEXPECTED : KLEFR_ERR_TIMEOUT;
+}
+
+static const rx_ops mbus_ops = {klefr_mbus_frame_detect, NULL, NULL, mbus_judge, mbus_finish};
 
 static klefr_err receive(klefr_mbus_master *m, mbus_expect expect, uint8_t a, bool strict,
                          uint64_t sent_us, uint8_t *rsp, size_t cap, size_t *rsp_len)
 {
     uint8_t buf[RX_CAP]; /* what the detector looks at */
-    uint8_t raw[RX_CAP]; /* the whole burst, to say why it was bad */
-    uint8_t ans[RX_CAP]; /* strict: the answer, held until the line is quiet */
-    size_t n = 0, raw_n = 0, ans_len = 0;
-    unsigned answers = 0;
-    bool burst = false, noise = false, unexpected = false;
-    uint64_t deadline = sent_us + (uint64_t)m->response_ms * 1000u;
-    /* However noisy the line, an attempt ends. */
-    uint64_t hard =
-        deadline + ((uint64_t)chars_ms(m, 2 * KLEFR_MBUS_FRAME_MAX) + m->byte_ms) * 1000u;
-
-    for (;;) {
-        uint64_t now = host_now_us(m->clock);
-        if (now >= hard) {
-            if (burst)
-                m->line_busy = true; /* still receiving: the line never went quiet */
-            break;
-        }
-        uint32_t wait;
-        if (burst) {
-            wait = m->byte_ms;
-        } else {
-            if (now >= deadline)
-                break;
-            wait = host_ms_until(now, deadline);
-        }
-        if (wait > host_ms_until(now, hard))
-            wait = host_ms_until(now, hard);
-        if (n == sizeof buf) { /* only noise fills it */
-            n = 0;
-            noise = true;
-        }
-        ptrdiff_t r = klefr_io_read(m->io, buf + n, sizeof buf - n, wait);
-        if (r < 0)
-            return (klefr_err)r;
-        if (r == 0) {
-            if (!burst)
-                break;
-            burst = false; /* the line went quiet */
-            if (strict)
-                break;
-            if (n > 0 || noise) {
-                m->stats.bad_frames++;
-                return n > 0 && !noise ? KLEFR_ERR_TRUNCATED : why_bad(raw, raw_n);
-            }
-            raw_n = 0;
-            continue;
-        }
-        size_t got = (size_t)r;
-        if (raw_n + got <= sizeof raw) {
-            memcpy(raw + raw_n, buf + n, got);
-            raw_n += got;
-        }
-        n += got;
-        burst = true;
-        while (n > 0) {
-            klefr_frame_scan scan;
-            (void)klefr_mbus_frame_detect(buf, n, &scan);
-            if (scan.state == KLEFR_FRAME_NEED_MORE)
-                break;
-            if (scan.state == KLEFR_FRAME_GARBAGE) {
-                noise = true;
-                host_drop(buf, &n, scan.length);
-                continue;
-            }
-            if (is_answer(buf, scan.length, expect, a)) {
-                if (!strict)
-                    return accept(m, buf, scan.length, n - scan.length, rsp, cap, rsp_len);
-                if (answers++ == 0) {
-                    memcpy(ans, buf, scan.length);
-                    ans_len = scan.length;
-                }
-            } else {
-                /* A late answer to an earlier frame, another master: skip. */
-                m->stats.foreign++;
-                unexpected = true;
-            }
-            host_drop(buf, &n, scan.length);
-        }
-    }
-    if (strict && (answers > 0 || noise || unexpected || n > 0)) {
-        if (answers == 1 && !noise && !unexpected && n == 0 && !m->line_busy)
-            return deliver(ans, ans_len, rsp, cap, rsp_len);
-        /* Several slaves at once (EN 13757-3, 11.3: a collision). */
-        m->stats.bad_frames++;
-        if (noise)
-            return why_bad(raw, raw_n);
-        return answers > 1 || n > 0 || m->line_busy ? KLEFR_ERR_FRAME : KLEFR_ERR_UNEXPECTED;
-    }
-    if (noise || n > 0) {
-        m->stats.bad_frames++;
-        return n > 0 && !noise ? KLEFR_ERR_TRUNCATED : why_bad(raw, raw_n);
-    }
-    return unexpected ? KLEFR_ERR_UNEXPECTED : KLEFR_ERR_TIMEOUT;
+    uint8_t raw[RX_CAP]; /* the burst, to say why it was bad */
+    mbus_rx c = {.m = m, .expect = expect, .a = a, .strict = strict};
+    rx_loop rx = {.buf = buf, .cap = sizeof buf, .raw = raw, .raw_cap = sizeof raw};
+    /* However noisy the line, an attempt ends: two maximal frames and a
+     * gap after the response timeout. */
+    rx_attempt(&rx, m->base.io, m->o.clock, sent_us, m->o.response_timeout_ms,
+               m->o.interchar_timeout_ms, silence_us(m),
+               chars_ms(m, 2 * KLEFR_MBUS_FRAME_MAX) + m->o.interchar_timeout_ms);
+    klefr_err err = rx_receive(&rx, &mbus_ops, &c);
+    account(m, &rx);
+    return err == KLEFR_OK ? deliver(rx.frame, rx.frame_len, rsp, cap, rsp_len) : err;
 }
 
 klefr_err klefr_mbus_master_exchange_locked(klefr_mbus_master *m, const uint8_t *tx, size_t tx_len,
@@ -381,28 +268,26 @@ klefr_err klefr_mbus_master_exchange_locked(klefr_mbus_master *m, const uint8_t 
     m->line_busy = false;
     for (unsigned attempt = 0; attempt <= retries; attempt++) {
         if (attempt > 0)
-            m->stats.retries++;
+            m->base.stats.retries++;
         /* Whatever waits now cannot answer what we are about to send. */
-        klefr_err err = klefr_io_flush(m->io);
+        klefr_err err = klefr_io_flush(m->base.io);
         if (err != KLEFR_OK)
             return err;
         uint32_t tx_ms = 1000u + chars_ms(m, tx_len);
-        err = klefr_io_write_all(m->io, tx, tx_len, tx_ms);
+        err = klefr_io_write_all(m->base.io, tx, tx_len, tx_ms);
         if (err == KLEFR_OK)
-            err = klefr_io_drain(m->io, tx_ms);
+            err = klefr_io_drain(m->base.io, tx_ms);
         if (err != KLEFR_OK)
             return err == KLEFR_ERR_TIMEOUT ? KLEFR_ERR_IO : err;
-        m->stats.frames++;
+        m->base.stats.requests++;
         if (expect == MBUS_EXPECT_NOTHING) {
             /* Broadcast: nobody answers; leave the slaves time to act. */
-            m->clock->sleep_us(m->clock->ctx, (uint64_t)m->response_ms * 1000u);
+            m->o.clock->sleep_us(m->o.clock->ctx, (uint64_t)m->o.turnaround_ms * 1000u);
             return KLEFR_OK;
         }
-        err = receive(m, expect, a, strict, host_now_us(m->clock), rsp, cap, rsp_len);
+        err = receive(m, expect, a, strict, host_now_us(m->o.clock), rsp, cap, rsp_len);
         if (err == KLEFR_OK || err == KLEFR_ERR_IO || err == KLEFR_ERR_BUFFER_TOO_SMALL)
             return err;
-        if (err == KLEFR_ERR_TIMEOUT)
-            m->stats.timeouts++;
         last = err;
         err = settle(m);
         if (err == KLEFR_ERR_IO)
@@ -425,13 +310,13 @@ klefr_err klefr_mbus_master_snd_nke(klefr_mbus_master *m, uint8_t a)
     klefr_err err = klefr_mbus_encode_snd_nke(a, tx, sizeof tx, &len);
     if (err != KLEFR_OK)
         return err;
-    pthread_mutex_lock(&m->lock);
-    err = klefr_mbus_master_exchange_locked(m, tx, len, expect_for(a), a, m->retries, false, NULL,
+    pthread_mutex_lock(&m->base.lock);
+    err = klefr_mbus_master_exchange_locked(m, tx, len, expect_for(a), a, m->o.retries, false, NULL,
                                             0, NULL);
     /* EN 13757-2, 5.4: after SND_NKE the slave expects FCB 1 next. Reset
      * even without E5: the slave may have heard it. */
     klefr_mbus_master_fcb_reset(m, a);
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
 }
 
@@ -457,9 +342,9 @@ klefr_err klefr_mbus_master_req_ud2(klefr_mbus_master *m, uint8_t a, uint8_t *rs
     if (m == NULL || rsp == NULL || rsp_len == NULL || a == KLEFR_MBUS_ADDR_BROADCAST ||
         (a > KLEFR_MBUS_ADDR_PRIMARY_MAX && a < KLEFR_MBUS_ADDR_SECONDARY))
         return KLEFR_ERR_INVALID_ARG;
-    pthread_mutex_lock(&m->lock);
-    klefr_err err = klefr_mbus_master_req_ud2_locked(m, a, m->retries, false, rsp, cap, rsp_len);
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
+    klefr_err err = klefr_mbus_master_req_ud2_locked(m, a, m->o.retries, false, rsp, cap, rsp_len);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
 }
 
@@ -492,11 +377,11 @@ klefr_err klefr_mbus_master_req_ud2_all(klefr_mbus_master *m, uint8_t a, uint8_t
         *more = false;
     size_t used = 0;
     klefr_err err = KLEFR_OK;
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     while (*nframes < max_frames) {
         size_t len = 0;
-        err =
-            klefr_mbus_master_req_ud2_locked(m, a, m->retries, false, buf + used, cap - used, &len);
+        err = klefr_mbus_master_req_ud2_locked(m, a, m->o.retries, false, buf + used, cap - used,
+                                               &len);
         if (err != KLEFR_OK)
             break;
         bool again = more_follows(buf + used, len);
@@ -507,7 +392,7 @@ klefr_err klefr_mbus_master_req_ud2_all(klefr_mbus_master *m, uint8_t a, uint8_t
         if (!again)
             break;
     }
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
 }
 
@@ -519,10 +404,10 @@ klefr_err klefr_mbus_master_send_frame(klefr_mbus_master *m, const uint8_t *fram
     klefr_err err = klefr_mbus_frame_decode(frame, len, &fr);
     if (err != KLEFR_OK)
         return KLEFR_ERR_INVALID_ARG;
-    pthread_mutex_lock(&m->lock);
-    err = klefr_mbus_master_exchange_locked(m, frame, len, expect_for(fr.a), fr.a, m->retries,
+    pthread_mutex_lock(&m->base.lock);
+    err = klefr_mbus_master_exchange_locked(m, frame, len, expect_for(fr.a), fr.a, m->o.retries,
                                             false, NULL, 0, NULL);
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
 }
 
@@ -556,12 +441,12 @@ klefr_err klefr_mbus_master_select(klefr_mbus_master *m, const klefr_mbus_select
     klefr_err err = klefr_mbus_selection_encode(sel, false, tx, sizeof tx, &len);
     if (err != KLEFR_OK)
         return err;
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     err = klefr_mbus_master_exchange_locked(m, tx, len, MBUS_EXPECT_ACK, KLEFR_MBUS_ADDR_SECONDARY,
-                                            m->retries, false, NULL, 0, NULL);
+                                            m->o.retries, false, NULL, 0, NULL);
     if (err == KLEFR_OK)
         klefr_mbus_master_fcb_reset(m, KLEFR_MBUS_ADDR_SECONDARY);
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
 }
 
@@ -579,12 +464,12 @@ klefr_err klefr_mbus_master_read_secondary(klefr_mbus_master *m, uint32_t id, ui
 {
     if (m == NULL || rsp == NULL || rsp_len == NULL)
         return KLEFR_ERR_INVALID_ARG;
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     klefr_err err = klefr_mbus_master_select_id(m, id);
     if (err == KLEFR_OK)
-        err = klefr_mbus_master_req_ud2_locked(m, KLEFR_MBUS_ADDR_SECONDARY, m->retries, false, rsp,
-                                               cap, rsp_len);
-    pthread_mutex_unlock(&m->lock);
+        err = klefr_mbus_master_req_ud2_locked(m, KLEFR_MBUS_ADDR_SECONDARY, m->o.retries, false,
+                                               rsp, cap, rsp_len);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
 }
 
@@ -597,29 +482,29 @@ klefr_err klefr_mbus_master_set_baud(klefr_mbus_master *m, uint8_t a, uint32_t b
     klefr_err err = klefr_mbus_encode_baud_change(a, baud, tx, sizeof tx, &len);
     if (err != KLEFR_OK)
         return err;
-    if (m->io->ops->set_line == NULL)
+    if (m->base.io->ops->set_line == NULL)
         return KLEFR_ERR_UNSUPPORTED;
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     /* EN 13757-2, 5.7: the slave acknowledges at the old baud, then switches. */
-    err = klefr_mbus_master_exchange_locked(m, tx, len, MBUS_EXPECT_ACK, a, m->retries, false, NULL,
-                                            0, NULL);
+    err = klefr_mbus_master_exchange_locked(m, tx, len, MBUS_EXPECT_ACK, a, m->o.retries, false,
+                                            NULL, 0, NULL);
     if (err == KLEFR_OK) {
-        klefr_line line = m->line;
+        klefr_line line = m->o.line;
         line.baud = baud;
-        err = klefr_io_set_line(m->io, &line);
+        err = klefr_io_set_line(m->base.io, &line);
         if (err == KLEFR_OK) {
-            m->line = line;
+            m->o.line = line;
             derive_timeouts(m);
             if (a == KLEFR_MBUS_ADDR_SECONDARY) {
                 uint8_t rsp[KLEFR_MBUS_FRAME_MAX];
                 size_t rsp_len;
-                err = klefr_mbus_master_req_ud2_locked(m, a, m->retries, false, rsp, sizeof rsp,
+                err = klefr_mbus_master_req_ud2_locked(m, a, m->o.retries, false, rsp, sizeof rsp,
                                                        &rsp_len);
             } else {
                 err = klefr_mbus_master_snd_nke(m, a);
             }
         }
     }
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
 }

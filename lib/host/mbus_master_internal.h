@@ -7,16 +7,15 @@
 
 #include <klefr/mbus_master.h>
 
+#include "host/master_common.h"
+
 struct klefr_mbus_master {
-    klefr_io *io;
-    pthread_mutex_t lock; /* recursive: klefr_mbus_master_lock() nests */
-    const klefr_clock *clock;
-    klefr_line line;
-    uint32_t response_ms, byte_ms;
-    bool response_fixed, byte_fixed; /* set by the caller, not derived */
-    unsigned retries;
+    host_master base; /* transport, lock, statistics */
+    /* The options in force, derived values filled in. */
+    klefr_mbus_master_options o;
+    /* Set by the caller, not derived: kept across baud changes. */
+    bool response_fixed, interchar_fixed, turnaround_fixed;
     uint8_t fcb_next[32]; /* bit a: the next REQ_UD2 to a carries FCB 1 */
-    klefr_mbus_master_stats stats;
     /* The last exchange ended with the line still busy: bytes kept coming
      * until an attempt's bound. Not meters answering: the scans stop. */
     bool line_busy;

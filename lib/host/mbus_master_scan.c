@@ -21,12 +21,12 @@ static klefr_err nke_probe(klefr_mbus_master *m, uint8_t a, bool *busy)
     klefr_err err = klefr_mbus_encode_snd_nke(a, tx, sizeof tx, &len);
     if (err != KLEFR_OK)
         return err;
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     err =
         klefr_mbus_master_exchange_locked(m, tx, len, MBUS_EXPECT_ACK, a, 0, false, NULL, 0, NULL);
     klefr_mbus_master_fcb_reset(m, a);
     *busy = m->line_busy;
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
 }
 
@@ -113,7 +113,7 @@ static klefr_mbus_probe probe(search *s, uint32_t pattern, klefr_mbus_identity *
     size_t len;
     if (klefr_mbus_selection_encode(&sel, false, tx, sizeof tx, &len) != KLEFR_OK)
         return KLEFR_MBUS_PROBE_ERROR;
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     /* Strict: wait for the line to go quiet after the E5; a second E5,
      * noise or any other frame is a collision. No retries: a collision
      * would only repeat. */
@@ -144,7 +144,7 @@ static klefr_mbus_probe probe(search *s, uint32_t pattern, klefr_mbus_identity *
         }
     }
     bool busy = m->line_busy;
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     if (err == KLEFR_ERR_IO)
         s->io_err = err;
     else if (busy)

@@ -21,117 +21,100 @@ static klefr_err new_meter(klefr_meter_protocol protocol, const klefr_meter_ops 
     return KLEFR_OK;
 }
 
-klefr_err klefr_meter_open(klefr_meter_protocol protocol, klefr_io *io,
-                           const klefr_meter_address *address, klefr_meter **out)
+/* An IEC device address that fits the sign-on. */
+static bool iec_address_ok(const klefr_meter_address *address)
 {
-    if (io == NULL || address == NULL || out == NULL)
-        return KLEFR_ERR_INVALID_ARG;
+    const char *end = memchr(address->iec, '\0', sizeof address->iec);
+    return end != NULL && (size_t)(end - address->iec) <= KLEFR_IEC_DEVICE_ADDRESS_MAX;
+}
+
+/* Is the address right for the protocol? Checked before a master is opened
+ * (the IEC master sets the transport's line). */
+static bool address_ok(klefr_meter_protocol protocol, const klefr_meter_address *address)
+{
     switch (protocol) {
-    case KLEFR_METER_MODBUS: {
-        if (address->primary < 1 || address->primary > KLEFR_MODBUS_ADDRESS_MAX)
-            return KLEFR_ERR_INVALID_ARG;
-        klefr_modbus_master *bus;
-        klefr_err err = klefr_modbus_master_open(io, NULL, &bus);
-        if (err != KLEFR_OK)
-            return err;
-        klefr_meter *m;
-        err = new_meter(protocol, &klefr_meter_modbus_ops, &m);
-        if (err != KLEFR_OK) {
-            klefr_modbus_master_close(bus);
-            return err;
-        }
-        m->address = *address;
-        m->bus = bus;
-        m->own_bus = true;
-        *out = m;
-        return KLEFR_OK;
-    }
-    case KLEFR_METER_MBUS: {
-        if (!address->use_secondary && address->primary > KLEFR_MBUS_ADDR_PRIMARY_MAX)
-            return KLEFR_ERR_INVALID_ARG;
-        klefr_mbus_master *bus;
-        klefr_err err = klefr_mbus_master_open(io, NULL, &bus);
-        if (err != KLEFR_OK)
-            return err;
-        err = klefr_meter_open_mbus(bus, address, out);
-        if (err != KLEFR_OK) {
-            klefr_mbus_master_close(bus);
-            return err;
-        }
-        (*out)->own_mbus = true;
-        return KLEFR_OK;
-    }
-    case KLEFR_METER_IEC: {
-        klefr_iec_master *head;
-        if (memchr(address->iec, '\0', sizeof address->iec) == NULL)
-            return KLEFR_ERR_INVALID_ARG;
-        klefr_err err = klefr_iec_master_open(io, NULL, &head);
-        if (err != KLEFR_OK)
-            return err;
-        err = klefr_meter_open_iec(head, address->iec, out);
-        if (err != KLEFR_OK) {
-            klefr_iec_master_close(head);
-            return err;
-        }
-        (*out)->own_iec = true;
-        return KLEFR_OK;
-    }
-    default: return KLEFR_ERR_INVALID_ARG;
+    case KLEFR_METER_MODBUS:
+        return address->primary >= 1 && address->primary <= KLEFR_MODBUS_ADDRESS_MAX;
+    case KLEFR_METER_MBUS:
+        return address->use_secondary ? address->secondary <= 99999999u
+                                      : address->primary <= KLEFR_MBUS_ADDR_PRIMARY_MAX;
+    case KLEFR_METER_IEC: return iec_address_ok(address);
+    default: return false;
     }
 }
 
-klefr_err klefr_meter_open_modbus(klefr_modbus_master *bus, uint8_t unit, klefr_meter **out)
+static const klefr_meter_ops *ops_of(klefr_meter_protocol protocol)
 {
-    if (bus == NULL || out == NULL || unit < 1 || unit > KLEFR_MODBUS_ADDRESS_MAX)
+    return protocol == KLEFR_METER_MODBUS ? &klefr_meter_modbus_ops
+           : protocol == KLEFR_METER_MBUS ? &klefr_meter_mbus_ops
+                                          : &klefr_meter_iec_ops;
+}
+
+/* A meter of protocol at address, on bus (a klefr_modbus_master,
+ * klefr_mbus_master or klefr_iec_master as protocol says; NULL to be
+ * opened by the caller). Arguments and address are checked first. */
+static klefr_err meter_on(klefr_meter_protocol protocol, void *bus, bool bus_given,
+                          const klefr_meter_address *address, klefr_meter **out)
+{
+    if ((bus_given && bus == NULL) || address == NULL || out == NULL ||
+        !address_ok(protocol, address))
         return KLEFR_ERR_INVALID_ARG;
-    klefr_meter *m;
-    klefr_err err = new_meter(KLEFR_METER_MODBUS, &klefr_meter_modbus_ops, &m);
+    klefr_err err = new_meter(protocol, ops_of(protocol), out);
     if (err != KLEFR_OK)
         return err;
-    m->address.primary = unit;
-    m->bus = bus;
+    (*out)->address = *address;
+    if (protocol == KLEFR_METER_MODBUS)
+        (*out)->bus = bus;
+    else if (protocol == KLEFR_METER_MBUS)
+        (*out)->mbus = bus;
+    else
+        (*out)->iec = bus;
+    return KLEFR_OK;
+}
+
+klefr_err klefr_meter_open(klefr_meter_protocol protocol, klefr_io *io,
+                           const klefr_meter_address *address, klefr_meter **out)
+{
+    klefr_meter *m;
+    klefr_err err =
+        io != NULL ? meter_on(protocol, NULL, false, address, &m) : KLEFR_ERR_INVALID_ARG;
+    if (err != KLEFR_OK)
+        return err;
+    /* The meter's own master; klefr_meter_close() closes it. */
+    if (protocol == KLEFR_METER_MODBUS) {
+        m->own_bus = true;
+        err = klefr_modbus_master_open(io, NULL, &m->bus);
+    } else if (protocol == KLEFR_METER_MBUS) {
+        m->own_mbus = true;
+        err = klefr_mbus_master_open(io, NULL, &m->mbus);
+    } else {
+        m->own_iec = true;
+        err = klefr_iec_master_open(io, NULL, &m->iec);
+    }
+    if (err != KLEFR_OK) {
+        klefr_meter_close(m);
+        return err;
+    }
     *out = m;
     return KLEFR_OK;
+}
+
+klefr_err klefr_meter_open_modbus(klefr_modbus_master *bus, const klefr_meter_address *address,
+                                  klefr_meter **out)
+{
+    return meter_on(KLEFR_METER_MODBUS, bus, true, address, out);
 }
 
 klefr_err klefr_meter_open_mbus(klefr_mbus_master *bus, const klefr_meter_address *address,
                                 klefr_meter **out)
 {
-    if (bus == NULL || address == NULL || out == NULL)
-        return KLEFR_ERR_INVALID_ARG;
-    if (address->use_secondary ? address->secondary > 99999999u
-                               : address->primary > KLEFR_MBUS_ADDR_PRIMARY_MAX)
-        return KLEFR_ERR_INVALID_ARG;
-    klefr_meter *m;
-    klefr_err err = new_meter(KLEFR_METER_MBUS, &klefr_meter_mbus_ops, &m);
-    if (err != KLEFR_OK)
-        return err;
-    m->address = *address;
-    m->mbus = bus;
-    *out = m;
-    return KLEFR_OK;
+    return meter_on(KLEFR_METER_MBUS, bus, true, address, out);
 }
 
-klefr_err klefr_meter_open_iec(klefr_iec_master *head, const char *device_address,
+klefr_err klefr_meter_open_iec(klefr_iec_master *head, const klefr_meter_address *address,
                                klefr_meter **out)
 {
-    if (head == NULL || out == NULL)
-        return KLEFR_ERR_INVALID_ARG;
-    klefr_meter_address a = {0};
-    if (device_address != NULL) {
-        size_t n = strlen(device_address);
-        if (n > KLEFR_IEC_DEVICE_ADDRESS_MAX || n >= sizeof a.iec)
-            return KLEFR_ERR_INVALID_ARG;
-        memcpy(a.iec, device_address, n + 1);
-    }
-    klefr_meter *m;
-    klefr_err err = new_meter(KLEFR_METER_IEC, &klefr_meter_iec_ops, &m);
-    if (err != KLEFR_OK)
-        return err;
-    m->address = a;
-    m->iec = head;
-    *out = m;
-    return KLEFR_OK;
+    return meter_on(KLEFR_METER_IEC, head, true, address, out);
 }
 
 klefr_err klefr_meter_set_password(klefr_meter *meter, const char *password)

@@ -114,7 +114,7 @@ static void mbus_distrust(klefr_meter *meter)
 
 static const klefr_clock *mbus_clock(const klefr_meter *meter)
 {
-    return meter->mbus->clock;
+    return meter->mbus->o.clock;
 }
 
 static klefr_err mbus_write(klefr_meter *meter, klefr_quantity q, double value)

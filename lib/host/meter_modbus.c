@@ -73,7 +73,7 @@ static klefr_err modbus_write(klefr_meter *meter, klefr_quantity q, double value
 
 static const klefr_clock *modbus_clock(const klefr_meter *meter)
 {
-    return meter->bus->clock;
+    return meter->bus->o.clock;
 }
 
 const klefr_meter_ops klefr_meter_modbus_ops = {

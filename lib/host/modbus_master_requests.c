@@ -14,10 +14,10 @@ static klefr_err run(klefr_modbus_master *m, const uint8_t *adu, size_t adu_len,
     klefr_modbus_request req;
     if (klefr_modbus_request_decode(adu, adu_len, &req) != KLEFR_OK)
         return KLEFR_ERR_INVALID_ARG;
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     klefr_err err = klefr_modbus_master_transact_locked(m, &req, adu, adu_len, retries, rsp, cap,
                                                         rsp_len, resp);
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return err;
 }
 
@@ -31,17 +31,17 @@ klefr_err klefr_modbus_master_request(klefr_modbus_master *m, const klefr_modbus
     size_t len;
     if (klefr_modbus_request_encode(req, adu, sizeof adu, &len) != KLEFR_OK)
         return KLEFR_ERR_INVALID_ARG;
-    pthread_mutex_lock(&m->lock);
-    unsigned retries = m->retries;
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
+    unsigned retries = m->o.retries;
+    pthread_mutex_unlock(&m->base.lock);
     return run(m, adu, len, retries, rsp, cap, rsp_len, resp);
 }
 
 static unsigned retries_of(klefr_modbus_master *m)
 {
-    pthread_mutex_lock(&m->lock);
-    unsigned r = m->retries;
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
+    unsigned r = m->o.retries;
+    pthread_mutex_unlock(&m->base.lock);
     return r;
 }
 
@@ -161,9 +161,9 @@ klefr_err klefr_modbus_master_write_multiple_registers(klefr_modbus_master *m, u
 
 static bool line_busy(klefr_modbus_master *m)
 {
-    pthread_mutex_lock(&m->lock);
+    pthread_mutex_lock(&m->base.lock);
     bool busy = m->line_busy;
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&m->base.lock);
     return busy;
 }
 
@@ -194,9 +194,9 @@ klefr_err klefr_modbus_master_scan(klefr_modbus_master *m, uint8_t first, uint8_
          * so a late answer of another address is skipped, never counted. */
         klefr_err err = run(m, adu, len, 0, NULL, 0, NULL, NULL);
         for (unsigned again = retries_of(m); again > 0 && scan_retries(err); again--) {
-            pthread_mutex_lock(&m->lock);
-            m->stats.retries++;
-            pthread_mutex_unlock(&m->lock);
+            pthread_mutex_lock(&m->base.lock);
+            m->base.stats.retries++;
+            pthread_mutex_unlock(&m->base.lock);
             err = run(m, adu, len, 0, NULL, 0, NULL, NULL);
         }
         if (err == KLEFR_ERR_IO || line_busy(m)) {

@@ -105,7 +105,9 @@ static rig rig_open(klefr_meter_protocol protocol, uint32_t seed)
         o.line = bus;
         o.clock = clock;
         ck_assert_int_eq(klefr_modbus_master_open(io, &o, &r.modbus), KLEFR_OK);
-        ck_assert_int_eq(klefr_meter_open_modbus(r.modbus, 1, &r.meter), KLEFR_OK);
+        ck_assert_int_eq(
+            klefr_meter_open_modbus(r.modbus, &(klefr_meter_address){.primary = 1}, &r.meter),
+            KLEFR_OK);
     } else if (protocol == KLEFR_METER_MBUS) {
         klefr_mbus_master_options o;
         klefr_mbus_master_options_init(&o);
@@ -119,8 +121,9 @@ static rig rig_open(klefr_meter_protocol protocol, uint32_t seed)
         klefr_iec_master_options_init(&o);
         o.clock = clock;
         ck_assert_int_eq(klefr_iec_master_open(io, &o, &r.iec), KLEFR_OK);
-        ck_assert(klefr_iec_master_uses_software_7e1(r.iec));
-        ck_assert_int_eq(klefr_meter_open_iec(r.iec, NULL, &r.meter), KLEFR_OK);
+        ck_assert(klefr_iec_master_is_software_7e1(r.iec));
+        ck_assert_int_eq(klefr_meter_open_iec(r.iec, &(klefr_meter_address){0}, &r.meter),
+                         KLEFR_OK);
     }
     return r;
 }

@@ -27,7 +27,7 @@ START_TEST(test_modbus_answer_with_a_byte_behind_it_is_retried)
     uint16_t reg = 0;
     ck_assert_int_eq(klefr_modbus_master_read_holding_registers(b.m, 1, 0x4000, 1, &reg), KLEFR_OK);
     ck_assert_uint_eq(reg, 0x1706);
-    klefr_modbus_master_stats st;
+    klefr_master_stats st;
     klefr_modbus_master_get_stats(b.m, &st);
     ck_assert_uint_eq(st.trailing, 1);
     ck_assert_uint_eq(st.retries, 1);
@@ -51,7 +51,7 @@ START_TEST(test_modbus_answer_with_bytes_behind_it_every_time_is_trailing_data)
                      KLEFR_ERR_TRAILING_DATA);
     /* Nothing of the suspect frame reached the caller. */
     ck_assert_uint_eq(reg, 0xBEEF);
-    klefr_modbus_master_stats st;
+    klefr_master_stats st;
     klefr_modbus_master_get_stats(b.m, &st);
     ck_assert_uint_eq(st.trailing, 1);
     bench_close(&b);
@@ -108,7 +108,7 @@ START_TEST(test_modbus_tcp_answer_with_bytes_behind_it_is_retried)
     uint16_t reg = 0;
     ck_assert_int_eq(klefr_modbus_master_read_holding_registers(b.m, 1, 0x4000, 1, &reg), KLEFR_OK);
     ck_assert_uint_eq(reg, 0x1706);
-    klefr_modbus_master_stats st;
+    klefr_master_stats st;
     klefr_modbus_master_get_stats(b.m, &st);
     ck_assert_uint_eq(st.trailing, 1);
     ck_assert(script_done(b.s));
@@ -153,7 +153,7 @@ START_TEST(test_mbus_rsp_ud_with_a_byte_behind_it_is_asked_again_with_the_same_f
     size_t len = 0;
     ck_assert_int_eq(klefr_mbus_master_req_ud2(m, 0, rsp, sizeof rsp, &len), KLEFR_OK);
     ck_assert_uint_eq(len, 81);
-    klefr_mbus_master_stats st;
+    klefr_master_stats st;
     klefr_mbus_master_get_stats(m, &st);
     ck_assert_uint_eq(st.trailing, 1);
     ck_assert_uint_eq(st.retries, 1);
@@ -206,7 +206,7 @@ static klefr_iec_master *iec_on(script *s, unsigned repeats)
     script_enable_line(s, &line_300_7e1);
     klefr_iec_master_options o;
     klefr_iec_master_options_init(&o);
-    o.max_repeats = repeats;
+    o.retries = repeats;
     o.clock = script_clock(s);
     klefr_iec_master *m;
     ck_assert_int_eq(klefr_iec_master_open(script_io(s), &o, &m), KLEFR_OK);
@@ -244,7 +244,7 @@ START_TEST(test_iec_block_with_a_byte_behind_it_is_naked_and_repeated)
     size_t len = 0;
     ck_assert_int_eq(klefr_iec_master_readout(m, NULL, NULL, data, sizeof data, &len), KLEFR_OK);
     ck_assert_uint_eq(len, strlen("0.0.0(17060518)\r\n!\r\n"));
-    klefr_iec_master_stats st;
+    klefr_master_stats st;
     klefr_iec_master_get_stats(m, &st);
     ck_assert_uint_eq(st.trailing, 1);
     ck_assert_uint_eq(st.naks, 1);

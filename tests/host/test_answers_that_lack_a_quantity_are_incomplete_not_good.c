@@ -204,7 +204,7 @@ static ir_bench ir_open(void)
     klefr_iec_master_options_init(&o);
     o.clock = script_clock(b.s);
     ck_assert_int_eq(klefr_iec_master_open(script_io(b.s), &o, &b.head), KLEFR_OK);
-    ck_assert_int_eq(klefr_meter_open_iec(b.head, NULL, &b.meter), KLEFR_OK);
+    ck_assert_int_eq(klefr_meter_open_iec(b.head, &(klefr_meter_address){0}, &b.meter), KLEFR_OK);
     klefr_meter_set_retries(b.meter, 0);
     return b;
 }

@@ -41,7 +41,7 @@ static bench bench_open_with(const klefr_iec_master_options *base)
         klefr_iec_master_options_init(&o);
     o.clock = script_clock(b.s);
     ck_assert_int_eq(klefr_iec_master_open(script_io(b.s), &o, &b.m), KLEFR_OK);
-    ck_assert(!klefr_iec_master_uses_software_7e1(b.m));
+    ck_assert(!klefr_iec_master_is_software_7e1(b.m));
     return b;
 }
 
@@ -187,7 +187,7 @@ START_TEST(test_bad_bcc_every_time_gives_a_checksum_error)
 {
     klefr_iec_master_options o;
     klefr_iec_master_options_init(&o);
-    o.max_repeats = 2;
+    o.retries = 2;
     bench b = bench_open_with(&o);
     script_sign_on(b.s, "", '0');
     reply_block(b.s, 300000, STX, L1 L2 L3 LEND, ETX, 0x00);
@@ -248,7 +248,7 @@ START_TEST(test_max_baud_caps_the_option_select)
     klefr_iec_master_options o;
     klefr_iec_master_options_init(&o);
     o.max_baud = 4000; /* -> 2400, character 3 */
-    o.max_repeats = 0; /* one session: no new sign-on after the timeout */
+    o.retries = 0;     /* one session: no new sign-on after the timeout */
     bench b = bench_open_with(&o);
     expect_text(b.s, "/?!\r\n");
     reply_text(b.s, 250000, "/INM5KLEFR6913\r\n");
@@ -269,7 +269,7 @@ START_TEST(test_no_identification_is_a_timeout)
 {
     klefr_iec_master_options o;
     klefr_iec_master_options_init(&o);
-    o.max_repeats = 0;
+    o.retries = 0;
     bench b = bench_open_with(&o);
     expect_text(b.s, "/?!\r\n");
     char data[64];
@@ -320,13 +320,13 @@ START_TEST(test_programming_session_p1_r1_w1_b0)
     ck_assert_int_eq(klefr_iec_master_program_begin(b.m, "17060518", "1234", &id, p0, sizeof p0),
                      KLEFR_OK);
     ck_assert_str_eq(p0, "17060518");
-    ck_assert(klefr_iec_master_in_session(b.m));
+    ck_assert(klefr_iec_master_is_in_session(b.m));
     char value[16];
     ck_assert_int_eq(klefr_iec_master_read_data_set(b.m, "128.1.6", value, sizeof value), KLEFR_OK);
     ck_assert_str_eq(value, "2");
     ck_assert_int_eq(klefr_iec_master_write_data_set(b.m, "128.1.6", "1"), KLEFR_OK);
     ck_assert_int_eq(klefr_iec_master_program_end(b.m), KLEFR_OK);
-    ck_assert(!klefr_iec_master_in_session(b.m));
+    ck_assert(!klefr_iec_master_is_in_session(b.m));
     ck_assert_uint_eq(script_line_change(b.s, script_line_changes(b.s) - 1).baud, 300);
     bench_close(&b);
 }
@@ -342,7 +342,7 @@ START_TEST(test_wrong_password_is_access_denied_and_the_session_closed)
     script_expect_hex(b.s, "01 42 30 03 71");
     ck_assert_int_eq(klefr_iec_master_program_begin(b.m, "17060518", "0000", NULL, NULL, 0),
                      KLEFR_ERR_ACCESS_DENIED);
-    ck_assert(!klefr_iec_master_in_session(b.m));
+    ck_assert(!klefr_iec_master_is_in_session(b.m));
     /* A malformed password never leaves the host. */
     ck_assert_int_eq(klefr_iec_master_program_begin(b.m, NULL, "12a4", NULL, NULL, 0),
                      KLEFR_ERR_RANGE);
@@ -376,7 +376,8 @@ START_TEST(test_meter_read_fills_values_from_the_readout)
 {
     bench b = bench_open();
     klefr_meter *meter;
-    ck_assert_int_eq(klefr_meter_open_iec(b.m, NULL, &meter), KLEFR_OK);
+    klefr_meter_address any = {0};
+    ck_assert_int_eq(klefr_meter_open_iec(b.m, &any, &meter), KLEFR_OK);
     ck_assert_int_eq(klefr_meter_protocol_of(meter), KLEFR_METER_IEC);
     script_sign_on(b.s, "", '0');
     klefr_values sent;
@@ -418,7 +419,8 @@ START_TEST(test_meter_write_runs_a_programming_session_with_the_password)
 {
     bench b = bench_open();
     klefr_meter *meter;
-    ck_assert_int_eq(klefr_meter_open_iec(b.m, "17060518", &meter), KLEFR_OK);
+    klefr_meter_address serial = {.iec = "17060518"};
+    ck_assert_int_eq(klefr_meter_open_iec(b.m, &serial, &meter), KLEFR_OK);
     ck_assert_int_eq(klefr_meter_set_password(meter, "12345"), KLEFR_ERR_RANGE);
     ck_assert_int_eq(klefr_meter_set_password(meter, "1234"), KLEFR_OK);
     /* The tariff is writable on the 6913 and 6914 only: the model facing
@@ -454,7 +456,8 @@ START_TEST(test_meter_write_with_the_default_password_refused)
 {
     bench b = bench_open();
     klefr_meter *meter;
-    ck_assert_int_eq(klefr_meter_open_iec(b.m, "17060518", &meter), KLEFR_OK);
+    klefr_meter_address serial = {.iec = "17060518"};
+    ck_assert_int_eq(klefr_meter_open_iec(b.m, &serial, &meter), KLEFR_OK);
     klefr_values sent;
     script_sign_on(b.s, "17060518", '0');
     reply_plausible_readout(b.s, KLEFR_MODEL_6913, &sent);
@@ -474,7 +477,7 @@ START_TEST(test_meter_write_valid_only_on_another_model_sends_no_password)
 {
     bench b = bench_open();
     klefr_meter *meter;
-    ck_assert_int_eq(klefr_meter_open_iec(b.m, NULL, &meter), KLEFR_OK);
+    ck_assert_int_eq(klefr_meter_open_iec(b.m, &(klefr_meter_address){0}, &meter), KLEFR_OK);
     char req[] = "/?!\r\n";
     expect_text(b.s, req);
     reply_text(b.s, 250000, "/INM5KLEFR6911\r\n");
@@ -500,10 +503,10 @@ START_TEST(test_8_bit_link_gets_the_software_7e1_filter)
     klefr_iec_master_options o;
     klefr_iec_master_options_init(&o);
     o.clock = script_clock(s);
-    o.max_repeats = 0;
+    o.retries = 0;
     klefr_iec_master *m;
     ck_assert_int_eq(klefr_iec_master_open(script_io(s), &o, &m), KLEFR_OK);
-    ck_assert(klefr_iec_master_uses_software_7e1(m));
+    ck_assert(klefr_iec_master_is_software_7e1(m));
     /* "/?!" CR LF with even parity in bit 7: 2F has five ones -> AF, 3F
      * six -> 3F, 21 two -> 21, 0D three -> 8D, 0A two -> 0A. */
     script_expect_hex(s, "AF 3F 21 8D 0A");

@@ -24,7 +24,8 @@ static rig rig_open(void)
 {
     rig r;
     r.b = bench_open();
-    ck_assert_int_eq(klefr_meter_open_modbus(r.b.m, 1, &r.meter), KLEFR_OK);
+    ck_assert_int_eq(klefr_meter_open_modbus(r.b.m, &(klefr_meter_address){.primary = 1}, &r.meter),
+                     KLEFR_OK);
     return r;
 }
 

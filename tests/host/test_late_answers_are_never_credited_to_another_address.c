@@ -8,6 +8,7 @@
  * address). Late bytes are drained before the next frame goes out. */
 #include <klefr/mbus_master.h>
 
+#include "master_options_util.h"
 #include "master_test_util.h"
 
 /* ---- Modbus --------------------------------------------------------------- */
@@ -15,7 +16,7 @@
 START_TEST(test_modbus_scan_skips_a_late_answer_of_the_address_before)
 {
     bench b = bench_open();
-    klefr_modbus_master_set_timeouts(b.m, 100, 0, 2);
+    modbus_set_response(b.m, 100, 2);
     expect_crc(b.s, "01 03 4000 0001");
     /* Unit 1 answers 150 ms after its probe: in the window of unit 2's. */
     reply_crc(b.s, 150000, 0, "01 03 02 1706");
@@ -26,7 +27,7 @@ START_TEST(test_modbus_scan_skips_a_late_answer_of_the_address_before)
     ck_assert_int_eq(klefr_modbus_master_scan(b.m, 1, 3, 0x4000, NULL, NULL, found, 4, &count),
                      KLEFR_OK);
     ck_assert_uint_eq(count, 0);
-    klefr_modbus_master_stats st;
+    klefr_master_stats st;
     klefr_modbus_master_get_stats(b.m, &st);
     ck_assert_uint_ge(st.foreign + script_flushed(b.s), 1);
     bench_close(&b);
@@ -52,7 +53,7 @@ END_TEST
 START_TEST(test_modbus_late_answer_just_after_the_timeout_is_drained_before_the_retry)
 {
     bench b = bench_open_with(KLEFR_MODBUS_ECHO_OFF, 1, 0);
-    klefr_modbus_master_set_timeouts(b.m, 100, 0, 1);
+    modbus_set_response(b.m, 100, 1);
     expect_crc(b.s, "01 03 4000 0001");
     /* Its first byte 1 ms after the timeout: still part of the attempt's
      * tail, read and dropped while the line settles, not left for the retry
@@ -103,7 +104,7 @@ START_TEST(test_mbus_primary_scan_does_not_credit_a_late_e5_to_the_next_address)
     script *s = script_new(MBUS_CHAR_US, 0);
     klefr_mbus_master *m = mbus_on(s);
     /* The old CLI scan timeout, shorter than the meter's answer. */
-    klefr_mbus_master_set_timeouts(m, 100, 0, 0);
+    mbus_set_response(m, 100, 0);
     expect_nke(s, 0);
     /* The meter at 0 answers 150 ms after its SND_NKE: past the timeout and
      * the 13.75 ms of settling, inside the window of address 1's probe. */
@@ -143,7 +144,7 @@ START_TEST(test_mbus_late_e5_just_after_the_timeout_is_drained_before_the_next_f
 {
     script *s = script_new(MBUS_CHAR_US, 0);
     klefr_mbus_master *m = mbus_on(s);
-    klefr_mbus_master_set_timeouts(m, 100, 0, 0);
+    mbus_set_response(m, 100, 0);
     expect_nke(s, 3);
     /* 5 ms after the 100 ms timeout: drained while the line settles. */
     script_reply_hex(s, 105000, 0, 0, "E5");
@@ -169,7 +170,7 @@ START_TEST(test_mbus_read_does_not_take_a_late_rsp_ud_of_another_address)
 {
     script *s = script_new(MBUS_CHAR_US, 0);
     klefr_mbus_master *m = mbus_on(s);
-    klefr_mbus_master_set_timeouts(m, 100, 0, 0);
+    mbus_set_response(m, 100, 0);
     uint8_t rsp[KLEFR_MBUS_FRAME_MAX];
     size_t len;
     script_expect_hex(s, "10 7B 00 7B 16");
@@ -179,7 +180,7 @@ START_TEST(test_mbus_read_does_not_take_a_late_rsp_ud_of_another_address)
     ck_assert_int_eq(klefr_mbus_master_req_ud2(m, 0, rsp, sizeof rsp, &len), KLEFR_ERR_TIMEOUT);
     /* Its A field says 00: not the answer of address 1. */
     ck_assert_int_eq(klefr_mbus_master_req_ud2(m, 1, rsp, sizeof rsp, &len), KLEFR_ERR_UNEXPECTED);
-    klefr_mbus_master_stats st;
+    klefr_master_stats st;
     klefr_mbus_master_get_stats(m, &st);
     ck_assert_uint_eq(st.foreign, 1);
     mbus_close(s, m);

@@ -3,6 +3,7 @@
  * 3.5-character silence before each request, and a response timeout that
  * starts when the request has left the line. Simulated time: the limits
  * asserted are exact lower bounds, never "at most". */
+#include "master_options_util.h"
 #include "master_test_util.h"
 
 #define READ_REQ "01 03 4000 0001"
@@ -24,7 +25,7 @@ START_TEST(test_echo_on_skips_the_copy_of_the_request)
     /* With echo on, the copy of a 06 is not mistaken for the answer. */
     ck_assert_int_eq(klefr_modbus_master_write_single_register(b.m, 1, 0x4010, 0x25),
                      KLEFR_EXC_ILLEGAL_DATA_VALUE);
-    klefr_modbus_master_stats st;
+    klefr_master_stats st;
     klefr_modbus_master_get_stats(b.m, &st);
     ck_assert_uint_eq(st.echoes, 2);
     bench_close(&b);
@@ -110,7 +111,7 @@ START_TEST(test_next_request_waits_t35_after_the_last_byte)
 {
     bench b = bench_open();
     uint32_t t35;
-    klefr_modbus_master_timeouts(b.m, NULL, NULL, &t35);
+    t35 = modbus_t35_us(b.m);
     /* 9600 8E1: 11 bits x 3.5 / 9600 = 4010 us, rounded up. */
     ck_assert_uint_eq(t35, 4011);
     expect_crc(b.s, READ_REQ);
@@ -130,7 +131,7 @@ START_TEST(test_response_timeout_counts_from_the_end_of_transmission)
 {
     bench b = bench_open_with(KLEFR_MODBUS_ECHO_OFF, 0, 0);
     uint32_t resp_ms;
-    klefr_modbus_master_timeouts(b.m, &resp_ms, NULL, NULL);
+    resp_ms = modbus_options(b.m).response_timeout_ms;
     /* 9600 baud: 500 ms + 10 characters. */
     ck_assert_uint_eq(resp_ms, 512);
     /* A long request (123 registers, 255 bytes: 292 ms on the wire) and an
@@ -158,14 +159,25 @@ START_TEST(test_derived_timeouts_follow_the_baud_and_can_be_overridden)
     klefr_modbus_master *m;
     ck_assert_int_eq(klefr_modbus_master_open(script_io(s), &o, &m), KLEFR_OK);
     uint32_t resp, byte, t35;
-    klefr_modbus_master_timeouts(m, &resp, &byte, &t35);
+    resp = modbus_options(m).response_timeout_ms;
+    byte = modbus_options(m).interchar_timeout_ms;
+    t35 = modbus_t35_us(m);
     ck_assert_uint_eq(t35, 32084);     /* 38.5 bits at 1200 baud */
     ck_assert_uint_eq(resp, 500 + 92); /* + 10 characters of 9.17 ms */
     ck_assert_uint_eq(byte, 50 + 33);
-    ck_assert_int_eq(klefr_modbus_master_set_timeouts(m, 2000, 0, 5), KLEFR_OK);
-    klefr_modbus_master_timeouts(m, &resp, &byte, NULL);
+    o = modbus_options(m);
+    o.response_timeout_ms = 2000;
+    o.retries = 5;
+    ck_assert_int_eq(klefr_modbus_master_set_options(m, &o), KLEFR_OK);
+    resp = modbus_options(m).response_timeout_ms;
+    byte = modbus_options(m).interchar_timeout_ms;
     ck_assert_uint_eq(resp, 2000);
     ck_assert_uint_eq(byte, 83);
+    ck_assert_uint_eq(modbus_options(m).retries, 5);
+    /* 0 derives it from the line again. */
+    o.response_timeout_ms = 0;
+    ck_assert_int_eq(klefr_modbus_master_set_options(m, &o), KLEFR_OK);
+    ck_assert_uint_eq(modbus_options(m).response_timeout_ms, 500 + 92);
     klefr_modbus_master_close(m);
     script_free(s);
 }

@@ -100,7 +100,7 @@ START_TEST(test_auto_echo_handling_on_a_real_pty)
      * answer, not the echo. */
     ck_assert_int_eq(klefr_modbus_master_write_single_register(m, 1, 0x4003, 999),
                      KLEFR_EXC_ILLEGAL_DATA_VALUE);
-    klefr_modbus_master_stats st;
+    klefr_master_stats st;
     klefr_modbus_master_get_stats(m, &st);
     ck_assert_uint_eq(st.echoes, 2);
     ck_assert_uint_eq(st.requests, 2);

@@ -2,6 +2,7 @@
 /* What goes wrong on a real bus, and what the master does about it: no
  * answer, an answer in pieces, noise, someone else's frame, a bad CRC,
  * stale bytes from an earlier answer, an exception. */
+#include "master_options_util.h"
 #include "master_test_util.h"
 
 #define READ_REQ "01 03 4000 0001"
@@ -14,7 +15,7 @@ START_TEST(test_no_answer_times_out_after_every_retry)
         expect_crc(b.s, READ_REQ);
     uint16_t reg;
     uint32_t resp_ms;
-    klefr_modbus_master_timeouts(b.m, &resp_ms, NULL, NULL);
+    resp_ms = modbus_options(b.m).response_timeout_ms;
     ck_assert_int_eq(klefr_modbus_master_read_holding_registers(b.m, 1, 0x4000, 1, &reg),
                      KLEFR_ERR_TIMEOUT);
     ck_assert_uint_eq(script_write_count(b.s), 3);
@@ -23,7 +24,7 @@ START_TEST(test_no_answer_times_out_after_every_retry)
     for (size_t i = 1; i < 3; i++)
         ck_assert_uint_ge(script_write_start(b.s, i) - script_write_end(b.s, i - 1),
                           (uint64_t)resp_ms * 1000u);
-    klefr_modbus_master_stats st;
+    klefr_master_stats st;
     klefr_modbus_master_get_stats(b.m, &st);
     ck_assert_uint_eq(st.timeouts, 3);
     ck_assert_uint_eq(st.retries, 2);
@@ -89,7 +90,7 @@ START_TEST(test_frame_from_another_unit_is_not_the_answer)
     uint16_t reg = 0;
     ck_assert_int_eq(klefr_modbus_master_read_holding_registers(b.m, 1, 0x4000, 1, &reg), KLEFR_OK);
     ck_assert_uint_eq(reg, 0x1706);
-    klefr_modbus_master_stats st;
+    klefr_master_stats st;
     klefr_modbus_master_get_stats(b.m, &st);
     ck_assert_uint_eq(st.foreign, 1);
     bench_close(&b);
@@ -119,7 +120,7 @@ START_TEST(test_bad_crc_is_retried_and_the_retry_succeeds)
     ck_assert_int_eq(klefr_modbus_master_read_holding_registers(b.m, 1, 0x4000, 1, &reg), KLEFR_OK);
     ck_assert_uint_eq(reg, 0x1706);
     ck_assert(script_done(b.s));
-    klefr_modbus_master_stats st;
+    klefr_master_stats st;
     klefr_modbus_master_get_stats(b.m, &st);
     ck_assert_uint_eq(st.bad_frames, 1);
     ck_assert_uint_eq(st.retries, 1);
@@ -176,7 +177,7 @@ START_TEST(test_late_answer_after_a_timeout_does_not_shift_the_next)
 {
     bench b = bench_open_with(KLEFR_MODBUS_ECHO_OFF, 0, 0);
     uint32_t resp_ms;
-    klefr_modbus_master_timeouts(b.m, &resp_ms, NULL, NULL);
+    resp_ms = modbus_options(b.m).response_timeout_ms;
     expect_crc(b.s, READ_REQ);
     /* Arrives after the timeout: it must be flushed, not read as the
      * answer to the next request. */
@@ -214,13 +215,13 @@ END_TEST
 START_TEST(test_gap_inside_a_frame_ends_the_attempt)
 {
     bench b = bench_open();
-    uint32_t byte_ms;
-    klefr_modbus_master_timeouts(b.m, NULL, &byte_ms, NULL);
+    uint32_t gap_ms;
+    gap_ms = modbus_options(b.m).interchar_timeout_ms;
     expect_crc(b.s, READ_REQ);
     uint8_t rsp[8];
     size_t n = with_crc(READ_RSP, rsp, sizeof rsp);
     /* Two pieces with a gap longer than the inter-character timeout. */
-    script_reply(b.s, 10000, 4, byte_ms * 1000u + 10000u, rsp, n);
+    script_reply(b.s, 10000, 4, gap_ms * 1000u + 10000u, rsp, n);
     expect_crc(b.s, READ_REQ);
     reply_crc(b.s, 10000, 0, READ_RSP);
     uint16_t reg = 0;

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "master_options_util.h"
 #include "master_test_util.h"
 
 typedef struct progress_log {
@@ -27,7 +28,7 @@ static bool on_progress(void *user, uint8_t unit, bool found, klefr_err result)
 START_TEST(test_scan_finds_units_that_answer_even_with_an_exception)
 {
     bench b = bench_open();
-    klefr_modbus_master_set_timeouts(b.m, 50, 0, 2); /* a silent address is tried once */
+    modbus_set_response(b.m, 50, 2); /* a silent address is tried once */
     for (unsigned u = 1; u <= 6; u++) {
         char hex[32];
         snprintf(hex, sizeof hex, "%02X 03 4000 0001", u);
@@ -144,7 +145,7 @@ START_TEST(test_threads_sharing_a_bus_never_interleave)
         pthread_join(t[i], NULL);
         ck_assert_int_eq(w[i].failures, 0);
     }
-    klefr_modbus_master_stats st;
+    klefr_master_stats st;
     klefr_modbus_master_get_stats(m, &st);
     ck_assert_uint_eq(st.requests, 120);
     ck_assert_uint_eq(st.retries, 0);

@@ -11,6 +11,7 @@
 
 #include "io_script.h"
 #include "klefr_test.h"
+#include "master_options_util.h"
 
 /* 11 bits per character at 9600 baud (8E1). */
 #define CHAR_9600_US 1146u
@@ -54,7 +55,9 @@ static uint64_t modbus_deadline_us(klefr_modbus_master *m, unsigned retries, siz
                                    uint32_t c_us)
 {
     uint32_t r_ms, b_ms, t35_us;
-    klefr_modbus_master_timeouts(m, &r_ms, &b_ms, &t35_us);
+    r_ms = modbus_options(m).response_timeout_ms;
+    b_ms = modbus_options(m).interchar_timeout_ms;
+    t35_us = modbus_t35_us(m);
     uint64_t send = n * (uint64_t)c_us;
     uint64_t attempt =
         send + r_ms * 1000u + 2u * b_ms * 1000u + t35_us + (1024u + n) * (uint64_t)c_us + 1000u;
@@ -76,7 +79,7 @@ static void modbus_rtu_read_ends(stream_kind kind)
     if (kind == FRAME) {
         /* The answer itself, but never followed by a silence. */
         ck_assert_int_eq(err, KLEFR_ERR_TRAILING_DATA);
-        klefr_modbus_master_stats st;
+        klefr_master_stats st;
         klefr_modbus_master_get_stats(m, &st);
         ck_assert_uint_eq(st.trailing, 3);
     }
@@ -147,6 +150,47 @@ START_TEST(test_modbus_tcp_read_ends_on_an_answer_repeated)
 }
 END_TEST
 
+/* ECHO_AUTO on a line not yet known to echo: a 06 request's copy may be
+ * the echo or the answer, so the header allows one more response timeout
+ * for the second copy. A line that sends the copy over and over still ends
+ * the call within that. */
+static void modbus_rtu_write_with_echo_auto_ends(stream_kind kind)
+{
+    script *s = script_new(CHAR_9600_US, 0);
+    klefr_modbus_master_options o;
+    klefr_modbus_master_options_init(&o);
+    o.line = line_9600_8e1;
+    o.echo = KLEFR_MODBUS_ECHO_AUTO;
+    o.retries = 2;
+    o.clock = script_clock(s);
+    klefr_modbus_master *m;
+    ck_assert_int_eq(klefr_modbus_master_open(script_io(s), &o, &m), KLEFR_OK);
+    /* 01 06 4003 0001 + CRC: the request, and its own answer. */
+    start_stream(s, kind, "01 06 40 03 00 01 AD CA");
+    uint64_t t0 = script_now(s);
+    klefr_err err = klefr_modbus_master_write_single_register(m, 1, 0x4003, 1);
+    uint64_t took = script_now(s) - t0;
+    ck_assert_int_lt(err, 0);
+    ck_assert_int_ne(err, KLEFR_ERR_IO);
+    uint32_t r_ms;
+    r_ms = modbus_options(m).response_timeout_ms;
+    ck_assert_uint_le(took, modbus_deadline_us(m, 2, 8, CHAR_9600_US) + 3u * r_ms * 1000u);
+    klefr_modbus_master_close(m);
+    script_free(s);
+}
+
+START_TEST(test_modbus_rtu_write_with_echo_auto_ends_on_zeros)
+{
+    modbus_rtu_write_with_echo_auto_ends(ZEROS);
+}
+END_TEST
+
+START_TEST(test_modbus_rtu_write_with_echo_auto_ends_on_its_copy_repeated)
+{
+    modbus_rtu_write_with_echo_auto_ends(FRAME);
+}
+END_TEST
+
 static bool count_calls(void *user, uint8_t unit, bool found, klefr_err result)
 {
     (void)unit;
@@ -213,7 +257,8 @@ static klefr_mbus_master *mbus_on(script *s)
 static uint64_t mbus_attempt_us(klefr_mbus_master *m, size_t frame_len)
 {
     uint32_t r_ms, b_ms;
-    klefr_mbus_master_timeouts(m, &r_ms, &b_ms);
+    r_ms = mbus_options(m).response_timeout_ms;
+    b_ms = mbus_options(m).interchar_timeout_ms;
     return frame_len * (uint64_t)CHAR_9600_US + r_ms * 1000u + 2u * b_ms * 1000u +
            4u * 261u * (uint64_t)CHAR_9600_US + 3000u;
 }
@@ -405,14 +450,15 @@ static klefr_iec_master *iec_on(script *s, klefr_iec_master_options *o)
 /* iec_master.h: E(F, L) = F + interchar + turnaround + L x C + 1 ms. */
 static uint64_t iec_e(const klefr_iec_master_options *o, uint64_t first_ms, uint64_t chars)
 {
-    return (first_ms + o->interchar_ms + o->turnaround_ms) * 1000u + chars * CHAR_300_US + 1000u;
+    return (first_ms + o->interchar_timeout_ms + o->turnaround_ms) * 1000u + chars * CHAR_300_US +
+           1000u;
 }
 
 /* S = reaction + 70 characters at 300 + E(reaction, 32) + switch delay. */
 static uint64_t iec_sign_on(const klefr_iec_master_options *o)
 {
-    return o->reaction_ms * 1000u + 70u * CHAR_300_US + iec_e(o, o->reaction_ms, 32) +
-           o->switch_delay_ms * 1000u;
+    return o->response_timeout_ms * 1000u + 70u * CHAR_300_US +
+           iec_e(o, o->response_timeout_ms, 32) + o->switch_delay_ms * 1000u;
 }
 
 /* The meter's identification, with nothing after the option select. */
@@ -435,10 +481,10 @@ static void iec_readout_ends(stream_kind kind)
     uint64_t took = script_now(s) - t0;
     ck_assert_int_lt(err, 0);
     ck_assert_int_ne(err, KLEFR_ERR_IO);
-    uint64_t r = o.max_repeats, mm = o.meter_switch_ms + o.reaction_ms;
+    uint64_t r = o.retries, mm = o.meter_switch_ms + o.response_timeout_ms;
     uint64_t deadline =
         (r + 1) * (iec_sign_on(&o) + (r + 1) * (CHAR_300_US + iec_e(&o, mm, 4096))) +
-        15u * (r + 2) * (CHAR_300_US + iec_e(&o, o.reaction_ms, 4096));
+        15u * (r + 2) * (CHAR_300_US + iec_e(&o, o.response_timeout_ms, 4096));
     ck_assert_uint_le(took, deadline);
     if (kind == FRAME)
         ck_assert_int_eq(err, KLEFR_ERR_TRAILING_DATA);
@@ -479,11 +525,11 @@ static void iec_programming_ends(stream_kind kind)
     uint64_t took = script_now(s) - t0;
     ck_assert_int_lt(err, 0);
     ck_assert_int_ne(err, KLEFR_ERR_IO);
-    ck_assert(!klefr_iec_master_in_session(m));
-    uint64_t r = o.max_repeats, mm = o.meter_switch_ms + o.reaction_ms;
+    ck_assert(!klefr_iec_master_is_in_session(m));
+    uint64_t r = o.retries, mm = o.meter_switch_ms + o.response_timeout_ms;
     /* P1 is 13 characters; B0 5. */
     uint64_t k_p1 = (r + 1) * (o.turnaround_ms * 1000u + 13u * CHAR_300_US +
-                               (r + 1) * (CHAR_300_US + iec_e(&o, o.reaction_ms, 4096)));
+                               (r + 1) * (CHAR_300_US + iec_e(&o, o.response_timeout_ms, 4096)));
     uint64_t deadline = (r + 1) * (iec_sign_on(&o) + (r + 1) * (CHAR_300_US + iec_e(&o, mm, 64))) +
                         k_p1 + o.turnaround_ms * 1000u + 5u * CHAR_300_US;
     ck_assert_uint_le(took, deadline);
@@ -519,17 +565,17 @@ START_TEST(test_iec_readout_ends_on_parity_errors_without_a_pause)
     o.clock = script_clock(s);
     klefr_iec_master *m;
     ck_assert_int_eq(klefr_iec_master_open(script_io(s), &o, &m), KLEFR_OK);
-    ck_assert(klefr_iec_master_uses_software_7e1(m));
+    ck_assert(klefr_iec_master_is_software_7e1(m));
     start_stream(s, RANDOM, NULL);
     uint64_t t0 = script_now(s);
     char data[64];
     size_t len;
     klefr_err err = klefr_iec_master_readout(m, NULL, NULL, data, sizeof data, &len);
     ck_assert_int_lt(err, 0);
-    uint64_t r = o.max_repeats, mm = o.meter_switch_ms + o.reaction_ms;
+    uint64_t r = o.retries, mm = o.meter_switch_ms + o.response_timeout_ms;
     uint64_t deadline =
         (r + 1) * (iec_sign_on(&o) + (r + 1) * (CHAR_300_US + iec_e(&o, mm, 4096))) +
-        15u * (r + 2) * (CHAR_300_US + iec_e(&o, o.reaction_ms, 4096));
+        15u * (r + 2) * (CHAR_300_US + iec_e(&o, o.response_timeout_ms, 4096));
     ck_assert_uint_le(script_now(s) - t0, deadline);
     klefr_iec_master_close(m);
     script_free(s);
@@ -549,6 +595,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_modbus_scan_stops_on_zeros);
     tcase_add_test(tc, test_modbus_scan_stops_on_random_bytes);
     tcase_add_test(tc, test_modbus_scan_stops_on_an_answer_repeated);
+    tcase_add_test(tc, test_modbus_rtu_write_with_echo_auto_ends_on_zeros);
+    tcase_add_test(tc, test_modbus_rtu_write_with_echo_auto_ends_on_its_copy_repeated);
     suite_add_tcase(s, tc);
     tc = tcase_create("mbus");
     tcase_add_test(tc, test_mbus_snd_nke_ends_on_zeros);

@@ -12,6 +12,7 @@
 
 #include "io_script.h"
 #include "klefr_test.h"
+#include "master_options_util.h"
 
 /* 2400 baud 8E1: 11 bits a character. */
 #define CHAR_US 4584u
@@ -130,11 +131,12 @@ END_TEST
 START_TEST(test_timeout_is_330_bit_times_plus_50_ms_and_retries_keep_the_fcb)
 {
     bench b = bench_open(1);
-    uint32_t resp_ms, byte_ms;
-    klefr_mbus_master_timeouts(b.m, &resp_ms, &byte_ms);
+    uint32_t resp_ms, gap_ms;
+    resp_ms = mbus_options(b.m).response_timeout_ms;
+    gap_ms = mbus_options(b.m).interchar_timeout_ms;
     ck_assert_uint_eq(resp_ms, RESPONSE_MS);
     /* 33 bit times at 2400 = 13.75 ms, rounded up, + 50 ms. */
-    ck_assert_uint_eq(byte_ms, 64);
+    ck_assert_uint_eq(gap_ms, 64);
     uint8_t rsp[KLEFR_MBUS_FRAME_MAX];
     size_t len;
     /* No answer twice: the retry repeats FCB 1, so a meter that answered
@@ -173,7 +175,7 @@ START_TEST(test_bad_checksum_is_retried)
     script_reply_hex(b.s, 30000, 4, 0, "FF 00 " MANUAL_RSP_UD);
     ck_assert_int_eq(klefr_mbus_master_req_ud2(b.m, 0, rsp, sizeof rsp, &len), KLEFR_OK);
     klefr_assert_bytes(rsp, len, MANUAL_RSP_UD);
-    klefr_mbus_master_stats st;
+    klefr_master_stats st;
     klefr_mbus_master_get_stats(b.m, &st);
     ck_assert_uint_eq(st.retries, 1);
     ck_assert_uint_eq(st.bad_frames, 1);
@@ -266,7 +268,7 @@ START_TEST(test_baud_change_acks_at_the_old_baud_then_checks_at_the_new)
     ck_assert_uint_le(script_line_change_at(b.s, 0), script_write_start(b.s, 1));
     /* The response timeout follows the baud: 330 / 9600 s = 34.4 ms + 50. */
     uint32_t resp_ms;
-    klefr_mbus_master_timeouts(b.m, &resp_ms, NULL);
+    resp_ms = mbus_options(b.m).response_timeout_ms;
     ck_assert_uint_eq(resp_ms, 85);
     /* No E5: the line stays where it was. */
     script_expect_hex(b.s, "68 03 03 68 53 01 BB 0F 16"); /* 53+01+BB = 10F */

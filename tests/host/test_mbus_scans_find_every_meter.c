@@ -471,9 +471,9 @@ START_TEST(test_threads_sharing_a_bus_never_interleave)
         pthread_join(t[i], NULL);
         ck_assert_int_eq(r[i].ok, 20);
     }
-    klefr_mbus_master_stats st;
+    klefr_master_stats st;
     klefr_mbus_master_get_stats(m, &st);
-    ck_assert_uint_eq(st.frames, 80);
+    ck_assert_uint_eq(st.requests, 80);
     ck_assert_uint_eq(st.retries, 0);
     klefr_mbus_master_close(m);
     free(b);

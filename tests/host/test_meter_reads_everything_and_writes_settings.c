@@ -4,6 +4,7 @@
  * (SPEC 9), after validation, and nothing is sent for a refused value. */
 #include <klefr/meter.h>
 
+#include "master_options_util.h"
 #include "master_test_util.h"
 #include "plausible_reading.h"
 
@@ -16,7 +17,8 @@ static meter_bench meter_open(void)
 {
     meter_bench mb;
     mb.b = bench_open();
-    ck_assert_int_eq(klefr_meter_open_modbus(mb.b.m, 1, &mb.meter), KLEFR_OK);
+    klefr_meter_address unit1 = {.primary = 1};
+    ck_assert_int_eq(klefr_meter_open_modbus(mb.b.m, &unit1, &mb.meter), KLEFR_OK);
     return mb;
 }
 
@@ -88,7 +90,7 @@ END_TEST
 START_TEST(test_failed_block_leaves_no_partial_reading)
 {
     meter_bench mb = meter_open();
-    klefr_modbus_master_set_timeouts(mb.b.m, 0, 0, 0);
+    modbus_set_response(mb.b.m, 0, 0);
     klefr_modbus_block blocks[8];
     size_t nb;
     klefr_model_modbus_blocks(blocks, 8, &nb);

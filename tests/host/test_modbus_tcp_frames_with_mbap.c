@@ -4,6 +4,7 @@
  * requests with MBAP on a transport that says so. */
 #include <klefr/modbus_tcp.h>
 
+#include "master_options_util.h"
 #include "master_test_util.h"
 
 START_TEST(test_header_encodes_and_decodes_by_hand)
@@ -84,7 +85,7 @@ START_TEST(test_master_frames_with_mbap_on_a_modbus_tcp_transport)
     ck_assert_int_eq(klefr_modbus_master_write_single_register(b.m, 5, 0x4003, 10),
                      KLEFR_EXC_ILLEGAL_DATA_VALUE);
     uint32_t t35;
-    klefr_modbus_master_timeouts(b.m, NULL, NULL, &t35);
+    t35 = modbus_t35_us(b.m);
     ck_assert_uint_eq(t35, 0);
     ck_assert(script_done(b.s));
     bench_close(&b);

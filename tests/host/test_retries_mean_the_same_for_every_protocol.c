@@ -48,7 +48,7 @@ START_TEST(test_every_master_defaults_to_2_retries)
 {
     klefr_iec_master_options io;
     klefr_iec_master_options_init(&io);
-    ck_assert_uint_eq(io.max_repeats, 2);
+    ck_assert_uint_eq(io.retries, 2);
     klefr_modbus_master_options mo;
     klefr_modbus_master_options_init(&mo);
     ck_assert_uint_eq(mo.retries, 2);
@@ -62,7 +62,7 @@ START_TEST(test_iec_sign_on_without_identification_is_retried)
 {
     klefr_iec_master_options o;
     klefr_iec_master_options_init(&o);
-    o.max_repeats = 5;
+    o.retries = 5;
     script *s = iec_script();
     klefr_iec_master *m = iec_on(s, &o);
     for (int i = 0; i < 6; i++)
@@ -76,10 +76,10 @@ START_TEST(test_iec_sign_on_without_identification_is_retried)
      * before (reaction time, 1500 ms after the last byte seen). */
     for (size_t i = 1; i < 6; i++)
         ck_assert_uint_ge(script_write_start(s, i), script_write_end(s, i - 1) + 2u * 1500000u);
-    klefr_iec_master_stats st;
+    klefr_master_stats st;
     klefr_iec_master_get_stats(m, &st);
-    ck_assert_uint_eq(st.sign_ons, 6);
-    ck_assert_uint_eq(st.sign_on_retries, 5);
+    ck_assert_uint_eq(st.requests, 6); /* the sign-ons */
+    ck_assert_uint_eq(st.retries, 5);
     ck_assert_uint_eq(st.timeouts, 6);
     iec_close(s, m);
 }
@@ -113,7 +113,7 @@ START_TEST(test_iec_zero_retries_sends_no_nak)
 {
     klefr_iec_master_options o;
     klefr_iec_master_options_init(&o);
-    o.max_repeats = 0;
+    o.retries = 0;
     script *s = iec_script();
     klefr_iec_master *m = iec_on(s, &o);
     expect_text(s, "/?!\r\n");
@@ -153,7 +153,7 @@ START_TEST(test_iec_two_retries_send_two_naks)
     size_t len = 0;
     ck_assert_int_eq(klefr_iec_master_readout(m, NULL, NULL, data, sizeof data, &len),
                      KLEFR_ERR_CHECKSUM);
-    klefr_iec_master_stats st;
+    klefr_master_stats st;
     klefr_iec_master_get_stats(m, &st);
     ck_assert_uint_eq(st.naks, 2);
     iec_close(s, m);

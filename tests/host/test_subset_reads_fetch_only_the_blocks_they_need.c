@@ -74,7 +74,8 @@ START_TEST(test_one_voltage_is_one_short_transaction)
 {
     bench b = bench_open();
     klefr_meter *m;
-    ck_assert_int_eq(klefr_meter_open_modbus(b.m, 1, &m), KLEFR_OK);
+    ck_assert_int_eq(klefr_meter_open_modbus(b.m, &(klefr_meter_address){.primary = 1}, &m),
+                     KLEFR_OK);
     klefr_values meter;
     plausible_reading(KLEFR_MODEL_6914, &meter);
     reply_block(b.s, &meter, 0x5000, 2);
@@ -102,7 +103,8 @@ START_TEST(test_quantities_the_protocol_lacks_cost_nothing)
 {
     bench b = bench_open();
     klefr_meter *m;
-    ck_assert_int_eq(klefr_meter_open_modbus(b.m, 1, &m), KLEFR_OK);
+    ck_assert_int_eq(klefr_meter_open_modbus(b.m, &(klefr_meter_address){.primary = 1}, &m),
+                     KLEFR_OK);
     klefr_values got;
     klefr_values_clear(&got);
     klefr_values_set(&got, KLEFR_Q_VOLTAGE, 1);

@@ -68,7 +68,8 @@ int main(int argc, char **argv)
     klefr_modbus_master *bus;
     CHECK_ERR(klefr_modbus_master_open(io, NULL, &bus), KLEFR_OK);
     klefr_meter *meter;
-    CHECK_ERR(klefr_meter_open_modbus(bus, 1, &meter), KLEFR_OK);
+    klefr_meter_address unit1 = {.primary = 1};
+    CHECK_ERR(klefr_meter_open_modbus(bus, &unit1, &meter), KLEFR_OK);
 
     /* The server needs a moment to open its end. */
     uint16_t regs[4];
@@ -128,7 +129,7 @@ int main(int argc, char **argv)
     check_value(&v, KLEFR_Q_S0_RATE, 10);
     check_value(&v, KLEFR_Q_TARIFF, 2);
 
-    klefr_modbus_master_stats st;
+    klefr_master_stats st;
     klefr_modbus_master_get_stats(bus, &st);
     printf("requests %u, retries %u, timeouts %u, bad frames %u, exceptions %u\n", st.requests,
            st.retries, st.timeouts, st.bad_frames, st.exceptions);

@@ -28,7 +28,6 @@ struct gw_link {
     unsigned retries;
     double meter_speed;  /* the history checks allow this much faster growth */
     gw_link_stats stats; /* our own counts; the masters' are added on read */
-    guint64 iec_transactions, iec_timeouts, iec_bad;
     const gint *scan_stop;
 };
 
@@ -139,9 +138,9 @@ static klefr_err open_master(gw_link *l, const gw_bus_conf *b)
         klefr_iec_master_options_init(&o);
         o.max_baud = b->iec_max_baud;
         if (b->timeout_ms > 0)
-            o.reaction_ms = b->timeout_ms;
+            o.response_timeout_ms = b->timeout_ms;
         if (b->retries >= 0)
-            o.max_repeats = (unsigned)b->retries;
+            o.retries = (unsigned)b->retries;
         return klefr_iec_master_open(&l->count.io, &o, &l->iec);
     }
     }
@@ -194,11 +193,11 @@ klefr_err gw_link_meter_open(gw_link *l, const gw_meter_conf *m, gw_link_meter *
     gw_link_meter *lm = g_new0(gw_link_meter, 1);
     klefr_err err;
     if (l->modbus != NULL) {
-        err = klefr_meter_open_modbus(l->modbus, m->address.primary, &lm->meter);
+        err = klefr_meter_open_modbus(l->modbus, &m->address, &lm->meter);
     } else if (l->mbus != NULL) {
         err = klefr_meter_open_mbus(l->mbus, &m->address, &lm->meter);
     } else {
-        err = klefr_meter_open_iec(l->iec, m->address.iec, &lm->meter);
+        err = klefr_meter_open_iec(l->iec, &m->address, &lm->meter);
         if (err == KLEFR_OK && l->password != NULL)
             err = klefr_meter_set_password(lm->meter, l->password);
     }
@@ -234,6 +233,7 @@ static const klefr_quantity identity_quantities[] = {
 klefr_err gw_link_read(gw_link *l, gw_link_meter *lm, const gw_quantities *want, bool need_id,
                        klefr_values *out)
 {
+    (void)l;
     /* The library reads only what is asked (over Modbus the register
      * blocks that hold it; an RSP_UD or a readout carries everything) and
      * hands out only a reading that passed its checks. */
@@ -250,21 +250,13 @@ klefr_err gw_link_read(gw_link *l, gw_link_meter *lm, const gw_quantities *want,
                           : klefr_meter_read(lm->meter, out, NULL);
     if (err != KLEFR_OK)
         klefr_values_clear(out); /* an incomplete reading is not published */
-    if (l->iec != NULL) {
-        l->iec_transactions++;
-        l->iec_timeouts += err == KLEFR_ERR_TIMEOUT;
-        l->iec_bad +=
-            err == KLEFR_ERR_CHECKSUM || err == KLEFR_ERR_PARITY || err == KLEFR_ERR_FRAME;
-    }
     return err;
 }
 
 klefr_err gw_link_write(gw_link *l, gw_link_meter *lm, klefr_quantity q, double value)
 {
-    klefr_err err = klefr_meter_write(lm->meter, q, value);
-    if (l->iec != NULL)
-        l->iec_transactions++;
-    return err;
+    (void)l;
+    return klefr_meter_write(lm->meter, q, value);
 }
 
 static bool count_collision(void *user, uint32_t pattern, klefr_mbus_probe outcome,
@@ -291,15 +283,20 @@ klefr_err gw_link_scan(gw_link *l, const gw_bus_conf *b, GArray *found, const gi
     l->scan_stop = stop;
     klefr_meter_address a;
     if (l->modbus != NULL) {
-        uint32_t resp, byte;
-        klefr_modbus_master_timeouts(l->modbus, &resp, &byte, NULL);
-        klefr_modbus_master_set_timeouts(l->modbus, b->scan_timeout_ms, 0, 0);
+        /* A scan waits the scan timeout for each address, once. */
+        klefr_modbus_master_options kept, scan;
+        klefr_modbus_master_options_init(&kept);
+        klefr_modbus_master_get_options(l->modbus, &kept);
+        scan = kept;
+        scan.response_timeout_ms = b->scan_timeout_ms;
+        scan.retries = 0;
+        klefr_modbus_master_set_options(l->modbus, &scan);
         uint8_t ids[KLEFR_MODBUS_ADDRESS_MAX];
         size_t n = 0;
         klefr_err err =
             klefr_modbus_master_scan(l->modbus, (uint8_t)b->scan_first, (uint8_t)b->scan_last,
                                      0x4000, modbus_progress, l, ids, G_N_ELEMENTS(ids), &n);
-        klefr_modbus_master_set_timeouts(l->modbus, resp, byte, l->retries);
+        klefr_modbus_master_set_options(l->modbus, &kept);
         for (size_t i = 0; i < n && i < G_N_ELEMENTS(ids); i++) {
             memset(&a, 0, sizeof a);
             a.primary = ids[i];
@@ -332,25 +329,17 @@ klefr_err gw_link_scan(gw_link *l, const gw_bus_conf *b, GArray *found, const gi
 void gw_link_get_stats(gw_link *l, gw_link_stats *out)
 {
     *out = l->stats;
-    if (l->modbus != NULL) {
-        klefr_modbus_master_stats s;
+    klefr_master_stats s = {0};
+    if (l->modbus != NULL)
         klefr_modbus_master_get_stats(l->modbus, &s);
-        out->transactions = s.requests;
-        out->retries = s.retries;
-        out->timeouts = s.timeouts;
-        out->bad_frames = s.bad_frames;
-    } else if (l->mbus != NULL) {
-        klefr_mbus_master_stats s;
+    else if (l->mbus != NULL)
         klefr_mbus_master_get_stats(l->mbus, &s);
-        out->transactions = s.frames;
-        out->retries = s.retries;
-        out->timeouts = s.timeouts;
-        out->bad_frames = s.bad_frames;
-    } else {
-        out->transactions = l->iec_transactions;
-        out->timeouts = l->iec_timeouts;
-        out->bad_frames = l->iec_bad;
-    }
+    else
+        klefr_iec_master_get_stats(l->iec, &s);
+    out->transactions = s.requests;
+    out->retries = s.retries;
+    out->timeouts = s.timeouts;
+    out->bad_frames = s.bad_frames;
 }
 
 /* What a protocol can read and write, asked of the library's meters

@@ -132,7 +132,8 @@ static void modbus_identity(cli_conn *c, uint8_t unit, identity *id)
     field(id, "id", true, "%u", unit);
     klefr_meter *m;
     klefr_values v;
-    if (klefr_meter_open_modbus(c->modbus, unit, &m) != KLEFR_OK)
+    klefr_meter_address a = {.primary = unit};
+    if (klefr_meter_open_modbus(c->modbus, &a, &m) != KLEFR_OK)
         return;
     /* Only these: one read of the identification registers, not the map. */
     static const klefr_quantity show[] = {KLEFR_Q_METER_CODE, KLEFR_Q_SERIAL_NUMBER,

@@ -303,9 +303,9 @@ int cli_conn_open(cli_conn_opts *o, cli_conn *c)
         if (o->baud > 0)
             io.max_baud = (uint32_t)o->baud;
         if (o->timeout_ms > 0)
-            io.reaction_ms = (uint32_t)o->timeout_ms;
+            io.response_timeout_ms = (uint32_t)o->timeout_ms;
         if (o->retries >= 0)
-            io.max_repeats = (unsigned)o->retries;
+            io.retries = (unsigned)o->retries;
         err = klefr_iec_master_open(c->io, &io, &c->iec);
     }
     if (err != KLEFR_OK) {
@@ -321,11 +321,11 @@ int cli_meter_open(cli_conn *c, const cli_target *t, klefr_meter **out)
 {
     klefr_err err;
     if (c->modbus != NULL)
-        err = klefr_meter_open_modbus(c->modbus, t->address.primary, out);
+        err = klefr_meter_open_modbus(c->modbus, &t->address, out);
     else if (c->mbus != NULL)
         err = klefr_meter_open_mbus(c->mbus, &t->address, out);
     else
-        err = klefr_meter_open_iec(c->iec, t->address.iec, out);
+        err = klefr_meter_open_iec(c->iec, &t->address, out);
     if (err == KLEFR_OK && c->opts->password != NULL) {
         err = klefr_meter_set_password(*out, c->opts->password);
         if (err != KLEFR_OK) {
