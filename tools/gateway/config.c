@@ -327,8 +327,6 @@ static void parse_line(conf_ctx *c, const char *g, gw_bus_conf *b)
 {
     b->line =
         (klefr_line){.baud = 9600, .data_bits = 8, .parity = KLEFR_PARITY_EVEN, .stop_bits = 1};
-    if (b->protocol == KLEFR_METER_MBUS)
-        b->line.baud = 2400;
     if (b->protocol == KLEFR_METER_IEC) /* the sign-on is at 300 7E1; baud caps the switch */
         b->line =
             (klefr_line){.baud = 300, .data_bits = 7, .parity = KLEFR_PARITY_EVEN, .stop_bits = 1};
