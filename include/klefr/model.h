@@ -22,6 +22,7 @@
 
 #include <klefr/error.h>
 #include <klefr/export.h>
+#include <klefr/number.h>
 
 KLEFR_BEGIN_DECLS
 
@@ -174,10 +175,10 @@ enum {
 
 /** Allowed values of a writable quantity: a list, or a closed range. */
 typedef struct klefr_valid_values {
-    double min;         /**< Lowest value of the range (list empty). */
-    double max;         /**< Highest value of the range (list empty). */
-    const double *list; /**< Allowed values, or NULL for the range. */
-    size_t list_len;    /**< Number of values in @c list. */
+    klefr_number min;         /**< Lowest value of the range (list empty). */
+    klefr_number max;         /**< Highest value of the range (list empty). */
+    const klefr_number *list; /**< Allowed values, or NULL for the range. */
+    size_t list_len;          /**< Number of values in @c list. */
 } klefr_valid_values;
 
 /** Modbus column: where the quantity sits in the manual's appendix 3. */
@@ -245,13 +246,14 @@ KLEFR_API const klefr_quantity_info *klefr_quantity_by_modbus_address(uint16_t a
  * @retval KLEFR_ERR_RANGE not an allowed value (also NaN, or non-integer
  *         where whole numbers are needed; a reset accepts only 0).
  * @retval KLEFR_ERR_INVALID_ARG unknown @p q or @p model. */
-KLEFR_API klefr_err klefr_quantity_validate(klefr_model model, klefr_quantity q, double value);
+KLEFR_API klefr_err klefr_quantity_validate(klefr_model model, klefr_quantity q,
+                                            klefr_number value);
 
 /** A full or partial reading of a meter: one value per quantity, and a
  * presence bit for each. Plain data: declare it anywhere, copy it freely. */
 typedef struct klefr_values {
     uint8_t present[(KLEFR_Q_COUNT + 7) / 8]; /**< Bit q set: value[q] is valid. */
-    double value[KLEFR_Q_COUNT];              /**< In the row's unit. */
+    klefr_number value[KLEFR_Q_COUNT];        /**< In the row's unit. */
 } klefr_values;
 
 /** Mark every value absent. */
@@ -259,9 +261,10 @@ KLEFR_API void klefr_values_clear(klefr_values *values);
 /** True if @p q holds a value. */
 KLEFR_API bool klefr_values_has(const klefr_values *values, klefr_quantity q);
 /** Read @p q. @retval KLEFR_ERR_NOT_AVAILABLE absent (@p out unchanged). */
-KLEFR_API klefr_err klefr_values_get(const klefr_values *values, klefr_quantity q, double *out);
+KLEFR_API klefr_err klefr_values_get(const klefr_values *values, klefr_quantity q,
+                                     klefr_number *out);
 /** Store @p value for @p q and mark it present. */
-KLEFR_API klefr_err klefr_values_set(klefr_values *values, klefr_quantity q, double value);
+KLEFR_API klefr_err klefr_values_set(klefr_values *values, klefr_quantity q, klefr_number value);
 
 /** Fill @p values from a block of @p count holding registers starting at
  * @p start, as read with function 03. Every quantity whose registers lie
@@ -283,7 +286,7 @@ KLEFR_API klefr_err klefr_values_to_modbus(const klefr_values *values, uint16_t 
 /** One validated setting change: the result of decoding a write. */
 typedef struct klefr_setting {
     klefr_quantity quantity; /**< What to change. */
-    double value;            /**< New value (checked by klefr_quantity_validate()). */
+    klefr_number value;      /**< New value (checked by klefr_quantity_validate()). */
 } klefr_setting;
 
 /** Decode a Modbus write (function 06 or 16) to the KLEFR map into setting

@@ -7,24 +7,33 @@
 
 #include "model/table.h"
 
-static const double list_baud_modbus[] = {1200, 2400, 4800, 9600};
-static const double list_baud_mbus[] = {300, 600, 1200, 2400, 4800, 9600};
-static const double list_s0_rate[] = {10000, 2000, 1000, 100, 10, 1, 0.1, 0.01};
+/* A constant in the number type: folded by the compiler, exact for the
+ * fixed numbers of the firmware build (number.h). */
+#ifdef KLEFR_VALUES_FIXED
+#define N(x) ((klefr_number)((x)*1e6 + ((x) < 0 ? -0.5 : 0.5)))
+#else
+#define N(x) (x)
+#endif
+
+static const klefr_number list_baud_modbus[] = {N(1200), N(2400), N(4800), N(9600)};
+static const klefr_number list_baud_mbus[] = {N(300), N(600), N(1200), N(2400), N(4800), N(9600)};
+static const klefr_number list_s0_rate[] = {N(10000), N(2000), N(1000), N(100),
+                                            N(10),    N(1),    N(0.1),  N(0.01)};
 /* Manual 7.11: 09 and 10 are both F-R. */
-static const double list_calculation_code[] = {1, 4, 5, 6, 9, 10};
-static const double list_parity[] = {1, 2, 3};
+static const klefr_number list_calculation_code[] = {N(1), N(4), N(5), N(6), N(9), N(10)};
+static const klefr_number list_parity[] = {N(1), N(2), N(3)};
 /* SPEC 4: 11 and 12 select T1/T2 without saving it. */
-static const double list_tariff[] = {1, 2, 11, 12};
-static const double list_backlight[] = {0, 1, 2};
-static const double list_reset[] = {0};
+static const klefr_number list_tariff[] = {N(1), N(2), N(11), N(12)};
+static const klefr_number list_backlight[] = {N(0), N(1), N(2)};
+static const klefr_number list_reset[] = {N(0)};
 
 #define LIST(l)                         \
     {                                   \
         0, 0, l, sizeof l / sizeof l[0] \
     }
-#define RANGE(lo, hi)   \
-    {                   \
-        lo, hi, NULL, 0 \
+#define RANGE(lo, hi)         \
+    {                         \
+        N(lo), N(hi), NULL, 0 \
     }
 
 const klefr_valid_values klefr_valid_bus_address_modbus = RANGE(1, 247);
