@@ -95,8 +95,13 @@ START_TEST(test_three_phase_rows_are_there_for_the_modbus_map_only)
     ck_assert_ptr_null(klefr_quantity_get(KLEFR_Q_L3_REVERSE_REACTIVE_ENERGY));
     ck_assert_ptr_null(klefr_quantity_by_modbus_address(0x5004)); /* L2 voltage */
 #else
-    ck_assert_ptr_nonnull(klefr_quantity_get(KLEFR_Q_L3_REVERSE_REACTIVE_ENERGY));
-    ck_assert_ptr_nonnull(klefr_quantity_by_modbus_address(0x5004));
+    /* The Modbus meter keeps their Modbus column, unnamed. */
+    const klefr_quantity_info *l2 = klefr_quantity_by_modbus_address(0x5004);
+    ck_assert_ptr_eq(l2, klefr_quantity_get(KLEFR_Q_L2_VOLTAGE));
+    ck_assert_uint_eq(l2->modbus.length, 2);
+    ck_assert_str_eq(l2->name, "");
+    ck_assert_ptr_null(klefr_quantity_by_name(""));
+    ck_assert_ptr_eq(klefr_quantity_by_name("voltage"), klefr_quantity_get(KLEFR_Q_VOLTAGE));
 #endif
     ck_assert_ptr_nonnull(klefr_quantity_get(KLEFR_Q_DAY_COUNTER));
     ck_assert_ptr_nonnull(klefr_quantity_by_modbus_address(0x5000)); /* voltage */
