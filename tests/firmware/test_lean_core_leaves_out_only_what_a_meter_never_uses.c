@@ -37,7 +37,7 @@ START_TEST(test_the_minimal_vif_table_knows_the_6913s_writes_only)
 }
 END_TEST
 
-START_TEST(test_records_are_integers_only_and_still_walk)
+START_TEST(test_records_are_fixed_length_integers_only_and_still_walk)
 {
     /* 05 2B <real 1.0>: a REAL32 power record is handed over as bytes, and
      * the walk goes on to the BCD energy after it. */
@@ -51,6 +51,20 @@ START_TEST(test_records_are_integers_only_and_still_walk)
     ck_assert_uint_eq(r[0].value.bytes_len, 4);
     ck_assert_int_eq(r[1].value.type, KLEFR_MBUS_VALUE_INTEGER);
     ck_assert_int_eq(r[1].value.integer, 1604814);
+    /* Idle fillers are skipped; variable-length and manufacturer data are
+     * not read at all (no write of the 6913 has them). */
+    static const uint8_t filler[] = {0x2F, 0x2F, 0x0C, 0x04, 0x14, 0x48, 0x60, 0x01};
+    ck_assert_int_eq(klefr_mbus_records_decode(filler, sizeof filler, r, 2, &n), KLEFR_OK);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_int_eq(r[0].value.integer, 1604814);
+    static const uint8_t lvar[] = {0x0D, 0xFD, 0x0C, 0x02, 'B', 'A'};
+    static const uint8_t manufacturer[] = {0x0F, 0x01, 0x02};
+    klefr_mbus_record one;
+    size_t used;
+    ck_assert_int_eq(klefr_mbus_record_decode(lvar, sizeof lvar, &one, &used),
+                     KLEFR_ERR_UNSUPPORTED);
+    ck_assert_int_eq(klefr_mbus_record_decode(manufacturer, sizeof manufacturer, &one, &used),
+                     KLEFR_ERR_UNSUPPORTED);
     /* Nor are REAL32 records encoded. */
     static const uint8_t vib = 0x2B;
     klefr_mbus_record_spec s = {.coding = KLEFR_MBUS_DATA_REAL32,
@@ -59,6 +73,8 @@ START_TEST(test_records_are_integers_only_and_still_walk)
                                 .value = {.type = KLEFR_MBUS_VALUE_INTEGER, .integer = 1}};
     uint8_t buf[16];
     size_t len;
+    ck_assert_int_eq(klefr_mbus_record_encode(&s, buf, sizeof buf, &len), KLEFR_ERR_UNSUPPORTED);
+    s.coding = KLEFR_MBUS_DATA_LVAR;
     ck_assert_int_eq(klefr_mbus_record_encode(&s, buf, sizeof buf, &len), KLEFR_ERR_UNSUPPORTED);
 }
 END_TEST
@@ -113,7 +129,7 @@ static Suite *suite(void)
     Suite *s = suite_create("lean_core");
     TCase *tc = tcase_create("switches");
     tcase_add_test(tc, test_the_minimal_vif_table_knows_the_6913s_writes_only);
-    tcase_add_test(tc, test_records_are_integers_only_and_still_walk);
+    tcase_add_test(tc, test_records_are_fixed_length_integers_only_and_still_walk);
     tcase_add_test(tc, test_iec_encodes_what_a_meter_sends_only);
     tcase_add_test(tc, test_three_phase_rows_are_there_for_the_modbus_map_only);
     suite_add_tcase(s, tc);
