@@ -154,16 +154,24 @@ static int64_t by_code(unsigned code, int64_t f, int64_t r)
     }
 }
 
-int64_t klefr_fw_total_active_q(const klefr_fw_meter *m)
+int64_t fw_energy_of(const klefr_fw_meter *m, int kind, int dir, int t)
 {
-    return by_code(m->set.calc_code, klefr_fw_energy_q(m, KLEFR_FW_ACTIVE, KLEFR_FW_FORWARD),
-                   klefr_fw_energy_q(m, KLEFR_FW_ACTIVE, KLEFR_FW_REVERSE));
+    int64_t f = 0, r = 0;
+    for (int i = 0; i < 2; i++) {
+        if (t < 0 || t == i) {
+            f += m->energy[kind][KLEFR_FW_FORWARD][i].q10wh;
+            r += m->energy[kind][KLEFR_FW_REVERSE][i].q10wh;
+        }
+    }
+    if (dir >= 0)
+        return dir == KLEFR_FW_FORWARD ? f : r;
+    /* SPEC 3: total reactive is forward + reverse. */
+    return kind == KLEFR_FW_ACTIVE ? by_code(m->set.calc_code, f, r) : f + r;
 }
 
-int64_t fw_tariff_active_q(const klefr_fw_meter *m, unsigned t)
+int64_t klefr_fw_total_active_q(const klefr_fw_meter *m)
 {
-    return by_code(m->set.calc_code, m->energy[KLEFR_FW_ACTIVE][KLEFR_FW_FORWARD][t].q10wh,
-                   m->energy[KLEFR_FW_ACTIVE][KLEFR_FW_REVERSE][t].q10wh);
+    return fw_energy_of(m, KLEFR_FW_ACTIVE, -1, -1);
 }
 
 /* a x b as 128 bits. */

@@ -20,6 +20,11 @@ static void set(klefr_values *v, klefr_quantity q, int64_t x, int exp10)
     (void)klefr_values_set(v, q, klefr_number_from_int(x, exp10));
 }
 
+_Static_assert(KLEFR_Q_T1_FORWARD_ACTIVE_ENERGY == KLEFR_Q_TOTAL_ACTIVE_ENERGY + 4 &&
+                   KLEFR_Q_TOTAL_REACTIVE_ENERGY == KLEFR_Q_TOTAL_ACTIVE_ENERGY + 9 &&
+                   KLEFR_Q_T2_REVERSE_REACTIVE_ENERGY == KLEFR_Q_TOTAL_ACTIVE_ENERGY + 17,
+               "the energies in the order klefr_fw_values() walks them");
+
 /* Energies are whole 10 Wh quanta: hundredths of a kWh. */
 static void kwh(klefr_values *v, klefr_quantity q, int64_t q10wh)
 {
@@ -97,27 +102,10 @@ void klefr_fw_values(klefr_fw_meter *m, klefr_values *v)
     set(v, KLEFR_Q_APPARENT_POWER, (int64_t)va_uva, -9);
     (void)klefr_values_set(v, KLEFR_Q_POWER_FACTOR, power_factor(p_mw, va_uva));
 
-    const klefr_fw_energy(*a)[2] = m->energy[KLEFR_FW_ACTIVE];
-    const klefr_fw_energy(*r)[2] = m->energy[KLEFR_FW_REACTIVE];
-    kwh(v, KLEFR_Q_TOTAL_ACTIVE_ENERGY, klefr_fw_total_active_q(m));
-    kwh(v, KLEFR_Q_T1_TOTAL_ACTIVE_ENERGY, fw_tariff_active_q(m, 0));
-    kwh(v, KLEFR_Q_T2_TOTAL_ACTIVE_ENERGY, fw_tariff_active_q(m, 1));
-    kwh(v, KLEFR_Q_FORWARD_ACTIVE_ENERGY, klefr_fw_energy_q(m, 0, KLEFR_FW_FORWARD));
-    kwh(v, KLEFR_Q_T1_FORWARD_ACTIVE_ENERGY, a[KLEFR_FW_FORWARD][0].q10wh);
-    kwh(v, KLEFR_Q_T2_FORWARD_ACTIVE_ENERGY, a[KLEFR_FW_FORWARD][1].q10wh);
-    kwh(v, KLEFR_Q_REVERSE_ACTIVE_ENERGY, klefr_fw_energy_q(m, 0, KLEFR_FW_REVERSE));
-    kwh(v, KLEFR_Q_T1_REVERSE_ACTIVE_ENERGY, a[KLEFR_FW_REVERSE][0].q10wh);
-    kwh(v, KLEFR_Q_T2_REVERSE_ACTIVE_ENERGY, a[KLEFR_FW_REVERSE][1].q10wh);
-    /* SPEC 3: total reactive is forward + reverse. */
-    kwh(v, KLEFR_Q_TOTAL_REACTIVE_ENERGY,
-        (int64_t)klefr_fw_energy_q(m, 1, 0) + klefr_fw_energy_q(m, 1, 1));
-    kwh(v, KLEFR_Q_T1_TOTAL_REACTIVE_ENERGY, (int64_t)r[0][0].q10wh + r[1][0].q10wh);
-    kwh(v, KLEFR_Q_T2_TOTAL_REACTIVE_ENERGY, (int64_t)r[0][1].q10wh + r[1][1].q10wh);
-    kwh(v, KLEFR_Q_FORWARD_REACTIVE_ENERGY, klefr_fw_energy_q(m, 1, KLEFR_FW_FORWARD));
-    kwh(v, KLEFR_Q_T1_FORWARD_REACTIVE_ENERGY, r[KLEFR_FW_FORWARD][0].q10wh);
-    kwh(v, KLEFR_Q_T2_FORWARD_REACTIVE_ENERGY, r[KLEFR_FW_FORWARD][1].q10wh);
-    kwh(v, KLEFR_Q_REVERSE_REACTIVE_ENERGY, klefr_fw_energy_q(m, 1, KLEFR_FW_REVERSE));
-    kwh(v, KLEFR_Q_T1_REVERSE_REACTIVE_ENERGY, r[KLEFR_FW_REVERSE][0].q10wh);
-    kwh(v, KLEFR_Q_T2_REVERSE_REACTIVE_ENERGY, r[KLEFR_FW_REVERSE][1].q10wh);
+    /* The 18 energies run total, T1, T2 for total, forward and reverse,
+     * active then reactive. */
+    for (int i = 0; i < 18; i++)
+        kwh(v, (klefr_quantity)(KLEFR_Q_TOTAL_ACTIVE_ENERGY + i),
+            fw_energy_of(m, i / 9, i % 9 / 3 - 1, i % 3 - 1));
     kwh(v, KLEFR_Q_DAY_COUNTER, m->day.q10wh);
 }
