@@ -209,13 +209,10 @@ typedef struct klefr_iec_column {
 
 /** One row of the register model. */
 typedef struct klefr_quantity_info {
-    klefr_quantity id; /**< Equal to the row's index. */
-    const char *name;  /**< Stable machine name, "t2_forward_active_energy". */
 #ifndef KLEFR_MODEL_NO_LABELS
-    const char *label; /**< Human label, "T2 forward active energy" (absent
-                            from a firmware build that defines
-                            KLEFR_MODEL_NO_LABELS). */
-#endif
+    klefr_quantity id;               /**< Equal to the row's index. */
+    const char *name;                /**< Stable machine name, "t2_forward_active_energy". */
+    const char *label;               /**< Human label, "T2 forward active energy". */
     const char *unit;                /**< SI-style unit ("kWh", "V"), "" for none. */
     klefr_group group;               /**< Display group. */
     uint8_t flags;                   /**< KLEFR_QF_* bits. */
@@ -224,6 +221,20 @@ typedef struct klefr_quantity_info {
     klefr_mbus_column mbus;          /**< M-Bus (6913). */
     klefr_iec_column iec;            /**< IEC 62056-21 (all). */
     const klefr_valid_values *valid; /**< Allowed written values, NULL = any. */
+#else
+    /* A firmware build (KLEFR_MODEL_NO_LABELS, doc/firmware.md): the same
+     * fields but the label, in an order without padding. */
+    const char *name;
+    const char *unit;
+    const klefr_valid_values *valid;
+    klefr_iec_column iec;
+    klefr_modbus_column modbus;
+    klefr_mbus_column mbus;
+    klefr_quantity id;
+    klefr_group group;
+    uint8_t flags;
+    uint8_t models;
+#endif
 } klefr_quantity_info;
 
 /** Row of @p q, or NULL if @p q is not a quantity. The row is static. */
