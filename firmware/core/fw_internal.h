@@ -111,6 +111,14 @@ void fw_ir_tick(klefr_fw_meter *m, uint32_t now);
 
 /* fw_meter.c: integrate, pulse and save up to now (before any read). */
 void fw_run(klefr_fw_meter *m, uint32_t now);
+/* Integrate and save up to now: called before a frame that holds a
+ * klefr_values snapshot (an answer), so that the save its klefr_fw_values()
+ * would do does not sit on top of that frame (the stack has about 1.9 KB). */
+static inline void fw_catch_up(klefr_fw_meter *m)
+{
+    if (m->booted)
+        fw_run(m, fw_now(m));
+}
 /* fw_meter.c: the bus port's line as the settings in effect give it. */
 void fw_bus_line(const klefr_fw_meter *m, klefr_line *line);
 /* fw_meter.c: write an answer on the bus port and note when its last

@@ -59,6 +59,7 @@ __attribute__((noinline)) static void send_registers(klefr_fw_meter *m,
 static void read_registers(klefr_fw_meter *m, const klefr_modbus_request *req, uint32_t now)
 {
     uint16_t regs[KLEFR_MODBUS_MAX_READ_REGISTERS];
+    fw_catch_up(m);
     klefr_err err = snapshot_registers(m, req, regs);
     if (err != KLEFR_OK) {
         exception(m, req, err > 0 ? (uint8_t)err : KLEFR_EXC_SERVER_DEVICE_FAILURE, now);
