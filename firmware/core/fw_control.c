@@ -166,9 +166,7 @@ static void put_value(fw_text *t, const klefr_values *v, klefr_quantity q)
     fw_text_put(t, info->unit);
 }
 
-/* The values line from one snapshot: not inlined, so that the integration
- * and save before it (cmd_values) run without the snapshot on the stack. */
-__attribute__((noinline)) static void put_values(ctl *c)
+static klefr_err cmd_values(ctl *c)
 {
     static const klefr_quantity shown[] = {
         KLEFR_Q_VOLTAGE,
@@ -187,8 +185,10 @@ __attribute__((noinline)) static void put_values(ctl *c)
         KLEFR_Q_POWER_DOWN_COUNTER,
         KLEFR_Q_ERROR_CODE,
     };
+    if (c->n_args != 0)
+        return usage(c, "values");
     klefr_values v;
-    klefr_fw_values(c->m, &v);
+    klefr_fw_values(c->m, &v); /* integrates and saves first, like a master's read */
     for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
         put_value(c->out, &v, shown[i]);
     /* The exact counters: forward and reverse active energy in 10 Wh. */
@@ -196,14 +196,6 @@ __attribute__((noinline)) static void put_values(ctl *c)
     fw_text_put_u64(c->out, klefr_fw_energy_q(c->m, KLEFR_FW_ACTIVE, KLEFR_FW_FORWARD));
     fw_text_put(c->out, " reverse_q10wh=");
     fw_text_put_u64(c->out, klefr_fw_energy_q(c->m, KLEFR_FW_ACTIVE, KLEFR_FW_REVERSE));
-}
-
-static klefr_err cmd_values(ctl *c)
-{
-    if (c->n_args != 0)
-        return usage(c, "values");
-    fw_catch_up(c->m); /* integrates and saves first, like a master's read */
-    put_values(c);
     return KLEFR_OK;
 }
 
