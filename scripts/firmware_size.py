@@ -144,8 +144,9 @@ lines = ["# Firmware size per model", "",
          "deepest after Modbus, IR and control traffic too). Soft-float: bytes of libgcc's",
          "floating-point routines in the image.", ""] + table + [
          "", "The Modbus slave (the 6914's image less the 6912's, which is the same meter",
-         "without a bus slave) takes %d bytes, beside nanoMODBUS's 5.6 KiB server-only"
-         % modbus, "footprint for Cortex-M3 at -Os."]
+         "without a bus slave: the codec, the slave and the three-phase rows only a Modbus",
+         "map has) takes %d bytes, beside nanoMODBUS's 5.6 KiB server-only footprint for"
+         % modbus, "Cortex-M3 at -Os."]
 with open(out, "w") as f:
     f.write("\n".join(lines + details) + "\n")
 print("wrote " + out)
