@@ -211,22 +211,22 @@ static void edit_step(klefr_fw_meter *m)
 static void edit_commit(klefr_fw_meter *m, uint32_t now)
 {
     klefr_fw_ui *u = &m->ui;
-    klefr_setting s = {KLEFR_Q_COUNT, u->edit_value};
+    klefr_setting s = {KLEFR_Q_COUNT, klefr_number_from_int(u->edit_value, 0)};
     switch (u->page) {
     case KLEFR_FW_PG_LCD_CYCLE: s.quantity = KLEFR_Q_LCD_CYCLE_TIME; break;
     case KLEFR_FW_PG_BACKLIGHT: s.quantity = KLEFR_Q_BACKLIGHT; break;
     case KLEFR_FW_PG_S0:
         s.quantity = KLEFR_Q_S0_RATE;
-        s.value = fw_s0_options[u->edit_value % 8] / 100.0;
+        s.value = klefr_number_from_int(fw_s0_options[u->edit_value % 8], -2);
         break;
     case KLEFR_FW_PG_CALC_CODE:
         s.quantity = KLEFR_Q_CALCULATION_CODE;
-        s.value = fw_calc_options[u->edit_value % 6];
+        s.value = klefr_number_from_int(fw_calc_options[u->edit_value % 6], 0);
         break;
     case KLEFR_FW_PG_BUS_ID: s.quantity = KLEFR_Q_BUS_ADDRESS; break;
     case KLEFR_FW_PG_BAUD:
         s.quantity = KLEFR_Q_BAUD_RATE;
-        s.value = fw_baud_options[u->edit_value % 6];
+        s.value = klefr_number_from_int(fw_baud_options[u->edit_value % 6], 0);
         break;
     case KLEFR_FW_PG_PARITY: s.quantity = KLEFR_Q_PARITY; break;
     case KLEFR_FW_PG_POWER_DOWN:
@@ -325,7 +325,7 @@ static void press_day(klefr_fw_meter *m, uint32_t d, uint32_t now)
 {
     klefr_fw_ui *u = &m->ui;
     if (d >= HOLD5_MS) {
-        klefr_setting s = {KLEFR_Q_DAY_COUNTER, 0.0};
+        klefr_setting s = {KLEFR_Q_DAY_COUNTER, 0};
         message(m, klefr_fw_settings_apply(m, &s, 1) == KLEFR_OK ? FW_MSG_OK : FW_MSG_ERR, now);
         back_to_main(u);
     } else if (d >= SHORT_MAX_MS) {

@@ -155,7 +155,7 @@ static klefr_err cmd_pulses(ctl *c)
 
 static void put_value(fw_text *t, const klefr_values *v, klefr_quantity q)
 {
-    double d;
+    klefr_number d;
     const klefr_quantity_info *info = klefr_quantity_get(q);
     if (info == NULL || klefr_values_get(v, q, &d) != KLEFR_OK)
         return;

@@ -140,7 +140,7 @@ void fw_text_put_i64(fw_text *t, int64_t v)
     }
 }
 
-void fw_text_put_decimal(fw_text *t, double v, unsigned decimals)
+void fw_text_put_decimal(fw_text *t, klefr_number v, unsigned decimals)
 {
     char d[32];
     size_t n = 0;

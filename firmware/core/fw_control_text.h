@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <klefr/number.h>
+
 /* One word of a command line: not terminated, points into the line. */
 typedef struct fw_word {
     const char *p;
@@ -40,7 +42,7 @@ void fw_text_put_u64(fw_text *t, uint64_t v);
 void fw_text_put_i64(fw_text *t, int64_t v);
 /* @p v with up to @p decimals (0-9) digits after the point, trailing zeros
  * dropped ("230", "1.15", "-2.3"). */
-void fw_text_put_decimal(fw_text *t, double v, unsigned decimals);
+void fw_text_put_decimal(fw_text *t, klefr_number v, unsigned decimals);
 /* At most @p max bytes of untrusted text, bytes outside 0x20-0x7E as '?'. */
 void fw_text_put_echo(fw_text *t, const char *s, size_t n, size_t max);
 

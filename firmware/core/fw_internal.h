@@ -87,8 +87,10 @@ void fw_metrology_advance(klefr_fw_meter *m, uint32_t now);
 void fw_pulses_run(klefr_fw_meter *m, uint32_t now);
 void fw_energy_add(klefr_fw_energy *e, uint64_t uj);
 uint32_t fw_energy_sum_q(const klefr_fw_meter *m);
-/* Active energy of tariff t (0 = T1) by the calculation code, 10 Wh quanta. */
-int64_t fw_tariff_active_q(const klefr_fw_meter *m, unsigned t);
+/* An energy as readings show it, in 10 Wh quanta: @p kind, direction
+ * @p dir (-1: the total, by the calculation code for active energy,
+ * forward + reverse for reactive), tariff @p t (-1: T1 + T2). */
+int64_t fw_energy_of(const klefr_fw_meter *m, int kind, int dir, int t);
 
 /* store.c */
 typedef enum { FW_STORE_OK, FW_STORE_BLANK, FW_STORE_CORRUPT } fw_store_state;
@@ -113,6 +115,14 @@ void fw_ir_tick(klefr_fw_meter *m, uint32_t now);
 
 /* fw_meter.c: integrate, pulse and save up to now (before any read). */
 void fw_run(klefr_fw_meter *m, uint32_t now);
+/* Integrate and save up to now: called before a frame that holds a
+ * klefr_values snapshot (an answer), so that the save its klefr_fw_values()
+ * would do does not sit on top of that frame (the stack has about 1.9 KB). */
+static inline void fw_catch_up(klefr_fw_meter *m)
+{
+    if (m->booted)
+        fw_run(m, fw_now(m));
+}
 /* fw_meter.c: the bus port's line as the settings in effect give it. */
 void fw_bus_line(const klefr_fw_meter *m, klefr_line *line);
 /* fw_meter.c: write an answer on the bus port and note when its last

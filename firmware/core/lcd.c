@@ -183,15 +183,7 @@ static void put_page(klefr_fw_meter *m, sb *b, unsigned page, bool editing)
     else if (page == KLEFR_FW_PG_M_DIRECTION)
         page = KLEFR_FW_PG_DIRECTION;
     if (energy_page(page, &kind, &dir, &t)) {
-        int64_t q;
-        if (dir < 0 && kind == KLEFR_FW_ACTIVE)
-            q = klefr_fw_total_active_q(m);
-        else if (dir < 0)
-            q = (int64_t)klefr_fw_energy_q(m, 1, 0) + klefr_fw_energy_q(m, 1, 1);
-        else if (t < 0)
-            q = klefr_fw_energy_q(m, kind, dir);
-        else
-            q = m->energy[kind][dir][t].q10wh;
+        int64_t q = fw_energy_of(m, kind, dir, t);
         put(b, dir < 0 ? "totAL " : t < 0 ? "tot " : t == 0 ? "t1 " : "t2 ");
         put_energy(b, q, kind == KLEFR_FW_ACTIVE ? "kWh" : "kvarh");
         return;

@@ -154,36 +154,73 @@ static int64_t by_code(unsigned code, int64_t f, int64_t r)
     }
 }
 
+int64_t fw_energy_of(const klefr_fw_meter *m, int kind, int dir, int t)
+{
+    int64_t f = 0, r = 0;
+    for (int i = 0; i < 2; i++) {
+        if (t < 0 || t == i) {
+            f += m->energy[kind][KLEFR_FW_FORWARD][i].q10wh;
+            r += m->energy[kind][KLEFR_FW_REVERSE][i].q10wh;
+        }
+    }
+    if (dir >= 0)
+        return dir == KLEFR_FW_FORWARD ? f : r;
+    /* SPEC 3: total reactive is forward + reverse. */
+    return kind == KLEFR_FW_ACTIVE ? by_code(m->set.calc_code, f, r) : f + r;
+}
+
 int64_t klefr_fw_total_active_q(const klefr_fw_meter *m)
 {
-    return by_code(m->set.calc_code, klefr_fw_energy_q(m, KLEFR_FW_ACTIVE, KLEFR_FW_FORWARD),
-                   klefr_fw_energy_q(m, KLEFR_FW_ACTIVE, KLEFR_FW_REVERSE));
+    return fw_energy_of(m, KLEFR_FW_ACTIVE, -1, -1);
 }
 
-int64_t fw_tariff_active_q(const klefr_fw_meter *m, unsigned t)
+/* a x b as 128 bits. */
+static void mul_u64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo)
 {
-    return by_code(m->set.calc_code, m->energy[KLEFR_FW_ACTIVE][KLEFR_FW_FORWARD][t].q10wh,
-                   m->energy[KLEFR_FW_ACTIVE][KLEFR_FW_REVERSE][t].q10wh);
+    uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;
+    uint64_t ll = al * bl, lh = al * bh, hl = ah * bl;
+    uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+    *lo = mid << 32 | (uint32_t)ll;
+    *hi = ah * bh + (lh >> 32) + (hl >> 32) + (mid >> 32);
 }
 
-/* sin and cos of x radians, |x| <= pi/4, by their Taylor series (the terms
- * left out are below 1e-17 there). */
-static void sincos_small(double x, double *s, double *c)
+/* Fixed point with 62 bits after the point: 1.0 is 2^62. */
+#define Q62_ONE ((uint64_t)1 << 62)
+
+static uint64_t mul_q62(uint64_t a, uint64_t b)
 {
-    double x2 = x * x, ts = x, tc = 1.0, ss = x, cc = 1.0;
-    for (int k = 1; k <= 9; k++) {
-        ts *= -x2 / ((2.0 * k) * (2.0 * k + 1));
-        tc *= -x2 / ((2.0 * k - 1) * (2.0 * k));
-        ss += ts;
-        cc += tc;
+    uint64_t hi, lo;
+    mul_u64(a, b, &hi, &lo);
+    return hi << 2 | lo >> 62;
+}
+
+/* sin and cos of x (Q62 radians, 0 <= x <= pi/4) by their Taylor series;
+ * the terms left out are below 1e-17 there, the arithmetic is integer (no
+ * floating point in the metrology). */
+static void sincos_small(uint64_t x, int64_t *s, int64_t *c)
+{
+    uint64_t x2 = mul_q62(x, x), ts = x, tc = Q62_ONE;
+    int64_t ss = (int64_t)x, cc = (int64_t)Q62_ONE;
+    for (uint32_t k = 1; k <= 9; k++) {
+        ts = mul_q62(ts, x2) / ((2 * k) * (2 * k + 1));
+        tc = mul_q62(tc, x2) / ((2 * k - 1) * (2 * k));
+        ss += (k & 1u) != 0 ? -(int64_t)ts : (int64_t)ts;
+        cc += (k & 1u) != 0 ? -(int64_t)tc : (int64_t)tc;
     }
     *s = ss;
     *c = cc;
 }
 
-static int32_t round_to_i32(double v)
+/* a [mV x mA] x f (Q62, |f| <= 1) / 1000, rounded half away from zero to
+ * whole mW (or mvar). a x |f| keeps 22 bits below the point. */
+static int32_t scaled_mw(uint64_t a, int64_t f)
 {
-    return (int32_t)(v < 0 ? v - 0.5 : v + 0.5);
+    uint64_t hi, lo;
+    mul_u64(a, f < 0 ? (uint64_t)0 - (uint64_t)f : (uint64_t)f, &hi, &lo);
+    uint64_t z = hi << 24 | lo >> 40;
+    const uint64_t unit = (uint64_t)1000 << 22;
+    int32_t r = (int32_t)((z + unit / 2) / unit);
+    return f < 0 ? -r : r;
 }
 
 void klefr_fw_load_from_angle(klefr_fw_load *load, uint32_t voltage_mv, uint32_t current_ma,
@@ -195,14 +232,15 @@ void klefr_fw_load_from_angle(klefr_fw_load *load, uint32_t voltage_mv, uint32_t
         a += 36000;
     int quarter = a / 9000;
     int32_t r = a % 9000;
-    const double rad_per_cdeg = 3.14159265358979323846 / 18000.0;
-    double s, c;
+    /* pi / 18000 in Q62: radians per hundredth of a degree. */
+    const uint64_t rad_per_cdeg = 804891050897458u;
+    int64_t s, c;
     if (r <= 4500) {
-        sincos_small(r * rad_per_cdeg, &s, &c);
+        sincos_small((uint64_t)r * rad_per_cdeg, &s, &c);
     } else {
-        sincos_small((9000 - r) * rad_per_cdeg, &c, &s);
+        sincos_small((uint64_t)(9000 - r) * rad_per_cdeg, &c, &s);
     }
-    double sn, cs;
+    int64_t sn, cs;
     switch (quarter) {
     case 0:
         sn = s;
@@ -221,10 +259,10 @@ void klefr_fw_load_from_angle(klefr_fw_load *load, uint32_t voltage_mv, uint32_t
         cs = s;
         break;
     }
-    double va = (double)voltage_mv * (double)current_ma / 1000.0; /* mVA */
+    uint64_t vi = (uint64_t)voltage_mv * current_ma; /* mVA x 1000 */
     load->voltage_mv = voltage_mv;
     load->current_ma = current_ma;
     load->frequency_mhz = frequency_mhz;
-    load->active_mw = round_to_i32(va * cs);
-    load->reactive_mvar = round_to_i32(va * sn);
+    load->active_mw = scaled_mw(vi, cs);
+    load->reactive_mvar = scaled_mw(vi, sn);
 }

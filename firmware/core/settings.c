@@ -22,10 +22,12 @@ void fw_settings_defaults(klefr_fw_settings *s, klefr_model model, uint32_t seri
     s->secondary_address = serial % 100000000u; /* manual A2.1 */
 }
 
-/* v for quantity q where the model has it and allows it, else @p fallback. */
-static double allowed(klefr_model model, klefr_quantity q, double v, double fallback)
+/* v for quantity q where the model has it and allows it, else @p fallback.
+ * Through klefr_number, so that the lean core (KLEFR_VALUES_FIXED) sees the
+ * same value as the host. */
+static int64_t allowed(klefr_model model, klefr_quantity q, int64_t v, int64_t fallback)
 {
-    klefr_err err = klefr_quantity_validate(model, q, v);
+    klefr_err err = klefr_quantity_validate(model, q, klefr_number_from_int(v, 0));
     return err == KLEFR_OK || err == KLEFR_ERR_NOT_AVAILABLE ? v : fallback;
 }
 
@@ -38,7 +40,8 @@ unsigned fw_settings_sanitize(klefr_fw_settings *s, klefr_model model, uint32_t 
     s->parity = (uint8_t)allowed(model, KLEFR_Q_PARITY, s->parity, d.parity);
     s->secondary_address = (uint32_t)allowed(model, KLEFR_Q_SECONDARY_ADDRESS, s->secondary_address,
                                              d.secondary_address);
-    if (klefr_quantity_validate(model, KLEFR_Q_S0_RATE, s->s0_rate_centi / 100.0) != KLEFR_OK)
+    if (klefr_quantity_validate(model, KLEFR_Q_S0_RATE,
+                                klefr_number_from_int(s->s0_rate_centi, -2)) != KLEFR_OK)
         s->s0_rate_centi = d.s0_rate_centi;
     s->calc_code = (uint8_t)allowed(model, KLEFR_Q_CALCULATION_CODE, s->calc_code, d.calc_code);
     s->lcd_cycle_s = (uint8_t)allowed(model, KLEFR_Q_LCD_CYCLE_TIME, s->lcd_cycle_s, d.lcd_cycle_s);
@@ -58,10 +61,12 @@ bool fw_settings_equal(const klefr_fw_settings *a, const klefr_fw_settings *b)
            a->tariff == b->tariff;
 }
 
-/* Round a validated non-negative setting to an integer. */
-static uint32_t whole(double v)
+/* A validated non-negative setting x 10^-exp10, rounded to an integer. */
+static uint32_t whole(klefr_number v, int exp10)
 {
-    return (uint32_t)(v + 0.5);
+    int64_t w = 0;
+    (void)klefr_number_to_int(v, exp10, &w);
+    return (uint32_t)w;
 }
 
 klefr_err klefr_fw_settings_apply(klefr_fw_meter *m, const klefr_setting *s, size_t n)
@@ -86,19 +91,19 @@ klefr_err klefr_fw_settings_apply(klefr_fw_meter *m, const klefr_setting *s, siz
     klefr_err err = KLEFR_OK;
     bool save = false;
     for (size_t i = 0; i < n; i++) {
-        double v = s[i].value;
+        klefr_number v = s[i].value;
         switch (s[i].quantity) {
-        case KLEFR_Q_BUS_ADDRESS: m->set.bus_address = (uint8_t)whole(v); break;
-        case KLEFR_Q_BAUD_RATE: m->set.baud = (uint16_t)whole(v); break;
-        case KLEFR_Q_S0_RATE: m->set.s0_rate_centi = whole(v * 100.0); break;
-        case KLEFR_Q_CALCULATION_CODE: m->set.calc_code = (uint8_t)whole(v); break;
-        case KLEFR_Q_LCD_CYCLE_TIME: m->set.lcd_cycle_s = (uint8_t)whole(v); break;
-        case KLEFR_Q_PARITY: m->set.parity = (uint8_t)whole(v); break;
-        case KLEFR_Q_SECONDARY_ADDRESS: m->set.secondary_address = whole(v); break;
-        case KLEFR_Q_BACKLIGHT: m->set.backlight = (uint8_t)whole(v); break;
-        case KLEFR_Q_PASSWORD: m->set.password = (uint16_t)whole(v); break;
+        case KLEFR_Q_BUS_ADDRESS: m->set.bus_address = (uint8_t)whole(v, 0); break;
+        case KLEFR_Q_BAUD_RATE: m->set.baud = (uint16_t)whole(v, 0); break;
+        case KLEFR_Q_S0_RATE: m->set.s0_rate_centi = whole(v, -2); break;
+        case KLEFR_Q_CALCULATION_CODE: m->set.calc_code = (uint8_t)whole(v, 0); break;
+        case KLEFR_Q_LCD_CYCLE_TIME: m->set.lcd_cycle_s = (uint8_t)whole(v, 0); break;
+        case KLEFR_Q_PARITY: m->set.parity = (uint8_t)whole(v, 0); break;
+        case KLEFR_Q_SECONDARY_ADDRESS: m->set.secondary_address = whole(v, 0); break;
+        case KLEFR_Q_BACKLIGHT: m->set.backlight = (uint8_t)whole(v, 0); break;
+        case KLEFR_Q_PASSWORD: m->set.password = (uint16_t)whole(v, 0); break;
         case KLEFR_Q_TARIFF: {
-            uint32_t t = whole(v);
+            uint32_t t = whole(v, 0);
             /* SPEC 4: 11/12 select T1/T2 until the next power down. */
             if (t > 10) {
                 m->tariff_volatile = (uint8_t)(t - 10);

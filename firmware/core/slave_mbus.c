@@ -36,8 +36,10 @@ static void ack(klefr_fw_meter *m, bool answer, uint32_t now)
 }
 
 /* REQ_UD2: a new RSP_UD from one snapshot, or the last one again when the
- * FCB did not toggle (EN 13757-2, 5.4: the master lost our answer). */
-static void req_ud2(klefr_fw_meter *m, const klefr_mbus_control *ctl, uint8_t a, uint32_t now)
+ * FCB did not toggle (EN 13757-2, 5.4: the master lost our answer). Not
+ * inlined: the caller integrates and saves first (fw_catch_up()). */
+__attribute__((noinline)) static void req_ud2(klefr_fw_meter *m, const klefr_mbus_control *ctl,
+                                              uint8_t a, uint32_t now)
 {
     klefr_fw_mbus *b = &m->mbus;
     /* A repeat answers the same address only: after a read at FD, a REQ_UD2
@@ -158,8 +160,10 @@ static void handle(klefr_fw_meter *m, const uint8_t *frame, size_t len, uint32_t
             ack(m, answer, now);
         return;
     case KLEFR_MBUS_REQ_UD2:
-        if (fr.type == KLEFR_MBUS_FRAME_SHORT && answer)
+        if (fr.type == KLEFR_MBUS_FRAME_SHORT && answer) {
+            fw_catch_up(m);
             req_ud2(m, &ctl, fr.a, now);
+        }
         return;
     case KLEFR_MBUS_SND_UD:
         if (fr.type == KLEFR_MBUS_FRAME_SHORT)

@@ -33,21 +33,39 @@ static void exception(klefr_fw_meter *m, const klefr_modbus_request *req, uint8_
         fw_bus_send(m, adu, len, now);
 }
 
-static void read_registers(klefr_fw_meter *m, const klefr_modbus_request *req, uint32_t now)
+/* The registers asked for, from one snapshot. Apart from the sending (and
+ * not inlined): the snapshot and the answer's bytes are never on the stack
+ * at the same time. */
+__attribute__((noinline)) static klefr_err snapshot_registers(klefr_fw_meter *m,
+                                                              const klefr_modbus_request *req,
+                                                              uint16_t *regs)
 {
-    uint16_t regs[KLEFR_MODBUS_MAX_READ_REGISTERS];
     klefr_values v;
     klefr_fw_values(m, &v); /* the one snapshot of this answer */
-    klefr_err err = klefr_values_to_modbus(&v, req->address, regs, req->quantity);
-    if (err != KLEFR_OK) {
-        exception(m, req, err > 0 ? (uint8_t)err : KLEFR_EXC_SERVER_DEVICE_FAILURE, now);
-        return;
-    }
+    return klefr_values_to_modbus(&v, req->address, regs, req->quantity);
+}
+
+__attribute__((noinline)) static void send_registers(klefr_fw_meter *m,
+                                                     const klefr_modbus_request *req,
+                                                     const uint16_t *regs, uint32_t now)
+{
     uint8_t adu[KLEFR_MODBUS_ADU_MAX];
     size_t len;
     if (klefr_modbus_encode_read_registers_response(req->unit, req->function, regs, req->quantity,
                                                     adu, sizeof adu, &len) == KLEFR_OK)
         fw_bus_send(m, adu, len, now);
+}
+
+static void read_registers(klefr_fw_meter *m, const klefr_modbus_request *req, uint32_t now)
+{
+    uint16_t regs[KLEFR_MODBUS_MAX_READ_REGISTERS];
+    fw_catch_up(m);
+    klefr_err err = snapshot_registers(m, req, regs);
+    if (err != KLEFR_OK) {
+        exception(m, req, err > 0 ? (uint8_t)err : KLEFR_EXC_SERVER_DEVICE_FAILURE, now);
+        return;
+    }
+    send_registers(m, req, regs, now);
 }
 
 /* Enough for every writable value of the map in one FC16. */

@@ -1,23 +1,54 @@
 /* SPDX-License-Identifier: MIT */
 /* The meter's state as one klefr_values snapshot: every answer of every
  * protocol is rendered from one call, so all values in it belong to the
- * same instant (SPEC 4). Floats appear here and nowhere else. */
+ * same instant (SPEC 4). Numbers appear here and nowhere else: the
+ * meter's integers become klefr_number (doubles on the host, millionths in
+ * the firmware build). */
 #include "fw_internal.h"
 
-/* Manual appendix 4 shows "2.18"; protocol and hardware versions are ours. */
-#define FW_SOFTWARE_VERSION 2.18
-#define FW_PROTOCOL_VERSION 1.0
-#define FW_HARDWARE_VERSION 1.0
+/* Manual appendix 4 shows "2.18"; protocol and hardware versions are ours
+ * (hundredths). */
+#define FW_SOFTWARE_VERSION 218
+#define FW_PROTOCOL_VERSION 100
+#define FW_HARDWARE_VERSION 100
 #define FW_METER_AMPS 45
 
-static void set(klefr_values *v, klefr_quantity q, double x)
+/* @p x x 10^@p exp10 in the quantity's unit (klefr_number_from_int(): the
+ * double nearest to it on the host, exact millionths in a fixed build). */
+static void set(klefr_values *v, klefr_quantity q, int64_t x, int exp10)
 {
-    (void)klefr_values_set(v, q, x);
+    (void)klefr_values_set(v, q, klefr_number_from_int(x, exp10));
 }
 
-static double kwh(int64_t q10wh)
+_Static_assert(KLEFR_Q_T1_FORWARD_ACTIVE_ENERGY == KLEFR_Q_TOTAL_ACTIVE_ENERGY + 4 &&
+                   KLEFR_Q_TOTAL_REACTIVE_ENERGY == KLEFR_Q_TOTAL_ACTIVE_ENERGY + 9 &&
+                   KLEFR_Q_T2_REVERSE_REACTIVE_ENERGY == KLEFR_Q_TOTAL_ACTIVE_ENERGY + 17,
+               "the energies in the order klefr_fw_values() walks them");
+
+/* Energies are whole 10 Wh quanta: hundredths of a kWh. */
+static void kwh(klefr_values *v, klefr_quantity q, int64_t q10wh)
 {
-    return (double)q10wh / 100.0;
+    set(v, q, q10wh, -2);
+}
+
+/* The power factor P / S, within [-1, 1]; 1 without apparent power. */
+static klefr_number power_factor(int32_t p_mw, uint64_t va_uva)
+{
+#ifdef KLEFR_VALUES_FIXED
+    /* millionths: p [mW] / (va [uVA] / 10^3) x 10^6, rounded half away */
+    if (va_uva == 0)
+        return 1000000;
+    int64_t num = (int64_t)p_mw * 1000000000, den = (int64_t)va_uva;
+    int64_t pf = (num + (num < 0 ? -den / 2 : den / 2)) / den;
+#else
+    double va = (double)va_uva / 1e9, p = p_mw / 1e6;
+    double pf = va > 0 ? p / va : 1.0;
+#endif
+    if (pf > klefr_number_from_int(1, 0))
+        pf = klefr_number_from_int(1, 0);
+    if (pf < klefr_number_from_int(-1, 0))
+        pf = klefr_number_from_int(-1, 0);
+    return pf;
 }
 
 void klefr_fw_values(klefr_fw_meter *m, klefr_values *v)
@@ -28,75 +59,53 @@ void klefr_fw_values(klefr_fw_meter *m, klefr_values *v)
         fw_run(m, fw_now(m));
     klefr_values_clear(v);
     const klefr_fw_settings *s = &m->set;
-    set(v, KLEFR_Q_SERIAL_NUMBER, m->cfg.serial);
-    set(v, KLEFR_Q_METER_CODE, (double)m->cfg.model);
-    set(v, KLEFR_Q_PROTOCOL_VERSION, FW_PROTOCOL_VERSION);
-    set(v, KLEFR_Q_SOFTWARE_VERSION, FW_SOFTWARE_VERSION);
-    set(v, KLEFR_Q_HARDWARE_VERSION, FW_HARDWARE_VERSION);
-    set(v, KLEFR_Q_METER_AMPS, FW_METER_AMPS);
-    set(v, KLEFR_Q_CHECKSUM, m->cfg.program_crc);
+    set(v, KLEFR_Q_SERIAL_NUMBER, m->cfg.serial, 0);
+    set(v, KLEFR_Q_METER_CODE, m->cfg.model, 0);
+    set(v, KLEFR_Q_PROTOCOL_VERSION, FW_PROTOCOL_VERSION, -2);
+    set(v, KLEFR_Q_SOFTWARE_VERSION, FW_SOFTWARE_VERSION, -2);
+    set(v, KLEFR_Q_HARDWARE_VERSION, FW_HARDWARE_VERSION, -2);
+    set(v, KLEFR_Q_METER_AMPS, FW_METER_AMPS, 0);
+    set(v, KLEFR_Q_CHECKSUM, m->cfg.program_crc, 0);
     if (m->cfg.model == KLEFR_MODEL_6913 || m->cfg.model == KLEFR_MODEL_6914) {
-        set(v, KLEFR_Q_BUS_ADDRESS, s->bus_address);
-        set(v, KLEFR_Q_BAUD_RATE, s->baud);
+        set(v, KLEFR_Q_BUS_ADDRESS, s->bus_address, 0);
+        set(v, KLEFR_Q_BAUD_RATE, s->baud, 0);
     }
     if (m->cfg.model == KLEFR_MODEL_6914)
-        set(v, KLEFR_Q_PARITY, s->parity);
+        set(v, KLEFR_Q_PARITY, s->parity, 0);
     if (m->cfg.model == KLEFR_MODEL_6913)
-        set(v, KLEFR_Q_SECONDARY_ADDRESS, s->secondary_address);
-    set(v, KLEFR_Q_S0_RATE, s->s0_rate_centi / 100.0);
-    set(v, KLEFR_Q_CALCULATION_CODE, s->calc_code);
-    set(v, KLEFR_Q_LCD_CYCLE_TIME, s->lcd_cycle_s);
-    set(v, KLEFR_Q_TARIFF, klefr_fw_tariff(m));
-    set(v, KLEFR_Q_BACKLIGHT, s->backlight);
-    set(v, KLEFR_Q_PASSWORD, s->password);
+        set(v, KLEFR_Q_SECONDARY_ADDRESS, s->secondary_address, 0);
+    set(v, KLEFR_Q_S0_RATE, s->s0_rate_centi, -2);
+    set(v, KLEFR_Q_CALCULATION_CODE, s->calc_code, 0);
+    set(v, KLEFR_Q_LCD_CYCLE_TIME, s->lcd_cycle_s, 0);
+    set(v, KLEFR_Q_TARIFF, klefr_fw_tariff(m), 0);
+    set(v, KLEFR_Q_BACKLIGHT, s->backlight, 0);
+    set(v, KLEFR_Q_PASSWORD, s->password, 0);
 
     const klefr_fw_load *l = &m->load;
     bool on = m->powered;
     /* Below the starting current the meter measures no power. */
     bool flows = on && l->current_ma >= FW_START_CURRENT_MA;
-    double p = flows ? l->active_mw / 1e6 : 0.0;                                   /* kW */
-    double q = flows ? l->reactive_mvar / 1e6 : 0.0;                               /* kvar */
-    double va = flows ? (double)l->voltage_mv * (double)l->current_ma / 1e9 : 0.0; /* kVA */
-    double pf = va > 0 ? p / va : 1.0;
-    if (pf > 1.0)
-        pf = 1.0;
-    if (pf < -1.0)
-        pf = -1.0;
-    set(v, KLEFR_Q_CURRENT_DIRECTION, l->active_mw < 0 && flows ? 'R' : 'F');
-    set(v, KLEFR_Q_ERROR_CODE, m->error_code);
-    set(v, KLEFR_Q_POWER_DOWN_COUNTER, m->power_downs);
-    set(v, KLEFR_Q_QUADRANT, klefr_fw_quadrant(m));
-    set(v, KLEFR_Q_VOLTAGE, on ? l->voltage_mv / 1000.0 : 0.0);
-    set(v, KLEFR_Q_L1_VOLTAGE, on ? l->voltage_mv / 1000.0 : 0.0);
-    set(v, KLEFR_Q_FREQUENCY, on ? l->frequency_mhz / 1000.0 : 0.0);
-    set(v, KLEFR_Q_CURRENT, on ? l->current_ma / 1000.0 : 0.0);
-    set(v, KLEFR_Q_L1_CURRENT, on ? l->current_ma / 1000.0 : 0.0);
-    set(v, KLEFR_Q_ACTIVE_POWER, p);
-    set(v, KLEFR_Q_REACTIVE_POWER, q);
-    set(v, KLEFR_Q_APPARENT_POWER, va);
-    set(v, KLEFR_Q_POWER_FACTOR, pf);
+    int32_t p_mw = flows ? l->active_mw : 0;
+    /* mV x mA is uVA (kVA in units of 10^-9). */
+    uint64_t va_uva = flows ? (uint64_t)l->voltage_mv * l->current_ma : 0;
+    set(v, KLEFR_Q_CURRENT_DIRECTION, l->active_mw < 0 && flows ? 'R' : 'F', 0);
+    set(v, KLEFR_Q_ERROR_CODE, m->error_code, 0);
+    set(v, KLEFR_Q_POWER_DOWN_COUNTER, m->power_downs, 0);
+    set(v, KLEFR_Q_QUADRANT, klefr_fw_quadrant(m), 0);
+    set(v, KLEFR_Q_VOLTAGE, on ? l->voltage_mv : 0, -3);
+    set(v, KLEFR_Q_L1_VOLTAGE, on ? l->voltage_mv : 0, -3);
+    set(v, KLEFR_Q_FREQUENCY, on ? l->frequency_mhz : 0, -3);
+    set(v, KLEFR_Q_CURRENT, on ? l->current_ma : 0, -3);
+    set(v, KLEFR_Q_L1_CURRENT, on ? l->current_ma : 0, -3);
+    set(v, KLEFR_Q_ACTIVE_POWER, p_mw, -6);
+    set(v, KLEFR_Q_REACTIVE_POWER, flows ? l->reactive_mvar : 0, -6);
+    set(v, KLEFR_Q_APPARENT_POWER, (int64_t)va_uva, -9);
+    (void)klefr_values_set(v, KLEFR_Q_POWER_FACTOR, power_factor(p_mw, va_uva));
 
-    const klefr_fw_energy(*a)[2] = m->energy[KLEFR_FW_ACTIVE];
-    const klefr_fw_energy(*r)[2] = m->energy[KLEFR_FW_REACTIVE];
-    set(v, KLEFR_Q_TOTAL_ACTIVE_ENERGY, kwh(klefr_fw_total_active_q(m)));
-    set(v, KLEFR_Q_T1_TOTAL_ACTIVE_ENERGY, kwh(fw_tariff_active_q(m, 0)));
-    set(v, KLEFR_Q_T2_TOTAL_ACTIVE_ENERGY, kwh(fw_tariff_active_q(m, 1)));
-    set(v, KLEFR_Q_FORWARD_ACTIVE_ENERGY, kwh(klefr_fw_energy_q(m, 0, KLEFR_FW_FORWARD)));
-    set(v, KLEFR_Q_T1_FORWARD_ACTIVE_ENERGY, kwh(a[KLEFR_FW_FORWARD][0].q10wh));
-    set(v, KLEFR_Q_T2_FORWARD_ACTIVE_ENERGY, kwh(a[KLEFR_FW_FORWARD][1].q10wh));
-    set(v, KLEFR_Q_REVERSE_ACTIVE_ENERGY, kwh(klefr_fw_energy_q(m, 0, KLEFR_FW_REVERSE)));
-    set(v, KLEFR_Q_T1_REVERSE_ACTIVE_ENERGY, kwh(a[KLEFR_FW_REVERSE][0].q10wh));
-    set(v, KLEFR_Q_T2_REVERSE_ACTIVE_ENERGY, kwh(a[KLEFR_FW_REVERSE][1].q10wh));
-    /* SPEC 3: total reactive is forward + reverse. */
-    set(v, KLEFR_Q_TOTAL_REACTIVE_ENERGY,
-        kwh((int64_t)klefr_fw_energy_q(m, 1, 0) + klefr_fw_energy_q(m, 1, 1)));
-    set(v, KLEFR_Q_T1_TOTAL_REACTIVE_ENERGY, kwh((int64_t)r[0][0].q10wh + r[1][0].q10wh));
-    set(v, KLEFR_Q_T2_TOTAL_REACTIVE_ENERGY, kwh((int64_t)r[0][1].q10wh + r[1][1].q10wh));
-    set(v, KLEFR_Q_FORWARD_REACTIVE_ENERGY, kwh(klefr_fw_energy_q(m, 1, KLEFR_FW_FORWARD)));
-    set(v, KLEFR_Q_T1_FORWARD_REACTIVE_ENERGY, kwh(r[KLEFR_FW_FORWARD][0].q10wh));
-    set(v, KLEFR_Q_T2_FORWARD_REACTIVE_ENERGY, kwh(r[KLEFR_FW_FORWARD][1].q10wh));
-    set(v, KLEFR_Q_REVERSE_REACTIVE_ENERGY, kwh(klefr_fw_energy_q(m, 1, KLEFR_FW_REVERSE)));
-    set(v, KLEFR_Q_T1_REVERSE_REACTIVE_ENERGY, kwh(r[KLEFR_FW_REVERSE][0].q10wh));
-    set(v, KLEFR_Q_T2_REVERSE_REACTIVE_ENERGY, kwh(r[KLEFR_FW_REVERSE][1].q10wh));
-    set(v, KLEFR_Q_DAY_COUNTER, kwh(m->day.q10wh));
+    /* The 18 energies run total, T1, T2 for total, forward and reverse,
+     * active then reactive. */
+    for (int i = 0; i < 18; i++)
+        kwh(v, (klefr_quantity)(KLEFR_Q_TOTAL_ACTIVE_ENERGY + i),
+            fw_energy_of(m, i / 9, i % 9 / 3 - 1, i % 3 - 1));
+    kwh(v, KLEFR_Q_DAY_COUNTER, m->day.q10wh);
 }

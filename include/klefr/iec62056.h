@@ -37,6 +37,7 @@
 #include <klefr/error.h>
 #include <klefr/export.h>
 #include <klefr/frame.h>
+#include <klefr/number.h>
 
 KLEFR_BEGIN_DECLS
 
@@ -477,16 +478,19 @@ KLEFR_API klefr_err klefr_iec_writer_finish(const klefr_iec_writer *w, size_t *l
 /** Parse a decimal value: optional sign, digits, optional `.` and digits
  * ("001234.567", "-0.5", "+12"). At most 18 significant digits.
  * @retval KLEFR_ERR_ENCODING not such a number (empty, letters, two points).
- * @retval KLEFR_ERR_RANGE more than 18 digits. */
-KLEFR_API klefr_err klefr_iec_value_parse(const char *s, size_t len, double *out);
+ * @retval KLEFR_ERR_RANGE more than 18 digits (a fixed ::klefr_number of
+ *         the firmware build: a value beyond its range; more than 6
+ *         decimals are rounded half away from zero). */
+KLEFR_API klefr_err klefr_iec_value_parse(const char *s, size_t len, klefr_number *out);
 
 /** Format @p value with exactly @p decimals (0-9) digits after the point,
  * rounded half away from zero, at least @p min_int_digits (1-18) digits
  * before it (zero padded), a '-' for negatives. Not terminated.
  * @retval KLEFR_ERR_RANGE NaN, infinite, or |value| x 10^decimals >= 1e18.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL see the module conventions. */
-KLEFR_API klefr_err klefr_iec_value_format(double value, unsigned decimals, unsigned min_int_digits,
-                                           char *buf, size_t cap, size_t *len);
+KLEFR_API klefr_err klefr_iec_value_format(klefr_number value, unsigned decimals,
+                                           unsigned min_int_digits, char *buf, size_t cap,
+                                           size_t *len);
 /** @} */
 
 /* ------------------------------------------------------------------ */

@@ -22,6 +22,7 @@
 
 #include <klefr/error.h>
 #include <klefr/export.h>
+#include <klefr/number.h>
 
 KLEFR_BEGIN_DECLS
 
@@ -174,10 +175,10 @@ enum {
 
 /** Allowed values of a writable quantity: a list, or a closed range. */
 typedef struct klefr_valid_values {
-    double min;         /**< Lowest value of the range (list empty). */
-    double max;         /**< Highest value of the range (list empty). */
-    const double *list; /**< Allowed values, or NULL for the range. */
-    size_t list_len;    /**< Number of values in @c list. */
+    klefr_number min;         /**< Lowest value of the range (list empty). */
+    klefr_number max;         /**< Highest value of the range (list empty). */
+    const klefr_number *list; /**< Allowed values, or NULL for the range. */
+    size_t list_len;          /**< Number of values in @c list. */
 } klefr_valid_values;
 
 /** Modbus column: where the quantity sits in the manual's appendix 3. */
@@ -208,13 +209,10 @@ typedef struct klefr_iec_column {
 
 /** One row of the register model. */
 typedef struct klefr_quantity_info {
-    klefr_quantity id; /**< Equal to the row's index. */
-    const char *name;  /**< Stable machine name, "t2_forward_active_energy". */
 #ifndef KLEFR_MODEL_NO_LABELS
-    const char *label; /**< Human label, "T2 forward active energy" (absent
-                            from a firmware build that defines
-                            KLEFR_MODEL_NO_LABELS). */
-#endif
+    klefr_quantity id;               /**< Equal to the row's index. */
+    const char *name;                /**< Stable machine name, "t2_forward_active_energy". */
+    const char *label;               /**< Human label, "T2 forward active energy". */
     const char *unit;                /**< SI-style unit ("kWh", "V"), "" for none. */
     klefr_group group;               /**< Display group. */
     uint8_t flags;                   /**< KLEFR_QF_* bits. */
@@ -223,6 +221,20 @@ typedef struct klefr_quantity_info {
     klefr_mbus_column mbus;          /**< M-Bus (6913). */
     klefr_iec_column iec;            /**< IEC 62056-21 (all). */
     const klefr_valid_values *valid; /**< Allowed written values, NULL = any. */
+#else
+    /* A firmware build (KLEFR_MODEL_NO_LABELS, doc/firmware.md): the same
+     * fields but the label, in an order without padding. */
+    const char *name;
+    const char *unit;
+    const klefr_valid_values *valid;
+    klefr_iec_column iec;
+    klefr_modbus_column modbus;
+    klefr_mbus_column mbus;
+    klefr_quantity id;
+    klefr_group group;
+    uint8_t flags;
+    uint8_t models;
+#endif
 } klefr_quantity_info;
 
 /** Row of @p q, or NULL if @p q is not a quantity. The row is static. */
@@ -245,7 +257,8 @@ KLEFR_API const klefr_quantity_info *klefr_quantity_by_modbus_address(uint16_t a
  * @retval KLEFR_ERR_RANGE not an allowed value (also NaN, or non-integer
  *         where whole numbers are needed; a reset accepts only 0).
  * @retval KLEFR_ERR_INVALID_ARG unknown @p q or @p model. */
-KLEFR_API klefr_err klefr_quantity_validate(klefr_model model, klefr_quantity q, double value);
+KLEFR_API klefr_err klefr_quantity_validate(klefr_model model, klefr_quantity q,
+                                            klefr_number value);
 
 /** Parse the text of a value of @p q exactly, digit by digit: an optional
  * sign, digits with an optional decimal point, an optional exponent
@@ -271,7 +284,7 @@ KLEFR_API klefr_err klefr_quantity_parse(klefr_quantity q, const char *text, siz
  * presence bit for each. Plain data: declare it anywhere, copy it freely. */
 typedef struct klefr_values {
     uint8_t present[(KLEFR_Q_COUNT + 7) / 8]; /**< Bit q set: value[q] is valid. */
-    double value[KLEFR_Q_COUNT];              /**< In the row's unit. */
+    klefr_number value[KLEFR_Q_COUNT];        /**< In the row's unit. */
 } klefr_values;
 
 /** Mark every value absent. */
@@ -279,9 +292,10 @@ KLEFR_API void klefr_values_clear(klefr_values *values);
 /** True if @p q holds a value. */
 KLEFR_API bool klefr_values_has(const klefr_values *values, klefr_quantity q);
 /** Read @p q. @retval KLEFR_ERR_NOT_AVAILABLE absent (@p out unchanged). */
-KLEFR_API klefr_err klefr_values_get(const klefr_values *values, klefr_quantity q, double *out);
+KLEFR_API klefr_err klefr_values_get(const klefr_values *values, klefr_quantity q,
+                                     klefr_number *out);
 /** Store @p value for @p q and mark it present. */
-KLEFR_API klefr_err klefr_values_set(klefr_values *values, klefr_quantity q, double value);
+KLEFR_API klefr_err klefr_values_set(klefr_values *values, klefr_quantity q, klefr_number value);
 
 /** Fill @p values from a block of @p count holding registers starting at
  * @p start, as read with function 03. Every quantity whose registers lie
@@ -320,7 +334,7 @@ typedef struct klefr_decode_report {
 /** One validated setting change: the result of decoding a write. */
 typedef struct klefr_setting {
     klefr_quantity quantity; /**< What to change. */
-    double value;            /**< New value (checked by klefr_quantity_validate()). */
+    klefr_number value;      /**< New value (checked by klefr_quantity_validate()). */
 } klefr_setting;
 
 /** Decode a Modbus write (function 06 or 16) to the KLEFR map into setting

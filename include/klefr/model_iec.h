@@ -218,8 +218,9 @@ KLEFR_API klefr_err klefr_model_iec_read_encode(klefr_quantity q, uint8_t *buf, 
  * first with klefr_quantity_validate(@p model, ...).
  * @retval errors of klefr_quantity_validate(), ::KLEFR_ERR_NOT_WRITABLE
  *         when the IEC column is not writable. */
-KLEFR_API klefr_err klefr_model_iec_write_encode(klefr_model model, klefr_quantity q, double value,
-                                                 uint8_t *buf, size_t cap, size_t *len);
+KLEFR_API klefr_err klefr_model_iec_write_encode(klefr_model model, klefr_quantity q,
+                                                 klefr_number value, uint8_t *buf, size_t cap,
+                                                 size_t *len);
 
 /** Decode the meter's answer to R1 of @p q into @p value.
  * @retval KLEFR_ERR_NAK the meter answered NAK.
@@ -229,7 +230,7 @@ KLEFR_API klefr_err klefr_model_iec_write_encode(klefr_model model, klefr_quanti
  * @retval KLEFR_ERR_ENCODING a value that does not read as a number.
  * @retval decoder errors for a bad message. */
 KLEFR_API klefr_err klefr_model_iec_read_reply_decode(klefr_quantity q, const uint8_t *rx,
-                                                      size_t len, double *value);
+                                                      size_t len, klefr_number *value);
 
 /** Decode the meter's answer to P1 or W1: ::KLEFR_OK for ACK,
  * ::KLEFR_ERR_NAK, the error of an `(ERxx)` answer, or

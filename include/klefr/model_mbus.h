@@ -129,8 +129,9 @@ KLEFR_API klefr_err klefr_model_mbus_write_decode(const uint8_t *frame, size_t l
  * @retval KLEFR_ERR_NOT_AVAILABLE @p q has no M-Bus write.
  * @return otherwise the errors of klefr_quantity_validate() and of the
  *         frame encoders. */
-KLEFR_API klefr_err klefr_model_mbus_write_encode(uint8_t address, klefr_quantity q, double value,
-                                                  bool fcb, uint8_t *buf, size_t cap, size_t *len);
+KLEFR_API klefr_err klefr_model_mbus_write_encode(uint8_t address, klefr_quantity q,
+                                                  klefr_number value, bool fcb, uint8_t *buf,
+                                                  size_t cap, size_t *len);
 
 KLEFR_END_DECLS
 

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Decoding of the IEC 62056-21 messages (6.3.1 - 6.3.13). */
+/* Decoding of the IEC 62056-21 messages (6.3.1 - 6.3.13). A meter's build
+ * (KLEFR_IEC_METER_ONLY) does not tell an error message from other data:
+ * both are data to a meter. */
 #include <klefr/iec62056.h>
 
 #include <string.h>
@@ -136,6 +138,7 @@ static klefr_err decode_block(const uint8_t *buf, size_t len, size_t start, size
     return KLEFR_OK;
 }
 
+#ifndef KLEFR_IEC_METER_ONLY
 /* An error message is a data message holding only "(ER...)". */
 static void classify_error(klefr_iec_message *msg)
 {
@@ -160,6 +163,7 @@ static void classify_error(klefr_iec_message *msg)
         code = -1; /* more than three digits, or text after them */
     msg->error_code = code;
 }
+#endif
 
 static klefr_err decode_command(const uint8_t *buf, size_t len, klefr_iec_message *msg,
                                 size_t *used)
@@ -223,8 +227,10 @@ klefr_err klefr_iec_message_decode(const uint8_t *buf, size_t len, klefr_iec_mes
     case KLEFR_IEC_STX:
         msg->type = KLEFR_IEC_MSG_DATA;
         err = decode_block(buf, len, 0, 1, msg, &used);
+#ifndef KLEFR_IEC_METER_ONLY
         if (err == KLEFR_OK)
             classify_error(msg);
+#endif
         break;
     case KLEFR_IEC_SOH: err = decode_command(buf, len, msg, &used); break;
     default: return KLEFR_ERR_FRAME;

@@ -99,7 +99,7 @@ static void decode_value(klefr_mbus_record *r, bool is_date, bool is_unsigned, i
         set_bytes(v, p, n);
         return;
     }
-    if (r->coding == KLEFR_MBUS_DATA_LVAR) {
+    if (MBUS_DATES_AND_REALS && r->coding == KLEFR_MBUS_DATA_LVAR) {
         decode_lvar(r, exponent);
         return;
     }
@@ -132,6 +132,8 @@ static void decode_value(klefr_mbus_record *r, bool is_date, bool is_unsigned, i
 
 static klefr_err special_record(const uint8_t *buf, size_t len, klefr_mbus_record *r, size_t *used)
 {
+    if (!MBUS_DATES_AND_REALS && buf[0] != 0x2F)
+        return KLEFR_ERR_UNSUPPORTED; /* only idle fillers (vif.h) */
     switch (buf[0]) {
     case 0x0F:
     case 0x1F:
@@ -319,6 +321,8 @@ static klefr_err parse_vib(const uint8_t *buf, size_t len, klefr_mbus_record *r,
 static klefr_err parse_data(const uint8_t *buf, size_t len, klefr_mbus_record *r, size_t *pos)
 {
     size_t n = coding_size[r->coding];
+    if (!MBUS_DATES_AND_REALS && r->coding == KLEFR_MBUS_DATA_LVAR)
+        return KLEFR_ERR_UNSUPPORTED; /* vif.h */
     if (r->coding == KLEFR_MBUS_DATA_LVAR) {
         if (*pos >= len)
             return KLEFR_ERR_TRUNCATED;

@@ -122,6 +122,8 @@ static klefr_err build_data(const klefr_mbus_record_spec *s, uint8_t *p, size_t 
         return KLEFR_OK;
     }
     case KLEFR_MBUS_DATA_LVAR: {
+        if (!MBUS_DATES_AND_REALS)
+            return KLEFR_ERR_UNSUPPORTED;
         size_t len;
         uint8_t lvar;
         if (v->type == KLEFR_MBUS_VALUE_STRING || v->type == KLEFR_MBUS_VALUE_BYTES) {

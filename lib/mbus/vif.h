@@ -25,9 +25,11 @@ typedef struct mbus_vife_effect {
 void klefr_mbus_vife_effect(uint8_t vife, mbus_vife_effect *out);
 
 /* KLEFR_MBUS_INTEGER_ONLY (the firmware build, doc/firmware.md): data are
- * integers, BCD, text and bytes; date/time (types F, G, I, J) and REAL32
- * (type H) records decode as bytes and do not encode (UNSUPPORTED). A
- * KLEFR meter sends and takes no such record. */
+ * integers and BCD of fixed length; date/time (types F, G, I, J) and REAL32
+ * (type H) records decode as bytes, variable-length (LVAR) and
+ * manufacturer-specific records do not decode, and none of them encodes
+ * (UNSUPPORTED). Idle fillers are still skipped. A KLEFR meter sends and
+ * takes no such record. */
 #ifdef KLEFR_MBUS_INTEGER_ONLY
 #define MBUS_DATES_AND_REALS 0
 #else

@@ -68,21 +68,36 @@ static bool value_char_ok(char c)
     return c > 0x20 && c < 0x7F && strchr("()*/!", c) == NULL;
 }
 
+/* @p v cut toward zero to a whole number in [lo, hi], or false. */
+static bool whole_in(klefr_number v, int64_t lo, int64_t hi, int64_t *out)
+{
+#ifdef KLEFR_VALUES_FIXED
+    int64_t w = v / 1000000;
+#else
+    if (!(v >= lo && v <= hi))
+        return false;
+    int64_t w = (int64_t)v;
+#endif
+    *out = w;
+    return w >= lo && w <= hi;
+}
+
 /* NUL-terminated value text of @p v for @p row. */
-static klefr_err render_value(const klefr_quantity_info *row, double v, char out[VALUE_CAP])
+static klefr_err render_value(const klefr_quantity_info *row, klefr_number v, char out[VALUE_CAP])
 {
     size_t len = 0;
+    int64_t w;
     if (row->modbus.type == KLEFR_MODBUS_TYPE_ASCII) {
-        if (!(v >= 33 && v <= 126) || !value_char_ok((char)(int)v))
+        if (!whole_in(v, 33, 126, &w) || !value_char_ok((char)w))
             return KLEFR_ERR_RANGE;
-        out[0] = (char)(int)v;
+        out[0] = (char)w;
         out[1] = '\0';
         return KLEFR_OK;
     }
     if (row->modbus.type == KLEFR_MODBUS_TYPE_BITS) {
-        if (!(v >= 0 && v <= 4294967295.0))
+        if (!whole_in(v, 0, 4294967295, &w))
             return KLEFR_ERR_RANGE;
-        uint32_t bits = (uint32_t)v;
+        uint32_t bits = (uint32_t)w;
         for (int i = 7; i >= 0; i--, bits >>= 4)
             out[i] = "0123456789ABCDEF"[bits & 0xFu];
         out[8] = '\0';
@@ -121,12 +136,13 @@ static bool unit_fits(const klefr_quantity_info *row, const klefr_iec_dataset *d
     return u != NULL && strlen(u) == ds->unit_len && memcmp(u, ds->unit, ds->unit_len) == 0;
 }
 
-static klefr_err parse_value(const klefr_quantity_info *row, const char *s, size_t n, double *out)
+static klefr_err parse_value(const klefr_quantity_info *row, const char *s, size_t n,
+                             klefr_number *out)
 {
     if (row->modbus.type == KLEFR_MODBUS_TYPE_ASCII) {
         if (n != 1 || !value_char_ok(s[0]))
             return KLEFR_ERR_ENCODING;
-        *out = (double)(unsigned char)s[0];
+        *out = klefr_number_from_int((unsigned char)s[0], 0);
         return KLEFR_OK;
     }
     if (row->modbus.type == KLEFR_MODBUS_TYPE_BITS) {
@@ -146,7 +162,7 @@ static klefr_err parse_value(const klefr_quantity_info *row, const char *s, size
                 return KLEFR_ERR_ENCODING;
             bits = bits << 4 | d;
         }
-        *out = (double)bits;
+        *out = klefr_number_from_int(bits, 0);
         return KLEFR_OK;
     }
     return klefr_iec_value_parse(s, n, out);
@@ -156,7 +172,7 @@ static void write_row(klefr_iec_writer *w, const klefr_quantity_info *row,
                       const klefr_values *values)
 {
     char text[VALUE_CAP] = "";
-    double v;
+    klefr_number v;
     if (klefr_values_get(values, row->id, &v) == KLEFR_OK) {
         klefr_err err = render_value(row, v, text);
         if (err != KLEFR_OK) {
@@ -233,7 +249,7 @@ klefr_err klefr_model_iec_readout_decode(const char *data, size_t len, klefr_val
             continue;
         /* The readout is any meter's: match on every row, not one model. */
         const klefr_quantity_info *row = find_any(ds.address, ds.address_len);
-        double v;
+        klefr_number v;
         if (row != NULL && unit_fits(row, &ds) &&
             parse_value(row, ds.value, ds.value_len, &v) == KLEFR_OK) {
             klefr_values_set(values, row->id, v);
@@ -243,7 +259,8 @@ klefr_err klefr_model_iec_readout_decode(const char *data, size_t len, klefr_val
 }
 
 /* Is the data set's text what render_value() and unit_of() give for v? */
-static bool is_canonical(const klefr_quantity_info *row, double v, const klefr_iec_dataset *ds)
+static bool is_canonical(const klefr_quantity_info *row, klefr_number v,
+                         const klefr_iec_dataset *ds)
 {
     char text[VALUE_CAP];
     if (render_value(row, v, text) != KLEFR_OK || strlen(text) != ds->value_len ||
@@ -260,7 +277,7 @@ static void take_dataset(const klefr_iec_dataset *ds, klefr_values *seen, uint8_
                          klefr_decode_report *report)
 {
     const klefr_quantity_info *row = ds->index == 0 ? find_any(ds->address, ds->address_len) : NULL;
-    double v;
+    klefr_number v;
     if (row == NULL) {
         report->unknown++;
     } else if (ds->value_len == 0 || parse_value(row, ds->value, ds->value_len, &v) != KLEFR_OK) {
@@ -369,7 +386,7 @@ static bool address_is_ours(const klefr_iec_message *msg, const klefr_values *va
 {
     if (msg->device_address_len == 0)
         return true;
-    double serial;
+    klefr_number serial;
     if (klefr_values_get(values, KLEFR_Q_SERIAL_NUMBER, &serial) != KLEFR_OK)
         return true;
     uint64_t n = 0;
@@ -379,7 +396,11 @@ static bool address_is_ours(const klefr_iec_message *msg, const klefr_values *va
             return false;
         n = n * 10u + (uint64_t)(c - '0');
     }
+#ifdef KLEFR_VALUES_FIXED
+    return serial >= 0 && serial % 1000000 == 0 && (uint64_t)(serial / 1000000) == n;
+#else
     return serial >= 0 && (double)n == serial;
+#endif
 }
 
 static klefr_err error_reply(int code, uint8_t *tx, size_t cap, size_t *len)
@@ -415,7 +436,7 @@ static klefr_err on_password(klefr_iec_meter *m, uint32_t now, const klefr_value
 {
     if (klefr_iec_lockout_is_locked(&m->lockout, now))
         return error_reply(KLEFR_IEC_ER_LOCKED, tx, cap, len);
-    double stored = 0;
+    klefr_number stored = 0;
     (void)klefr_values_get(values, KLEFR_Q_PASSWORD, &stored);
     klefr_iec_dataset ds;
     bool correct = false;
@@ -427,7 +448,7 @@ static klefr_err on_password(klefr_iec_meter *m, uint32_t now, const klefr_value
             correct = correct && c >= '0' && c <= '9';
             n = n * 10u + (unsigned)(c - '0');
         }
-        correct = correct && (double)n == stored;
+        correct = correct && klefr_number_from_int(n, 0) == stored;
     }
     klefr_err err = klefr_iec_lockout_attempt(&m->lockout, correct, now);
     if (err == KLEFR_OK) {
@@ -466,7 +487,7 @@ static klefr_err on_write(klefr_iec_meter *m, const klefr_iec_message *msg, uint
         return error_reply(KLEFR_IEC_ER_UNKNOWN_ADDRESS, tx, cap, len);
     if (!row->iec.writable)
         return error_reply(KLEFR_IEC_ER_NOT_WRITABLE, tx, cap, len);
-    double v;
+    klefr_number v;
     if (parse_value(row, ds.value, ds.value_len, &v) != KLEFR_OK)
         return error_reply(KLEFR_IEC_ER_SYNTAX, tx, cap, len);
     if (!unit_fits(row, &ds))
@@ -529,7 +550,7 @@ static klefr_err on_option_select(klefr_iec_meter *m, uint32_t now, const klefr_
     /* P0 carries the meter address (SPEC 6). */
     const klefr_quantity_info *row = klefr_quantity_get(KLEFR_Q_SERIAL_NUMBER);
     char text[VALUE_CAP] = "";
-    double serial;
+    klefr_number serial;
     if (row != NULL && klefr_values_get(values, KLEFR_Q_SERIAL_NUMBER, &serial) == KLEFR_OK &&
         render_value(row, serial, text) != KLEFR_OK)
         text[0] = '\0';
@@ -642,7 +663,7 @@ klefr_err klefr_model_iec_read_encode(klefr_quantity q, uint8_t *buf, size_t cap
     return klefr_iec_writer_finish(&w, len);
 }
 
-klefr_err klefr_model_iec_write_encode(klefr_model model, klefr_quantity q, double value,
+klefr_err klefr_model_iec_write_encode(klefr_model model, klefr_quantity q, klefr_number value,
                                        uint8_t *buf, size_t cap, size_t *len)
 {
     const klefr_quantity_info *row = klefr_quantity_get(q);
@@ -683,7 +704,7 @@ static klefr_err decode_answer(const uint8_t *rx, size_t len, klefr_iec_message 
 }
 
 klefr_err klefr_model_iec_read_reply_decode(klefr_quantity q, const uint8_t *rx, size_t len,
-                                            double *value)
+                                            klefr_number *value)
 {
     const klefr_quantity_info *row = klefr_quantity_get(q);
     if (row == NULL || value == NULL || row->iec.address == NULL)

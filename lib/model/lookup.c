@@ -15,7 +15,7 @@ const klefr_quantity_info *klefr_quantity_get(klefr_quantity q)
 
 const klefr_quantity_info *klefr_quantity_by_name(const char *name)
 {
-    if (name == NULL)
+    if (name == NULL || name[0] == '\0')
         return NULL;
     for (size_t i = 0; i < KLEFR_Q_ROWS; i++)
         if (strcmp(klefr_quantity_table[i].name, name) == 0)

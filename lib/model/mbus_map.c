@@ -7,30 +7,13 @@
 
 #include <string.h>
 
-static double pow10_int(int e)
+/* raw x 10^scale and back: klefr_number_from_int() divides for negative
+ * scales, so that 1604814 x 10^-2 is the double nearest 16048.14, and
+ * klefr_number_to_int() rounds half away from zero and refuses 18 digits
+ * and more (and NaN), where the conversion to int64_t would be undefined. */
+static klefr_err unscaled(klefr_number value, int scale, int64_t *out)
 {
-    double p = 1.0;
-    for (int i = 0; i < (e < 0 ? -e : e); i++)
-        p *= 10.0;
-    return p;
-}
-
-/* raw x 10^scale, dividing for negative scales so that 1604814 x 10^-2 is
- * the double nearest 16048.14. */
-static double scaled(double raw, int scale)
-{
-    return scale < 0 ? raw / pow10_int(scale) : raw * pow10_int(scale);
-}
-
-/* value / 10^scale rounded half away from zero; RANGE beyond 18 digits
- * (and for NaN), where the conversion to int64_t would be undefined. */
-static klefr_err unscaled(double value, int scale, int64_t *out)
-{
-    double x = scale < 0 ? value * pow10_int(scale) : value / pow10_int(scale);
-    if (!(x > -1e18 && x < 1e18))
-        return KLEFR_ERR_RANGE;
-    *out = (int64_t)(x < 0 ? x - 0.5 : x + 0.5);
-    return KLEFR_OK;
+    return klefr_number_to_int(value, scale, out);
 }
 
 /* The storage, tariff and subunit a DIF and its single DIFE stand for. */
@@ -92,7 +75,7 @@ klefr_err klefr_model_mbus_rsp_ud_encode(const klefr_values *values,
         const klefr_quantity_info *row = klefr_quantity_get((klefr_quantity)q);
         if (row == NULL || row->mbus.dif == 0)
             continue;
-        double v;
+        klefr_number v;
         if (klefr_values_get(values, (klefr_quantity)q, &v) != KLEFR_OK)
             return KLEFR_ERR_NOT_AVAILABLE;
         klefr_mbus_record_spec s = {
@@ -125,6 +108,16 @@ static bool record_is_row(const klefr_mbus_record *r, const klefr_quantity_info 
            r->subunit == s.subunit;
 }
 
+#ifdef KLEFR_VALUES_FIXED
+/* Fixed numbers: integers only (a REAL32 record is not a KLEFR one). */
+static klefr_err record_number(const klefr_mbus_record *r, int scale, klefr_number *out)
+{
+    if (r->value.type != KLEFR_MBUS_VALUE_INTEGER)
+        return KLEFR_ERR_ENCODING;
+    *out = klefr_number_from_int(r->value.integer, scale);
+    return KLEFR_OK;
+}
+#else
 static klefr_err record_number(const klefr_mbus_record *r, int scale, double *out)
 {
     klefr_mbus_value v = r->value;
@@ -133,9 +126,14 @@ static klefr_err record_number(const klefr_mbus_record *r, int scale, double *ou
     double raw;
     v.exponent = 0;
     (void)klefr_mbus_value_to_double(&v, &raw);
-    *out = scaled(raw, scale);
+    /* raw x 10^scale, dividing for negative scales (number.h). */
+    double p = 1.0;
+    for (int i = 0; i < (scale < 0 ? -scale : scale); i++)
+        p *= 10.0;
+    *out = scale < 0 ? raw / p : raw * p;
     return KLEFR_OK;
 }
+#endif
 
 /* The row record r stands for, or NULL. */
 static const klefr_quantity_info *row_of_record(const klefr_mbus_record *r)
@@ -166,7 +164,7 @@ static klefr_err apply_records(const uint8_t *data, size_t len, klefr_values *va
                 report->unknown++;
             continue;
         }
-        double v;
+        klefr_number v;
         klefr_err err = record_number(&r, row->mbus.scale, &v);
         if (err != KLEFR_OK)
             return err;
@@ -267,12 +265,13 @@ klefr_err klefr_model_mbus_write_decode(const uint8_t *frame, size_t len, klefr_
 
     uint32_t baud = klefr_mbus_baud_from_ci(f.ci);
     if (f.type == KLEFR_MBUS_FRAME_CONTROL && baud != 0) {
-        err = klefr_quantity_validate(KLEFR_MODEL_6913, KLEFR_Q_BAUD_RATE, baud);
+        err = klefr_quantity_validate(KLEFR_MODEL_6913, KLEFR_Q_BAUD_RATE,
+                                      klefr_number_from_int(baud, 0));
         if (err != KLEFR_OK)
             return err;
         if (cap < 1)
             return KLEFR_ERR_BUFFER_TOO_SMALL;
-        out[0] = (klefr_setting){KLEFR_Q_BAUD_RATE, baud};
+        out[0] = (klefr_setting){KLEFR_Q_BAUD_RATE, klefr_number_from_int(baud, 0)};
         *out_len = 1;
         return KLEFR_OK;
     }
@@ -287,7 +286,7 @@ klefr_err klefr_model_mbus_write_decode(const uint8_t *frame, size_t len, klefr_
         const klefr_quantity_info *row = write_row(&r);
         if (row == NULL)
             return KLEFR_ERR_NO_SUCH_QUANTITY;
-        double v = 0;
+        klefr_number v = 0;
         if ((row->flags & KLEFR_QF_RESET_ONLY) == 0) {
             err = record_number(&r, row->mbus.scale, &v);
             if (err != KLEFR_OK)
@@ -306,8 +305,8 @@ klefr_err klefr_model_mbus_write_decode(const uint8_t *frame, size_t len, klefr_
     return KLEFR_OK;
 }
 
-klefr_err klefr_model_mbus_write_encode(uint8_t address, klefr_quantity q, double value, bool fcb,
-                                        uint8_t *buf, size_t cap, size_t *len)
+klefr_err klefr_model_mbus_write_encode(uint8_t address, klefr_quantity q, klefr_number value,
+                                        bool fcb, uint8_t *buf, size_t cap, size_t *len)
 {
     if (len == NULL)
         return KLEFR_ERR_INVALID_ARG;
@@ -320,11 +319,14 @@ klefr_err klefr_model_mbus_write_encode(uint8_t address, klefr_quantity q, doubl
     uint8_t c = (uint8_t)(KLEFR_MBUS_C_SND_UD | (fcb ? KLEFR_MBUS_C_FCB : 0u));
 
     if (q == KLEFR_Q_BAUD_RATE) {
-        /* EN 13757-2, 5.7: the baud change is a control frame, not a record. */
+        /* EN 13757-2, 5.7: the baud change is a control frame, not a record
+         * (the value is one of the validated whole rates). */
+        int64_t baud = 0;
+        (void)klefr_number_to_int(value, 0, &baud);
         klefr_mbus_frame f = {.type = KLEFR_MBUS_FRAME_CONTROL,
                               .c = c,
                               .a = address,
-                              .ci = klefr_mbus_ci_from_baud((uint32_t)value)};
+                              .ci = klefr_mbus_ci_from_baud((uint32_t)baud)};
         if (f.ci == 0)
             return KLEFR_ERR_RANGE;
         return klefr_mbus_frame_encode(&f, buf, cap, len);

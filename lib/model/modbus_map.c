@@ -6,6 +6,131 @@
 
 #include "model/table.h"
 
+#ifdef KLEFR_VALUES_FIXED
+/* IEEE 754 single <-> millionths, in integers: the firmware build has no
+ * floating point. Both round to nearest (ties to even into the float, half
+ * away from zero into millionths), as the host's conversions do. */
+static uint32_t float_bits(klefr_number v)
+{
+    if (v == 0)
+        return 0;
+    uint32_t sign = v < 0 ? 0x80000000u : 0;
+    uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    /* q = a x 2^s / 10^6 in [2^23, 2^24): from the top bit of a, q is in
+     * [2^43 / 10^6, 2^44 / 10^6), one halving at most too big. */
+    int s = 43 - (63 - __builtin_clzll(a));
+    uint64_t q, r, d;
+    for (;;) {
+        d = s >= 0 ? 1000000u : (uint64_t)1000000u << -s;
+        uint64_t n = s >= 0 ? a << s : a;
+        q = n / d;
+        r = n % d;
+        if (q < (1u << 24))
+            break;
+        s--;
+    }
+    if (r * 2 > d || (r * 2 == d && (q & 1u) != 0))
+        q++;
+    if (q == (1u << 24)) {
+        q >>= 1;
+        s--;
+    }
+    return sign | (uint32_t)(127 + 23 - s) << 23 | ((uint32_t)q & 0x7FFFFFu);
+}
+
+static klefr_err from_float_bits(uint32_t bits, klefr_number *out)
+{
+    int e = (int)(bits >> 23 & 0xFFu);
+    if (e == 0xFF)
+        return KLEFR_ERR_RANGE; /* infinite or NaN */
+    uint64_t m = bits & 0x7FFFFFu;
+    if (e != 0)
+        m |= 1u << 23;
+    else
+        e = 1; /* subnormal */
+    /* value = m x 2^(e - 150); in millionths m x 10^6 x 2^(e - 150). */
+    uint64_t x = m * 1000000u;
+    int shift = e - 150;
+    if (shift >= 0) {
+        if (shift > 18 || x > (UINT64_C(1) << (62 - shift)))
+            return KLEFR_ERR_RANGE;
+        x <<= shift;
+    } else if (shift > -64) {
+        uint64_t half = (uint64_t)1 << (-shift - 1);
+        x = (x + half) >> -shift;
+    } else {
+        x = 0;
+    }
+    *out = (bits >> 31) != 0 ? -(klefr_number)x : (klefr_number)x;
+    return KLEFR_OK;
+}
+
+static klefr_err decode_registers(const klefr_quantity_info *row, const uint16_t *regs,
+                                  klefr_number *out)
+{
+    const klefr_modbus_column *m = &row->modbus;
+    int64_t v;
+    switch (m->type) {
+    case KLEFR_MODBUS_TYPE_HEX: {
+        uint32_t h;
+        klefr_err err = klefr_modbus_get_hex(regs, m->length, &h);
+        if (err != KLEFR_OK)
+            return err;
+        v = h;
+        break;
+    }
+    case KLEFR_MODBUS_TYPE_SIGNED: v = klefr_modbus_get_signed(regs[0]); break;
+    case KLEFR_MODBUS_TYPE_FLOAT: return from_float_bits((uint32_t)regs[0] << 16 | regs[1], out);
+    case KLEFR_MODBUS_TYPE_ASCII: v = regs[0]; break;
+    case KLEFR_MODBUS_TYPE_BITS:
+        v = m->length == 2 ? (int64_t)((uint32_t)regs[0] << 16 | regs[1]) : regs[0];
+        break;
+    default: return KLEFR_ERR_UNSUPPORTED;
+    }
+    *out = klefr_number_from_int(v, 0);
+    return KLEFR_OK;
+}
+
+/* As the host's encode_registers(): whole values cut toward zero, values a
+ * register cannot hold render as 0. */
+static void encode_registers(const klefr_quantity_info *row, klefr_number value, uint16_t *regs)
+{
+    const klefr_modbus_column *m = &row->modbus;
+    int64_t v = value / 1000000;
+    regs[0] = regs[1] = 0;
+    switch (m->type) {
+    case KLEFR_MODBUS_TYPE_HEX:
+        if (v >= 0 && v <= 0xFFFFFFFF)
+            (void)klefr_modbus_set_hex(regs, m->length, (uint32_t)v);
+        return;
+    case KLEFR_MODBUS_TYPE_SIGNED:
+        if (value > -32769ll * 1000000 && value < 32768ll * 1000000)
+            regs[0] = (uint16_t)(v < 0 ? v + 0x10000 : v);
+        return;
+    case KLEFR_MODBUS_TYPE_FLOAT: {
+        uint32_t bits = float_bits(value);
+        regs[0] = (uint16_t)(bits >> 16);
+        regs[1] = (uint16_t)bits;
+        return;
+    }
+    case KLEFR_MODBUS_TYPE_ASCII:
+        if (v >= 0 && v <= 0xFFFF)
+            regs[0] = (uint16_t)v;
+        return;
+    case KLEFR_MODBUS_TYPE_BITS:
+        if (v >= 0 && v <= 0xFFFFFFFF) {
+            if (m->length == 2) {
+                regs[0] = (uint16_t)(v >> 16);
+                regs[1] = (uint16_t)v;
+            } else {
+                regs[0] = (uint16_t)v;
+            }
+        }
+        return;
+    default: return;
+    }
+}
+#else
 /* Decode one quantity's registers into a number in the row's unit. */
 static klefr_err decode_registers(const klefr_quantity_info *row, const uint16_t *regs, double *out)
 {
@@ -67,6 +192,8 @@ static void encode_registers(const klefr_quantity_info *row, double value, uint1
     }
 }
 
+#endif
+
 static bool inside(const klefr_modbus_column *m, uint32_t start, uint32_t end)
 {
     return m->length != 0 && m->address >= start && (uint32_t)m->address + m->length <= end;
@@ -84,7 +211,7 @@ klefr_err klefr_values_from_modbus(klefr_values *values, uint16_t start, const u
             const klefr_quantity_info *row = &klefr_quantity_table[i];
             if (!inside(&row->modbus, start, end))
                 continue;
-            double v;
+            klefr_number v;
             klefr_err err = decode_registers(row, regs + (row->modbus.address - start), &v);
             if (err != KLEFR_OK)
                 return err;
@@ -108,7 +235,7 @@ klefr_err klefr_values_to_modbus(const klefr_values *values, uint16_t start, uin
         if (row == NULL)
             return KLEFR_EXC_ILLEGAL_DATA_ADDRESS;
         uint16_t words[2];
-        double v = 0;
+        klefr_number v = 0;
         if ((row->flags & KLEFR_QF_THREE_PHASE) == 0 && klefr_values_has(values, row->id))
             v = values->value[row->id];
         encode_registers(row, v, words);
@@ -143,7 +270,7 @@ klefr_err klefr_model_modbus_write(klefr_model model, uint8_t function, uint16_t
             i + row->modbus.length > count ||
             (function == KLEFR_MODBUS_WRITE_SINGLE_REGISTER && row->modbus.length != 1))
             return KLEFR_EXC_ILLEGAL_DATA_ADDRESS;
-        double v;
+        klefr_number v;
         if (decode_registers(row, regs + i, &v) != KLEFR_OK)
             return KLEFR_EXC_ILLEGAL_DATA_VALUE;
         klefr_err err = klefr_quantity_validate(model, row->id, v);

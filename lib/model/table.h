@@ -30,6 +30,6 @@ extern const klefr_valid_values klefr_valid_baud_mbus;
  * for the others.
  * @retval KLEFR_ERR_NOT_AVAILABLE @p model does not have @p q.
  * @retval KLEFR_ERR_RANGE not a value the model can hold. */
-klefr_err klefr_model_value_allowed(klefr_model model, klefr_quantity q, double value);
+klefr_err klefr_model_value_allowed(klefr_model model, klefr_quantity q, klefr_number value);
 
 #endif

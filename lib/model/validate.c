@@ -9,6 +9,28 @@ static bool model_known(klefr_model model)
     return model >= KLEFR_MODEL_6911 && model <= KLEFR_MODEL_6914;
 }
 
+#ifdef KLEFR_VALUES_FIXED
+/* Fixed numbers are exact: a value that crossed a Float ABCD register was
+ * rounded to millionths on the way in. The host's tolerance is kept all
+ * the same (1e-6 of the value, at least one millionth). */
+static bool nearly_equal(klefr_number a, klefr_number b)
+{
+    klefr_number diff = a > b ? a - b : b - a;
+    klefr_number scale = b < 0 ? -b : b;
+    return diff <= (scale > 1000000 ? scale / 1000000 : 1);
+}
+
+static bool is_whole(klefr_number v)
+{
+    return v >= -2147483648ll * 1000000 && v <= 4294967295ll * 1000000 && v % 1000000 == 0;
+}
+
+static bool is_nan(klefr_number v)
+{
+    (void)v;
+    return false;
+}
+#else
 /* Equal within float precision: values that crossed a Float ABCD register
  * (0.1f is 0.100000001...) still match the list. */
 static bool nearly_equal(double a, double b)
@@ -27,6 +49,12 @@ static bool is_whole(double v)
     return (double)(long long)v == v;
 }
 
+static bool is_nan(double v)
+{
+    return v != v;
+}
+#endif
+
 static const klefr_valid_values *valid_for(klefr_model model, const klefr_quantity_info *row)
 {
     if (model == KLEFR_MODEL_6913) {
@@ -39,9 +67,9 @@ static const klefr_valid_values *valid_for(klefr_model model, const klefr_quanti
 }
 
 /* Is @p value one of the row's allowed values on @p model? */
-static klefr_err value_ok(klefr_model model, const klefr_quantity_info *row, double value)
+static klefr_err value_ok(klefr_model model, const klefr_quantity_info *row, klefr_number value)
 {
-    if (value != value) /* NaN */
+    if (is_nan(value))
         return KLEFR_ERR_RANGE;
     if ((row->flags & KLEFR_QF_INTEGER) && !is_whole(value))
         return KLEFR_ERR_RANGE;
@@ -57,7 +85,7 @@ static klefr_err value_ok(klefr_model model, const klefr_quantity_info *row, dou
     return value >= valid->min && value <= valid->max ? KLEFR_OK : KLEFR_ERR_RANGE;
 }
 
-klefr_err klefr_quantity_validate(klefr_model model, klefr_quantity q, double value)
+klefr_err klefr_quantity_validate(klefr_model model, klefr_quantity q, klefr_number value)
 {
     const klefr_quantity_info *row = klefr_quantity_get(q);
     if (row == NULL || !model_known(model))
@@ -72,7 +100,7 @@ klefr_err klefr_quantity_validate(klefr_model model, klefr_quantity q, double va
     return value_ok(model, row, value);
 }
 
-klefr_err klefr_model_value_allowed(klefr_model model, klefr_quantity q, double value)
+klefr_err klefr_model_value_allowed(klefr_model model, klefr_quantity q, klefr_number value)
 {
     const klefr_quantity_info *row = klefr_quantity_get(q);
     if (row == NULL || !model_known(model) || row->valid == NULL ||
@@ -83,8 +111,8 @@ klefr_err klefr_model_value_allowed(klefr_model model, klefr_quantity q, double 
     if (q == KLEFR_Q_TARIFF) {
         /* A reading shows the tariff in effect: 11/12 are write-only forms
          * of 1/2 (SPEC 4), and the 6911 has T1 only (SPEC 1). */
-        double last = model == KLEFR_MODEL_6911 ? 1 : 2;
-        return value == 1 || value == last ? KLEFR_OK : KLEFR_ERR_RANGE;
+        klefr_number last = klefr_number_from_int(model == KLEFR_MODEL_6911 ? 1 : 2, 0);
+        return value == klefr_number_from_int(1, 0) || value == last ? KLEFR_OK : KLEFR_ERR_RANGE;
     }
     return value_ok(model, row, value);
 }

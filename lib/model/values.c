@@ -17,7 +17,7 @@ bool klefr_values_has(const klefr_values *values, klefr_quantity q)
     return (values->present[q / 8] >> (q % 8)) & 1u;
 }
 
-klefr_err klefr_values_get(const klefr_values *values, klefr_quantity q, double *out)
+klefr_err klefr_values_get(const klefr_values *values, klefr_quantity q, klefr_number *out)
 {
     if (values == NULL || out == NULL || (unsigned)q >= KLEFR_Q_COUNT)
         return KLEFR_ERR_INVALID_ARG;
@@ -27,7 +27,7 @@ klefr_err klefr_values_get(const klefr_values *values, klefr_quantity q, double 
     return KLEFR_OK;
 }
 
-klefr_err klefr_values_set(klefr_values *values, klefr_quantity q, double value)
+klefr_err klefr_values_set(klefr_values *values, klefr_quantity q, klefr_number value)
 {
     if (values == NULL || (unsigned)q >= KLEFR_Q_COUNT)
         return KLEFR_ERR_INVALID_ARG;

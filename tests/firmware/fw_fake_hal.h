@@ -11,6 +11,26 @@
 #include "klefr_fw.h"
 #include "klefr_test.h"
 
+/* Numbers both ways: doubles on the host, millionths in the lean core of
+ * the firmware build (klefr/number.h). */
+static inline klefr_number num(double x)
+{
+#ifdef KLEFR_VALUES_FIXED
+    return (klefr_number)(x * 1e6 + (x < 0 ? -0.5 : 0.5));
+#else
+    return x;
+#endif
+}
+
+static inline double dbl(klefr_number v)
+{
+#ifdef KLEFR_VALUES_FIXED
+    return (double)v / 1e6;
+#else
+    return v;
+#endif
+}
+
 typedef struct fake_hal {
     uint32_t now;         /* protocol time (real) */
     uint32_t metro_extra; /* metrology time gained by acceleration */

@@ -143,21 +143,21 @@ START_TEST(test_full_readout_at_9600_after_the_300_ms_delay)
     klefr_fw_values(&m, &want);
     unsigned compared = 0;
     for (unsigned q = 0; q < KLEFR_Q_COUNT; q++) {
-        double a, b;
+        klefr_number a, b;
         if (klefr_values_get(&got, (klefr_quantity)q, &a) != KLEFR_OK)
             continue;
         ck_assert_int_eq(klefr_values_get(&want, (klefr_quantity)q, &b), KLEFR_OK);
-        ck_assert_double_eq_tol(a, b, 0.0005);
+        ck_assert_double_eq_tol(dbl(a), dbl(b), 0.0005);
         compared++;
     }
     ck_assert_uint_eq(compared, matched);
-    double v;
+    klefr_number v;
     ck_assert_int_eq(klefr_values_get(&got, KLEFR_Q_FORWARD_ACTIVE_ENERGY, &v), KLEFR_OK);
-    ck_assert_double_eq_tol(v, 2.30, 1e-9);
+    ck_assert_double_eq_tol(dbl(v), 2.30, 1e-9);
     ck_assert_int_eq(klefr_values_get(&got, KLEFR_Q_SERIAL_NUMBER, &v), KLEFR_OK);
-    ck_assert_double_eq(v, 17060518.0);
+    ck_assert_double_eq(dbl(v), 17060518.0);
     ck_assert_int_eq(klefr_values_get(&got, KLEFR_Q_VOLTAGE, &v), KLEFR_OK);
-    ck_assert_double_eq_tol(v, 230.0, 1e-9);
+    ck_assert_double_eq_tol(dbl(v), 230.0, 1e-9);
 
     /* No ACK is awaited: the session ends by itself, back to 300 baud. */
     fake_run(&m, &f, 2000, 10);
@@ -538,9 +538,9 @@ START_TEST(test_every_model_answers_on_ir)
         ck_assert_int_eq(
             klefr_model_iec_readout_decode((const char *)f.ir_tx + 1, f.ir_tx_len - 3, &got, NULL),
             KLEFR_OK);
-        double v;
+        klefr_number v;
         ck_assert_int_eq(klefr_values_get(&got, KLEFR_Q_FORWARD_ACTIVE_ENERGY, &v), KLEFR_OK);
-        ck_assert_double_eq_tol(v, 2.30, 1e-9);
+        ck_assert_double_eq_tol(dbl(v), 2.30, 1e-9);
     }
 }
 END_TEST
@@ -552,23 +552,23 @@ START_TEST(test_the_longest_readout_fits_the_ir_buffer)
     klefr_values v;
     klefr_fw_values(&m, &v);
     for (unsigned q = 0; q < KLEFR_Q_COUNT; q++) {
-        double x;
+        klefr_number x;
         if (klefr_values_get(&v, (klefr_quantity)q, &x) != KLEFR_OK)
             continue;
         const klefr_quantity_info *row = klefr_quantity_get((klefr_quantity)q);
         if (row != NULL && row->unit != NULL &&
             (strstr(row->unit, "Wh") != NULL || strstr(row->unit, "varh") != NULL))
-            klefr_values_set(&v, (klefr_quantity)q, -42949672.95);
+            klefr_values_set(&v, (klefr_quantity)q, num(-42949672.95));
     }
-    klefr_values_set(&v, KLEFR_Q_VOLTAGE, 4294967.295);
-    klefr_values_set(&v, KLEFR_Q_CURRENT, 4294967.295);
-    klefr_values_set(&v, KLEFR_Q_ACTIVE_POWER, -2147483.648);
-    klefr_values_set(&v, KLEFR_Q_REACTIVE_POWER, -2147483.648);
-    klefr_values_set(&v, KLEFR_Q_APPARENT_POWER, 18446744.073);
-    klefr_values_set(&v, KLEFR_Q_FREQUENCY, 4294967.295);
-    klefr_values_set(&v, KLEFR_Q_POWER_FACTOR, -1.0);
-    klefr_values_set(&v, KLEFR_Q_POWER_DOWN_COUNTER, 65535);
-    klefr_values_set(&v, KLEFR_Q_CHECKSUM, 4294967295.0);
+    klefr_values_set(&v, KLEFR_Q_VOLTAGE, num(4294967.295));
+    klefr_values_set(&v, KLEFR_Q_CURRENT, num(4294967.295));
+    klefr_values_set(&v, KLEFR_Q_ACTIVE_POWER, num(-2147483.648));
+    klefr_values_set(&v, KLEFR_Q_REACTIVE_POWER, num(-2147483.648));
+    klefr_values_set(&v, KLEFR_Q_APPARENT_POWER, num(18446744.073));
+    klefr_values_set(&v, KLEFR_Q_FREQUENCY, num(4294967.295));
+    klefr_values_set(&v, KLEFR_Q_POWER_FACTOR, num(-1.0));
+    klefr_values_set(&v, KLEFR_Q_POWER_DOWN_COUNTER, num(65535));
+    klefr_values_set(&v, KLEFR_Q_CHECKSUM, num(4294967295.0));
     for (int model = KLEFR_MODEL_6911; model <= KLEFR_MODEL_6914; model++) {
         size_t len = 0;
         ck_assert_int_eq(klefr_model_iec_readout_encode((klefr_model)model, &v, NULL, 0, &len),

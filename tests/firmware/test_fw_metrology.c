@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Metrology of the firmware core: exact integration, directions, tariffs,
  * calculation codes, quadrants, starting current, voltage window, pulses. */
+#include <math.h>
+
 #include "fw_fake_hal.h"
 
 static fake_hal f;
@@ -16,9 +18,9 @@ static double value(klefr_quantity q)
 {
     klefr_values v;
     klefr_fw_values(&m, &v);
-    double x = -12345;
+    klefr_number x = num(-12345);
     ck_assert_int_eq(klefr_values_get(&v, q, &x), KLEFR_OK);
-    return x;
+    return dbl(x);
 }
 
 #define WH_UJ 3600000000ull /* 1 Wh in mW ms */
@@ -59,6 +61,39 @@ START_TEST(test_one_single_long_step_is_exact)
     fake_run(&m, &f, 3600000, 3600000);
     ck_assert_uint_eq(m.energy[0][0][0].q10wh, 230);
     ck_assert_uint_eq(m.energy[0][0][0].rem_uj, 0);
+}
+END_TEST
+
+/* klefr_fw_load_from_angle() works in integers (no floating point in the
+ * metrology): at every hundredth of a degree, for loads up to 400 V 100 A,
+ * P and Q are V I cos and V I sin to the nearest mW, as libm's long double
+ * sine and cosine say, except where that value is itself within 10^-6 mW
+ * of a half (there either neighbour is right). */
+static void check_angles(uint32_t mv, uint32_t ma)
+{
+    for (int32_t cdeg = -36000; cdeg <= 36000; cdeg++) {
+        klefr_fw_load l;
+        klefr_fw_load_from_angle(&l, mv, ma, cdeg, 50000);
+        long double rad = (long double)cdeg * 3.14159265358979323846264338327950288L / 18000.0L;
+        long double va = (long double)mv * ma / 1000.0L;
+        long double want[2] = {va * cosl(rad), va * sinl(rad)};
+        int32_t got[2] = {l.active_mw, l.reactive_mvar};
+        for (int k = 0; k < 2; k++) {
+            long double r = roundl(want[k]);
+            long double off = fabsl(fabsl(want[k] - truncl(want[k])) - 0.5L);
+            ck_assert_msg((long double)got[k] == r || off < 1e-6L, "%u mV %u mA %d: %d, not %.6Lf",
+                          mv, ma, cdeg, got[k], want[k]);
+        }
+    }
+}
+
+START_TEST(test_p_and_q_are_to_the_nearest_mw_at_every_angle)
+{
+    check_angles(230000, 10000);
+    check_angles(253000, 45000);
+    check_angles(400000, 100000);
+    check_angles(230123, 5501);
+    check_angles(1, 1);
 }
 END_TEST
 
@@ -187,7 +222,7 @@ START_TEST(test_6912_tariff_input_selects_t2)
     ck_assert(value(KLEFR_Q_FORWARD_ACTIVE_ENERGY) == 3.45);
     ck_assert(value(KLEFR_Q_TARIFF) == 2);
     /* The 6912 follows its input: a written tariff is refused. */
-    klefr_setting s = {KLEFR_Q_TARIFF, 1};
+    klefr_setting s = {KLEFR_Q_TARIFF, num(1)};
     ck_assert_int_eq(klefr_fw_settings_apply(&m, &s, 1), KLEFR_ERR_NOT_WRITABLE);
 }
 END_TEST
@@ -206,7 +241,7 @@ END_TEST
 
 START_TEST(test_bus_tariff_2_registers_in_t2)
 {
-    klefr_setting s = {KLEFR_Q_TARIFF, 2};
+    klefr_setting s = {KLEFR_Q_TARIFF, num(2)};
     ck_assert_int_eq(klefr_fw_settings_apply(&m, &s, 1), KLEFR_OK);
     fake_load(&m, 230000, 10000, 0);
     fake_run(&m, &f, 3600000, 1000);
@@ -218,15 +253,15 @@ END_TEST
 
 START_TEST(test_bus_tariff_12_is_lost_at_power_down_and_2_is_kept)
 {
-    klefr_setting s = {KLEFR_Q_TARIFF, 12};
+    klefr_setting s = {KLEFR_Q_TARIFF, num(12)};
     ck_assert_int_eq(klefr_fw_settings_apply(&m, &s, 1), KLEFR_OK);
     ck_assert_uint_eq(klefr_fw_tariff(&m), 2);
     fake_load(&m, 0, 0, 0);
     fake_load(&m, 230000, 0, 0);
     ck_assert_uint_eq(klefr_fw_tariff(&m), 1);
-    s.value = 2;
+    s.value = num(2);
     ck_assert_int_eq(klefr_fw_settings_apply(&m, &s, 1), KLEFR_OK);
-    s.value = 11;
+    s.value = num(11);
     ck_assert_int_eq(klefr_fw_settings_apply(&m, &s, 1), KLEFR_OK);
     ck_assert_uint_eq(klefr_fw_tariff(&m), 1);
     fake_load(&m, 0, 0, 0);
@@ -253,13 +288,13 @@ START_TEST(test_every_calculation_code)
         double total;
     } cases[] = {{1, 3.0}, {4, 1.0}, {5, 4.0}, {6, -2.0}, {9, 2.0}, {10, 2.0}};
     for (size_t i = 0; i < 6; i++) {
-        klefr_setting s = {KLEFR_Q_CALCULATION_CODE, cases[i].code};
+        klefr_setting s = {KLEFR_Q_CALCULATION_CODE, num(cases[i].code)};
         ck_assert_int_eq(klefr_fw_settings_apply(&m, &s, 1), KLEFR_OK);
         ck_assert(value(KLEFR_Q_TOTAL_ACTIVE_ENERGY) == cases[i].total);
         ck_assert(value(KLEFR_Q_T1_TOTAL_ACTIVE_ENERGY) == cases[i].total);
         ck_assert_int_eq(klefr_fw_total_active_q(&m), (int64_t)(cases[i].total * 100));
     }
-    klefr_setting bad = {KLEFR_Q_CALCULATION_CODE, 7};
+    klefr_setting bad = {KLEFR_Q_CALCULATION_CODE, num(7)};
     ck_assert_int_eq(klefr_fw_settings_apply(&m, &bad, 1), KLEFR_ERR_RANGE);
 }
 END_TEST
@@ -268,7 +303,7 @@ START_TEST(test_day_counter_counts_forward_since_reset)
 {
     fake_load(&m, 230000, 10000, 0);
     fake_run(&m, &f, 3600000, 1000);
-    klefr_setting s = {KLEFR_Q_DAY_COUNTER, 0};
+    klefr_setting s = {KLEFR_Q_DAY_COUNTER, num(0)};
     ck_assert_int_eq(klefr_fw_settings_apply(&m, &s, 1), KLEFR_OK);
     ck_assert(value(KLEFR_Q_DAY_COUNTER) == 0.0);
     fake_run(&m, &f, 1800000, 1000);
@@ -328,7 +363,7 @@ START_TEST(test_s0_at_other_rates)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         fake_init(&f);
         ck_assert_int_eq(fake_meter(&m, &f, KLEFR_MODEL_6914), KLEFR_OK);
-        klefr_setting s = {KLEFR_Q_S0_RATE, cases[i].rate};
+        klefr_setting s = {KLEFR_Q_S0_RATE, num(cases[i].rate)};
         ck_assert_int_eq(klefr_fw_settings_apply(&m, &s, 1), KLEFR_OK);
         pulse_hour(230000, 10000, 3600000);
         ck_assert_uint_eq(f.s0_pulses, cases[i].pulses);
@@ -339,7 +374,7 @@ END_TEST
 
 START_TEST(test_s0_0_01_imp_per_kwh_after_100_kwh)
 {
-    klefr_setting s = {KLEFR_Q_S0_RATE, 0.01};
+    klefr_setting s = {KLEFR_Q_S0_RATE, num(0.01)};
     ck_assert_int_eq(klefr_fw_settings_apply(&m, &s, 1), KLEFR_OK);
     klefr_fw_load l = {230000, 45000, 10000000, 0, 50000};
     klefr_fw_set_load(&m, &l);
@@ -384,6 +419,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_230v_10a_cos1_for_one_hour_is_exactly_2300_wh);
     tcase_add_test(tc, test_odd_tick_steps_lose_nothing);
     tcase_add_test(tc, test_one_single_long_step_is_exact);
+    tcase_add_test(tc, test_p_and_q_are_to_the_nearest_mw_at_every_angle);
     tcase_add_test(tc, test_60_degrees_inductive_splits_active_and_reactive);
     tcase_add_test(tc, test_capacitive_load_registers_reverse_reactive);
     tcase_add_test(tc, test_export_registers_reverse_active_and_not_the_day_counter);

@@ -145,7 +145,7 @@ START_TEST(test_no_bank_recoverable_is_err_01_with_defaults)
 {
     fake_load(&m, 230000, 10000, 0);
     fake_run(&m, &f, 360000, 1000);
-    klefr_setting s = {KLEFR_Q_LCD_CYCLE_TIME, 25};
+    klefr_setting s = {KLEFR_Q_LCD_CYCLE_TIME, num(25)};
     ck_assert_int_eq(klefr_fw_settings_apply(&m, &s, 1), KLEFR_OK);
     f.store[20] ^= 0x01;
     f.store[KLEFR_FW_STORE_BANK_SIZE + 20] ^= 0x01;
@@ -156,9 +156,9 @@ START_TEST(test_no_bank_recoverable_is_err_01_with_defaults)
     ck_assert_uint_eq(fwd_uj(&r), 0);
     klefr_values v;
     klefr_fw_values(&r, &v);
-    double e = -1;
+    klefr_number e = num(-1);
     ck_assert_int_eq(klefr_values_get(&v, KLEFR_Q_ERROR_CODE, &e), KLEFR_OK);
-    ck_assert(e == 1);
+    ck_assert(dbl(e) == 1);
     char text[64];
     ck_assert_str_eq(klefr_fw_lcd_text(&r, text, sizeof text), "Err 01");
 }
@@ -203,7 +203,8 @@ END_TEST
 
 START_TEST(test_scroll_set_password_and_tariff_are_saved)
 {
-    klefr_setting s[] = {{KLEFR_Q_PASSWORD, 1234}, {KLEFR_Q_TARIFF, 2}, {KLEFR_Q_BACKLIGHT, 1}};
+    klefr_setting s[] = {
+        {KLEFR_Q_PASSWORD, num(1234)}, {KLEFR_Q_TARIFF, num(2)}, {KLEFR_Q_BACKLIGHT, num(1)}};
     ck_assert_int_eq(klefr_fw_settings_apply(&m, s, 3), KLEFR_OK);
     m.ui.scroll_set = 0x5;
     ck_assert_int_eq(klefr_fw_store_save(&m), KLEFR_OK);
@@ -218,10 +219,10 @@ END_TEST
 
 START_TEST(test_apply_is_all_or_nothing)
 {
-    klefr_setting s[] = {{KLEFR_Q_PASSWORD, 1234}, {KLEFR_Q_LCD_CYCLE_TIME, 31}};
+    klefr_setting s[] = {{KLEFR_Q_PASSWORD, num(1234)}, {KLEFR_Q_LCD_CYCLE_TIME, num(31)}};
     ck_assert_int_eq(klefr_fw_settings_apply(&m, s, 2), KLEFR_ERR_RANGE);
     ck_assert_uint_eq(m.set.password, 0);
-    klefr_setting ro = {KLEFR_Q_SERIAL_NUMBER, 1};
+    klefr_setting ro = {KLEFR_Q_SERIAL_NUMBER, num(1)};
     ck_assert_int_eq(klefr_fw_settings_apply(&m, &ro, 1), KLEFR_ERR_NOT_WRITABLE);
 }
 END_TEST
