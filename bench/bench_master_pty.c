@@ -392,7 +392,7 @@ static void print_table_header(void)
 static double wire_limit(const klefr_line *line, uint16_t nregs)
 {
     klefr_modbus_timing tm;
-    if (klefr_modbus_timing_for(line, &tm) != KLEFR_OK)
+    if (klefr_modbus_timing_get(line, &tm) != KLEFR_OK)
         return 0;
     double chars = 8.0 + 5.0 + 2.0 * nregs;
     return 1e6 / (chars * tm.char_us + tm.t35_us);
@@ -447,7 +447,7 @@ static void run(bench *bn, const klefr_line *line, bool skip_t35)
     char name[32];
     line_name(line, name, sizeof name);
     klefr_modbus_timing tm;
-    klefr_modbus_timing_for(line, &tm);
+    klefr_modbus_timing_get(line, &tm);
     if (skip_t35)
         printf("\nDiagnostic, line %s: our master with an injected klefr_clock whose sleep\n"
                "does nothing, so the t3.5 silence before each request (%u us) is skipped. Not\n"
@@ -472,7 +472,7 @@ static void run(bench *bn, const klefr_line *line, bool skip_t35)
 static void wire_note(const klefr_line *line)
 {
     klefr_modbus_timing tm;
-    if (klefr_modbus_timing_for(line, &tm) != KLEFR_OK)
+    if (klefr_modbus_timing_get(line, &tm) != KLEFR_OK)
         return;
     char name[32];
     line_name(line, name, sizeof name);

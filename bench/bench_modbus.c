@@ -135,8 +135,8 @@ static void run_encode_read(void *arg)
     (void)arg;
     uint8_t buf[8];
     size_t len;
-    klefr_modbus_encode_read(1, KLEFR_MODBUS_READ_HOLDING_REGISTERS, FC03_START, FC03_COUNT, buf,
-                             sizeof buf, &len);
+    klefr_modbus_read_request_encode(1, KLEFR_MODBUS_READ_HOLDING_REGISTERS, FC03_START, FC03_COUNT,
+                                     buf, sizeof buf, &len);
     bench_consume(buf[6]);
 }
 
@@ -146,7 +146,7 @@ static void run_decode_response(void *arg)
     klefr_modbus_response rsp;
     size_t n;
     klefr_modbus_response_decode(&j->req, j->rsp, j->rsp_len, &rsp);
-    klefr_modbus_response_registers(&rsp, j->regs, FC03_COUNT, &n);
+    klefr_modbus_response_registers_get(&rsp, j->regs, FC03_COUNT, &n);
     bench_consume(j->regs[n - 1]);
 }
 
@@ -159,11 +159,11 @@ static void fc03_job_init(fc03_job *j)
     j->req.quantity = FC03_COUNT;
     for (size_t i = 0; i < FC03_COUNT; i++)
         j->regs[i] = (uint16_t)(0x4100 + i * 7);
-    klefr_modbus_encode_read_registers_response(1, KLEFR_MODBUS_READ_HOLDING_REGISTERS, j->regs,
+    klefr_modbus_read_registers_response_encode(1, KLEFR_MODBUS_READ_HOLDING_REGISTERS, j->regs,
                                                 FC03_COUNT, j->rsp, sizeof j->rsp, &j->rsp_len);
 }
 
-/* A full reading of a meter: the blocks of klefr_model_modbus_blocks(),
+/* A full reading of a meter: the blocks of klefr_model_modbus_blocks_get(),
  * each as the response ADU a 6914 would send. */
 typedef struct {
     klefr_modbus_block blocks[8];
@@ -184,7 +184,7 @@ static void run_reading_decode(void *arg)
         uint16_t regs[KLEFR_MODBUS_MAX_READ_REGISTERS];
         size_t n;
         klefr_modbus_response_decode(&j->req[b], j->adu[b], j->adu_len[b], &rsp);
-        klefr_modbus_response_registers(&rsp, regs, KLEFR_MODBUS_MAX_READ_REGISTERS, &n);
+        klefr_modbus_response_registers_get(&rsp, regs, KLEFR_MODBUS_MAX_READ_REGISTERS, &n);
         klefr_values_from_modbus(&v, j->blocks[b].start, regs, n);
     }
     bench_consume((uint64_t)v.value[KLEFR_Q_VOLTAGE]);
@@ -197,8 +197,8 @@ static void run_reading_render(void *arg)
         uint16_t regs[KLEFR_MODBUS_MAX_READ_REGISTERS];
         uint8_t adu[KLEFR_MODBUS_ADU_MAX];
         size_t len;
-        klefr_values_to_modbus(&j->values, j->blocks[b].start, regs, j->blocks[b].count);
-        klefr_modbus_encode_read_registers_response(1, KLEFR_MODBUS_READ_HOLDING_REGISTERS, regs,
+        klefr_model_modbus_values_encode(&j->values, j->blocks[b].start, regs, j->blocks[b].count);
+        klefr_modbus_read_registers_response_encode(1, KLEFR_MODBUS_READ_HOLDING_REGISTERS, regs,
                                                     j->blocks[b].count, adu, sizeof adu, &len);
         bench_consume(adu[len - 1]);
     }
@@ -207,7 +207,7 @@ static void run_reading_render(void *arg)
 static int reading_job_init(reading_job *j)
 {
     memset(j, 0, sizeof *j);
-    if (klefr_model_modbus_blocks(j->blocks, 8, &j->nblocks) != KLEFR_OK)
+    if (klefr_model_modbus_blocks_get(j->blocks, 8, &j->nblocks) != KLEFR_OK)
         return -1;
     /* Plausible values for every quantity the map carries. */
     klefr_values_clear(&j->values);
@@ -224,9 +224,9 @@ static int reading_job_init(reading_job *j)
                                            .function = KLEFR_MODBUS_READ_HOLDING_REGISTERS,
                                            .address = j->blocks[b].start,
                                            .quantity = j->blocks[b].count};
-        if (klefr_values_to_modbus(&j->values, j->blocks[b].start, regs, j->blocks[b].count) !=
-                KLEFR_OK ||
-            klefr_modbus_encode_read_registers_response(
+        if (klefr_model_modbus_values_encode(&j->values, j->blocks[b].start, regs,
+                                             j->blocks[b].count) != KLEFR_OK ||
+            klefr_modbus_read_registers_response_encode(
                 1, KLEFR_MODBUS_READ_HOLDING_REGISTERS, regs, j->blocks[b].count, j->adu[b],
                 sizeof j->adu[b], &j->adu_len[b]) != KLEFR_OK)
             return -1;
@@ -287,7 +287,7 @@ static void run_reply_ours(void *arg)
     size_t len;
     if (klefr_modbus_request_decode(j->raw, j->raw_len, &req) != KLEFR_OK)
         exit(1);
-    klefr_modbus_encode_read_registers_response(req.unit, req.function, j->fc03->regs, req.quantity,
+    klefr_modbus_read_registers_response_encode(req.unit, req.function, j->fc03->regs, req.quantity,
                                                 adu, sizeof adu, &len);
     must_write(j->fd, adu, len);
 }
@@ -319,14 +319,14 @@ static void run_transaction_ours(void *arg)
     size_t len;
     klefr_modbus_response r;
     must_write(j->peer, j->fc03->rsp, j->fc03->rsp_len);
-    klefr_modbus_encode_read(1, KLEFR_MODBUS_READ_HOLDING_REGISTERS, FC03_START, FC03_COUNT, req,
-                             sizeof req, &len);
+    klefr_modbus_read_request_encode(1, KLEFR_MODBUS_READ_HOLDING_REGISTERS, FC03_START, FC03_COUNT,
+                                     req, sizeof req, &len);
     must_write(j->fd, req, len);
     len = read_frame(j->fd, rsp);
     if (klefr_modbus_response_decode(&j->fc03->req, rsp, len, &r) != KLEFR_OK)
         exit(1);
     uint16_t regs[FC03_COUNT];
-    klefr_modbus_response_registers(&r, regs, FC03_COUNT, &len);
+    klefr_modbus_response_registers_get(&r, regs, FC03_COUNT, &len);
     if (read(j->peer, sink, sizeof sink) != 8)
         exit(1);
     bench_consume(regs[FC03_COUNT - 1]);
@@ -448,8 +448,8 @@ static void bench_io(fc03_job *fc03)
            "   public calls on descriptors we own)\n");
 
     /* Slave side: the request arrives, the answer goes to /dev/null. */
-    klefr_modbus_encode_read(1, KLEFR_MODBUS_READ_HOLDING_REGISTERS, FC03_START, FC03_COUNT, j.raw,
-                             sizeof j.raw, &j.raw_len);
+    klefr_modbus_read_request_encode(1, KLEFR_MODBUS_READ_HOLDING_REGISTERS, FC03_START, FC03_COUNT,
+                                     j.raw, sizeof j.raw, &j.raw_len);
     double ours = bench_rate(run_reply_ours, &j, SECONDS), theirs = 0;
 #ifdef KLEFR_BENCH_WITH_LIBMODBUS
     theirs = bench_rate(run_reply_libmodbus, &j, SECONDS);

@@ -15,12 +15,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s PORT modbus|mbus|iec [NAME VALUE]\n", argv[0]);
         return 2;
     }
-    klefr_meter_protocol protocol = strcmp(argv[2], "mbus") == 0  ? KLEFR_METER_MBUS
-                                    : strcmp(argv[2], "iec") == 0 ? KLEFR_METER_IEC
-                                                                  : KLEFR_METER_MODBUS;
+    klefr_protocol protocol = strcmp(argv[2], "mbus") == 0  ? KLEFR_PROTOCOL_MBUS
+                              : strcmp(argv[2], "iec") == 0 ? KLEFR_PROTOCOL_IEC
+                                                            : KLEFR_PROTOCOL_MODBUS;
     /* Modbus ID 1 and M-Bus address 0 are the meters' defaults. The IR
      * port starts at 300 baud 7E1 (NULL line: the protocol's default). */
-    klefr_meter_address address = {.primary = protocol == KLEFR_METER_MODBUS ? 1 : 0};
+    klefr_meter_address address = {.primary = protocol == KLEFR_PROTOCOL_MODBUS ? 1 : 0};
     klefr_io *io = NULL;
     klefr_meter *meter = NULL;
     klefr_values values;

@@ -22,15 +22,15 @@ int main(void)
     uint16_t regs[2];
     size_t len;
     for (size_t i = 0; i < sizeof fc06 / sizeof fc06[0]; i++) {
-        klefr_modbus_encode_write_single(1, KLEFR_MODBUS_WRITE_SINGLE_REGISTER, fc06[i][0],
-                                         fc06[i][1], adu, sizeof adu, &len);
+        klefr_modbus_write_single_request_encode(1, KLEFR_MODBUS_WRITE_SINGLE_REGISTER, fc06[i][0],
+                                                 fc06[i][1], adu, sizeof adu, &len);
         print_hex(adu, len);
     }
     klefr_modbus_set_float(regs, 10.0f); /* S0 rate 10 imp/kWh */
-    klefr_modbus_encode_write_registers(1, 0x400D, regs, 2, adu, sizeof adu, &len);
+    klefr_modbus_write_registers_request_encode(1, 0x400D, regs, 2, adu, sizeof adu, &len);
     print_hex(adu, len);
     klefr_modbus_set_float(regs, 0.0f); /* reset the day counter */
-    klefr_modbus_encode_write_registers(1, 0x6049, regs, 2, adu, sizeof adu, &len);
+    klefr_modbus_write_registers_request_encode(1, 0x6049, regs, 2, adu, sizeof adu, &len);
     print_hex(adu, len);
 
     /* The answer to 01 03 5000 0002 (read the voltage). */
@@ -44,7 +44,7 @@ int main(void)
     klefr_values_clear(&values);
     klefr_err err = klefr_modbus_response_decode(&req, rsp, sizeof rsp, &r);
     if (err == KLEFR_OK)
-        err = klefr_modbus_response_registers(&r, regs, 2, &len);
+        err = klefr_modbus_response_registers_get(&r, regs, 2, &len);
     if (err == KLEFR_OK)
         err = klefr_values_from_modbus(&values, req.address, regs, len);
     if (err != KLEFR_OK) {

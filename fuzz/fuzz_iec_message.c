@@ -56,8 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* The meter side, fed the input as one message in every state. */
     static const klefr_model models[] = {KLEFR_MODEL_6911, KLEFR_MODEL_6914};
-    klefr_iec_meter m;
-    klefr_iec_meter_init(&m, models[size % 2], 1000);
+    klefr_iec_slave m;
+    klefr_iec_slave_init(&m, models[size % 2], 1000);
     klefr_values values;
     klefr_values_clear(&values);
     klefr_values_set(&values, KLEFR_Q_SERIAL_NUMBER, 17060518);
@@ -67,16 +67,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                           "\x01P1\x02(0000)\x03\x61"};
     uint8_t tx[1024];
     size_t tx_len;
-    klefr_iec_meter_action action;
+    klefr_iec_slave_action action;
     uint32_t now = 0;
     for (size_t i = 0; i < 4; i++) {
         now += 300;
-        if (klefr_iec_meter_receive(&m, now, &values, buf, size, tx, sizeof tx, &tx_len, &action) ==
+        if (klefr_iec_slave_receive(&m, now, &values, buf, size, tx, sizeof tx, &tx_len, &action) ==
                 KLEFR_OK &&
             tx_len > sizeof tx)
             abort();
         if (i < 3)
-            (void)klefr_iec_meter_receive(&m, now + 100, &values, (const uint8_t *)prelude[i],
+            (void)klefr_iec_slave_receive(&m, now + 100, &values, (const uint8_t *)prelude[i],
                                           strlen(prelude[i]), tx, sizeof tx, &tx_len, &action);
     }
     double v;

@@ -4,12 +4,12 @@
  *
  * The input is taken as an ADU (request, then response without and with a
  * request) and as a block of big-endian registers (klefr_values_from_modbus,
- * klefr_model_modbus_write) at a few start addresses around the map.
+ * klefr_model_modbus_write_encode) at a few start addresses around the map.
  * Invariants, abort() on violation:
  *  - decoded data pointers stay inside the input;
  *  - klefr_values_from_modbus() is all or nothing, and a value it decoded
  *    renders back to the same registers (except NaN and three-phase ones);
- *  - every setting klefr_model_modbus_write() returns validates, and its
+ *  - every setting klefr_model_modbus_write_encode() returns validates, and its
  *    errors are the documented ones.
  * Run: ./build-fuzz/fuzz/fuzz_modbus_decode fuzz/corpus/fuzz_modbus_decode */
 #include <stdint.h>
@@ -45,7 +45,7 @@ static void decode_adu(const uint8_t *data, size_t size)
         check_inside(rsp.data, rsp.data_len, data, size);
         uint16_t regs[KLEFR_MODBUS_MAX_READ_REGISTERS + 2];
         size_t n;
-        if (klefr_modbus_response_registers(&rsp, regs, sizeof regs / sizeof regs[0], &n) !=
+        if (klefr_modbus_response_registers_get(&rsp, regs, sizeof regs / sizeof regs[0], &n) !=
                 KLEFR_OK ||
             n != (rsp.data ? rsp.data_len / 2 : 0))
             abort();
@@ -85,7 +85,8 @@ static void check_round_trip(const klefr_values *v, uint16_t start, const uint16
         if (value != value)
             continue;
         uint16_t out[2];
-        if (klefr_values_to_modbus(v, row->modbus.address, out, row->modbus.length) != KLEFR_OK)
+        if (klefr_model_modbus_values_encode(v, row->modbus.address, out, row->modbus.length) !=
+            KLEFR_OK)
             abort();
         if (memcmp(out, regs + (row->modbus.address - start), row->modbus.length * sizeof out[0]) !=
             0)
@@ -121,7 +122,7 @@ static void decode_registers(const uint8_t *data, size_t size)
         }
 
         uint16_t rendered[MAX_REGS];
-        err = klefr_values_to_modbus(&v, start, rendered, n);
+        err = klefr_model_modbus_values_encode(&v, start, rendered, n);
         if (err != KLEFR_OK && err != KLEFR_EXC_ILLEGAL_DATA_ADDRESS)
             abort();
 
@@ -137,8 +138,8 @@ static void decode_registers(const uint8_t *data, size_t size)
                     continue;
                 klefr_setting set[KLEFR_MODBUS_MAX_WRITE_REGISTERS];
                 size_t set_len = 0;
-                err = klefr_model_modbus_write(models[m], fns[f], start, regs, wn, set,
-                                               sizeof set / sizeof set[0], &set_len);
+                err = klefr_model_modbus_write_encode(models[m], fns[f], start, regs, wn, set,
+                                                      sizeof set / sizeof set[0], &set_len);
                 if (err == KLEFR_OK) {
                     if (set_len == 0 || set_len > wn)
                         abort();

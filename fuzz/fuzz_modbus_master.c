@@ -41,7 +41,7 @@ static uint64_t deadline_us(klefr_modbus_master *m, unsigned retries, size_t n, 
     klefr_modbus_master_options_init(&o);
     klefr_modbus_timing timing = {0};
     if (klefr_modbus_master_get_options(m, &o) != KLEFR_OK ||
-        (o.line.baud != 0 && klefr_modbus_timing_for(&o.line, &timing) != KLEFR_OK))
+        (o.line.baud != 0 && klefr_modbus_timing_get(&o.line, &timing) != KLEFR_OK))
         abort();
     uint32_t r_ms = o.response_timeout_ms, b_ms = o.interchar_timeout_ms, t35_us = timing.t35_us;
     uint64_t attempt = n * (uint64_t)send_c_us + (uint64_t)r_ms * 1000u +
@@ -56,7 +56,7 @@ static bool came_on_the_line(const fuzz_line *l, bool tcp, const uint16_t *regs,
 {
     uint8_t rtu[KLEFR_MODBUS_ADU_MAX];
     size_t len;
-    if (klefr_modbus_encode_read_registers_response(1, KLEFR_MODBUS_READ_HOLDING_REGISTERS, regs,
+    if (klefr_modbus_read_registers_response_encode(1, KLEFR_MODBUS_READ_HOLDING_REGISTERS, regs,
                                                     count, rtu, sizeof rtu, &len) != KLEFR_OK)
         abort();
     if (!tcp)

@@ -246,7 +246,7 @@ typedef struct klefr_fw_mbus {
 
 /** The IEC 62056-21 slave's state (IR port, every model). */
 typedef struct klefr_fw_ir {
-    klefr_iec_meter iec;    /**< Session, timing and password lockout (survives sign-ons). */
+    klefr_iec_slave iec;    /**< Session, timing and password lockout (survives sign-ons). */
     uint32_t baud;          /**< Line in effect on the IR port. */
     uint32_t last_rx_ms;    /**< Time of the last character received. */
     uint32_t send_at_ms;    /**< Earliest time of the pending answer. */

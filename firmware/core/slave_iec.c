@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* IEC 62056-21 slave of the IR port, every model (SPEC 6). The protocol
  * itself (sign-on, option select, readout, programming mode, password
- * lockout, timing) is the codec's klefr_iec_meter state machine; this file
+ * lockout, timing) is the codec's klefr_iec_slave state machine; this file
  * finds messages in the received characters, hands them over with one
  * snapshot of the meter's values, applies what it decides (baud rate,
  * settings) and sends its answers when their time has come. */
@@ -27,7 +27,7 @@ static void set_line(klefr_fw_meter *m, uint32_t baud, bool force)
 void fw_ir_init(klefr_fw_meter *m)
 {
     memset(&m->ir, 0, sizeof m->ir);
-    klefr_iec_meter_init(&m->ir.iec, m->cfg.model, 0);
+    klefr_iec_slave_init(&m->ir.iec, m->cfg.model, 0);
     m->ir.baud = KLEFR_IEC_INITIAL_BAUD;
 }
 
@@ -36,8 +36,8 @@ void fw_ir_init(klefr_fw_meter *m)
  * survives a new sign-on; a power cut should not undo it either). */
 void fw_ir_reset(klefr_fw_meter *m)
 {
-    klefr_iec_meter keep = m->ir.iec;
-    klefr_iec_meter_init(&m->ir.iec, m->cfg.model, keep.lockout.lock_ms);
+    klefr_iec_slave keep = m->ir.iec;
+    klefr_iec_slave_init(&m->ir.iec, m->cfg.model, keep.lockout.lock_ms);
     m->ir.iec.timing = keep.timing;
     m->ir.iec.idle_ms = keep.idle_ms;
     m->ir.iec.lockout = keep.lockout;
@@ -80,10 +80,10 @@ static void handle(klefr_fw_meter *m, const uint8_t *rx, size_t rx_len, uint32_t
     klefr_iec_lockout lock_before = ir->iec.lockout;
     klefr_values v;
     klefr_fw_values(m, &v); /* the one snapshot of this answer */
-    klefr_iec_meter_action act;
+    klefr_iec_slave_action act;
     size_t len = 0;
     klefr_err err =
-        klefr_iec_meter_receive(&ir->iec, now, &v, rx, rx_len, ir->tx, sizeof ir->tx, &len, &act);
+        klefr_iec_slave_receive(&ir->iec, now, &v, rx, rx_len, ir->tx, sizeof ir->tx, &len, &act);
     if (ir->iec.lockout.failures != lock_before.failures ||
         ir->iec.lockout.locked != lock_before.locked)
         save_lockout(m);
@@ -122,7 +122,7 @@ static void scan(klefr_fw_meter *m, uint32_t now)
     klefr_fw_ir *ir = &m->ir;
     while (ir->rx_len > 0) {
         klefr_frame_scan sc =
-            klefr_iec_request_scan(ir->rx, ir->rx_len, klefr_iec_meter_listen(&ir->iec));
+            klefr_iec_request_scan(ir->rx, ir->rx_len, klefr_iec_slave_listen(&ir->iec));
         if (sc.state == KLEFR_FRAME_NEED_MORE)
             return;
         size_t n = sc.length == 0 ? 1 : sc.length > ir->rx_len ? ir->rx_len : sc.length;
@@ -143,7 +143,7 @@ void fw_ir_feed(klefr_fw_meter *m, const uint8_t *data, size_t len, uint32_t now
 {
     klefr_fw_ir *ir = &m->ir;
     /* A gap over 1500 ms inside a message aborts it (IEC 62056-21, 6.3.14). */
-    if (ir->rx_len > 0 && klefr_iec_interchar_expired(&ir->iec.timing, ir->last_rx_ms, now))
+    if (ir->rx_len > 0 && klefr_iec_interchar_is_expired(&ir->iec.timing, ir->last_rx_ms, now))
         ir->rx_len = 0;
     for (size_t i = 0; i < len; i++) {
         fw_rx_push(ir->rx, &ir->rx_len, sizeof ir->rx, data[i]);
@@ -160,10 +160,10 @@ void fw_ir_tick(klefr_fw_meter *m, uint32_t now)
         if (left == 0 || ir->lock_saved_ms - left >= LOCK_SAVE_EVERY_MS)
             save_lockout(m);
     }
-    if (ir->rx_len > 0 && klefr_iec_interchar_expired(&ir->iec.timing, ir->last_rx_ms, now))
+    if (ir->rx_len > 0 && klefr_iec_interchar_is_expired(&ir->iec.timing, ir->last_rx_ms, now))
         ir->rx_len = 0;
     if (ir->tx_pending) {
-        if (!klefr_iec_time_reached(now, ir->send_at_ms))
+        if (!klefr_iec_time_is_reached(now, ir->send_at_ms))
             return;
         ir->tx_pending = false;
         if (m->hal.uart_write != NULL)
@@ -173,10 +173,10 @@ void fw_ir_tick(klefr_fw_meter *m, uint32_t now)
         ir->tx_done_ms = now + (us + 999u) / 1000u + 1u;
         /* Timeouts (no NAK after a readout, no option select) count from
          * the moment the last character has left. */
-        klefr_iec_meter_sent(&ir->iec, ir->tx_done_ms);
+        klefr_iec_slave_sent(&ir->iec, ir->tx_done_ms);
         return;
     }
     uint32_t baud;
-    if (klefr_iec_meter_poll(&ir->iec, now, &baud))
+    if (klefr_iec_slave_poll(&ir->iec, now, &baud))
         set_line(m, baud, false);
 }

@@ -120,7 +120,7 @@ static void handle(klefr_fw_meter *m, const uint8_t *frame, size_t len, uint32_t
     /* Who is spoken to, and may we answer? */
     bool sel_frame = fr.type == KLEFR_MBUS_FRAME_LONG && fr.ci == KLEFR_MBUS_CI_SELECTION;
     bool answer;
-    switch (klefr_mbus_address_classify(fr.a)) {
+    switch (klefr_mbus_address_kind_get(fr.a)) {
     case KLEFR_MBUS_ADDRESS_PRIMARY:
         if (fr.a != m->bus_address)
             return;
@@ -172,7 +172,7 @@ static void handle(klefr_fw_meter *m, const uint8_t *frame, size_t len, uint32_t
             ack(m, answer, now);
         else if (sel_frame)
             snd_ud_select(m, &fr, answer, now);
-        else if (fr.ci == KLEFR_MBUS_CI_DATA_SEND || klefr_mbus_baud_from_ci(fr.ci) != 0)
+        else if (fr.ci == KLEFR_MBUS_CI_DATA_SEND || klefr_mbus_ci_baud_decode(fr.ci) != 0)
             snd_ud_write(m, frame, len, answer, now);
         return;
     default: return;

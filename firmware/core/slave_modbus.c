@@ -15,7 +15,7 @@ static uint32_t t35_ms(const klefr_fw_meter *m)
     klefr_line line;
     fw_bus_line(m, &line);
     klefr_modbus_timing t;
-    if (klefr_modbus_timing_for(&line, &t) != KLEFR_OK)
+    if (klefr_modbus_timing_get(&line, &t) != KLEFR_OK)
         return 4;
     uint32_t ms = (t.t35_us + 999) / 1000;
     return ms < 2 ? 2 : ms;
@@ -28,8 +28,8 @@ static void exception(klefr_fw_meter *m, const klefr_modbus_request *req, uint8_
         return;
     uint8_t adu[8];
     size_t len;
-    if (klefr_modbus_encode_exception(req->unit, req->function, code, adu, sizeof adu, &len) ==
-        KLEFR_OK)
+    if (klefr_modbus_exception_response_encode(req->unit, req->function, code, adu, sizeof adu,
+                                               &len) == KLEFR_OK)
         fw_bus_send(m, adu, len, now);
 }
 
@@ -42,7 +42,7 @@ __attribute__((noinline)) static klefr_err snapshot_registers(klefr_fw_meter *m,
 {
     klefr_values v;
     klefr_fw_values(m, &v); /* the one snapshot of this answer */
-    return klefr_values_to_modbus(&v, req->address, regs, req->quantity);
+    return klefr_model_modbus_values_encode(&v, req->address, regs, req->quantity);
 }
 
 __attribute__((noinline)) static void send_registers(klefr_fw_meter *m,
@@ -51,7 +51,7 @@ __attribute__((noinline)) static void send_registers(klefr_fw_meter *m,
 {
     uint8_t adu[KLEFR_MODBUS_ADU_MAX];
     size_t len;
-    if (klefr_modbus_encode_read_registers_response(req->unit, req->function, regs, req->quantity,
+    if (klefr_modbus_read_registers_response_encode(req->unit, req->function, regs, req->quantity,
                                                     adu, sizeof adu, &len) == KLEFR_OK)
         fw_bus_send(m, adu, len, now);
 }
@@ -85,8 +85,8 @@ static void write_registers(klefr_fw_meter *m, const klefr_modbus_request *req, 
     }
     klefr_setting set[MAX_SETTINGS];
     size_t n;
-    klefr_err err = klefr_model_modbus_write(m->cfg.model, req->function, req->address, regs, count,
-                                             set, MAX_SETTINGS, &n);
+    klefr_err err = klefr_model_modbus_write_encode(m->cfg.model, req->function, req->address, regs,
+                                                    count, set, MAX_SETTINGS, &n);
     if (err > 0) {
         exception(m, req, (uint8_t)err, now);
         return;

@@ -142,12 +142,12 @@ typedef enum klefr_iec_mode {
  * @retval KLEFR_ERR_ENCODING not a baud character of @p mode.
  * @retval KLEFR_ERR_INVALID_ARG @p baud NULL or unknown @p mode.
  * On error @p baud is unchanged. */
-KLEFR_API klefr_err klefr_iec_baud_from_char(klefr_iec_mode mode, char c, uint32_t *baud);
+KLEFR_API klefr_err klefr_iec_baud_char_decode(klefr_iec_mode mode, char c, uint32_t *baud);
 
 /** Baud character of @p baud in mode B, C or E (the reverse table).
  * @retval KLEFR_ERR_RANGE @p baud has no character in @p mode.
  * @retval KLEFR_ERR_INVALID_ARG @p out NULL, or mode A or D. */
-KLEFR_API klefr_err klefr_iec_baud_to_char(klefr_iec_mode mode, uint32_t baud, char *out);
+KLEFR_API klefr_err klefr_iec_baud_char_encode(klefr_iec_mode mode, uint32_t baud, char *out);
 /** @} */
 
 /* ------------------------------------------------------------------ */
@@ -303,7 +303,7 @@ typedef enum klefr_iec_listen {
  * with a bad BCC as GARBAGE of its whole length).
  * @param buf Bytes received so far, 7-bit (may be NULL when @p len is 0).
  * @param len Bytes at @p buf.
- * @param listen What the meter accepts now (klefr_iec_meter_listen()).
+ * @param listen What the meter accepts now (klefr_iec_slave_listen()).
  * @since 0.2 */
 KLEFR_API klefr_frame_scan klefr_iec_request_scan(const uint8_t *buf, size_t len,
                                                   klefr_iec_listen listen);
@@ -498,7 +498,7 @@ KLEFR_API klefr_err klefr_iec_value_format(klefr_number value, unsigned decimals
  * All in ms on the caller's clock; wrap-around safe for spans < 2^31 ms.
  * @{ */
 
-/** Timing parameters; klefr_iec_timing_default() gives the standard ones. */
+/** Timing parameters; klefr_iec_timing_init() gives the standard ones. */
 typedef struct klefr_iec_timing {
     uint32_t reaction_min_ms; /**< 200: do not answer earlier. */
     uint32_t reaction_max_ms; /**< 1500: an answer later than this is lost. */
@@ -507,28 +507,28 @@ typedef struct klefr_iec_timing {
 } klefr_iec_timing;
 
 /** Fill @p t with the defaults (the KLEFR_IEC_*_MS constants). */
-KLEFR_API void klefr_iec_timing_default(klefr_iec_timing *t);
+KLEFR_API void klefr_iec_timing_init(klefr_iec_timing *t);
 
 /** True if @p now_ms is at or after @p deadline_ms (wrap-around safe). */
-KLEFR_API bool klefr_iec_time_reached(uint32_t now_ms, uint32_t deadline_ms);
+KLEFR_API bool klefr_iec_time_is_reached(uint32_t now_ms, uint32_t deadline_ms);
 
 /** Earliest time to answer a message whose last character came at
  * @p last_rx_ms. */
-KLEFR_API uint32_t klefr_iec_reply_earliest(const klefr_iec_timing *t, uint32_t last_rx_ms);
+KLEFR_API uint32_t klefr_iec_reply_earliest_ms(const klefr_iec_timing *t, uint32_t last_rx_ms);
 
 /** Time after which the peer no longer waits for an answer to a message
  * whose last character came at @p last_rx_ms (a client gives up then). */
-KLEFR_API uint32_t klefr_iec_reply_deadline(const klefr_iec_timing *t, uint32_t last_rx_ms);
+KLEFR_API uint32_t klefr_iec_reply_deadline_ms(const klefr_iec_timing *t, uint32_t last_rx_ms);
 
 /** True if a message in progress must be dropped: the last character came
  * at @p last_char_ms and more than interchar_ms have passed at @p now_ms. */
-KLEFR_API bool klefr_iec_interchar_expired(const klefr_iec_timing *t, uint32_t last_char_ms,
-                                           uint32_t now_ms);
+KLEFR_API bool klefr_iec_interchar_is_expired(const klefr_iec_timing *t, uint32_t last_char_ms,
+                                              uint32_t now_ms);
 
 /** Earliest time a meter sends its first block at the new baud rate after
  * an option select whose last character came at @p ack_end_ms: the later
  * of the reaction time and the baud switch delay. */
-KLEFR_API uint32_t klefr_iec_baud_switch_ready(const klefr_iec_timing *t, uint32_t ack_end_ms);
+KLEFR_API uint32_t klefr_iec_baud_switch_ready_ms(const klefr_iec_timing *t, uint32_t ack_end_ms);
 /** @} */
 
 /* ------------------------------------------------------------------ */

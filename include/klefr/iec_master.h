@@ -253,7 +253,7 @@ KLEFR_API klefr_err klefr_iec_master_command(klefr_iec_master *m, const uint8_t 
 
 /** R1 of data set @p address in the session: the first value goes to
  * @p value (NUL-terminated).
- * @retval errors of the meter's `(ERxx)` (klefr_iec_meter_error_to_err()),
+ * @retval errors of the meter's `(ERxx)` (klefr_model_iec_error_decode()),
  *         ::KLEFR_ERR_NAK, ::KLEFR_ERR_UNEXPECTED (another address).
  * @retval KLEFR_ERR_ENCODING, KLEFR_ERR_FRAME, KLEFR_ERR_TRUNCATED the
  *         answer's data set does not parse (klefr_iec_dataset_next()).

@@ -243,7 +243,7 @@ KLEFR_API klefr_err klefr_io_set_line(klefr_io *io, const klefr_line *line);
  *          a far-end line given). */
 KLEFR_API klefr_err klefr_io_get_line(klefr_io *io, klefr_line *line, unsigned *not_applied);
 /** KLEFR_IO_* flags of the transport (0 for NULL). */
-KLEFR_API unsigned klefr_io_flags(const klefr_io *io);
+KLEFR_API unsigned klefr_io_get_flags(const klefr_io *io);
 /** Close and free. NULL is allowed. */
 KLEFR_API void klefr_io_close(klefr_io *io);
 /** @} */

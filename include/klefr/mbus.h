@@ -199,31 +199,31 @@ typedef enum klefr_mbus_address_kind {
 } klefr_mbus_address_kind;
 
 /** Classify A field @p a. */
-KLEFR_API klefr_mbus_address_kind klefr_mbus_address_classify(uint8_t a);
+KLEFR_API klefr_mbus_address_kind klefr_mbus_address_kind_get(uint8_t a);
 
 /** @name Ready-made master frames
  * Each writes one frame for address @p a into (buf, cap, len) like
  * klefr_mbus_frame_encode() and returns its errors.
  * @{ */
 /** SND_NKE: 10 40 A CS 16. */
-KLEFR_API klefr_err klefr_mbus_encode_snd_nke(uint8_t a, uint8_t *buf, size_t cap, size_t *len);
+KLEFR_API klefr_err klefr_mbus_snd_nke_encode(uint8_t a, uint8_t *buf, size_t cap, size_t *len);
 /** REQ_UD2: 10 5B/7B A CS 16 (7B when @p fcb). */
-KLEFR_API klefr_err klefr_mbus_encode_req_ud2(uint8_t a, bool fcb, uint8_t *buf, size_t cap,
+KLEFR_API klefr_err klefr_mbus_req_ud2_encode(uint8_t a, bool fcb, uint8_t *buf, size_t cap,
                                               size_t *len);
 /** Application reset: control frame 68 03 03 68 53 A 50 CS 16. */
-KLEFR_API klefr_err klefr_mbus_encode_app_reset(uint8_t a, uint8_t *buf, size_t cap, size_t *len);
+KLEFR_API klefr_err klefr_mbus_app_reset_encode(uint8_t a, uint8_t *buf, size_t cap, size_t *len);
 /** Baud change: control frame 68 03 03 68 53 A CI CS 16, CI B8-BF for
  * 300-38400 baud (EN 13757-2, 5.7; KLEFR meters take 300-9600).
  * @retval KLEFR_ERR_RANGE @p baud is not one of the eight rates. */
-KLEFR_API klefr_err klefr_mbus_encode_baud_change(uint8_t a, uint32_t baud, uint8_t *buf,
+KLEFR_API klefr_err klefr_mbus_baud_change_encode(uint8_t a, uint32_t baud, uint8_t *buf,
                                                   size_t cap, size_t *len);
 /** @} */
 
 /** Baud rate of baud-change CI @p ci (B8 -> 300 ... BF -> 38400), or 0 if
  * @p ci is not a baud change. */
-KLEFR_API uint32_t klefr_mbus_baud_from_ci(uint8_t ci);
+KLEFR_API uint32_t klefr_mbus_ci_baud_decode(uint8_t ci);
 /** CI of the baud change to @p baud, or 0 if there is none. */
-KLEFR_API uint8_t klefr_mbus_ci_from_baud(uint32_t baud);
+KLEFR_API uint8_t klefr_mbus_ci_baud_encode(uint32_t baud);
 
 /** @name Secondary addressing (EN 13757-3, 11.3; CI 52)
  * @{ */

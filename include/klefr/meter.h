@@ -22,6 +22,7 @@
 
 #include <klefr/error.h>
 #include <klefr/export.h>
+#include <klefr/frame.h>
 #include <klefr/io.h>
 #include <klefr/modbus_master.h>
 #include <klefr/model.h>
@@ -37,13 +38,6 @@ typedef struct klefr_iec_master klefr_iec_master;
 
 /** A meter reached over one protocol. Opaque. */
 typedef struct klefr_meter klefr_meter;
-
-/** The protocol a meter is reached over. */
-typedef enum klefr_meter_protocol {
-    KLEFR_METER_MODBUS = 0, /**< Modbus RTU, or Modbus TCP via a gateway (6914). */
-    KLEFR_METER_MBUS = 1,   /**< M-Bus EN 13757-2/-3 (6913). */
-    KLEFR_METER_IEC = 2     /**< IEC 62056-21 mode C, IR port (every model). */
-} klefr_meter_protocol;
 
 /** Where the meter is on its bus. Which fields matter depends on the
  * protocol; zero-initialise the rest. */
@@ -71,7 +65,7 @@ typedef struct klefr_meter_address {
  *         out of range for the protocol.
  * @retval KLEFR_ERR_NO_MEMORY allocation failed.
  * @since 0.1 */
-KLEFR_API klefr_err klefr_meter_open(klefr_meter_protocol protocol, klefr_io *io,
+KLEFR_API klefr_err klefr_meter_open(klefr_protocol protocol, klefr_io *io,
                                      const klefr_meter_address *address, klefr_meter **out);
 
 /** Open a Modbus meter on a shared bus @p bus (not owned) at its ID
@@ -119,7 +113,7 @@ KLEFR_API klefr_err klefr_meter_set_password(klefr_meter *meter, const char *pas
 KLEFR_API void klefr_meter_close(klefr_meter *meter);
 
 /** The protocol of @p meter. */
-KLEFR_API klefr_meter_protocol klefr_meter_protocol_of(const klefr_meter *meter);
+KLEFR_API klefr_protocol klefr_meter_get_protocol(const klefr_meter *meter);
 
 /** True if @p q can be read over the meter's protocol (a read then fills it). */
 KLEFR_API bool klefr_meter_can_read(const klefr_meter *meter, klefr_quantity q);
@@ -130,7 +124,7 @@ KLEFR_API bool klefr_meter_can_write(const klefr_meter *meter, klefr_quantity q)
  * Quantities left absent are those the protocol does not carry (see
  * klefr_meter_can_read()) or the meter's model does not have; their number
  * goes to @p not_available if it is not NULL. Over Modbus: the reads of
- * klefr_model_modbus_blocks(); over M-Bus one REQ_UD2; over IR the readout.
+ * klefr_model_modbus_blocks_get(); over M-Bus one REQ_UD2; over IR the readout.
  *
  * A reading is handed out only once the register model found nothing
  * wrong with it (doc/reading-integrity.md): the answer must carry what the

@@ -61,7 +61,7 @@ typedef enum klefr_modbus_function {
 } klefr_modbus_function;
 
 /** True if @p function is one of the eight function codes above. */
-KLEFR_API bool klefr_modbus_function_supported(uint8_t function);
+KLEFR_API bool klefr_modbus_function_is_supported(uint8_t function);
 
 /** @name CRC-16/MODBUS (poly 0xA001 reflected, init 0xFFFF)
  * @{ */
@@ -133,32 +133,34 @@ typedef struct klefr_modbus_response {
 KLEFR_API klefr_err klefr_modbus_request_encode(const klefr_modbus_request *req, uint8_t *buf,
                                                 size_t cap, size_t *len);
 /** Encode a read request (01-04). */
-KLEFR_API klefr_err klefr_modbus_encode_read(uint8_t unit, uint8_t function, uint16_t address,
-                                             uint16_t quantity, uint8_t *buf, size_t cap,
-                                             size_t *len);
+KLEFR_API klefr_err klefr_modbus_read_request_encode(uint8_t unit, uint8_t function,
+                                                     uint16_t address, uint16_t quantity,
+                                                     uint8_t *buf, size_t cap, size_t *len);
 /** Encode a single write (05 or 06). */
-KLEFR_API klefr_err klefr_modbus_encode_write_single(uint8_t unit, uint8_t function,
-                                                     uint16_t address, uint16_t value, uint8_t *buf,
-                                                     size_t cap, size_t *len);
+KLEFR_API klefr_err klefr_modbus_write_single_request_encode(uint8_t unit, uint8_t function,
+                                                             uint16_t address, uint16_t value,
+                                                             uint8_t *buf, size_t cap, size_t *len);
 /** Encode function 16 from host-order register values. */
-KLEFR_API klefr_err klefr_modbus_encode_write_registers(uint8_t unit, uint16_t address,
-                                                        const uint16_t *regs, uint16_t quantity,
-                                                        uint8_t *buf, size_t cap, size_t *len);
+KLEFR_API klefr_err klefr_modbus_write_registers_request_encode(uint8_t unit, uint16_t address,
+                                                                const uint16_t *regs,
+                                                                uint16_t quantity, uint8_t *buf,
+                                                                size_t cap, size_t *len);
 /** Encode function 15 from packed coil bits (LSB of byte 0 = first coil). */
-KLEFR_API klefr_err klefr_modbus_encode_write_coils(uint8_t unit, uint16_t address,
-                                                    const uint8_t *bits, uint16_t quantity,
-                                                    uint8_t *buf, size_t cap, size_t *len);
+KLEFR_API klefr_err klefr_modbus_write_coils_request_encode(uint8_t unit, uint16_t address,
+                                                            const uint8_t *bits, uint16_t quantity,
+                                                            uint8_t *buf, size_t cap, size_t *len);
 /** Encode a response described by @p resp (slave side). */
 KLEFR_API klefr_err klefr_modbus_response_encode(const klefr_modbus_response *resp, uint8_t *buf,
                                                  size_t cap, size_t *len);
 /** Encode the answer to a register read (03/04) from host-order values. */
-KLEFR_API klefr_err klefr_modbus_encode_read_registers_response(uint8_t unit, uint8_t function,
+KLEFR_API klefr_err klefr_modbus_read_registers_response_encode(uint8_t unit, uint8_t function,
                                                                 const uint16_t *regs,
                                                                 uint16_t quantity, uint8_t *buf,
                                                                 size_t cap, size_t *len);
 /** Encode an exception response (function | 0x80, code). */
-KLEFR_API klefr_err klefr_modbus_encode_exception(uint8_t unit, uint8_t function, uint8_t code,
-                                                  uint8_t *buf, size_t cap, size_t *len);
+KLEFR_API klefr_err klefr_modbus_exception_response_encode(uint8_t unit, uint8_t function,
+                                                           uint8_t code, uint8_t *buf, size_t cap,
+                                                           size_t *len);
 /** @} */
 
 /** Decode a request ADU of exactly @p len bytes (slave side).
@@ -190,12 +192,13 @@ KLEFR_API klefr_err klefr_modbus_response_decode(const klefr_modbus_request *req
 
 /** Register @p index (0-based) of a decoded read response, host order.
  * Returns 0 if @p index is outside the payload. */
-KLEFR_API uint16_t klefr_modbus_response_register(const klefr_modbus_response *resp, size_t index);
+KLEFR_API uint16_t klefr_modbus_response_register_get(const klefr_modbus_response *resp,
+                                                      size_t index);
 
 /** Copy the registers of a decoded read response to host order.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL fewer than data_len / 2 slots. */
-KLEFR_API klefr_err klefr_modbus_response_registers(const klefr_modbus_response *resp,
-                                                    uint16_t *regs, size_t cap, size_t *count);
+KLEFR_API klefr_err klefr_modbus_response_registers_get(const klefr_modbus_response *resp,
+                                                        uint16_t *regs, size_t cap, size_t *count);
 
 /** @name Streaming frame detection
  * @{ */
@@ -238,21 +241,21 @@ typedef struct klefr_modbus_timing {
 /** Character time, t1.5 and t3.5 for @p line. Above 19200 baud t1.5 and
  * t3.5 are fixed at 750 us and 1750 us, as the spec recommends.
  * @retval KLEFR_ERR_INVALID_ARG NULL pointer or baud 0. */
-KLEFR_API klefr_err klefr_modbus_timing_for(const klefr_line *line, klefr_modbus_timing *out);
+KLEFR_API klefr_err klefr_modbus_timing_get(const klefr_line *line, klefr_modbus_timing *out);
 /** @} */
 
 /** @name Data types of the KLEFR map (SPEC section 4)
  * @{ */
 /** Float ABCD: IEEE 754 single in two registers, high word first. */
-KLEFR_API float klefr_modbus_get_float(const uint16_t regs[2]);
+KLEFR_API float klefr_modbus_float_decode(const uint16_t regs[2]);
 /** Store @p value as Float ABCD. */
 KLEFR_API void klefr_modbus_set_float(uint16_t regs[2], float value);
 /** Signed: a register as int16. */
-KLEFR_API int16_t klefr_modbus_get_signed(uint16_t reg);
+KLEFR_API int16_t klefr_modbus_signed_decode(uint16_t reg);
 /** "HEX": decimal digits as hex digits, 1 or 2 registers (4 or 8 digits).
  * 0x1706 0x0518 gives 17060518.
  * @retval KLEFR_ERR_ENCODING a nibble is A-F (@p out unchanged). */
-KLEFR_API klefr_err klefr_modbus_get_hex(const uint16_t *regs, size_t count, uint32_t *out);
+KLEFR_API klefr_err klefr_modbus_hex_decode(const uint16_t *regs, size_t count, uint32_t *out);
 /** Store @p value as "HEX" in @p count registers (1 or 2).
  * @retval KLEFR_ERR_RANGE more digits than 4 x @p count (@p regs unchanged). */
 KLEFR_API klefr_err klefr_modbus_set_hex(uint16_t *regs, size_t count, uint32_t value);

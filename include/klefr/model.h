@@ -244,7 +244,7 @@ KLEFR_API const klefr_quantity_info *klefr_quantity_get(klefr_quantity q);
 KLEFR_API const klefr_quantity_info *klefr_quantity_by_name(const char *name);
 
 /** Row whose Modbus registers include @p address, or NULL. */
-KLEFR_API const klefr_quantity_info *klefr_quantity_by_modbus_address(uint16_t address);
+KLEFR_API const klefr_quantity_info *klefr_model_modbus_lookup(uint16_t address);
 
 /** Check that @p value may be written to @p q on @p model, the one place that
  * knows every setting's allowed values (all protocols call it).
@@ -311,8 +311,8 @@ KLEFR_API klefr_err klefr_values_from_modbus(klefr_values *values, uint16_t star
  * a block may start or end inside a 2-register value).
  * @retval KLEFR_EXC_ILLEGAL_DATA_ADDRESS a register of the range is not on
  *         the map; @p regs may be partly written. */
-KLEFR_API klefr_err klefr_values_to_modbus(const klefr_values *values, uint16_t start,
-                                           uint16_t *regs, size_t count);
+KLEFR_API klefr_err klefr_model_modbus_values_encode(const klefr_values *values, uint16_t start,
+                                                     uint16_t *regs, size_t count);
 
 /** What the decode of a whole answer (an M-Bus RSP_UD, an IR readout) met
  * besides the values it stored: a reading is complete only when every
@@ -351,9 +351,10 @@ typedef struct klefr_setting {
  *         or a write covering part of a value, or with the wrong function.
  * @retval KLEFR_EXC_ILLEGAL_DATA_VALUE a value out of range.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p out_cap too small. */
-KLEFR_API klefr_err klefr_model_modbus_write(klefr_model model, uint8_t function, uint16_t start,
-                                             const uint16_t *regs, size_t count, klefr_setting *out,
-                                             size_t out_cap, size_t *out_len);
+KLEFR_API klefr_err klefr_model_modbus_write_encode(klefr_model model, uint8_t function,
+                                                    uint16_t start, const uint16_t *regs,
+                                                    size_t count, klefr_setting *out,
+                                                    size_t out_cap, size_t *out_len);
 
 /** A contiguous run of registers that one function-03 read can fetch. */
 typedef struct klefr_modbus_block {
@@ -365,11 +366,12 @@ typedef struct klefr_modbus_block {
  * register of the KLEFR Modbus map; a master reads them all to fill a
  * ::klefr_values. Writes up to @p cap blocks.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small; @p out_len says how many are needed. */
-KLEFR_API klefr_err klefr_model_modbus_blocks(klefr_modbus_block *out, size_t cap, size_t *out_len);
+KLEFR_API klefr_err klefr_model_modbus_blocks_get(klefr_modbus_block *out, size_t cap,
+                                                  size_t *out_len);
 
 /** The fewest function-03 reads that fetch the @p n quantities at @p list
  * (others without a Modbus register are ignored): one read per block of
- * klefr_model_modbus_blocks() that holds one of them, from its first to its
+ * klefr_model_modbus_blocks_get() that holds one of them, from its first to its
  * last wanted register. The values of a block then come from one snapshot
  * of the meter, as in a full read, so that totals and their parts agree.
  * @param list    Quantities wanted (duplicates allowed); may be NULL when

@@ -8,7 +8,7 @@
  * - the meter side renders the identification and the mode-C readout from
  *   a ::klefr_values, and runs programming mode (P0, P1 with the 4-digit
  *   password and its lockout, R1, W1, B0) in a caller-owned
- *   ::klefr_iec_meter with injected time;
+ *   ::klefr_iec_slave with injected time;
  * - the client side parses any readout into a ::klefr_values and encodes
  *   and decodes the programming commands.
  *
@@ -46,7 +46,7 @@ KLEFR_BEGIN_DECLS
 
 /** Codes of the `(ERxx)` error messages of a KLEFR meter in programming
  * mode. */
-typedef enum klefr_iec_meter_error {
+typedef enum klefr_iec_slave_error {
     KLEFR_IEC_ER_PASSWORD = 1,        /**< P1: wrong (or malformed) password. */
     KLEFR_IEC_ER_LOCKED = 2,          /**< P1: locked after too many wrong passwords. */
     KLEFR_IEC_ER_NOT_LOGGED_IN = 3,   /**< R1/W1 before a successful P1. */
@@ -56,19 +56,19 @@ typedef enum klefr_iec_meter_error {
     KLEFR_IEC_ER_SYNTAX = 7,          /**< Data set or value that cannot be read. */
     KLEFR_IEC_ER_COMMAND = 8,         /**< Command not supported (P2, R2, W2, E2...). */
     KLEFR_IEC_ER_STORE = 9            /**< Sent by the firmware: the setting could not be saved. */
-} klefr_iec_meter_error;
+} klefr_iec_slave_error;
 
 /** The ::klefr_err matching a meter error code (ER01 ::KLEFR_ERR_ACCESS_DENIED,
  * ER02 ::KLEFR_ERR_LOCKED, ER03 ::KLEFR_ERR_ACCESS_DENIED, ER04
  * ::KLEFR_ERR_NO_SUCH_QUANTITY, ER05 ::KLEFR_ERR_NOT_WRITABLE, ER06
  * ::KLEFR_ERR_RANGE, ER07 ::KLEFR_ERR_ENCODING, ER08 ::KLEFR_ERR_UNSUPPORTED,
  * ER09 ::KLEFR_ERR_IO, others ::KLEFR_ERR_UNEXPECTED). */
-KLEFR_API klefr_err klefr_iec_meter_error_to_err(int code);
+KLEFR_API klefr_err klefr_model_iec_error_decode(int code);
 
 /** Row whose IEC address matches @p address (short or full OBIS form, see
  * klefr_iec_address_match()) and that @p model has, or NULL. */
-KLEFR_API const klefr_quantity_info *klefr_model_iec_find(klefr_model model, const char *address,
-                                                          size_t address_len);
+KLEFR_API const klefr_quantity_info *klefr_model_iec_lookup(klefr_model model, const char *address,
+                                                            size_t address_len);
 
 /** @name Meter side
  * @{ */
@@ -89,8 +89,8 @@ KLEFR_API klefr_err klefr_model_iec_readout_encode(klefr_model model, const klef
 /** Programming-mode state of the meter's IR port. Caller-owned plain
  * data kept by the firmware for as long as it runs (the password lockout
  * lives here and survives new sign-ons). Members are private except the
- * documented settings, which may be changed after klefr_iec_meter_init(). */
-typedef struct klefr_iec_meter {
+ * documented settings, which may be changed after klefr_iec_slave_init(). */
+typedef struct klefr_iec_slave {
     klefr_model model;         /**< Model whose data set is served. */
     klefr_iec_timing timing;   /**< Reaction and baud-switch times. */
     klefr_iec_lockout lockout; /**< Wrong-password counter and lock. */
@@ -100,12 +100,12 @@ typedef struct klefr_iec_meter {
     uint32_t baud;             /**< Private: baud rate of the session. */
     uint32_t last_ms;          /**< Private: time of the last activity. */
     size_t last_tx_len;        /**< Private: length of the last answer. */
-} klefr_iec_meter;
+} klefr_iec_slave;
 
-/** What the firmware does after klefr_iec_meter_receive(). */
-typedef struct klefr_iec_meter_action {
+/** What the firmware does after klefr_iec_slave_receive(). */
+typedef struct klefr_iec_slave_action {
     /** Switch the line to this baud rate now (before sending); it stays
-     * there until a later action or klefr_iec_meter_poll() changes it. */
+     * there until a later action or klefr_iec_slave_poll() changes it. */
     uint32_t baud;
     /** Do not send before this time (reaction time, baud switch delay). */
     uint32_t send_at_ms;
@@ -117,11 +117,11 @@ typedef struct klefr_iec_meter_action {
      * instead (klefr_iec_message_encode() with ::KLEFR_IEC_MSG_ERROR). */
     bool has_setting;
     klefr_setting setting; /**< The validated setting when @c has_setting. */
-} klefr_iec_meter_action;
+} klefr_iec_slave_action;
 
 /** Start @p m for @p model: idle at 300 baud, lock for @p lock_ms after three
  * wrong passwords (0 gives ::KLEFR_IEC_DEFAULT_LOCK_MS), default timing. */
-KLEFR_API void klefr_iec_meter_init(klefr_iec_meter *m, klefr_model model, uint32_t lock_ms);
+KLEFR_API void klefr_iec_slave_init(klefr_iec_slave *m, klefr_model model, uint32_t lock_ms);
 
 /** Handle one message received by @p m at @p now_ms (the end of its last
  * character): the @p rx_len bytes at @p rx of a frame the detector found
@@ -144,28 +144,28 @@ KLEFR_API void klefr_iec_meter_init(klefr_iec_meter *m, klefr_model model, uint3
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p tx_cap too small for the answer
  *         (the state still changed; send nothing).
  * @retval KLEFR_ERR_INVALID_ARG a NULL argument. */
-KLEFR_API klefr_err klefr_iec_meter_receive(klefr_iec_meter *m, uint32_t now_ms,
+KLEFR_API klefr_err klefr_iec_slave_receive(klefr_iec_slave *m, uint32_t now_ms,
                                             const klefr_values *values, const uint8_t *rx,
                                             size_t rx_len, uint8_t *tx, size_t tx_cap,
-                                            size_t *tx_len, klefr_iec_meter_action *action);
+                                            size_t *tx_len, klefr_iec_slave_action *action);
 
 /** Tell @p m that the last byte of its answer left the line at @p now_ms
  * (timeouts count from there). */
-KLEFR_API void klefr_iec_meter_sent(klefr_iec_meter *m, uint32_t now_ms);
+KLEFR_API void klefr_iec_slave_sent(klefr_iec_slave *m, uint32_t now_ms);
 
 /** Check timeouts at @p now_ms: a readout not NAKed within the reaction
  * time, an identification without option select, programming mode idle
  * for idle_ms. Returns true when the session ended: switch the line back
  * to 300 baud (@p baud receives it). */
-KLEFR_API bool klefr_iec_meter_poll(klefr_iec_meter *m, uint32_t now_ms, uint32_t *baud);
+KLEFR_API bool klefr_iec_slave_poll(klefr_iec_slave *m, uint32_t now_ms, uint32_t *baud);
 
 /** True while a programming session is open (P0 sent, no B0 yet). */
-KLEFR_API bool klefr_iec_meter_in_programming(const klefr_iec_meter *m);
+KLEFR_API bool klefr_iec_slave_is_programming(const klefr_iec_slave *m);
 
 /** What @p m accepts next, for klefr_iec_request_scan(): a sign-on only
  * while no session is open, the option select after the identification,
  * everything in a session. @since 0.2 */
-KLEFR_API klefr_iec_listen klefr_iec_meter_listen(const klefr_iec_meter *m);
+KLEFR_API klefr_iec_listen klefr_iec_slave_listen(const klefr_iec_slave *m);
 /** @} */
 
 /** @name Client side
@@ -224,7 +224,7 @@ KLEFR_API klefr_err klefr_model_iec_write_encode(klefr_model model, klefr_quanti
 
 /** Decode the meter's answer to R1 of @p q into @p value.
  * @retval KLEFR_ERR_NAK the meter answered NAK.
- * @retval errors of klefr_iec_meter_error_to_err() for an `(ERxx)` answer.
+ * @retval errors of klefr_model_iec_error_decode() for an `(ERxx)` answer.
  * @retval KLEFR_ERR_UNEXPECTED a data set of another address.
  * @retval KLEFR_ERR_NOT_AVAILABLE an empty value (the meter has none).
  * @retval KLEFR_ERR_ENCODING a value that does not read as a number.

@@ -96,7 +96,7 @@ static klefr_err set_baud(klefr_iec_master *m, uint32_t baud)
 /* KLEFR_IEC_7E1_AUTO: can the transport do 7E1 itself? */
 static bool needs_software_7e1(klefr_io *io)
 {
-    if (klefr_io_flags(io) & KLEFR_IO_NETWORK)
+    if (klefr_io_get_flags(io) & KLEFR_IO_NETWORK)
         return true;
     klefr_line line = {KLEFR_IEC_INITIAL_BAUD, 7, KLEFR_PARITY_EVEN, 1};
     if (klefr_io_set_line(io, &line) != KLEFR_OK)
@@ -282,7 +282,7 @@ static uint32_t cap_baud(uint32_t offered, uint32_t limit)
     uint32_t best = KLEFR_IEC_INITIAL_BAUD;
     for (char z = '0'; z <= '6'; z++) {
         uint32_t b;
-        if (klefr_iec_baud_from_char(KLEFR_IEC_MODE_C, z, &b) == KLEFR_OK && b <= limit)
+        if (klefr_iec_baud_char_decode(KLEFR_IEC_MODE_C, z, &b) == KLEFR_OK && b <= limit)
             best = b;
     }
     return best;
@@ -321,11 +321,11 @@ static klefr_err sign_on_once(klefr_iec_master *m, const char *address, uint8_t 
      * digits 0-6; letters are mode B, anything else mode A. */
     uint32_t offered;
     if (id.baud_char < '0' || id.baud_char > '9' ||
-        klefr_iec_baud_from_char(KLEFR_IEC_MODE_C, id.baud_char, &offered) != KLEFR_OK)
+        klefr_iec_baud_char_decode(KLEFR_IEC_MODE_C, id.baud_char, &offered) != KLEFR_OK)
         return KLEFR_ERR_UNSUPPORTED;
     uint32_t wanted = m->o.stay_at_300 ? KLEFR_IEC_INITIAL_BAUD : cap_baud(offered, m->o.max_baud);
     klefr_iec_message sel = {.type = KLEFR_IEC_MSG_OPTION_SELECT, .protocol = 0, .option = option};
-    err = klefr_iec_baud_to_char(KLEFR_IEC_MODE_C, wanted, &sel.baud_char);
+    err = klefr_iec_baud_char_encode(KLEFR_IEC_MODE_C, wanted, &sel.baud_char);
     if (err == KLEFR_OK)
         err = klefr_iec_message_encode(&sel, tx, sizeof tx, &tx_len);
     if (err == KLEFR_OK)
@@ -408,7 +408,7 @@ klefr_err klefr_iec_master_readout(klefr_iec_master *m, const char *device_addre
             break;
         }
         if (msg.type == KLEFR_IEC_MSG_ERROR) {
-            err = klefr_iec_meter_error_to_err(msg.error_code);
+            err = klefr_model_iec_error_decode(msg.error_code);
             break;
         }
         if (msg.type != KLEFR_IEC_MSG_DATA) {
@@ -585,7 +585,7 @@ klefr_err klefr_iec_master_read_data_set(klefr_iec_master *m, const char *addres
     if (msg.type == KLEFR_IEC_MSG_NAK)
         return KLEFR_ERR_NAK;
     if (msg.type == KLEFR_IEC_MSG_ERROR)
-        return klefr_iec_meter_error_to_err(msg.error_code);
+        return klefr_model_iec_error_decode(msg.error_code);
     if (msg.type != KLEFR_IEC_MSG_DATA)
         return KLEFR_ERR_UNEXPECTED;
     klefr_iec_parser ps;

@@ -195,7 +195,7 @@ klefr_err klefr_io_get_line(klefr_io *io, klefr_line *line, unsigned *not_applie
     return err;
 }
 
-unsigned klefr_io_flags(const klefr_io *io)
+unsigned klefr_io_get_flags(const klefr_io *io)
 {
     return io != NULL && io->ops != NULL ? io->ops->flags : 0;
 }

@@ -98,7 +98,7 @@ klefr_err klefr_io_trace_wrap(klefr_io *inner, bool own_inner, klefr_io_trace_fn
     t->clock = clock != NULL ? clock : klefr_clock_monotonic();
     t->ops = (klefr_io_ops){
         .name = "trace",
-        .flags = klefr_io_flags(inner),
+        .flags = klefr_io_get_flags(inner),
         .read = t_read,
         .write = t_write,
         .drain = t_drain,

@@ -307,7 +307,7 @@ klefr_err klefr_mbus_master_snd_nke(klefr_mbus_master *m, uint8_t a)
         return KLEFR_ERR_INVALID_ARG;
     uint8_t tx[8];
     size_t len;
-    klefr_err err = klefr_mbus_encode_snd_nke(a, tx, sizeof tx, &len);
+    klefr_err err = klefr_mbus_snd_nke_encode(a, tx, sizeof tx, &len);
     if (err != KLEFR_OK)
         return err;
     pthread_mutex_lock(&m->base.lock);
@@ -325,7 +325,7 @@ klefr_err klefr_mbus_master_req_ud2_locked(klefr_mbus_master *m, uint8_t a, unsi
 {
     uint8_t tx[8];
     size_t len;
-    klefr_err err = klefr_mbus_encode_req_ud2(a, fcb_of(m, a), tx, sizeof tx, &len);
+    klefr_err err = klefr_mbus_req_ud2_encode(a, fcb_of(m, a), tx, sizeof tx, &len);
     if (err != KLEFR_OK)
         return err;
     /* Retries resend the same FCB: a slave whose answer was lost repeats it. */
@@ -479,7 +479,7 @@ klefr_err klefr_mbus_master_set_baud(klefr_mbus_master *m, uint8_t a, uint32_t b
         return KLEFR_ERR_INVALID_ARG;
     uint8_t tx[16];
     size_t len;
-    klefr_err err = klefr_mbus_encode_baud_change(a, baud, tx, sizeof tx, &len);
+    klefr_err err = klefr_mbus_baud_change_encode(a, baud, tx, sizeof tx, &len);
     if (err != KLEFR_OK)
         return err;
     if (m->base.io->ops->set_line == NULL)

@@ -18,7 +18,7 @@ static klefr_err nke_probe(klefr_mbus_master *m, uint8_t a, bool *busy)
 {
     uint8_t tx[8];
     size_t len;
-    klefr_err err = klefr_mbus_encode_snd_nke(a, tx, sizeof tx, &len);
+    klefr_err err = klefr_mbus_snd_nke_encode(a, tx, sizeof tx, &len);
     if (err != KLEFR_OK)
         return err;
     pthread_mutex_lock(&m->base.lock);

@@ -6,8 +6,7 @@
 
 #include "host/meter_internal.h"
 
-static klefr_err new_meter(klefr_meter_protocol protocol, const klefr_meter_ops *ops,
-                           klefr_meter **out)
+static klefr_err new_meter(klefr_protocol protocol, const klefr_meter_ops *ops, klefr_meter **out)
 {
     klefr_meter *m = calloc(1, sizeof *m);
     if (m == NULL)
@@ -30,30 +29,30 @@ static bool iec_address_ok(const klefr_meter_address *address)
 
 /* Is the address right for the protocol? Checked before a master is opened
  * (the IEC master sets the transport's line). */
-static bool address_ok(klefr_meter_protocol protocol, const klefr_meter_address *address)
+static bool address_ok(klefr_protocol protocol, const klefr_meter_address *address)
 {
     switch (protocol) {
-    case KLEFR_METER_MODBUS:
+    case KLEFR_PROTOCOL_MODBUS:
         return address->primary >= 1 && address->primary <= KLEFR_MODBUS_ADDRESS_MAX;
-    case KLEFR_METER_MBUS:
+    case KLEFR_PROTOCOL_MBUS:
         return address->use_secondary ? address->secondary <= 99999999u
                                       : address->primary <= KLEFR_MBUS_ADDR_PRIMARY_MAX;
-    case KLEFR_METER_IEC: return iec_address_ok(address);
+    case KLEFR_PROTOCOL_IEC: return iec_address_ok(address);
     default: return false;
     }
 }
 
-static const klefr_meter_ops *ops_of(klefr_meter_protocol protocol)
+static const klefr_meter_ops *ops_of(klefr_protocol protocol)
 {
-    return protocol == KLEFR_METER_MODBUS ? &klefr_meter_modbus_ops
-           : protocol == KLEFR_METER_MBUS ? &klefr_meter_mbus_ops
-                                          : &klefr_meter_iec_ops;
+    return protocol == KLEFR_PROTOCOL_MODBUS ? &klefr_meter_modbus_ops
+           : protocol == KLEFR_PROTOCOL_MBUS ? &klefr_meter_mbus_ops
+                                             : &klefr_meter_iec_ops;
 }
 
 /* A meter of protocol at address, on bus (a klefr_modbus_master,
  * klefr_mbus_master or klefr_iec_master as protocol says; NULL to be
  * opened by the caller). Arguments and address are checked first. */
-static klefr_err meter_on(klefr_meter_protocol protocol, void *bus, bool bus_given,
+static klefr_err meter_on(klefr_protocol protocol, void *bus, bool bus_given,
                           const klefr_meter_address *address, klefr_meter **out)
 {
     if ((bus_given && bus == NULL) || address == NULL || out == NULL ||
@@ -63,16 +62,16 @@ static klefr_err meter_on(klefr_meter_protocol protocol, void *bus, bool bus_giv
     if (err != KLEFR_OK)
         return err;
     (*out)->address = *address;
-    if (protocol == KLEFR_METER_MODBUS)
+    if (protocol == KLEFR_PROTOCOL_MODBUS)
         (*out)->bus = bus;
-    else if (protocol == KLEFR_METER_MBUS)
+    else if (protocol == KLEFR_PROTOCOL_MBUS)
         (*out)->mbus = bus;
     else
         (*out)->iec = bus;
     return KLEFR_OK;
 }
 
-klefr_err klefr_meter_open(klefr_meter_protocol protocol, klefr_io *io,
+klefr_err klefr_meter_open(klefr_protocol protocol, klefr_io *io,
                            const klefr_meter_address *address, klefr_meter **out)
 {
     klefr_meter *m;
@@ -81,10 +80,10 @@ klefr_err klefr_meter_open(klefr_meter_protocol protocol, klefr_io *io,
     if (err != KLEFR_OK)
         return err;
     /* The meter's own master; klefr_meter_close() closes it. */
-    if (protocol == KLEFR_METER_MODBUS) {
+    if (protocol == KLEFR_PROTOCOL_MODBUS) {
         m->own_bus = true;
         err = klefr_modbus_master_open(io, NULL, &m->bus);
-    } else if (protocol == KLEFR_METER_MBUS) {
+    } else if (protocol == KLEFR_PROTOCOL_MBUS) {
         m->own_mbus = true;
         err = klefr_mbus_master_open(io, NULL, &m->mbus);
     } else {
@@ -102,19 +101,19 @@ klefr_err klefr_meter_open(klefr_meter_protocol protocol, klefr_io *io,
 klefr_err klefr_meter_open_modbus(klefr_modbus_master *bus, const klefr_meter_address *address,
                                   klefr_meter **out)
 {
-    return meter_on(KLEFR_METER_MODBUS, bus, true, address, out);
+    return meter_on(KLEFR_PROTOCOL_MODBUS, bus, true, address, out);
 }
 
 klefr_err klefr_meter_open_mbus(klefr_mbus_master *bus, const klefr_meter_address *address,
                                 klefr_meter **out)
 {
-    return meter_on(KLEFR_METER_MBUS, bus, true, address, out);
+    return meter_on(KLEFR_PROTOCOL_MBUS, bus, true, address, out);
 }
 
 klefr_err klefr_meter_open_iec(klefr_iec_master *head, const klefr_meter_address *address,
                                klefr_meter **out)
 {
-    return meter_on(KLEFR_METER_IEC, head, true, address, out);
+    return meter_on(KLEFR_PROTOCOL_IEC, head, true, address, out);
 }
 
 klefr_err klefr_meter_set_password(klefr_meter *meter, const char *password)
@@ -145,9 +144,9 @@ void klefr_meter_close(klefr_meter *meter)
     free(meter);
 }
 
-klefr_meter_protocol klefr_meter_protocol_of(const klefr_meter *meter)
+klefr_protocol klefr_meter_get_protocol(const klefr_meter *meter)
 {
-    return meter != NULL ? meter->protocol : KLEFR_METER_MODBUS;
+    return meter != NULL ? meter->protocol : KLEFR_PROTOCOL_MODBUS;
 }
 
 bool klefr_meter_can_read(const klefr_meter *meter, klefr_quantity q)

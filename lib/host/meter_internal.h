@@ -31,7 +31,7 @@ typedef struct klefr_meter_ops {
 } klefr_meter_ops;
 
 struct klefr_meter {
-    klefr_meter_protocol protocol;
+    klefr_protocol protocol;
     const klefr_meter_ops *ops;
     klefr_meter_address address;
     klefr_modbus_master *bus; /* Modbus */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* klefr_meter over Modbus RTU / Modbus TCP (6914, manual appendix 3): reads
- * in the blocks of klefr_model_modbus_blocks(), writes with the function and
+ * in the blocks of klefr_model_modbus_blocks_get(), writes with the function and
  * data type of the register model's Modbus column. */
 #include "host/meter_internal.h"
 #include "host/modbus_master_internal.h"
@@ -26,7 +26,7 @@ static klefr_err reads_for(const klefr_quantity *want, size_t n, klefr_modbus_bl
                            size_t *nblocks)
 {
     if (want == NULL)
-        return klefr_model_modbus_blocks(blocks, MAX_BLOCKS, nblocks);
+        return klefr_model_modbus_blocks_get(blocks, MAX_BLOCKS, nblocks);
     return klefr_model_modbus_blocks_for(want, n, blocks, MAX_BLOCKS, nblocks);
 }
 
@@ -60,7 +60,8 @@ static klefr_err modbus_write(klefr_meter *meter, klefr_quantity q, double value
     klefr_values_clear(&one);
     klefr_values_set(&one, q, value);
     uint16_t regs[2];
-    klefr_err err = klefr_values_to_modbus(&one, row->modbus.address, regs, row->modbus.length);
+    klefr_err err =
+        klefr_model_modbus_values_encode(&one, row->modbus.address, regs, row->modbus.length);
     if (err != KLEFR_OK)
         return KLEFR_ERR_UNSUPPORTED;
     uint8_t unit = meter->address.primary;

@@ -48,7 +48,7 @@ static klefr_err fetch(klefr_meter *meter, const klefr_quantity *list, size_t n,
  * first reading there waits for a second one that agrees. */
 static bool weak_checksum(const klefr_meter *meter)
 {
-    return meter->protocol == KLEFR_METER_MBUS || meter->protocol == KLEFR_METER_IEC;
+    return meter->protocol == KLEFR_PROTOCOL_MBUS || meter->protocol == KLEFR_PROTOCOL_IEC;
 }
 
 /* Copy the asked quantities (all when want is NULL) of got to out. */

@@ -8,7 +8,7 @@
 
 klefr_model klefr_meter_model(const klefr_meter *meter)
 {
-    return meter->protocol == KLEFR_METER_IEC ? meter->iec_model : meter->ops->model;
+    return meter->protocol == KLEFR_PROTOCOL_IEC ? meter->iec_model : meter->ops->model;
 }
 
 klefr_err klefr_meter_refuse(klefr_meter *meter, klefr_check_rule rule, klefr_quantity q,

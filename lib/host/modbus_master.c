@@ -36,7 +36,7 @@ static klefr_err apply_options(void *master, const void *opts, bool opening)
 {
     klefr_modbus_master *m = master;
     const klefr_modbus_master_options *o = opts;
-    unsigned flags = klefr_io_flags(m->base.io);
+    unsigned flags = klefr_io_get_flags(m->base.io);
     bool network = (flags & KLEFR_IO_NETWORK) != 0;
     /* What was learned of the echo was for another setting. */
     if (opening || o->echo != m->o.echo)
@@ -51,7 +51,7 @@ static klefr_err apply_options(void *master, const void *opts, bool opening)
         klefr_line spec_default = {9600, 8, KLEFR_PARITY_EVEN, 1};
         line = network ? (klefr_line){0} : spec_default;
     }
-    m->has_line = line.baud != 0 && klefr_modbus_timing_for(&line, &m->timing) == KLEFR_OK;
+    m->has_line = line.baud != 0 && klefr_modbus_timing_get(&line, &m->timing) == KLEFR_OK;
     m->o.line = m->has_line ? line : (klefr_line){0};
     if (m->o.response_timeout_ms == 0)
         m->o.response_timeout_ms =

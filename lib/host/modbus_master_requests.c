@@ -52,8 +52,8 @@ static klefr_err read_bits(klefr_modbus_master *m, uint8_t function, uint8_t uni
         return KLEFR_ERR_INVALID_ARG;
     uint8_t adu[KLEFR_MODBUS_ADU_MAX], rsp[KLEFR_MODBUS_ADU_MAX];
     size_t len, rsp_len;
-    if (klefr_modbus_encode_read(unit, function, address, quantity, adu, sizeof adu, &len) !=
-        KLEFR_OK)
+    if (klefr_modbus_read_request_encode(unit, function, address, quantity, adu, sizeof adu,
+                                         &len) != KLEFR_OK)
         return KLEFR_ERR_INVALID_ARG;
     klefr_modbus_response resp;
     klefr_err err = run(m, adu, len, retries_of(m), rsp, sizeof rsp, &rsp_len, &resp);
@@ -69,13 +69,13 @@ static klefr_err read_regs(klefr_modbus_master *m, uint8_t function, uint8_t uni
         return KLEFR_ERR_INVALID_ARG;
     uint8_t adu[KLEFR_MODBUS_ADU_MAX], rsp[KLEFR_MODBUS_ADU_MAX];
     size_t len, rsp_len, count;
-    if (klefr_modbus_encode_read(unit, function, address, quantity, adu, sizeof adu, &len) !=
-        KLEFR_OK)
+    if (klefr_modbus_read_request_encode(unit, function, address, quantity, adu, sizeof adu,
+                                         &len) != KLEFR_OK)
         return KLEFR_ERR_INVALID_ARG;
     klefr_modbus_response resp;
     klefr_err err = run(m, adu, len, retries_of(m), rsp, sizeof rsp, &rsp_len, &resp);
     if (err == KLEFR_OK)
-        err = klefr_modbus_response_registers(&resp, regs, quantity, &count);
+        err = klefr_modbus_response_registers_get(&resp, regs, quantity, &count);
     return err;
 }
 
@@ -113,8 +113,8 @@ static klefr_err write_single(klefr_modbus_master *m, uint8_t function, uint8_t 
         return KLEFR_ERR_INVALID_ARG;
     uint8_t adu[KLEFR_MODBUS_ADU_MAX];
     size_t len;
-    if (klefr_modbus_encode_write_single(unit, function, address, value, adu, sizeof adu, &len) !=
-        KLEFR_OK)
+    if (klefr_modbus_write_single_request_encode(unit, function, address, value, adu, sizeof adu,
+                                                 &len) != KLEFR_OK)
         return KLEFR_ERR_INVALID_ARG;
     return run(m, adu, len, retries_of(m), NULL, 0, NULL, NULL);
 }
@@ -139,8 +139,8 @@ klefr_err klefr_modbus_master_write_multiple_coils(klefr_modbus_master *m, uint8
         return KLEFR_ERR_INVALID_ARG;
     uint8_t adu[KLEFR_MODBUS_ADU_MAX];
     size_t len;
-    if (klefr_modbus_encode_write_coils(unit, address, bits, quantity, adu, sizeof adu, &len) !=
-        KLEFR_OK)
+    if (klefr_modbus_write_coils_request_encode(unit, address, bits, quantity, adu, sizeof adu,
+                                                &len) != KLEFR_OK)
         return KLEFR_ERR_INVALID_ARG;
     return run(m, adu, len, retries_of(m), NULL, 0, NULL, NULL);
 }
@@ -153,8 +153,8 @@ klefr_err klefr_modbus_master_write_multiple_registers(klefr_modbus_master *m, u
         return KLEFR_ERR_INVALID_ARG;
     uint8_t adu[KLEFR_MODBUS_ADU_MAX];
     size_t len;
-    if (klefr_modbus_encode_write_registers(unit, address, regs, quantity, adu, sizeof adu, &len) !=
-        KLEFR_OK)
+    if (klefr_modbus_write_registers_request_encode(unit, address, regs, quantity, adu, sizeof adu,
+                                                    &len) != KLEFR_OK)
         return KLEFR_ERR_INVALID_ARG;
     return run(m, adu, len, retries_of(m), NULL, 0, NULL, NULL);
 }
@@ -185,8 +185,8 @@ klefr_err klefr_modbus_master_scan(klefr_modbus_master *m, uint8_t first, uint8_
     for (unsigned unit = first; unit <= last; unit++) {
         uint8_t adu[KLEFR_MODBUS_ADU_MAX];
         size_t len;
-        (void)klefr_modbus_encode_read((uint8_t)unit, KLEFR_MODBUS_READ_HOLDING_REGISTERS,
-                                       probe_address, 1, adu, sizeof adu, &len);
+        (void)klefr_modbus_read_request_encode((uint8_t)unit, KLEFR_MODBUS_READ_HOLDING_REGISTERS,
+                                               probe_address, 1, adu, sizeof adu, &len);
         /* One try per silent address: a scan must not take 3 x 247
          * timeouts. A corrupt answer says a device is there: that one is
          * tried again like any request. The lock is taken per attempt, so

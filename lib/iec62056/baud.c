@@ -8,7 +8,7 @@
 static const uint32_t rates[] = {300u, 600u, 1200u, 2400u, 4800u, 9600u, 19200u};
 #define RATE_COUNT (sizeof rates / sizeof rates[0])
 
-klefr_err klefr_iec_baud_from_char(klefr_iec_mode mode, char c, uint32_t *baud)
+klefr_err klefr_iec_baud_char_decode(klefr_iec_mode mode, char c, uint32_t *baud)
 {
     if (baud == NULL)
         return KLEFR_ERR_INVALID_ARG;
@@ -32,7 +32,7 @@ klefr_err klefr_iec_baud_from_char(klefr_iec_mode mode, char c, uint32_t *baud)
     return KLEFR_ERR_INVALID_ARG;
 }
 
-klefr_err klefr_iec_baud_to_char(klefr_iec_mode mode, uint32_t baud, char *out)
+klefr_err klefr_iec_baud_char_encode(klefr_iec_mode mode, uint32_t baud, char *out)
 {
     if (out == NULL)
         return KLEFR_ERR_INVALID_ARG;

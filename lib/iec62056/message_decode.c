@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Decoding of the IEC 62056-21 messages (6.3.1 - 6.3.13). A meter's build
- * (KLEFR_IEC_METER_ONLY) does not tell an error message from other data:
+ * (KLEFR_IEC_SLAVE_ONLY) does not tell an error message from other data:
  * both are data to a meter. */
 #include <klefr/iec62056.h>
 
@@ -138,7 +138,7 @@ static klefr_err decode_block(const uint8_t *buf, size_t len, size_t start, size
     return KLEFR_OK;
 }
 
-#ifndef KLEFR_IEC_METER_ONLY
+#ifndef KLEFR_IEC_SLAVE_ONLY
 /* An error message is a data message holding only "(ER...)". */
 static void classify_error(klefr_iec_message *msg)
 {
@@ -227,7 +227,7 @@ klefr_err klefr_iec_message_decode(const uint8_t *buf, size_t len, klefr_iec_mes
     case KLEFR_IEC_STX:
         msg->type = KLEFR_IEC_MSG_DATA;
         err = decode_block(buf, len, 0, 1, msg, &used);
-#ifndef KLEFR_IEC_METER_ONLY
+#ifndef KLEFR_IEC_SLAVE_ONLY
         if (err == KLEFR_OK)
             classify_error(msg);
 #endif

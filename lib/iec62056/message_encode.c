@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Encoding of the IEC 62056-21 messages (6.3.1 - 6.3.13). A meter's build
- * (KLEFR_IEC_METER_ONLY, doc/firmware.md) encodes only what a meter sends:
+ * (KLEFR_IEC_SLAVE_ONLY, doc/firmware.md) encodes only what a meter sends:
  * identification, data, errors, ACK and NAK; the master's request, option
  * select and commands answer KLEFR_ERR_UNSUPPORTED there. */
 #include <klefr/iec62056.h>
@@ -99,7 +99,7 @@ static void put_block(out_buf *o, const char *data, size_t n, bool partial, size
 static klefr_err encode_body(const klefr_iec_message *m, out_buf *o)
 {
     switch (m->type) {
-#ifdef KLEFR_IEC_METER_ONLY
+#ifdef KLEFR_IEC_SLAVE_ONLY
     case KLEFR_IEC_MSG_REQUEST:
     case KLEFR_IEC_MSG_OPTION_SELECT:
     case KLEFR_IEC_MSG_COMMAND: return KLEFR_ERR_UNSUPPORTED;
@@ -116,7 +116,7 @@ static klefr_err encode_body(const klefr_iec_message *m, out_buf *o)
         return KLEFR_OK;
 #endif
     case KLEFR_IEC_MSG_IDENTIFICATION: return encode_ident(m, o);
-#ifndef KLEFR_IEC_METER_ONLY
+#ifndef KLEFR_IEC_SLAVE_ONLY
     case KLEFR_IEC_MSG_OPTION_SELECT:
         if (m->protocol > 9 || m->option > 9 || !iec_printable((uint8_t)m->baud_char))
             return KLEFR_ERR_RANGE;
@@ -141,7 +141,7 @@ static klefr_err encode_body(const klefr_iec_message *m, out_buf *o)
         put_block(o, text, sizeof text, false, 1);
         return KLEFR_OK;
     }
-#ifndef KLEFR_IEC_METER_ONLY
+#ifndef KLEFR_IEC_SLAVE_ONLY
     case KLEFR_IEC_MSG_COMMAND:
         if (m->command == 0 || strchr("PWREB", m->command) == NULL ||
             !iec_digit((uint8_t)m->command_type) || !block_data_ok(m->data, m->data_len))

@@ -17,7 +17,7 @@ bool klefr_iec_lockout_is_locked(klefr_iec_lockout *l, uint32_t now_ms)
 {
     if (l == NULL || !l->locked)
         return false;
-    if (klefr_iec_time_reached(now_ms, l->locked_until_ms)) {
+    if (klefr_iec_time_is_reached(now_ms, l->locked_until_ms)) {
         l->locked = false;
         l->failures = 0;
         return false;

@@ -201,7 +201,7 @@ klefr_err klefr_mbus_control_encode(const klefr_mbus_control *ctl, uint8_t *c)
     return KLEFR_OK;
 }
 
-klefr_mbus_address_kind klefr_mbus_address_classify(uint8_t a)
+klefr_mbus_address_kind klefr_mbus_address_kind_get(uint8_t a)
 {
     if (a <= KLEFR_MBUS_ADDR_PRIMARY_MAX)
         return KLEFR_MBUS_ADDRESS_PRIMARY;
@@ -220,18 +220,18 @@ static klefr_err encode_simple(klefr_mbus_frame_type type, uint8_t c, uint8_t a,
     return klefr_mbus_frame_encode(&f, buf, cap, len);
 }
 
-klefr_err klefr_mbus_encode_snd_nke(uint8_t a, uint8_t *buf, size_t cap, size_t *len)
+klefr_err klefr_mbus_snd_nke_encode(uint8_t a, uint8_t *buf, size_t cap, size_t *len)
 {
     return encode_simple(KLEFR_MBUS_FRAME_SHORT, KLEFR_MBUS_C_SND_NKE, a, 0, buf, cap, len);
 }
 
-klefr_err klefr_mbus_encode_req_ud2(uint8_t a, bool fcb, uint8_t *buf, size_t cap, size_t *len)
+klefr_err klefr_mbus_req_ud2_encode(uint8_t a, bool fcb, uint8_t *buf, size_t cap, size_t *len)
 {
     uint8_t c = (uint8_t)(KLEFR_MBUS_C_REQ_UD2 | (fcb ? KLEFR_MBUS_C_FCB : 0u));
     return encode_simple(KLEFR_MBUS_FRAME_SHORT, c, a, 0, buf, cap, len);
 }
 
-klefr_err klefr_mbus_encode_app_reset(uint8_t a, uint8_t *buf, size_t cap, size_t *len)
+klefr_err klefr_mbus_app_reset_encode(uint8_t a, uint8_t *buf, size_t cap, size_t *len)
 {
     return encode_simple(KLEFR_MBUS_FRAME_CONTROL, KLEFR_MBUS_C_SND_UD, a, KLEFR_MBUS_CI_APP_RESET,
                          buf, cap, len);
@@ -240,14 +240,14 @@ klefr_err klefr_mbus_encode_app_reset(uint8_t a, uint8_t *buf, size_t cap, size_
 /* EN 13757-2, 5.7: CI B8h-BFh switch the slave to these rates. */
 static const uint32_t baud_rates[8] = {300, 600, 1200, 2400, 4800, 9600, 19200, 38400};
 
-uint32_t klefr_mbus_baud_from_ci(uint8_t ci)
+uint32_t klefr_mbus_ci_baud_decode(uint8_t ci)
 {
     if (ci < KLEFR_MBUS_CI_BAUD_300 || ci > KLEFR_MBUS_CI_BAUD_38400)
         return 0;
     return baud_rates[ci - KLEFR_MBUS_CI_BAUD_300];
 }
 
-uint8_t klefr_mbus_ci_from_baud(uint32_t baud)
+uint8_t klefr_mbus_ci_baud_encode(uint32_t baud)
 {
     for (size_t i = 0; i < sizeof baud_rates / sizeof baud_rates[0]; i++)
         if (baud_rates[i] == baud)
@@ -255,10 +255,10 @@ uint8_t klefr_mbus_ci_from_baud(uint32_t baud)
     return 0;
 }
 
-klefr_err klefr_mbus_encode_baud_change(uint8_t a, uint32_t baud, uint8_t *buf, size_t cap,
+klefr_err klefr_mbus_baud_change_encode(uint8_t a, uint32_t baud, uint8_t *buf, size_t cap,
                                         size_t *len)
 {
-    uint8_t ci = klefr_mbus_ci_from_baud(baud);
+    uint8_t ci = klefr_mbus_ci_baud_encode(baud);
     if (ci == 0)
         return len == NULL ? KLEFR_ERR_INVALID_ARG : KLEFR_ERR_RANGE;
     return encode_simple(KLEFR_MBUS_FRAME_CONTROL, KLEFR_MBUS_C_SND_UD, a, ci, buf, cap, len);

@@ -29,7 +29,7 @@ klefr_err klefr_modbus_request_decode(const uint8_t *adu, size_t len, klefr_modb
 
     klefr_modbus_request r = {.unit = adu[0], .function = adu[1]};
     size_t pdu_len = len - MODBUS_ADU_OVERHEAD;
-    if (!klefr_modbus_function_supported(r.function)) {
+    if (!klefr_modbus_function_is_supported(r.function)) {
         *req = r;
         return KLEFR_EXC_ILLEGAL_FUNCTION;
     }
@@ -117,7 +117,7 @@ klefr_err klefr_modbus_response_decode(const klefr_modbus_request *req, const ui
             return KLEFR_ERR_FRAME;
         r.data = adu + 3;
         r.data_len = byte_count;
-    } else if (klefr_modbus_function_supported(r.function)) {
+    } else if (klefr_modbus_function_is_supported(r.function)) {
         if (len != 8)
             return len < 8 ? KLEFR_ERR_TRUNCATED : KLEFR_ERR_FRAME;
         r.address = klefr_get_be16(adu + 2);
@@ -137,15 +137,15 @@ klefr_err klefr_modbus_response_decode(const klefr_modbus_request *req, const ui
     return r.exception != 0 ? (klefr_err)r.exception : KLEFR_OK;
 }
 
-uint16_t klefr_modbus_response_register(const klefr_modbus_response *resp, size_t index)
+uint16_t klefr_modbus_response_register_get(const klefr_modbus_response *resp, size_t index)
 {
     if (resp == NULL || resp->data == NULL || index >= resp->data_len / 2)
         return 0;
     return klefr_get_be16(resp->data + 2 * index);
 }
 
-klefr_err klefr_modbus_response_registers(const klefr_modbus_response *resp, uint16_t *regs,
-                                          size_t cap, size_t *count)
+klefr_err klefr_modbus_response_registers_get(const klefr_modbus_response *resp, uint16_t *regs,
+                                              size_t cap, size_t *count)
 {
     if (resp == NULL || count == NULL || (regs == NULL && cap != 0))
         return KLEFR_ERR_INVALID_ARG;

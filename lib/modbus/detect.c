@@ -48,7 +48,7 @@ static size_t predicted_length(klefr_modbus_direction dir, const uint8_t *p, siz
                 return 0;
             return 5 + bc;
         }
-        return klefr_modbus_function_supported(fn) ? 8 : 0;
+        return klefr_modbus_function_is_supported(fn) ? 8 : 0;
     }
     if (fn == KLEFR_MODBUS_WRITE_MULTIPLE_COILS || fn == KLEFR_MODBUS_WRITE_MULTIPLE_REGISTERS) {
         if (n < 7) {
@@ -63,7 +63,7 @@ static size_t predicted_length(klefr_modbus_direction dir, const uint8_t *p, siz
             return 0;
         return 9 + bc;
     }
-    if (klefr_modbus_function_supported(fn))
+    if (klefr_modbus_function_is_supported(fn))
         return 8;
     /* A slave must answer exception 01 to a function it does not know, so
      * such a request is complete once its last two bytes are its CRC. */

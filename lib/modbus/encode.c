@@ -89,8 +89,8 @@ klefr_err klefr_modbus_request_encode(const klefr_modbus_request *req, uint8_t *
     }
 }
 
-klefr_err klefr_modbus_encode_read(uint8_t unit, uint8_t function, uint16_t address,
-                                   uint16_t quantity, uint8_t *buf, size_t cap, size_t *len)
+klefr_err klefr_modbus_read_request_encode(uint8_t unit, uint8_t function, uint16_t address,
+                                           uint16_t quantity, uint8_t *buf, size_t cap, size_t *len)
 {
     if (!modbus_is_read(function))
         return KLEFR_ERR_INVALID_ARG;
@@ -99,8 +99,9 @@ klefr_err klefr_modbus_encode_read(uint8_t unit, uint8_t function, uint16_t addr
     return klefr_modbus_request_encode(&req, buf, cap, len);
 }
 
-klefr_err klefr_modbus_encode_write_single(uint8_t unit, uint8_t function, uint16_t address,
-                                           uint16_t value, uint8_t *buf, size_t cap, size_t *len)
+klefr_err klefr_modbus_write_single_request_encode(uint8_t unit, uint8_t function, uint16_t address,
+                                                   uint16_t value, uint8_t *buf, size_t cap,
+                                                   size_t *len)
 {
     if (function != KLEFR_MODBUS_WRITE_SINGLE_COIL &&
         function != KLEFR_MODBUS_WRITE_SINGLE_REGISTER)
@@ -110,9 +111,9 @@ klefr_err klefr_modbus_encode_write_single(uint8_t unit, uint8_t function, uint1
     return klefr_modbus_request_encode(&req, buf, cap, len);
 }
 
-klefr_err klefr_modbus_encode_write_registers(uint8_t unit, uint16_t address, const uint16_t *regs,
-                                              uint16_t quantity, uint8_t *buf, size_t cap,
-                                              size_t *len)
+klefr_err klefr_modbus_write_registers_request_encode(uint8_t unit, uint16_t address,
+                                                      const uint16_t *regs, uint16_t quantity,
+                                                      uint8_t *buf, size_t cap, size_t *len)
 {
     const uint8_t fn = KLEFR_MODBUS_WRITE_MULTIPLE_REGISTERS;
     if (regs == NULL || unit > KLEFR_MODBUS_ADDRESS_MAX || !quantity_ok(fn, address, quantity))
@@ -132,8 +133,9 @@ klefr_err klefr_modbus_encode_write_registers(uint8_t unit, uint16_t address, co
     return KLEFR_OK;
 }
 
-klefr_err klefr_modbus_encode_write_coils(uint8_t unit, uint16_t address, const uint8_t *bits,
-                                          uint16_t quantity, uint8_t *buf, size_t cap, size_t *len)
+klefr_err klefr_modbus_write_coils_request_encode(uint8_t unit, uint16_t address,
+                                                  const uint8_t *bits, uint16_t quantity,
+                                                  uint8_t *buf, size_t cap, size_t *len)
 {
     const uint8_t fn = KLEFR_MODBUS_WRITE_MULTIPLE_COILS;
     klefr_modbus_request req = {.unit = unit,
@@ -145,8 +147,8 @@ klefr_err klefr_modbus_encode_write_coils(uint8_t unit, uint16_t address, const 
     return klefr_modbus_request_encode(&req, buf, cap, len);
 }
 
-klefr_err klefr_modbus_encode_exception(uint8_t unit, uint8_t function, uint8_t code, uint8_t *buf,
-                                        size_t cap, size_t *len)
+klefr_err klefr_modbus_exception_response_encode(uint8_t unit, uint8_t function, uint8_t code,
+                                                 uint8_t *buf, size_t cap, size_t *len)
 {
     if (unit == KLEFR_MODBUS_BROADCAST || unit > KLEFR_MODBUS_ADDRESS_MAX || code == 0 ||
         function == 0 || (function & KLEFR_MODBUS_EXCEPTION_BIT) != 0)
@@ -168,8 +170,8 @@ klefr_err klefr_modbus_response_encode(const klefr_modbus_response *resp, uint8_
         resp->unit > KLEFR_MODBUS_ADDRESS_MAX)
         return KLEFR_ERR_INVALID_ARG;
     if (resp->exception != 0)
-        return klefr_modbus_encode_exception(resp->unit, resp->function, resp->exception, buf, cap,
-                                             len);
+        return klefr_modbus_exception_response_encode(resp->unit, resp->function, resp->exception,
+                                                      buf, cap, len);
     uint8_t fn = resp->function;
     klefr_err err;
     switch (fn) {
@@ -206,7 +208,7 @@ klefr_err klefr_modbus_response_encode(const klefr_modbus_response *resp, uint8_
     }
 }
 
-klefr_err klefr_modbus_encode_read_registers_response(uint8_t unit, uint8_t function,
+klefr_err klefr_modbus_read_registers_response_encode(uint8_t unit, uint8_t function,
                                                       const uint16_t *regs, uint16_t quantity,
                                                       uint8_t *buf, size_t cap, size_t *len)
 {

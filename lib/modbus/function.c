@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <klefr/modbus.h>
 
-bool klefr_modbus_function_supported(uint8_t function)
+bool klefr_modbus_function_is_supported(uint8_t function)
 {
     switch (function) {
     case KLEFR_MODBUS_READ_COILS:

@@ -7,7 +7,7 @@
 #define FIXED_T15_US 750u
 #define FIXED_T35_US 1750u
 
-klefr_err klefr_modbus_timing_for(const klefr_line *line, klefr_modbus_timing *out)
+klefr_err klefr_modbus_timing_get(const klefr_line *line, klefr_modbus_timing *out)
 {
     if (line == NULL || out == NULL || line->baud == 0)
         return KLEFR_ERR_INVALID_ARG;

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-float klefr_modbus_get_float(const uint16_t regs[2])
+float klefr_modbus_float_decode(const uint16_t regs[2])
 {
     uint32_t bits = (uint32_t)regs[0] << 16 | regs[1];
     float f;
@@ -21,14 +21,14 @@ void klefr_modbus_set_float(uint16_t regs[2], float value)
     regs[1] = (uint16_t)bits;
 }
 
-int16_t klefr_modbus_get_signed(uint16_t reg)
+int16_t klefr_modbus_signed_decode(uint16_t reg)
 {
     /* Two's complement on every target we build for; done without an
      * implementation-defined conversion. */
     return reg < 0x8000u ? (int16_t)reg : (int16_t)(-(int32_t)(0x10000u - reg));
 }
 
-klefr_err klefr_modbus_get_hex(const uint16_t *regs, size_t count, uint32_t *out)
+klefr_err klefr_modbus_hex_decode(const uint16_t *regs, size_t count, uint32_t *out)
 {
     if (regs == NULL || out == NULL || count < 1 || count > 2)
         return KLEFR_ERR_INVALID_ARG;

@@ -18,8 +18,8 @@ static bool model_has(klefr_model model, const klefr_quantity_info *row)
     return m >= 6911u && m <= 6914u && (row->models & KLEFR_MODEL_BIT(model)) != 0;
 }
 
-const klefr_quantity_info *klefr_model_iec_find(klefr_model model, const char *address,
-                                                size_t address_len)
+const klefr_quantity_info *klefr_model_iec_lookup(klefr_model model, const char *address,
+                                                  size_t address_len)
 {
     for (unsigned i = 0; i < KLEFR_Q_COUNT; i++) {
         const klefr_quantity_info *row = klefr_quantity_get((klefr_quantity)i);
@@ -328,38 +328,38 @@ klefr_err klefr_model_iec_readout_decode_report(const char *data, size_t len, kl
 /* ---------------------------------------------------------------- */
 /* Meter side: sign-on, option select, readout and programming mode. */
 
-void klefr_iec_meter_init(klefr_iec_meter *m, klefr_model model, uint32_t lock_ms)
+void klefr_iec_slave_init(klefr_iec_slave *m, klefr_model model, uint32_t lock_ms)
 {
     if (m == NULL)
         return;
     memset(m, 0, sizeof *m);
     m->model = model;
-    klefr_iec_timing_default(&m->timing);
+    klefr_iec_timing_init(&m->timing);
     klefr_iec_lockout_init(&m->lockout, 3, lock_ms != 0 ? lock_ms : KLEFR_IEC_DEFAULT_LOCK_MS);
     m->idle_ms = KLEFR_IEC_DEFAULT_IDLE_MS;
     m->baud = KLEFR_IEC_INITIAL_BAUD;
     m->state = ST_IDLE;
 }
 
-bool klefr_iec_meter_in_programming(const klefr_iec_meter *m)
+bool klefr_iec_slave_is_programming(const klefr_iec_slave *m)
 {
     return m != NULL && m->state == ST_PROG;
 }
 
-klefr_iec_listen klefr_iec_meter_listen(const klefr_iec_meter *m)
+klefr_iec_listen klefr_iec_slave_listen(const klefr_iec_slave *m)
 {
     if (m == NULL || m->state == ST_IDLE)
         return KLEFR_IEC_LISTEN_SIGN_ON;
     return m->state == ST_IDENT ? KLEFR_IEC_LISTEN_OPTION_SELECT : KLEFR_IEC_LISTEN_SESSION;
 }
 
-void klefr_iec_meter_sent(klefr_iec_meter *m, uint32_t now_ms)
+void klefr_iec_slave_sent(klefr_iec_slave *m, uint32_t now_ms)
 {
     if (m != NULL)
         m->last_ms = now_ms;
 }
 
-static void end_session(klefr_iec_meter *m)
+static void end_session(klefr_iec_slave *m)
 {
     m->state = ST_IDLE;
     m->logged_in = false;
@@ -367,12 +367,12 @@ static void end_session(klefr_iec_meter *m)
     m->last_tx_len = 0;
 }
 
-bool klefr_iec_meter_poll(klefr_iec_meter *m, uint32_t now_ms, uint32_t *baud)
+bool klefr_iec_slave_poll(klefr_iec_slave *m, uint32_t now_ms, uint32_t *baud)
 {
     if (m == NULL || m->state == ST_IDLE)
         return false;
     uint32_t limit = m->state == ST_PROG ? m->idle_ms : m->timing.reaction_max_ms;
-    if ((uint32_t)(now_ms - m->last_ms) <= limit || !klefr_iec_time_reached(now_ms, m->last_ms))
+    if ((uint32_t)(now_ms - m->last_ms) <= limit || !klefr_iec_time_is_reached(now_ms, m->last_ms))
         return false;
     end_session(m);
     if (baud != NULL)
@@ -431,7 +431,7 @@ static bool first_dataset(const klefr_iec_message *msg, klefr_iec_dataset *ds)
     return klefr_iec_dataset_next(&p, msg->data, msg->data_len, ds, &found) == KLEFR_OK && found;
 }
 
-static klefr_err on_password(klefr_iec_meter *m, uint32_t now, const klefr_values *values,
+static klefr_err on_password(klefr_iec_slave *m, uint32_t now, const klefr_values *values,
                              const klefr_iec_message *msg, uint8_t *tx, size_t cap, size_t *len)
 {
     if (klefr_iec_lockout_is_locked(&m->lockout, now))
@@ -459,13 +459,13 @@ static klefr_err on_password(klefr_iec_meter *m, uint32_t now, const klefr_value
     return error_reply(locked ? KLEFR_IEC_ER_LOCKED : KLEFR_IEC_ER_PASSWORD, tx, cap, len);
 }
 
-static klefr_err on_read(klefr_iec_meter *m, const klefr_values *values,
+static klefr_err on_read(klefr_iec_slave *m, const klefr_values *values,
                          const klefr_iec_message *msg, uint8_t *tx, size_t cap, size_t *len)
 {
     klefr_iec_dataset ds;
     if (!first_dataset(msg, &ds))
         return error_reply(KLEFR_IEC_ER_SYNTAX, tx, cap, len);
-    const klefr_quantity_info *row = klefr_model_iec_find(m->model, ds.address, ds.address_len);
+    const klefr_quantity_info *row = klefr_model_iec_lookup(m->model, ds.address, ds.address_len);
     if (row == NULL)
         return error_reply(KLEFR_IEC_ER_UNKNOWN_ADDRESS, tx, cap, len);
     klefr_iec_writer w;
@@ -476,13 +476,13 @@ static klefr_err on_read(klefr_iec_meter *m, const klefr_values *values,
     return klefr_iec_writer_finish(&w, len);
 }
 
-static klefr_err on_write(klefr_iec_meter *m, const klefr_iec_message *msg, uint8_t *tx, size_t cap,
-                          size_t *len, klefr_iec_meter_action *action)
+static klefr_err on_write(klefr_iec_slave *m, const klefr_iec_message *msg, uint8_t *tx, size_t cap,
+                          size_t *len, klefr_iec_slave_action *action)
 {
     klefr_iec_dataset ds;
     if (!first_dataset(msg, &ds))
         return error_reply(KLEFR_IEC_ER_SYNTAX, tx, cap, len);
-    const klefr_quantity_info *row = klefr_model_iec_find(m->model, ds.address, ds.address_len);
+    const klefr_quantity_info *row = klefr_model_iec_lookup(m->model, ds.address, ds.address_len);
     if (row == NULL)
         return error_reply(KLEFR_IEC_ER_UNKNOWN_ADDRESS, tx, cap, len);
     if (!row->iec.writable)
@@ -504,9 +504,9 @@ static klefr_err on_write(klefr_iec_meter *m, const klefr_iec_message *msg, uint
     return single_reply(KLEFR_IEC_MSG_ACK, tx, cap, len);
 }
 
-static klefr_err on_command(klefr_iec_meter *m, uint32_t now, const klefr_values *values,
+static klefr_err on_command(klefr_iec_slave *m, uint32_t now, const klefr_values *values,
                             const klefr_iec_message *msg, uint8_t *tx, size_t cap, size_t *len,
-                            klefr_iec_meter_action *action)
+                            klefr_iec_slave_action *action)
 {
     char c = msg->command, t = msg->command_type;
     if (c == 'B' && t == '0') {
@@ -525,22 +525,22 @@ static klefr_err on_command(klefr_iec_meter *m, uint32_t now, const klefr_values
     return error_reply(KLEFR_IEC_ER_COMMAND, tx, cap, len);
 }
 
-static klefr_err on_option_select(klefr_iec_meter *m, uint32_t now, const klefr_values *values,
+static klefr_err on_option_select(klefr_iec_slave *m, uint32_t now, const klefr_values *values,
                                   const klefr_iec_message *msg, uint8_t *tx, size_t cap,
-                                  size_t *len, klefr_iec_meter_action *action)
+                                  size_t *len, klefr_iec_slave_action *action)
 {
     uint32_t baud = 0;
     /* SPEC 6: V=2 / Y=2 (binary mode) are ignored; any rate up to the one
      * offered is honoured. */
     if (msg->protocol != 0 || msg->option > KLEFR_IEC_OPTION_PROGRAMMING ||
-        klefr_iec_baud_from_char(KLEFR_IEC_MODE_C, msg->baud_char, &baud) != KLEFR_OK ||
+        klefr_iec_baud_char_decode(KLEFR_IEC_MODE_C, msg->baud_char, &baud) != KLEFR_OK ||
         baud > KLEFR_IEC_MAX_BAUD) {
         end_session(m);
         return KLEFR_OK;
     }
     m->baud = baud;
     action->baud = baud;
-    action->send_at_ms = klefr_iec_baud_switch_ready(&m->timing, now);
+    action->send_at_ms = klefr_iec_baud_switch_ready_ms(&m->timing, now);
     if (msg->option == KLEFR_IEC_OPTION_READOUT) {
         m->state = ST_READOUT;
         return klefr_model_iec_readout_encode(m->model, values, tx, cap, len);
@@ -562,16 +562,16 @@ static klefr_err on_option_select(klefr_iec_meter *m, uint32_t now, const klefr_
     return klefr_iec_writer_finish(&w, len);
 }
 
-klefr_err klefr_iec_meter_receive(klefr_iec_meter *m, uint32_t now_ms, const klefr_values *values,
+klefr_err klefr_iec_slave_receive(klefr_iec_slave *m, uint32_t now_ms, const klefr_values *values,
                                   const uint8_t *rx, size_t rx_len, uint8_t *tx, size_t tx_cap,
-                                  size_t *tx_len, klefr_iec_meter_action *action)
+                                  size_t *tx_len, klefr_iec_slave_action *action)
 {
     if (m == NULL || values == NULL || rx == NULL || tx == NULL || tx_len == NULL || action == NULL)
         return KLEFR_ERR_INVALID_ARG;
     uint32_t ignored;
-    (void)klefr_iec_meter_poll(m, now_ms, &ignored);
+    (void)klefr_iec_slave_poll(m, now_ms, &ignored);
     memset(action, 0, sizeof *action);
-    action->send_at_ms = klefr_iec_reply_earliest(&m->timing, now_ms);
+    action->send_at_ms = klefr_iec_reply_earliest_ms(&m->timing, now_ms);
     size_t len = 0;
     klefr_err err = KLEFR_OK;
 
@@ -614,7 +614,7 @@ klefr_err klefr_iec_meter_receive(klefr_iec_meter *m, uint32_t now_ms, const kle
 /* ---------------------------------------------------------------- */
 /* Client side. */
 
-klefr_err klefr_iec_meter_error_to_err(int code)
+klefr_err klefr_model_iec_error_decode(int code)
 {
     switch (code) {
     case KLEFR_IEC_ER_PASSWORD:
@@ -699,7 +699,7 @@ static klefr_err decode_answer(const uint8_t *rx, size_t len, klefr_iec_message 
     if (msg->type == KLEFR_IEC_MSG_NAK)
         return KLEFR_ERR_NAK;
     if (msg->type == KLEFR_IEC_MSG_ERROR)
-        return klefr_iec_meter_error_to_err(msg->error_code);
+        return klefr_model_iec_error_decode(msg->error_code);
     return KLEFR_OK;
 }
 

@@ -23,7 +23,7 @@ const klefr_quantity_info *klefr_quantity_by_name(const char *name)
     return NULL;
 }
 
-const klefr_quantity_info *klefr_quantity_by_modbus_address(uint16_t address)
+const klefr_quantity_info *klefr_model_modbus_lookup(uint16_t address)
 {
     for (size_t i = 0; i < KLEFR_Q_ROWS; i++) {
         const klefr_modbus_column *m = &klefr_quantity_table[i].modbus;

@@ -263,7 +263,7 @@ klefr_err klefr_model_mbus_write_decode(const uint8_t *frame, size_t len, klefr_
         klefr_mbus_control_decode(f.c, &ctl) != KLEFR_OK || ctl.function != KLEFR_MBUS_SND_UD)
         return KLEFR_ERR_UNEXPECTED;
 
-    uint32_t baud = klefr_mbus_baud_from_ci(f.ci);
+    uint32_t baud = klefr_mbus_ci_baud_decode(f.ci);
     if (f.type == KLEFR_MBUS_FRAME_CONTROL && baud != 0) {
         err = klefr_quantity_validate(KLEFR_MODEL_6913, KLEFR_Q_BAUD_RATE,
                                       klefr_number_from_int(baud, 0));
@@ -326,7 +326,7 @@ klefr_err klefr_model_mbus_write_encode(uint8_t address, klefr_quantity q, klefr
         klefr_mbus_frame f = {.type = KLEFR_MBUS_FRAME_CONTROL,
                               .c = c,
                               .a = address,
-                              .ci = klefr_mbus_ci_from_baud((uint32_t)baud)};
+                              .ci = klefr_mbus_ci_baud_encode((uint32_t)baud)};
         if (f.ci == 0)
             return KLEFR_ERR_RANGE;
         return klefr_mbus_frame_encode(&f, buf, cap, len);

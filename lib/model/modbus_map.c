@@ -73,13 +73,13 @@ static klefr_err decode_registers(const klefr_quantity_info *row, const uint16_t
     switch (m->type) {
     case KLEFR_MODBUS_TYPE_HEX: {
         uint32_t h;
-        klefr_err err = klefr_modbus_get_hex(regs, m->length, &h);
+        klefr_err err = klefr_modbus_hex_decode(regs, m->length, &h);
         if (err != KLEFR_OK)
             return err;
         v = h;
         break;
     }
-    case KLEFR_MODBUS_TYPE_SIGNED: v = klefr_modbus_get_signed(regs[0]); break;
+    case KLEFR_MODBUS_TYPE_SIGNED: v = klefr_modbus_signed_decode(regs[0]); break;
     case KLEFR_MODBUS_TYPE_FLOAT: return from_float_bits((uint32_t)regs[0] << 16 | regs[1], out);
     case KLEFR_MODBUS_TYPE_ASCII: v = regs[0]; break;
     case KLEFR_MODBUS_TYPE_BITS:
@@ -138,13 +138,13 @@ static klefr_err decode_registers(const klefr_quantity_info *row, const uint16_t
     switch (m->type) {
     case KLEFR_MODBUS_TYPE_HEX: {
         uint32_t v;
-        klefr_err err = klefr_modbus_get_hex(regs, m->length, &v);
+        klefr_err err = klefr_modbus_hex_decode(regs, m->length, &v);
         if (err == KLEFR_OK)
             *out = v;
         return err;
     }
-    case KLEFR_MODBUS_TYPE_SIGNED: *out = klefr_modbus_get_signed(regs[0]); return KLEFR_OK;
-    case KLEFR_MODBUS_TYPE_FLOAT: *out = klefr_modbus_get_float(regs); return KLEFR_OK;
+    case KLEFR_MODBUS_TYPE_SIGNED: *out = klefr_modbus_signed_decode(regs[0]); return KLEFR_OK;
+    case KLEFR_MODBUS_TYPE_FLOAT: *out = klefr_modbus_float_decode(regs); return KLEFR_OK;
     case KLEFR_MODBUS_TYPE_ASCII: *out = regs[0]; return KLEFR_OK;
     case KLEFR_MODBUS_TYPE_BITS:
         *out = m->length == 2 ? (double)((uint32_t)regs[0] << 16 | regs[1]) : regs[0];
@@ -222,8 +222,8 @@ klefr_err klefr_values_from_modbus(klefr_values *values, uint16_t start, const u
     return KLEFR_OK;
 }
 
-klefr_err klefr_values_to_modbus(const klefr_values *values, uint16_t start, uint16_t *regs,
-                                 size_t count)
+klefr_err klefr_model_modbus_values_encode(const klefr_values *values, uint16_t start,
+                                           uint16_t *regs, size_t count)
 {
     if (values == NULL || (regs == NULL && count != 0))
         return KLEFR_ERR_INVALID_ARG;
@@ -231,7 +231,7 @@ klefr_err klefr_values_to_modbus(const klefr_values *values, uint16_t start, uin
     while (i < count) {
         uint32_t addr = (uint32_t)start + i;
         const klefr_quantity_info *row =
-            addr <= 0xFFFF ? klefr_quantity_by_modbus_address((uint16_t)addr) : NULL;
+            addr <= 0xFFFF ? klefr_model_modbus_lookup((uint16_t)addr) : NULL;
         if (row == NULL)
             return KLEFR_EXC_ILLEGAL_DATA_ADDRESS;
         uint16_t words[2];
@@ -246,9 +246,9 @@ klefr_err klefr_values_to_modbus(const klefr_values *values, uint16_t start, uin
     return KLEFR_OK;
 }
 
-klefr_err klefr_model_modbus_write(klefr_model model, uint8_t function, uint16_t start,
-                                   const uint16_t *regs, size_t count, klefr_setting *out,
-                                   size_t out_cap, size_t *out_len)
+klefr_err klefr_model_modbus_write_encode(klefr_model model, uint8_t function, uint16_t start,
+                                          const uint16_t *regs, size_t count, klefr_setting *out,
+                                          size_t out_cap, size_t *out_len)
 {
     if (regs == NULL || out_len == NULL || (out == NULL && out_cap != 0))
         return KLEFR_ERR_INVALID_ARG;
@@ -262,7 +262,7 @@ klefr_err klefr_model_modbus_write(klefr_model model, uint8_t function, uint16_t
     for (size_t i = 0; i < count;) {
         uint32_t addr = (uint32_t)start + i;
         const klefr_quantity_info *row =
-            addr <= 0xFFFF ? klefr_quantity_by_modbus_address((uint16_t)addr) : NULL;
+            addr <= 0xFFFF ? klefr_model_modbus_lookup((uint16_t)addr) : NULL;
         /* Not writable, written from its middle, cut by the block's end, or
          * a two-register value written with function 06: all "illegal data
          * address" (SPEC 4). */
@@ -302,7 +302,7 @@ static const klefr_quantity_info *next_row(uint32_t from)
     return best;
 }
 
-klefr_err klefr_model_modbus_blocks(klefr_modbus_block *out, size_t cap, size_t *out_len)
+klefr_err klefr_model_modbus_blocks_get(klefr_modbus_block *out, size_t cap, size_t *out_len)
 {
     if (out_len == NULL || (out == NULL && cap != 0))
         return KLEFR_ERR_INVALID_ARG;
@@ -337,7 +337,7 @@ klefr_err klefr_model_modbus_blocks_for(const klefr_quantity *list, size_t n,
         return KLEFR_ERR_INVALID_ARG;
     klefr_modbus_block map[MAP_BLOCKS_MAX];
     size_t nmap;
-    klefr_err err = klefr_model_modbus_blocks(map, MAP_BLOCKS_MAX, &nmap);
+    klefr_err err = klefr_model_modbus_blocks_get(map, MAP_BLOCKS_MAX, &nmap);
     if (err != KLEFR_OK)
         return err;
     uint32_t first[MAP_BLOCKS_MAX], end[MAP_BLOCKS_MAX];

@@ -86,7 +86,7 @@ START_TEST(test_float_registers_carry_the_floats_the_host_sends)
         klefr_values_clear(&v);
         klefr_values_set(&v, KLEFR_Q_ACTIVE_POWER, x); /* 0x5012, Float ABCD */
         uint16_t regs[2];
-        ck_assert_int_eq(klefr_values_to_modbus(&v, 0x5012, regs, 2), KLEFR_OK);
+        ck_assert_int_eq(klefr_model_modbus_values_encode(&v, 0x5012, regs, 2), KLEFR_OK);
         uint32_t got = (uint32_t)regs[0] << 16 | regs[1];
         ck_assert_msg(got == host_float_bits(x), "%lld millionths: %08x, host %08x", (long long)x,
                       got, host_float_bits(x));
@@ -137,8 +137,9 @@ START_TEST(test_s0_rates_written_as_floats_match_the_list)
         uint16_t regs[2] = {(uint16_t)(bits >> 16), (uint16_t)bits};
         klefr_setting s;
         size_t n = 0;
-        ck_assert_int_eq(klefr_model_modbus_write(KLEFR_MODEL_6914, 16, 0x400D, regs, 2, &s, 1, &n),
-                         KLEFR_OK);
+        ck_assert_int_eq(
+            klefr_model_modbus_write_encode(KLEFR_MODEL_6914, 16, 0x400D, regs, 2, &s, 1, &n),
+            KLEFR_OK);
         ck_assert_uint_eq(n, 1);
         ck_assert_int_eq(s.value, want[i]);
     }
@@ -148,8 +149,9 @@ START_TEST(test_s0_rates_written_as_floats_match_the_list)
     uint16_t regs[2] = {(uint16_t)(bits >> 16), (uint16_t)bits};
     klefr_setting s;
     size_t n = 0;
-    ck_assert_int_eq(klefr_model_modbus_write(KLEFR_MODEL_6914, 16, 0x400D, regs, 2, &s, 1, &n),
-                     KLEFR_EXC_ILLEGAL_DATA_VALUE);
+    ck_assert_int_eq(
+        klefr_model_modbus_write_encode(KLEFR_MODEL_6914, 16, 0x400D, regs, 2, &s, 1, &n),
+        KLEFR_EXC_ILLEGAL_DATA_VALUE);
 }
 END_TEST
 

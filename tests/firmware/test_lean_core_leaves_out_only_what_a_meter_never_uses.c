@@ -13,7 +13,7 @@
 #include "klefr_test.h"
 
 #if !defined(KLEFR_MBUS_VIF_MINIMAL) || !defined(KLEFR_MBUS_INTEGER_ONLY) || \
-    !defined(KLEFR_IEC_METER_ONLY)
+    !defined(KLEFR_IEC_SLAVE_ONLY)
 #error "built against the lean core only (tests/firmware/meson.build)"
 #endif
 
@@ -109,10 +109,10 @@ START_TEST(test_three_phase_rows_are_there_for_the_modbus_map_only)
 #ifdef KLEFR_MODEL_NO_THREE_PHASE
     ck_assert_ptr_null(klefr_quantity_get(KLEFR_Q_CT_RATIO));
     ck_assert_ptr_null(klefr_quantity_get(KLEFR_Q_L3_REVERSE_REACTIVE_ENERGY));
-    ck_assert_ptr_null(klefr_quantity_by_modbus_address(0x5004)); /* L2 voltage */
+    ck_assert_ptr_null(klefr_model_modbus_lookup(0x5004)); /* L2 voltage */
 #else
     /* The Modbus meter keeps their Modbus column, unnamed. */
-    const klefr_quantity_info *l2 = klefr_quantity_by_modbus_address(0x5004);
+    const klefr_quantity_info *l2 = klefr_model_modbus_lookup(0x5004);
     ck_assert_ptr_eq(l2, klefr_quantity_get(KLEFR_Q_L2_VOLTAGE));
     ck_assert_uint_eq(l2->modbus.length, 2);
     ck_assert_str_eq(l2->name, "");
@@ -120,7 +120,7 @@ START_TEST(test_three_phase_rows_are_there_for_the_modbus_map_only)
     ck_assert_ptr_eq(klefr_quantity_by_name("voltage"), klefr_quantity_get(KLEFR_Q_VOLTAGE));
 #endif
     ck_assert_ptr_nonnull(klefr_quantity_get(KLEFR_Q_DAY_COUNTER));
-    ck_assert_ptr_nonnull(klefr_quantity_by_modbus_address(0x5000)); /* voltage */
+    ck_assert_ptr_nonnull(klefr_model_modbus_lookup(0x5000)); /* voltage */
 }
 END_TEST
 

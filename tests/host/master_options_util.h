@@ -23,7 +23,7 @@ static inline uint32_t modbus_t35_us(klefr_modbus_master *m)
 {
     klefr_modbus_master_options o = modbus_options(m);
     klefr_modbus_timing t;
-    if (o.line.baud == 0 || klefr_modbus_timing_for(&o.line, &t) != KLEFR_OK)
+    if (o.line.baud == 0 || klefr_modbus_timing_get(&o.line, &t) != KLEFR_OK)
         return 0;
     return t.t35_us;
 }

@@ -78,7 +78,7 @@ static inline void reply_regs(script *s, uint32_t delay_us, uint8_t unit, const 
 {
     uint8_t b[KLEFR_MODBUS_ADU_MAX];
     size_t n;
-    ck_assert_int_eq(klefr_modbus_encode_read_registers_response(
+    ck_assert_int_eq(klefr_modbus_read_registers_response_encode(
                          unit, KLEFR_MODBUS_READ_HOLDING_REGISTERS, regs, count, b, sizeof b, &n),
                      KLEFR_OK);
     script_reply(s, delay_us, 0, 0, b, n);
@@ -88,8 +88,8 @@ static inline void expect_read(script *s, uint8_t unit, uint16_t address, uint16
 {
     uint8_t b[KLEFR_MODBUS_ADU_MAX];
     size_t n;
-    ck_assert_int_eq(klefr_modbus_encode_read(unit, KLEFR_MODBUS_READ_HOLDING_REGISTERS, address,
-                                              count, b, sizeof b, &n),
+    ck_assert_int_eq(klefr_modbus_read_request_encode(unit, KLEFR_MODBUS_READ_HOLDING_REGISTERS,
+                                                      address, count, b, sizeof b, &n),
                      KLEFR_OK);
     script_expect(s, b, n);
 }

@@ -27,20 +27,19 @@ typedef struct tally {
 } tally;
 
 /* Does @p got stand for @p truth as @p protocol carries @p q? */
-static bool same_to_resolution(klefr_meter_protocol protocol, klefr_quantity q, double truth,
-                               double got)
+static bool same_to_resolution(klefr_protocol protocol, klefr_quantity q, double truth, double got)
 {
     const klefr_quantity_info *row = klefr_quantity_get(q);
     switch (protocol) {
-    case KLEFR_METER_MODBUS:
+    case KLEFR_PROTOCOL_MODBUS:
         if (row->modbus.type == KLEFR_MODBUS_TYPE_FLOAT)
             return (float)truth == (float)got;
         return truth == got;
-    case KLEFR_METER_MBUS:
+    case KLEFR_PROTOCOL_MBUS:
         if (row->mbus.dif != 0)
             return llround(truth * 100.0) == llround(got * 100.0);
         return truth == got;
-    case KLEFR_METER_IEC:
+    case KLEFR_PROTOCOL_IEC:
     default: {
         if (row->modbus.type == KLEFR_MODBUS_TYPE_ASCII ||
             row->modbus.type == KLEFR_MODBUS_TYPE_BITS)
@@ -52,7 +51,7 @@ static bool same_to_resolution(klefr_meter_protocol protocol, klefr_quantity q, 
 }
 
 /* Count the quantities of @p got that match no answer the meter gave. */
-static unsigned wrong_values(klefr_meter_protocol protocol, const klefr_values *got,
+static unsigned wrong_values(klefr_protocol protocol, const klefr_values *got,
                              const klefr_values *truths, size_t n, unsigned *shown)
 {
     unsigned wrong = 0;
@@ -89,17 +88,17 @@ typedef struct rig {
     klefr_meter *meter;
 } rig;
 
-static rig rig_open(klefr_meter_protocol protocol, uint32_t seed)
+static rig rig_open(klefr_protocol protocol, uint32_t seed)
 {
     rig r = {0};
-    klefr_model model = protocol == KLEFR_METER_MBUS ? KLEFR_MODEL_6913 : KLEFR_MODEL_6914;
-    r.w = noisy_wire_new(model, protocol == KLEFR_METER_IEC ? NOISY_IR : NOISY_BUS, seed, 231.4,
+    klefr_model model = protocol == KLEFR_PROTOCOL_MBUS ? KLEFR_MODEL_6913 : KLEFR_MODEL_6914;
+    r.w = noisy_wire_new(model, protocol == KLEFR_PROTOCOL_IEC ? NOISY_IR : NOISY_BUS, seed, 231.4,
                          7.25, 25);
     ck_assert_ptr_nonnull(r.w);
     klefr_io *io = noisy_wire_io(r.w);
     const klefr_clock *clock = noisy_wire_clock(r.w);
     static const klefr_line bus = {9600, 8, KLEFR_PARITY_EVEN, 1};
-    if (protocol == KLEFR_METER_MODBUS) {
+    if (protocol == KLEFR_PROTOCOL_MODBUS) {
         klefr_modbus_master_options o;
         klefr_modbus_master_options_init(&o);
         o.line = bus;
@@ -108,7 +107,7 @@ static rig rig_open(klefr_meter_protocol protocol, uint32_t seed)
         ck_assert_int_eq(
             klefr_meter_open_modbus(r.modbus, &(klefr_meter_address){.primary = 1}, &r.meter),
             KLEFR_OK);
-    } else if (protocol == KLEFR_METER_MBUS) {
+    } else if (protocol == KLEFR_PROTOCOL_MBUS) {
         klefr_mbus_master_options o;
         klefr_mbus_master_options_init(&o);
         o.line = bus;
@@ -137,8 +136,7 @@ static void rig_close(rig *r)
     noisy_wire_free(r->w);
 }
 
-static tally run(klefr_meter_protocol protocol, double rate, unsigned reads, uint32_t seed,
-                 bool checks)
+static tally run(klefr_protocol protocol, double rate, unsigned reads, uint32_t seed, bool checks)
 {
     rig r = rig_open(protocol, seed);
     klefr_meter_test_set_checks(r.meter, checks);
@@ -191,8 +189,8 @@ static tally run(klefr_meter_protocol protocol, double rate, unsigned reads, uin
 /* Without noise every read is good and right: the comparison is sound. */
 START_TEST(test_a_clean_line_gives_right_readings)
 {
-    for (int p = KLEFR_METER_MODBUS; p <= KLEFR_METER_IEC; p++) {
-        tally t = run((klefr_meter_protocol)p, 0.0, 20, 7, true);
+    for (int p = KLEFR_PROTOCOL_MODBUS; p <= KLEFR_PROTOCOL_IEC; p++) {
+        tally t = run((klefr_protocol)p, 0.0, 20, 7, true);
         ck_assert_uint_eq(t.good, 20);
         ck_assert_uint_eq(t.wrong, 0);
     }
@@ -202,7 +200,7 @@ END_TEST
 /* The same line, the same seed, without the checks (what a user got
  * before issue 11, printed) and with them (judged). KLEFR_NOISY_SEEDS=N in
  * the environment runs N seeds, for a longer measurement by hand. */
-static void compare(klefr_meter_protocol protocol, double rate, uint32_t seed)
+static void compare(klefr_protocol protocol, double rate, uint32_t seed)
 {
     const char *env = getenv("KLEFR_NOISY_SEEDS");
     unsigned seeds = env != NULL && atoi(env) > 0 ? (unsigned)atoi(env) : 1u;
@@ -219,13 +217,13 @@ static void compare(klefr_meter_protocol protocol, double rate, uint32_t seed)
 
 START_TEST(test_modbus_at_one_percent)
 {
-    compare(KLEFR_METER_MODBUS, 0.01, 11);
+    compare(KLEFR_PROTOCOL_MODBUS, 0.01, 11);
 }
 END_TEST
 
 START_TEST(test_mbus_at_one_percent)
 {
-    compare(KLEFR_METER_MBUS, 0.01, 12);
+    compare(KLEFR_PROTOCOL_MBUS, 0.01, 12);
 }
 END_TEST
 
@@ -233,9 +231,9 @@ END_TEST
  * and the master's NAKs rarely get one through; 0.1 % lets most pass. */
 START_TEST(test_ir_at_a_tenth_of_a_percent)
 {
-    compare(KLEFR_METER_IEC, 0.001, 13);
+    compare(KLEFR_PROTOCOL_IEC, 0.001, 13);
     /* For the record, 1 %: printed (few readouts get through). */
-    (void)run(KLEFR_METER_IEC, 0.01, 500, 14, true);
+    (void)run(KLEFR_PROTOCOL_IEC, 0.01, 500, 14, true);
 }
 END_TEST
 

@@ -75,7 +75,7 @@ START_TEST(test_modbus_valid_crc_cut_out_of_a_longer_burst_is_not_a_reading)
     ck_assert_int_eq(klefr_modbus_master_read_holding_registers(b.m, 1, 0x5000, 2, regs), KLEFR_OK);
     ck_assert_uint_eq(regs[0], 0x4366);
     ck_assert_uint_eq(regs[1], 0x0000);
-    ck_assert_float_eq(klefr_modbus_get_float(regs), 230.0f);
+    ck_assert_float_eq(klefr_modbus_float_decode(regs), 230.0f);
     ck_assert(script_done(b.s));
     bench_close(&b);
 }

@@ -56,13 +56,13 @@ START_TEST(test_meter_open_checks_the_address_before_touching_the_transport)
     script_enable_line(s, &line_300_7e1);
     klefr_meter *m = NULL;
     klefr_meter_address a = {0};
-    ck_assert_int_eq(klefr_meter_open(KLEFR_METER_MODBUS, script_io(s), &a, &m),
+    ck_assert_int_eq(klefr_meter_open(KLEFR_PROTOCOL_MODBUS, script_io(s), &a, &m),
                      KLEFR_ERR_INVALID_ARG);
     a.primary = 251;
-    ck_assert_int_eq(klefr_meter_open(KLEFR_METER_MBUS, script_io(s), &a, &m),
+    ck_assert_int_eq(klefr_meter_open(KLEFR_PROTOCOL_MBUS, script_io(s), &a, &m),
                      KLEFR_ERR_INVALID_ARG);
     memset(a.iec, '1', sizeof a.iec);
-    ck_assert_int_eq(klefr_meter_open(KLEFR_METER_IEC, script_io(s), &a, &m),
+    ck_assert_int_eq(klefr_meter_open(KLEFR_PROTOCOL_IEC, script_io(s), &a, &m),
                      KLEFR_ERR_INVALID_ARG);
     ck_assert_ptr_null(m);
     ck_assert_uint_eq(script_line_changes(s), 0);
@@ -87,15 +87,15 @@ START_TEST(test_a_modbus_meter_on_a_shared_bus_speaks_to_its_address)
     klefr_meter_address a = {.primary = 5};
     klefr_meter *m;
     ck_assert_int_eq(klefr_meter_open_modbus(bus, &a, &m), KLEFR_OK);
-    ck_assert_int_eq(klefr_meter_protocol_of(m), KLEFR_METER_MODBUS);
+    ck_assert_int_eq(klefr_meter_get_protocol(m), KLEFR_PROTOCOL_MODBUS);
     klefr_modbus_block blocks[8];
     size_t nblocks;
-    ck_assert_int_eq(klefr_model_modbus_blocks(blocks, 8, &nblocks), KLEFR_OK);
+    ck_assert_int_eq(klefr_model_modbus_blocks_get(blocks, 8, &nblocks), KLEFR_OK);
     uint8_t req[KLEFR_MODBUS_ADU_MAX];
     size_t len;
-    ck_assert_int_eq(klefr_modbus_encode_read(5, KLEFR_MODBUS_READ_HOLDING_REGISTERS,
-                                              blocks[0].start, blocks[0].count, req, sizeof req,
-                                              &len),
+    ck_assert_int_eq(klefr_modbus_read_request_encode(5, KLEFR_MODBUS_READ_HOLDING_REGISTERS,
+                                                      blocks[0].start, blocks[0].count, req,
+                                                      sizeof req, &len),
                      KLEFR_OK);
     ck_assert_uint_eq(req[0], 5);
     script_expect(s, req, len);

@@ -378,7 +378,7 @@ START_TEST(test_meter_read_fills_values_from_the_readout)
     klefr_meter *meter;
     klefr_meter_address any = {0};
     ck_assert_int_eq(klefr_meter_open_iec(b.m, &any, &meter), KLEFR_OK);
-    ck_assert_int_eq(klefr_meter_protocol_of(meter), KLEFR_METER_IEC);
+    ck_assert_int_eq(klefr_meter_get_protocol(meter), KLEFR_PROTOCOL_IEC);
     script_sign_on(b.s, "", '0');
     klefr_values sent;
     reply_plausible_readout(b.s, KLEFR_MODEL_6913, &sent);

@@ -139,8 +139,9 @@ START_TEST(test_response_timeout_counts_from_the_end_of_transmission)
     uint16_t regs[123] = {0};
     uint8_t req[KLEFR_MODBUS_ADU_MAX];
     size_t len;
-    ck_assert_int_eq(klefr_modbus_encode_write_registers(1, 0, regs, 123, req, sizeof req, &len),
-                     KLEFR_OK);
+    ck_assert_int_eq(
+        klefr_modbus_write_registers_request_encode(1, 0, regs, 123, req, sizeof req, &len),
+        KLEFR_OK);
     script_expect(b.s, req, len);
     /* First byte in at resp_ms - 1 ms after the request left. */
     reply_crc(b.s, resp_ms * 1000u - 1000u - CHAR_US, 1, "01 10 0000 007B");

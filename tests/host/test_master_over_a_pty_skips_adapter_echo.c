@@ -53,10 +53,11 @@ static void *echoing_slave(void *arg)
                     uint16_t regs[KLEFR_MODBUS_MAX_READ_REGISTERS];
                     for (uint16_t i = 0; i < req.quantity; i++)
                         regs[i] = (uint16_t)(0x100 + i);
-                    klefr_modbus_encode_read_registers_response(1, 3, regs, req.quantity, out,
+                    klefr_modbus_read_registers_response_encode(1, 3, regs, req.quantity, out,
                                                                 sizeof out, &len);
                 } else {
-                    klefr_modbus_encode_exception(1, req.function, 3, out, sizeof out, &len);
+                    klefr_modbus_exception_response_encode(1, req.function, 3, out, sizeof out,
+                                                           &len);
                 }
                 if (write(s->fd, out, len) != (ssize_t)len)
                     return NULL;

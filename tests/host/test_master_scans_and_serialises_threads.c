@@ -93,7 +93,7 @@ static void *slave_thread(void *arg)
                         regs[i] = (uint16_t)(req.address + i);
                     uint8_t out[KLEFR_MODBUS_ADU_MAX];
                     size_t len;
-                    klefr_modbus_encode_read_registers_response(7, 3, regs, req.quantity, out,
+                    klefr_modbus_read_registers_response_encode(7, 3, regs, req.quantity, out,
                                                                 sizeof out, &len);
                     if (write(fd, out, len) != (ssize_t)len)
                         return NULL;

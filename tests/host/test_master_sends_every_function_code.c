@@ -84,7 +84,7 @@ START_TEST(test_generic_request_decodes_into_the_callers_buffer)
                      KLEFR_OK);
     ck_assert_uint_eq(len, 7);
     ck_assert_ptr_eq(resp.data, rsp + 3);
-    ck_assert_uint_eq(klefr_modbus_response_register(&resp, 0), 0x4120);
+    ck_assert_uint_eq(klefr_modbus_response_register_get(&resp, 0), 0x4120);
     bench_close(&b);
 }
 END_TEST

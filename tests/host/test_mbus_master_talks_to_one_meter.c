@@ -488,11 +488,11 @@ START_TEST(test_meter_open_creates_a_private_bus)
     script *s = script_new(CHAR_US, 0);
     klefr_meter *m = NULL;
     klefr_meter_address a = {.primary = 250};
-    ck_assert_int_eq(klefr_meter_open(KLEFR_METER_MBUS, script_io(s), &a, &m), KLEFR_OK);
-    ck_assert_int_eq(klefr_meter_protocol_of(m), KLEFR_METER_MBUS);
+    ck_assert_int_eq(klefr_meter_open(KLEFR_PROTOCOL_MBUS, script_io(s), &a, &m), KLEFR_OK);
+    ck_assert_int_eq(klefr_meter_get_protocol(m), KLEFR_PROTOCOL_MBUS);
     klefr_meter_close(m);
     a.primary = 251;
-    ck_assert_int_eq(klefr_meter_open(KLEFR_METER_MBUS, script_io(s), &a, &m),
+    ck_assert_int_eq(klefr_meter_open(KLEFR_PROTOCOL_MBUS, script_io(s), &a, &m),
                      KLEFR_ERR_INVALID_ARG);
     script_free(s);
 }

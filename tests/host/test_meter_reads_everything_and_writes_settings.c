@@ -41,12 +41,12 @@ static void script_full_read(script *s, const klefr_values *v)
 {
     klefr_modbus_block blocks[8];
     size_t nb;
-    ck_assert_int_eq(klefr_model_modbus_blocks(blocks, 8, &nb), KLEFR_OK);
+    ck_assert_int_eq(klefr_model_modbus_blocks_get(blocks, 8, &nb), KLEFR_OK);
     ck_assert_uint_eq(nb, 3);
     for (size_t i = 0; i < nb; i++) {
         uint16_t regs[KLEFR_MODBUS_MAX_READ_REGISTERS];
-        ck_assert_int_eq(klefr_values_to_modbus(v, blocks[i].start, regs, blocks[i].count),
-                         KLEFR_OK);
+        ck_assert_int_eq(
+            klefr_model_modbus_values_encode(v, blocks[i].start, regs, blocks[i].count), KLEFR_OK);
         expect_read(s, 1, blocks[i].start, blocks[i].count);
         reply_regs(s, 15000, 1, regs, blocks[i].count);
     }
@@ -93,11 +93,11 @@ START_TEST(test_failed_block_leaves_no_partial_reading)
     modbus_set_response(mb.b.m, 0, 0);
     klefr_modbus_block blocks[8];
     size_t nb;
-    klefr_model_modbus_blocks(blocks, 8, &nb);
+    klefr_model_modbus_blocks_get(blocks, 8, &nb);
     klefr_values want, got;
     sample_values(&want);
     uint16_t regs[KLEFR_MODBUS_MAX_READ_REGISTERS];
-    klefr_values_to_modbus(&want, blocks[0].start, regs, blocks[0].count);
+    klefr_model_modbus_values_encode(&want, blocks[0].start, regs, blocks[0].count);
     expect_read(mb.b.s, 1, blocks[0].start, blocks[0].count);
     reply_regs(mb.b.s, 15000, 1, regs, blocks[0].count);
     expect_read(mb.b.s, 1, blocks[1].start, blocks[1].count);
@@ -195,22 +195,22 @@ START_TEST(test_open_checks_protocol_and_address)
     script *s = script_new(CHAR_US, 0);
     klefr_meter *m = NULL;
     klefr_meter_address a = {.primary = 1};
-    ck_assert_int_eq(klefr_meter_open(KLEFR_METER_MODBUS, script_io(s), &a, &m), KLEFR_OK);
-    ck_assert_int_eq(klefr_meter_protocol_of(m), KLEFR_METER_MODBUS);
+    ck_assert_int_eq(klefr_meter_open(KLEFR_PROTOCOL_MODBUS, script_io(s), &a, &m), KLEFR_OK);
+    ck_assert_int_eq(klefr_meter_get_protocol(m), KLEFR_PROTOCOL_MODBUS);
     klefr_meter_close(m);
-    ck_assert_int_eq(klefr_meter_open(KLEFR_METER_MBUS, script_io(s), &a, &m), KLEFR_OK);
-    ck_assert_int_eq(klefr_meter_protocol_of(m), KLEFR_METER_MBUS);
+    ck_assert_int_eq(klefr_meter_open(KLEFR_PROTOCOL_MBUS, script_io(s), &a, &m), KLEFR_OK);
+    ck_assert_int_eq(klefr_meter_get_protocol(m), KLEFR_PROTOCOL_MBUS);
     klefr_meter_close(m);
-    ck_assert_int_eq(klefr_meter_open(KLEFR_METER_IEC, script_io(s), &a, &m), KLEFR_OK);
-    ck_assert_int_eq(klefr_meter_protocol_of(m), KLEFR_METER_IEC);
+    ck_assert_int_eq(klefr_meter_open(KLEFR_PROTOCOL_IEC, script_io(s), &a, &m), KLEFR_OK);
+    ck_assert_int_eq(klefr_meter_get_protocol(m), KLEFR_PROTOCOL_IEC);
     klefr_meter_close(m);
     a.primary = 0;
-    ck_assert_int_eq(klefr_meter_open(KLEFR_METER_MODBUS, script_io(s), &a, &m),
+    ck_assert_int_eq(klefr_meter_open(KLEFR_PROTOCOL_MODBUS, script_io(s), &a, &m),
                      KLEFR_ERR_INVALID_ARG);
     a.primary = 248;
-    ck_assert_int_eq(klefr_meter_open(KLEFR_METER_MODBUS, script_io(s), &a, &m),
+    ck_assert_int_eq(klefr_meter_open(KLEFR_PROTOCOL_MODBUS, script_io(s), &a, &m),
                      KLEFR_ERR_INVALID_ARG);
-    ck_assert_int_eq(klefr_meter_open((klefr_meter_protocol)7, script_io(s), &a, &m),
+    ck_assert_int_eq(klefr_meter_open((klefr_protocol)7, script_io(s), &a, &m),
                      KLEFR_ERR_INVALID_ARG);
     script_free(s);
 }

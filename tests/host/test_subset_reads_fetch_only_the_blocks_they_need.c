@@ -65,7 +65,7 @@ END_TEST
 static void reply_block(script *s, const klefr_values *v, uint16_t start, uint16_t count)
 {
     uint16_t regs[KLEFR_MODBUS_MAX_READ_REGISTERS];
-    ck_assert_int_eq(klefr_values_to_modbus(v, start, regs, count), KLEFR_OK);
+    ck_assert_int_eq(klefr_model_modbus_values_encode(v, start, regs, count), KLEFR_OK);
     expect_read(s, 1, start, count);
     reply_regs(s, 15000, 1, regs, count);
 }

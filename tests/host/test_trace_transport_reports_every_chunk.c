@@ -94,7 +94,7 @@ START_TEST(test_flush_and_line_changes_are_reported_before_they_happen)
     klefr_io *io = NULL;
     ck_assert_int_eq(klefr_io_trace_wrap(script_io(s), true, record, &t, script_clock(s), &io),
                      KLEFR_OK);
-    ck_assert_uint_eq(klefr_io_flags(io), klefr_io_flags(script_io(s)));
+    ck_assert_uint_eq(klefr_io_get_flags(io), klefr_io_get_flags(script_io(s)));
     klefr_line l2400 = {2400, 8, KLEFR_PARITY_EVEN, 1};
     ck_assert_int_eq(klefr_io_set_line(io, &l2400), KLEFR_OK);
     ck_assert_int_eq(klefr_io_flush(io), KLEFR_OK);

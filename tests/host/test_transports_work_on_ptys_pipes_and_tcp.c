@@ -174,7 +174,7 @@ START_TEST(test_tcp_and_modbus_tcp_urls_connect_and_carry_bytes)
     snprintf(url, sizeof url, "tcp://127.0.0.1:%u", port);
     klefr_io *io;
     ck_assert_int_eq(klefr_io_open(url, NULL, &io), KLEFR_OK);
-    ck_assert_uint_eq(klefr_io_flags(io), KLEFR_IO_NETWORK);
+    ck_assert_uint_eq(klefr_io_get_flags(io), KLEFR_IO_NETWORK);
     int peer = accept(lfd, NULL, NULL);
     ck_assert_int_ge(peer, 0);
     ck_assert_int_eq(klefr_io_write_all(io, (const uint8_t *)"abc", 3, 1000), KLEFR_OK);
@@ -196,7 +196,7 @@ START_TEST(test_tcp_and_modbus_tcp_urls_connect_and_carry_bytes)
     snprintf(url, sizeof url, "modbus-tcp://127.0.0.1:%u", port);
     klefr_line far = {9600, 8, KLEFR_PARITY_EVEN, 1};
     ck_assert_int_eq(klefr_io_open(url, &far, &io), KLEFR_OK);
-    ck_assert_uint_eq(klefr_io_flags(io), KLEFR_IO_NETWORK | KLEFR_IO_MBAP);
+    ck_assert_uint_eq(klefr_io_get_flags(io), KLEFR_IO_NETWORK | KLEFR_IO_MBAP);
     ck_assert_int_eq(klefr_io_get_line(io, &l, NULL), KLEFR_OK);
     ck_assert_uint_eq(l.baud, 9600);
     klefr_io_close(io);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* A meter (klefr_iec_meter) and a client talking through byte buffers,
+/* A meter (klefr_iec_slave) and a client talking through byte buffers,
  * with the public API only. */
 #ifndef SESSION_UTIL_H
 #define SESSION_UTIL_H
@@ -9,18 +9,18 @@
 #include "klefr_test.h"
 
 typedef struct bench_meter {
-    klefr_iec_meter meter;
+    klefr_iec_slave meter;
     klefr_values values;
     uint8_t tx[1024];
     size_t tx_len;
-    klefr_iec_meter_action action;
+    klefr_iec_slave_action action;
     uint32_t now;
 } bench_meter;
 
 static inline void bench_meter_init(bench_meter *b, klefr_model model)
 {
     memset(b, 0, sizeof *b);
-    klefr_iec_meter_init(&b->meter, model, 60000);
+    klefr_iec_slave_init(&b->meter, model, 60000);
     klefr_values_clear(&b->values);
     klefr_values_set(&b->values, KLEFR_Q_SERIAL_NUMBER, 17060518);
     klefr_values_set(&b->values, KLEFR_Q_PASSWORD, 1234);
@@ -40,10 +40,10 @@ static inline klefr_err bench_send(bench_meter *b, const uint8_t *rx, size_t len
     klefr_frame_scan s = klefr_iec_message_scan(rx, len, after_ident);
     ck_assert(s.state == KLEFR_FRAME_COMPLETE || s.state == KLEFR_FRAME_GARBAGE);
     ck_assert_uint_eq(s.length, len);
-    klefr_err err = klefr_iec_meter_receive(&b->meter, b->now, &b->values, rx, len, b->tx,
+    klefr_err err = klefr_iec_slave_receive(&b->meter, b->now, &b->values, rx, len, b->tx,
                                             sizeof b->tx, &b->tx_len, &b->action);
     if (err == KLEFR_OK && b->tx_len > 0)
-        klefr_iec_meter_sent(&b->meter, b->now + 50);
+        klefr_iec_slave_sent(&b->meter, b->now + 50);
     return err;
 }
 
@@ -63,7 +63,7 @@ static inline void bench_sign_on_programming(bench_meter *b)
     m.option = KLEFR_IEC_OPTION_PROGRAMMING;
     ck_assert_int_eq(klefr_iec_message_encode(&m, buf, sizeof buf, &len), KLEFR_OK);
     ck_assert_int_eq(bench_send(b, buf, len), KLEFR_OK);
-    ck_assert(klefr_iec_meter_in_programming(&b->meter));
+    ck_assert(klefr_iec_slave_is_programming(&b->meter));
 }
 
 static inline klefr_err bench_password(bench_meter *b, const char *password)

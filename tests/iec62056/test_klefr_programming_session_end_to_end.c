@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* A full readout and a full programming session (sign-on, option select,
- * P0, P1, R1, W1, B0) between a client and klefr_iec_meter, encoded and
+ * P0, P1, R1, W1, B0) between a client and klefr_iec_slave, encoded and
  * decoded with the public API alone, checked against known bytes. */
 #include "session_util.h"
 
@@ -64,8 +64,8 @@ START_TEST(test_readout_session_switches_baud_and_waits_300_ms)
     ck_assert_uint_eq(b.tx_len, first);
     /* No NAK within 1500 ms of the end: back to 300 baud. */
     uint32_t baud = 0;
-    ck_assert(!klefr_iec_meter_poll(&b.meter, b.now + 50 + 1500, &baud));
-    ck_assert(klefr_iec_meter_poll(&b.meter, b.now + 50 + 1501, &baud));
+    ck_assert(!klefr_iec_slave_poll(&b.meter, b.now + 50 + 1500, &baud));
+    ck_assert(klefr_iec_slave_poll(&b.meter, b.now + 50 + 1501, &baud));
     ck_assert_uint_eq(baud, 300);
 }
 END_TEST
@@ -186,7 +186,7 @@ START_TEST(test_full_programming_session)
     ck_assert_int_eq(bench_send(&b, rx, n), KLEFR_OK);
     ck_assert_uint_eq(b.tx_len, 0);
     ck_assert_uint_eq(b.action.baud, 300);
-    ck_assert(!klefr_iec_meter_in_programming(&b.meter));
+    ck_assert(!klefr_iec_slave_is_programming(&b.meter));
 }
 END_TEST
 

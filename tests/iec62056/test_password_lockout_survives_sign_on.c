@@ -113,10 +113,10 @@ START_TEST(test_programming_mode_ends_after_two_idle_minutes)
     bench_sign_on_programming(&b);
     uint32_t baud = 0;
     uint32_t last = b.now + 50; /* P0 left the line then (bench_send) */
-    ck_assert(!klefr_iec_meter_poll(&b.meter, last + 120000, &baud));
-    ck_assert(klefr_iec_meter_poll(&b.meter, last + 120001, &baud));
+    ck_assert(!klefr_iec_slave_poll(&b.meter, last + 120000, &baud));
+    ck_assert(klefr_iec_slave_poll(&b.meter, last + 120001, &baud));
     ck_assert_uint_eq(baud, 300);
-    ck_assert(!klefr_iec_meter_in_programming(&b.meter));
+    ck_assert(!klefr_iec_slave_is_programming(&b.meter));
 }
 END_TEST
 

@@ -150,23 +150,23 @@ END_TEST
 START_TEST(test_timing_windows)
 {
     klefr_iec_timing t;
-    klefr_iec_timing_default(&t);
+    klefr_iec_timing_init(&t);
     ck_assert_uint_eq(t.reaction_min_ms, 200);
     ck_assert_uint_eq(t.reaction_max_ms, 1500);
     ck_assert_uint_eq(t.interchar_ms, 1500);
     ck_assert_uint_eq(t.baud_switch_ms, 300);
-    ck_assert_uint_eq(klefr_iec_reply_earliest(&t, 1000), 1200);
-    ck_assert_uint_eq(klefr_iec_reply_deadline(&t, 1000), 2500);
-    ck_assert(!klefr_iec_interchar_expired(&t, 1000, 2500));
-    ck_assert(klefr_iec_interchar_expired(&t, 1000, 2501));
-    ck_assert_uint_eq(klefr_iec_baud_switch_ready(&t, 1000), 1300);
+    ck_assert_uint_eq(klefr_iec_reply_earliest_ms(&t, 1000), 1200);
+    ck_assert_uint_eq(klefr_iec_reply_deadline_ms(&t, 1000), 2500);
+    ck_assert(!klefr_iec_interchar_is_expired(&t, 1000, 2500));
+    ck_assert(klefr_iec_interchar_is_expired(&t, 1000, 2501));
+    ck_assert_uint_eq(klefr_iec_baud_switch_ready_ms(&t, 1000), 1300);
     t.baud_switch_ms = 100; /* never earlier than the reaction time */
-    ck_assert_uint_eq(klefr_iec_baud_switch_ready(&t, 1000), 1200);
+    ck_assert_uint_eq(klefr_iec_baud_switch_ready_ms(&t, 1000), 1200);
     /* Across the 32-bit wrap. */
-    ck_assert(klefr_iec_time_reached(5, 0xFFFFFFF0u));
-    ck_assert(!klefr_iec_time_reached(0xFFFFFFF0u, 5));
-    ck_assert(klefr_iec_interchar_expired(NULL, 0xFFFFFF00u, 1500));
-    ck_assert_uint_eq(klefr_iec_reply_earliest(NULL, 0xFFFFFFFFu), 199);
+    ck_assert(klefr_iec_time_is_reached(5, 0xFFFFFFF0u));
+    ck_assert(!klefr_iec_time_is_reached(0xFFFFFFF0u, 5));
+    ck_assert(klefr_iec_interchar_is_expired(NULL, 0xFFFFFF00u, 1500));
+    ck_assert_uint_eq(klefr_iec_reply_earliest_ms(NULL, 0xFFFFFFFFu), 199);
 }
 END_TEST
 

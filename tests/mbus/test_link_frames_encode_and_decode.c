@@ -8,7 +8,7 @@ START_TEST(test_snd_nke_to_primary_address_1_is_10_40_01_41_16)
 {
     uint8_t buf[16];
     size_t len = 0;
-    ck_assert_int_eq(klefr_mbus_encode_snd_nke(1, buf, sizeof buf, &len), KLEFR_OK);
+    ck_assert_int_eq(klefr_mbus_snd_nke_encode(1, buf, sizeof buf, &len), KLEFR_OK);
     klefr_assert_bytes(buf, len, "10 40 01 41 16");
 }
 END_TEST
@@ -17,9 +17,9 @@ START_TEST(test_req_ud2_to_address_0_is_the_manual_frame)
 {
     uint8_t buf[16];
     size_t len = 0;
-    ck_assert_int_eq(klefr_mbus_encode_req_ud2(0, false, buf, sizeof buf, &len), KLEFR_OK);
+    ck_assert_int_eq(klefr_mbus_req_ud2_encode(0, false, buf, sizeof buf, &len), KLEFR_OK);
     klefr_assert_bytes(buf, len, "10 5B 00 5B 16");
-    ck_assert_int_eq(klefr_mbus_encode_req_ud2(0, true, buf, sizeof buf, &len), KLEFR_OK);
+    ck_assert_int_eq(klefr_mbus_req_ud2_encode(0, true, buf, sizeof buf, &len), KLEFR_OK);
     klefr_assert_bytes(buf, len, "10 7B 00 7B 16");
 }
 END_TEST
@@ -28,16 +28,16 @@ START_TEST(test_baud_change_to_2400_is_the_manual_control_frame)
 {
     uint8_t buf[16];
     size_t len = 0;
-    ck_assert_int_eq(klefr_mbus_encode_baud_change(1, 2400, buf, sizeof buf, &len), KLEFR_OK);
+    ck_assert_int_eq(klefr_mbus_baud_change_encode(1, 2400, buf, sizeof buf, &len), KLEFR_OK);
     klefr_assert_bytes(buf, len, "68 03 03 68 53 01 BB 0F 16");
-    ck_assert_int_eq(klefr_mbus_encode_baud_change(1, 300, buf, sizeof buf, &len), KLEFR_OK);
+    ck_assert_int_eq(klefr_mbus_baud_change_encode(1, 300, buf, sizeof buf, &len), KLEFR_OK);
     klefr_assert_bytes(buf, len, "68 03 03 68 53 01 B8 0C 16");
-    ck_assert_int_eq(klefr_mbus_encode_baud_change(1, 1234, buf, sizeof buf, &len),
+    ck_assert_int_eq(klefr_mbus_baud_change_encode(1, 1234, buf, sizeof buf, &len),
                      KLEFR_ERR_RANGE);
-    ck_assert_uint_eq(klefr_mbus_baud_from_ci(0xBD), 9600);
-    ck_assert_uint_eq(klefr_mbus_baud_from_ci(0xBF), 38400);
-    ck_assert_uint_eq(klefr_mbus_baud_from_ci(0xC0), 0);
-    ck_assert_uint_eq(klefr_mbus_ci_from_baud(4800), 0xBC);
+    ck_assert_uint_eq(klefr_mbus_ci_baud_decode(0xBD), 9600);
+    ck_assert_uint_eq(klefr_mbus_ci_baud_decode(0xBF), 38400);
+    ck_assert_uint_eq(klefr_mbus_ci_baud_decode(0xC0), 0);
+    ck_assert_uint_eq(klefr_mbus_ci_baud_encode(4800), 0xBC);
 }
 END_TEST
 
@@ -45,7 +45,7 @@ START_TEST(test_application_reset_is_a_control_frame_with_ci_50)
 {
     uint8_t buf[16];
     size_t len = 0;
-    ck_assert_int_eq(klefr_mbus_encode_app_reset(1, buf, sizeof buf, &len), KLEFR_OK);
+    ck_assert_int_eq(klefr_mbus_app_reset_encode(1, buf, sizeof buf, &len), KLEFR_OK);
     klefr_assert_bytes(buf, len, "68 03 03 68 53 01 50 A4 16");
 }
 END_TEST
@@ -223,13 +223,13 @@ END_TEST
 
 START_TEST(test_a_field_kinds_follow_en_13757_2)
 {
-    ck_assert_int_eq(klefr_mbus_address_classify(0), KLEFR_MBUS_ADDRESS_PRIMARY);
-    ck_assert_int_eq(klefr_mbus_address_classify(250), KLEFR_MBUS_ADDRESS_PRIMARY);
-    ck_assert_int_eq(klefr_mbus_address_classify(251), KLEFR_MBUS_ADDRESS_RESERVED);
-    ck_assert_int_eq(klefr_mbus_address_classify(252), KLEFR_MBUS_ADDRESS_RESERVED);
-    ck_assert_int_eq(klefr_mbus_address_classify(253), KLEFR_MBUS_ADDRESS_SECONDARY);
-    ck_assert_int_eq(klefr_mbus_address_classify(254), KLEFR_MBUS_ADDRESS_BROADCAST_REPLY);
-    ck_assert_int_eq(klefr_mbus_address_classify(255), KLEFR_MBUS_ADDRESS_BROADCAST);
+    ck_assert_int_eq(klefr_mbus_address_kind_get(0), KLEFR_MBUS_ADDRESS_PRIMARY);
+    ck_assert_int_eq(klefr_mbus_address_kind_get(250), KLEFR_MBUS_ADDRESS_PRIMARY);
+    ck_assert_int_eq(klefr_mbus_address_kind_get(251), KLEFR_MBUS_ADDRESS_RESERVED);
+    ck_assert_int_eq(klefr_mbus_address_kind_get(252), KLEFR_MBUS_ADDRESS_RESERVED);
+    ck_assert_int_eq(klefr_mbus_address_kind_get(253), KLEFR_MBUS_ADDRESS_SECONDARY);
+    ck_assert_int_eq(klefr_mbus_address_kind_get(254), KLEFR_MBUS_ADDRESS_BROADCAST_REPLY);
+    ck_assert_int_eq(klefr_mbus_address_kind_get(255), KLEFR_MBUS_ADDRESS_BROADCAST);
 }
 END_TEST
 

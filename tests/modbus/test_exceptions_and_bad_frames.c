@@ -9,14 +9,14 @@ static uint8_t f[KLEFR_MODBUS_ADU_MAX + 8];
 START_TEST(test_exception_responses_encode_with_the_high_bit_set)
 {
     size_t len = 0;
-    ck_assert_int_eq(klefr_modbus_encode_exception(1, 3, 2, f, sizeof f, &len), KLEFR_OK);
+    ck_assert_int_eq(klefr_modbus_exception_response_encode(1, 3, 2, f, sizeof f, &len), KLEFR_OK);
     klefr_assert_bytes(f, len, "01 83 02 C0 F1");
-    ck_assert_int_eq(klefr_modbus_encode_exception(1, 6, 3, f, sizeof f, &len), KLEFR_OK);
+    ck_assert_int_eq(klefr_modbus_exception_response_encode(1, 6, 3, f, sizeof f, &len), KLEFR_OK);
     klefr_assert_bytes(f, len, "01 86 03 02 61");
     klefr_modbus_response r = {.unit = 1, .function = 16, .exception = 4};
     ck_assert_int_eq(klefr_modbus_response_encode(&r, f, sizeof f, &len), KLEFR_OK);
     klefr_assert_bytes(f, len, "01 90 04 4D C3");
-    ck_assert_int_eq(klefr_modbus_encode_exception(1, 3, 0, f, sizeof f, &len),
+    ck_assert_int_eq(klefr_modbus_exception_response_encode(1, 3, 0, f, sizeof f, &len),
                      KLEFR_ERR_INVALID_ARG);
 }
 END_TEST

@@ -9,8 +9,8 @@ static void assert_single(uint16_t reg, uint16_t value, const char *hex)
 {
     uint8_t buf[16];
     size_t len = 0;
-    ck_assert_int_eq(klefr_modbus_encode_write_single(1, KLEFR_MODBUS_WRITE_SINGLE_REGISTER, reg,
-                                                      value, buf, sizeof buf, &len),
+    ck_assert_int_eq(klefr_modbus_write_single_request_encode(1, KLEFR_MODBUS_WRITE_SINGLE_REGISTER,
+                                                              reg, value, buf, sizeof buf, &len),
                      KLEFR_OK);
     klefr_assert_bytes(buf, len, hex);
 
@@ -70,8 +70,9 @@ START_TEST(test_s0_rate_10_as_float_abcd_with_function_16)
     klefr_modbus_set_float(regs, 10.0f);
     uint8_t buf[32];
     size_t len = 0;
-    ck_assert_int_eq(klefr_modbus_encode_write_registers(1, 0x400D, regs, 2, buf, sizeof buf, &len),
-                     KLEFR_OK);
+    ck_assert_int_eq(
+        klefr_modbus_write_registers_request_encode(1, 0x400D, regs, 2, buf, sizeof buf, &len),
+        KLEFR_OK);
     klefr_assert_bytes(buf, len, "01 10 40 0D 00 02 04 41 20 00 00 16 03");
 
     klefr_modbus_request req;
@@ -88,8 +89,9 @@ START_TEST(test_day_counter_reset_with_two_zero_registers)
     const uint16_t regs[2] = {0, 0};
     uint8_t buf[32];
     size_t len = 0;
-    ck_assert_int_eq(klefr_modbus_encode_write_registers(1, 0x6049, regs, 2, buf, sizeof buf, &len),
-                     KLEFR_OK);
+    ck_assert_int_eq(
+        klefr_modbus_write_registers_request_encode(1, 0x6049, regs, 2, buf, sizeof buf, &len),
+        KLEFR_OK);
     klefr_assert_bytes(buf, len, "01 10 60 49 00 02 04 00 00 00 00 9F F7");
 }
 END_TEST
@@ -107,11 +109,13 @@ END_TEST
 START_TEST(test_sizing_pass_gives_length_without_writing)
 {
     size_t len = 0;
-    ck_assert_int_eq(klefr_modbus_encode_write_single(1, 6, 0x4003, 10, NULL, 0, &len), KLEFR_OK);
+    ck_assert_int_eq(klefr_modbus_write_single_request_encode(1, 6, 0x4003, 10, NULL, 0, &len),
+                     KLEFR_OK);
     ck_assert_uint_eq(len, 8);
     uint8_t small[7] = {0xAA, 0xAA, 0xAA, 0xAA, 0xAA, 0xAA, 0xAA};
-    ck_assert_int_eq(klefr_modbus_encode_write_single(1, 6, 0x4003, 10, small, sizeof small, &len),
-                     KLEFR_ERR_BUFFER_TOO_SMALL);
+    ck_assert_int_eq(
+        klefr_modbus_write_single_request_encode(1, 6, 0x4003, 10, small, sizeof small, &len),
+        KLEFR_ERR_BUFFER_TOO_SMALL);
     for (size_t i = 0; i < sizeof small; i++)
         ck_assert_uint_eq(small[i], 0xAA);
 }

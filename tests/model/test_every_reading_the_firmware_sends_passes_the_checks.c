@@ -41,11 +41,12 @@ static bool render(klefr_protocol p, klefr_model model, const klefr_values *v, k
             return false;
         klefr_modbus_block blocks[8];
         size_t n = 0;
-        ck_assert_int_eq(klefr_model_modbus_blocks(blocks, 8, &n), KLEFR_OK);
+        ck_assert_int_eq(klefr_model_modbus_blocks_get(blocks, 8, &n), KLEFR_OK);
         for (size_t i = 0; i < n; i++) {
             uint16_t regs[125];
-            ck_assert_int_eq(klefr_values_to_modbus(v, blocks[i].start, regs, blocks[i].count),
-                             KLEFR_OK);
+            ck_assert_int_eq(
+                klefr_model_modbus_values_encode(v, blocks[i].start, regs, blocks[i].count),
+                KLEFR_OK);
             ck_assert_int_eq(klefr_values_from_modbus(got, blocks[i].start, regs, blocks[i].count),
                              KLEFR_OK);
         }

@@ -93,7 +93,7 @@ START_TEST(test_rendering_the_energy_block_gives_float_abcd)
     klefr_values_set(&v, KLEFR_Q_L1_TOTAL_ACTIVE_ENERGY, 99); /* three-phase: ignored */
     uint16_t r[75];
     memset(r, 0xEE, sizeof r);
-    ck_assert_int_eq(klefr_values_to_modbus(&v, 0x6000, r, 75), KLEFR_OK);
+    ck_assert_int_eq(klefr_model_modbus_values_encode(&v, 0x6000, r, 75), KLEFR_OK);
     /* 16048.14f = 0x467AC08F */
     ck_assert_uint_eq(r[0], 0x467A);
     ck_assert_uint_eq(r[1], 0xC08F);
@@ -111,10 +111,10 @@ START_TEST(test_a_read_may_start_inside_a_two_register_value)
     klefr_values_set(&v, KLEFR_Q_SERIAL_NUMBER, 17060518);
     klefr_values_set(&v, KLEFR_Q_METER_CODE, 6914);
     uint16_t r[2];
-    ck_assert_int_eq(klefr_values_to_modbus(&v, 0x4001, r, 2), KLEFR_OK);
+    ck_assert_int_eq(klefr_model_modbus_values_encode(&v, 0x4001, r, 2), KLEFR_OK);
     ck_assert_uint_eq(r[0], 0x0518);
     ck_assert_uint_eq(r[1], 0x6914);
-    ck_assert_int_eq(klefr_values_to_modbus(&v, 0x4000, r, 1), KLEFR_OK);
+    ck_assert_int_eq(klefr_model_modbus_values_encode(&v, 0x4000, r, 1), KLEFR_OK);
     ck_assert_uint_eq(r[0], 0x1706);
 }
 END_TEST
@@ -122,11 +122,15 @@ END_TEST
 START_TEST(test_registers_outside_the_map_are_illegal_addresses)
 {
     uint16_t r[8];
-    ck_assert_int_eq(klefr_values_to_modbus(&v, 0x401E, r, 3), KLEFR_EXC_ILLEGAL_DATA_ADDRESS);
-    ck_assert_int_eq(klefr_values_to_modbus(&v, 0x0000, r, 1), KLEFR_EXC_ILLEGAL_DATA_ADDRESS);
-    ck_assert_int_eq(klefr_values_to_modbus(&v, 0x604A, r, 2), KLEFR_EXC_ILLEGAL_DATA_ADDRESS);
-    ck_assert_int_eq(klefr_values_to_modbus(&v, 0xFFFF, r, 2), KLEFR_EXC_ILLEGAL_DATA_ADDRESS);
-    ck_assert_int_eq(klefr_values_to_modbus(&v, 0x401E, r, 2), KLEFR_OK);
+    ck_assert_int_eq(klefr_model_modbus_values_encode(&v, 0x401E, r, 3),
+                     KLEFR_EXC_ILLEGAL_DATA_ADDRESS);
+    ck_assert_int_eq(klefr_model_modbus_values_encode(&v, 0x0000, r, 1),
+                     KLEFR_EXC_ILLEGAL_DATA_ADDRESS);
+    ck_assert_int_eq(klefr_model_modbus_values_encode(&v, 0x604A, r, 2),
+                     KLEFR_EXC_ILLEGAL_DATA_ADDRESS);
+    ck_assert_int_eq(klefr_model_modbus_values_encode(&v, 0xFFFF, r, 2),
+                     KLEFR_EXC_ILLEGAL_DATA_ADDRESS);
+    ck_assert_int_eq(klefr_model_modbus_values_encode(&v, 0x401E, r, 2), KLEFR_OK);
 }
 END_TEST
 
@@ -134,7 +138,7 @@ START_TEST(test_three_blocks_cover_the_whole_map)
 {
     klefr_modbus_block b[4];
     size_t n = 0;
-    ck_assert_int_eq(klefr_model_modbus_blocks(b, 4, &n), KLEFR_OK);
+    ck_assert_int_eq(klefr_model_modbus_blocks_get(b, 4, &n), KLEFR_OK);
     ck_assert_uint_eq(n, 3);
     ck_assert_uint_eq(b[0].start, 0x4000);
     ck_assert_uint_eq(b[0].count, 32);
@@ -142,7 +146,7 @@ START_TEST(test_three_blocks_cover_the_whole_map)
     ck_assert_uint_eq(b[1].count, 50);
     ck_assert_uint_eq(b[2].start, 0x6000);
     ck_assert_uint_eq(b[2].count, 75);
-    ck_assert_int_eq(klefr_model_modbus_blocks(b, 2, &n), KLEFR_ERR_BUFFER_TOO_SMALL);
+    ck_assert_int_eq(klefr_model_modbus_blocks_get(b, 2, &n), KLEFR_ERR_BUFFER_TOO_SMALL);
     ck_assert_uint_eq(n, 3);
 }
 END_TEST
@@ -159,10 +163,11 @@ START_TEST(test_render_then_decode_gives_the_same_reading)
     klefr_values_set(&src, KLEFR_Q_PARITY, 3);
     klefr_modbus_block b[3];
     size_t n;
-    ck_assert_int_eq(klefr_model_modbus_blocks(b, 3, &n), KLEFR_OK);
+    ck_assert_int_eq(klefr_model_modbus_blocks_get(b, 3, &n), KLEFR_OK);
     for (size_t i = 0; i < n; i++) {
         uint16_t regs[125];
-        ck_assert_int_eq(klefr_values_to_modbus(&src, b[i].start, regs, b[i].count), KLEFR_OK);
+        ck_assert_int_eq(klefr_model_modbus_values_encode(&src, b[i].start, regs, b[i].count),
+                         KLEFR_OK);
         ck_assert_int_eq(klefr_values_from_modbus(&back, b[i].start, regs, b[i].count), KLEFR_OK);
     }
     ck_assert(back.value[KLEFR_Q_SERIAL_NUMBER] == 12345678);

@@ -17,7 +17,7 @@ typedef struct meter_state {
     char *key; /* BUS/ADDRESS */
     char *identity;
     klefr_model model;
-    klefr_meter_protocol protocol;
+    klefr_protocol protocol;
     char *bus, *address;
     int online; /* -1 not yet known, 0 offline, 1 online */
     guint failures;
@@ -102,7 +102,7 @@ static bool writes_for(const gw_app *a, const meter_state *m)
 {
     const gw_bus_conf *b = bus_conf(a, m->bus);
     return a->conf->mqtt.allow_writes && b != NULL &&
-           (m->protocol != KLEFR_METER_IEC || b->password != NULL);
+           (m->protocol != KLEFR_PROTOCOL_IEC || b->password != NULL);
 }
 
 typedef struct collect {

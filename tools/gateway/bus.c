@@ -125,7 +125,7 @@ static bus_meter *find_meter(gw_bus *b, const char *key)
 
 static char *address_text(const gw_bus_conf *bc, const klefr_meter_address *a)
 {
-    if (bc->protocol == KLEFR_METER_IEC)
+    if (bc->protocol == KLEFR_PROTOCOL_IEC)
         return g_strdup(a->iec);
     if (a->use_secondary)
         return g_strdup_printf("%08u", (unsigned)a->secondary);

@@ -181,21 +181,21 @@ static bool get_bool(conf_ctx *c, const char *group, const char *key, bool def)
     return r;
 }
 
-const char *gw_protocol_name(klefr_meter_protocol p)
+const char *gw_protocol_name(klefr_protocol p)
 {
     switch (p) {
-    case KLEFR_METER_MODBUS: return "modbus";
-    case KLEFR_METER_MBUS: return "mbus";
-    case KLEFR_METER_IEC: return "iec";
+    case KLEFR_PROTOCOL_MODBUS: return "modbus";
+    case KLEFR_PROTOCOL_MBUS: return "mbus";
+    case KLEFR_PROTOCOL_IEC: return "iec";
     }
     return "?";
 }
 
-klefr_model gw_protocol_model(klefr_meter_protocol p)
+klefr_model gw_protocol_model(klefr_protocol p)
 {
-    return p == KLEFR_METER_MODBUS ? KLEFR_MODEL_6914
-           : p == KLEFR_METER_MBUS ? KLEFR_MODEL_6913
-                                   : (klefr_model)0;
+    return p == KLEFR_PROTOCOL_MODBUS ? KLEFR_MODEL_6914
+           : p == KLEFR_PROTOCOL_MBUS ? KLEFR_MODEL_6913
+                                      : (klefr_model)0;
 }
 
 static const char *group_names[] = {"energy", "instantaneous", "identification", "settings",
@@ -203,7 +203,7 @@ static const char *group_names[] = {"energy", "instantaneous", "identification",
 
 /* "all", group names and quantity names, comma separated. The default is
  * everything the protocol carries except the three-phase registers. */
-static void get_quantities(conf_ctx *c, const char *group, klefr_meter_protocol p,
+static void get_quantities(conf_ctx *c, const char *group, klefr_protocol p,
                            const gw_quantities *def, gw_quantities *out)
 {
     char *v = get_str(c, group, "quantities", NULL);
@@ -252,19 +252,19 @@ static bool parse_uint(const char *s, guint64 max, guint64 *out)
 }
 
 /* An address as the klefr CLI takes it for the protocol. */
-static bool parse_address(klefr_meter_protocol p, const char *text, klefr_meter_address *a,
+static bool parse_address(klefr_protocol p, const char *text, klefr_meter_address *a,
                           const char **why)
 {
     memset(a, 0, sizeof *a);
     guint64 n;
     switch (p) {
-    case KLEFR_METER_MODBUS:
+    case KLEFR_PROTOCOL_MODBUS:
         *why = "a Modbus ID is 1 to 247";
         if (!parse_uint(text, 255, &n) || n < 1 || n > KLEFR_MODBUS_ADDRESS_MAX)
             return false;
         a->primary = (uint8_t)n;
         return true;
-    case KLEFR_METER_MBUS:
+    case KLEFR_PROTOCOL_MBUS:
         *why = "an M-Bus address is a primary address 0 to 250 or an 8-digit secondary address";
         if (strlen(text) == 8 && parse_uint(text, 99999999, &n)) {
             a->use_secondary = true;
@@ -275,7 +275,7 @@ static bool parse_address(klefr_meter_protocol p, const char *text, klefr_meter_
             return false;
         a->primary = (uint8_t)n;
         return true;
-    case KLEFR_METER_IEC:
+    case KLEFR_PROTOCOL_IEC:
         *why = "an IEC device address has at most 32 characters";
         if (strlen(text) >= sizeof a->iec)
             return false;
@@ -295,9 +295,9 @@ static bool parse_model(const char *s, klefr_model *out)
 }
 
 /* A model the protocol cannot reach is a configuration error. */
-static bool model_fits(klefr_meter_protocol p, klefr_model m)
+static bool model_fits(klefr_protocol p, klefr_model m)
 {
-    return m == 0 || p == KLEFR_METER_IEC || m == gw_protocol_model(p);
+    return m == 0 || p == KLEFR_PROTOCOL_IEC || m == gw_protocol_model(p);
 }
 
 static gw_meter_conf *new_meter(conf_ctx *c, const char *group, const char *key, gw_bus_conf *bus,
@@ -327,11 +327,11 @@ static void parse_line(conf_ctx *c, const char *g, gw_bus_conf *b)
 {
     b->line =
         (klefr_line){.baud = 9600, .data_bits = 8, .parity = KLEFR_PARITY_EVEN, .stop_bits = 1};
-    if (b->protocol == KLEFR_METER_IEC) /* the sign-on is at 300 7E1; baud caps the switch */
+    if (b->protocol == KLEFR_PROTOCOL_IEC) /* the sign-on is at 300 7E1; baud caps the switch */
         b->line =
             (klefr_line){.baud = 300, .data_bits = 7, .parity = KLEFR_PARITY_EVEN, .stop_bits = 1};
     gint64 baud = get_int(c, g, "baud", 0, 300, 115200);
-    if (baud > 0 && b->protocol != KLEFR_METER_IEC)
+    if (baud > 0 && b->protocol != KLEFR_PROTOCOL_IEC)
         b->line.baud = (uint32_t)baud;
     b->line.stop_bits = (uint8_t)get_int(c, g, "stop_bits", b->line.stop_bits, 1, 2);
     char *parity = get_str(c, g, "parity", NULL);
@@ -347,15 +347,15 @@ static void parse_line(conf_ctx *c, const char *g, gw_bus_conf *b)
         g_free(parity);
     }
     /* For IEC the baud key is the highest baud to switch to. */
-    if (b->protocol == KLEFR_METER_IEC)
+    if (b->protocol == KLEFR_PROTOCOL_IEC)
         b->iec_max_baud = (guint)baud;
 }
 
 static void parse_scan_range(conf_ctx *c, const char *g, gw_bus_conf *b)
 {
-    guint max =
-        b->protocol == KLEFR_METER_MODBUS ? KLEFR_MODBUS_ADDRESS_MAX : KLEFR_MBUS_ADDR_PRIMARY_MAX;
-    b->scan_first = b->protocol == KLEFR_METER_MODBUS ? 1 : 0;
+    guint max = b->protocol == KLEFR_PROTOCOL_MODBUS ? KLEFR_MODBUS_ADDRESS_MAX
+                                                     : KLEFR_MBUS_ADDR_PRIMARY_MAX;
+    b->scan_first = b->protocol == KLEFR_PROTOCOL_MODBUS ? 1 : 0;
     b->scan_last = max;
     char *r = get_str(c, g, "scan_range", NULL);
     if (r == NULL)
@@ -390,11 +390,11 @@ static gw_bus_conf *parse_bus(conf_ctx *c, const char *g, const char *name)
         fail(c, g, NULL, "no port (a device such as /dev/ttyUSB0, or tcp://HOST:PORT)");
     char *proto = get_str(c, g, "protocol", "modbus");
     if (strcmp(proto, "modbus") == 0)
-        b->protocol = KLEFR_METER_MODBUS;
+        b->protocol = KLEFR_PROTOCOL_MODBUS;
     else if (strcmp(proto, "mbus") == 0 || strcmp(proto, "m-bus") == 0)
-        b->protocol = KLEFR_METER_MBUS;
+        b->protocol = KLEFR_PROTOCOL_MBUS;
     else if (strcmp(proto, "iec") == 0 || strcmp(proto, "ir") == 0)
-        b->protocol = KLEFR_METER_IEC;
+        b->protocol = KLEFR_PROTOCOL_IEC;
     else
         fail(c, g, "protocol", "'%s' is not modbus, mbus or iec", proto);
     g_free(proto);
@@ -418,19 +418,19 @@ static gw_bus_conf *parse_bus(conf_ctx *c, const char *g, const char *name)
     get_quantities(c, g, b->protocol, &all, &b->defaults.q);
 
     char *list = get_str(c, g, "meters", NULL);
-    if (list == NULL && b->protocol == KLEFR_METER_IEC && !b->discover)
+    if (list == NULL && b->protocol == KLEFR_PROTOCOL_IEC && !b->discover)
         list = g_strdup(""); /* the meter facing the head */
     if (list != NULL) {
         char **specs = g_strsplit(list, ",", -1);
         for (size_t i = 0; specs[i] != NULL && !c->failed; i++) {
             const char *s = g_strstrip(specs[i]);
-            if (*s == '\0' && b->protocol != KLEFR_METER_IEC)
+            if (*s == '\0' && b->protocol != KLEFR_PROTOCOL_IEC)
                 continue;
             g_ptr_array_add(b->meters, new_meter(c, g, "meters", b, s));
         }
         g_strfreev(specs);
         /* g_strsplit("") is empty: an IR head's one meter, any address. */
-        if (b->protocol == KLEFR_METER_IEC && b->meters->len == 0 && !c->failed)
+        if (b->protocol == KLEFR_PROTOCOL_IEC && b->meters->len == 0 && !c->failed)
             g_ptr_array_add(b->meters, new_meter(c, g, "meters", b, ""));
         g_free(list);
     }

@@ -32,7 +32,7 @@ typedef struct gw_meter_conf {
 typedef struct gw_bus_conf {
     char *name;
     char *port; /* as the klefr CLI takes it: /dev/ttyUSB0, tcp://host:port... */
-    klefr_meter_protocol protocol;
+    klefr_protocol protocol;
     klefr_line line;
     guint iec_max_baud; /* IEC: highest baud after the sign-on, 0 = the meter's offer */
     guint timeout_ms;   /* response timeout, 0 = the master's derived one */
@@ -80,9 +80,9 @@ gw_conf *gw_conf_load(const char *path, GError **error);
 void gw_conf_free(gw_conf *c);
 gw_meter_conf *gw_meter_conf_copy(const gw_meter_conf *m);
 void gw_meter_conf_free(gw_meter_conf *m);
-const char *gw_protocol_name(klefr_meter_protocol p);
+const char *gw_protocol_name(klefr_protocol p);
 /* The model a protocol implies (Modbus 6914, M-Bus 6913), 0 for IEC. */
-klefr_model gw_protocol_model(klefr_meter_protocol p);
+klefr_model gw_protocol_model(klefr_protocol p);
 
 /* ---- link.c: every call into libklefr's host layer ---- */
 
@@ -119,12 +119,11 @@ void gw_link_get_stats(gw_link *l, gw_link_stats *out);
 /* ---- model.c: what the register model says, as the gateway needs it ---- */
 
 /* True if @p q can be read / written over @p protocol on @p model. */
-bool gw_can_read(klefr_meter_protocol p, klefr_quantity q);
-bool gw_can_write(klefr_meter_protocol p, klefr_model model, klefr_quantity q);
+bool gw_can_read(klefr_protocol p, klefr_quantity q);
+bool gw_can_write(klefr_protocol p, klefr_model model, klefr_quantity q);
 /* Settings the gateway offers for writing from MQTT (not the line
  * settings or the address the gateway itself relies on). */
-bool gw_offer_write(klefr_meter_protocol p, klefr_model model, klefr_quantity q,
-                    bool have_password);
+bool gw_offer_write(klefr_protocol p, klefr_model model, klefr_quantity q, bool have_password);
 /* A value as JSON text with the resolution of the register model. */
 void gw_number(klefr_quantity q, double v, char *buf, size_t cap);
 /* Names of the values of an enumerated setting or status (NULL if it is
@@ -146,7 +145,7 @@ void gw_iso8601(gint64 real_us, char *buf, size_t cap);
 typedef struct gw_reading {
     char *meter_key;
     char *bus;
-    klefr_meter_protocol protocol;
+    klefr_protocol protocol;
     char *address;
     klefr_err err;
     klefr_values values;
@@ -213,7 +212,7 @@ typedef struct gw_topics {
 typedef struct gw_meter_info {
     const char *identity;
     klefr_model model;
-    klefr_meter_protocol protocol;
+    klefr_protocol protocol;
     const char *bus;
     const char *address;
     const klefr_values *values; /* the last reading: versions, calculation code */

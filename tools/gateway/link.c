@@ -18,7 +18,7 @@ typedef struct count_io {
 } count_io;
 
 struct gw_link {
-    klefr_meter_protocol protocol;
+    klefr_protocol protocol;
     klefr_io *port;
     count_io count;
     klefr_modbus_master *modbus;
@@ -97,7 +97,7 @@ static void count_wrap(gw_link *l, const klefr_line *line)
     c->line = *line;
     c->ops = (klefr_io_ops){
         .name = "gateway-count",
-        .flags = klefr_io_flags(l->port),
+        .flags = klefr_io_get_flags(l->port),
         .read = count_read,
         .write = count_write,
         .drain = count_drain,
@@ -112,10 +112,10 @@ static void count_wrap(gw_link *l, const klefr_line *line)
 
 static klefr_err open_master(gw_link *l, const gw_bus_conf *b)
 {
-    bool network = (klefr_io_flags(l->port) & KLEFR_IO_NETWORK) != 0;
+    bool network = (klefr_io_get_flags(l->port) & KLEFR_IO_NETWORK) != 0;
     l->retries = b->retries >= 0 ? (unsigned)b->retries : 2;
     switch (b->protocol) {
-    case KLEFR_METER_MODBUS: {
+    case KLEFR_PROTOCOL_MODBUS: {
         klefr_modbus_master_options o;
         klefr_modbus_master_options_init(&o);
         if (!network)
@@ -124,7 +124,7 @@ static klefr_err open_master(gw_link *l, const gw_bus_conf *b)
         o.retries = l->retries;
         return klefr_modbus_master_open(&l->count.io, &o, &l->modbus);
     }
-    case KLEFR_METER_MBUS: {
+    case KLEFR_PROTOCOL_MBUS: {
         klefr_mbus_master_options o;
         klefr_mbus_master_options_init(&o);
         if (!network)
@@ -133,7 +133,7 @@ static klefr_err open_master(gw_link *l, const gw_bus_conf *b)
         o.retries = l->retries;
         return klefr_mbus_master_open(&l->count.io, &o, &l->mbus);
     }
-    case KLEFR_METER_IEC: {
+    case KLEFR_PROTOCOL_IEC: {
         klefr_iec_master_options o;
         klefr_iec_master_options_init(&o);
         o.max_baud = b->iec_max_baud;
@@ -357,7 +357,7 @@ static ptrdiff_t no_write(void *ctx, const uint8_t *buf, size_t len, uint32_t ti
     return KLEFR_ERR_IO;
 }
 
-static klefr_meter *probe_meter(klefr_meter_protocol p)
+static klefr_meter *probe_meter(klefr_protocol p)
 {
     static const klefr_io_ops ops = {.name = "none", .read = no_read, .write = no_write};
     static klefr_io io = {.ops = &ops, .ctx = NULL};
@@ -365,22 +365,22 @@ static klefr_meter *probe_meter(klefr_meter_protocol p)
     static gsize ready;
     if (g_once_init_enter(&ready)) {
         klefr_meter_address a = {.primary = 1};
-        klefr_meter_open(KLEFR_METER_MODBUS, &io, &a, &meters[KLEFR_METER_MODBUS]);
-        klefr_meter_open(KLEFR_METER_MBUS, &io, &a, &meters[KLEFR_METER_MBUS]);
+        klefr_meter_open(KLEFR_PROTOCOL_MODBUS, &io, &a, &meters[KLEFR_PROTOCOL_MODBUS]);
+        klefr_meter_open(KLEFR_PROTOCOL_MBUS, &io, &a, &meters[KLEFR_PROTOCOL_MBUS]);
         memset(&a, 0, sizeof a);
-        klefr_meter_open(KLEFR_METER_IEC, &io, &a, &meters[KLEFR_METER_IEC]);
+        klefr_meter_open(KLEFR_PROTOCOL_IEC, &io, &a, &meters[KLEFR_PROTOCOL_IEC]);
         g_once_init_leave(&ready, 1);
     }
     return (unsigned)p < 3 ? meters[p] : NULL;
 }
 
-bool gw_can_read(klefr_meter_protocol p, klefr_quantity q)
+bool gw_can_read(klefr_protocol p, klefr_quantity q)
 {
     klefr_meter *m = probe_meter(p);
     return m != NULL && klefr_meter_can_read(m, q);
 }
 
-bool gw_can_write(klefr_meter_protocol p, klefr_model model, klefr_quantity q)
+bool gw_can_write(klefr_protocol p, klefr_model model, klefr_quantity q)
 {
     klefr_meter *m = probe_meter(p);
     const klefr_quantity_info *row = klefr_quantity_get(q);

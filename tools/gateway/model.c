@@ -95,7 +95,7 @@ bool gw_parse_value(klefr_quantity q, const char *text, double *out)
     return ok;
 }
 
-bool gw_offer_write(klefr_meter_protocol p, klefr_model model, klefr_quantity q, bool have_password)
+bool gw_offer_write(klefr_protocol p, klefr_model model, klefr_quantity q, bool have_password)
 {
     /* The address and the line settings are the gateway's own
      * configuration: changing them from MQTT would lose the meter. The
@@ -108,7 +108,7 @@ bool gw_offer_write(klefr_meter_protocol p, klefr_model model, klefr_quantity q,
     case KLEFR_Q_PASSWORD: return false;
     default: break;
     }
-    if (p == KLEFR_METER_IEC && !have_password)
+    if (p == KLEFR_PROTOCOL_IEC && !have_password)
         return false;
     return gw_can_write(p, model, q);
 }

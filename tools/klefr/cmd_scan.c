@@ -225,7 +225,7 @@ int cmd_scan(int argc, char **argv)
         return rc;
     if (!cli_no_arguments(argc, argv))
         return CLI_EXIT_USAGE;
-    if (co.protocol == KLEFR_METER_IEC) {
+    if (co.protocol == KLEFR_PROTOCOL_IEC) {
         cli_error("the IR port talks to the one meter facing the head: use klefr read "
                   "--protocol iec");
         return CLI_EXIT_USAGE;
@@ -234,7 +234,7 @@ int cmd_scan(int argc, char **argv)
         cli_error("scan tries every address: give the range with --from and --to, not --id");
         return CLI_EXIT_USAGE;
     }
-    bool mbus = co.protocol == KLEFR_METER_MBUS;
+    bool mbus = co.protocol == KLEFR_PROTOCOL_MBUS;
     if (secondary && !mbus) {
         cli_error("--secondary searches M-Bus secondary addresses: add --protocol mbus");
         return CLI_EXIT_USAGE;

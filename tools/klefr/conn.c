@@ -23,14 +23,14 @@ static const long modbus_bauds[] = {300, 600, 1200, 2400, 4800, 9600, 19200, 384
 static const long mbus_bauds[] = {300, 600, 1200, 2400, 4800, 9600, 19200, 38400};
 static const long iec_bauds[] = {300, 600, 1200, 2400, 4800, 9600, 19200};
 
-static bool baud_allowed(klefr_meter_protocol p, long baud, GString *list)
+static bool baud_allowed(klefr_protocol p, long baud, GString *list)
 {
-    const long *b = p == KLEFR_METER_MODBUS ? modbus_bauds
-                    : p == KLEFR_METER_MBUS ? mbus_bauds
-                                            : iec_bauds;
-    size_t n = p == KLEFR_METER_MODBUS ? G_N_ELEMENTS(modbus_bauds)
-               : p == KLEFR_METER_MBUS ? G_N_ELEMENTS(mbus_bauds)
-                                       : G_N_ELEMENTS(iec_bauds);
+    const long *b = p == KLEFR_PROTOCOL_MODBUS ? modbus_bauds
+                    : p == KLEFR_PROTOCOL_MBUS ? mbus_bauds
+                                               : iec_bauds;
+    size_t n = p == KLEFR_PROTOCOL_MODBUS ? G_N_ELEMENTS(modbus_bauds)
+               : p == KLEFR_PROTOCOL_MBUS ? G_N_ELEMENTS(mbus_bauds)
+                                          : G_N_ELEMENTS(iec_bauds);
     bool ok = false;
     for (size_t i = 0; i < n; i++) {
         ok |= b[i] == baud;
@@ -79,21 +79,21 @@ GArray *cli_conn_entries(cli_conn_opts *o)
     return a;
 }
 
-const char *cli_protocol_name(klefr_meter_protocol protocol)
+const char *cli_protocol_name(klefr_protocol protocol)
 {
     switch (protocol) {
-    case KLEFR_METER_MODBUS: return "modbus";
-    case KLEFR_METER_MBUS: return "mbus";
-    case KLEFR_METER_IEC: return "iec";
+    case KLEFR_PROTOCOL_MODBUS: return "modbus";
+    case KLEFR_PROTOCOL_MBUS: return "mbus";
+    case KLEFR_PROTOCOL_IEC: return "iec";
     }
     return "?";
 }
 
-klefr_model cli_protocol_model(klefr_meter_protocol protocol)
+klefr_model cli_protocol_model(klefr_protocol protocol)
 {
     switch (protocol) {
-    case KLEFR_METER_MODBUS: return KLEFR_MODEL_6914;
-    case KLEFR_METER_MBUS: return KLEFR_MODEL_6913;
+    case KLEFR_PROTOCOL_MODBUS: return KLEFR_MODEL_6914;
+    case KLEFR_PROTOCOL_MBUS: return KLEFR_MODEL_6913;
     default: return (klefr_model)0;
     }
 }
@@ -102,11 +102,11 @@ int cli_conn_check(cli_conn_opts *o)
 {
     const char *p = o->protocol_name != NULL ? o->protocol_name : "modbus";
     if (strcmp(p, "modbus") == 0 || strcmp(p, "modbus-rtu") == 0) {
-        o->protocol = KLEFR_METER_MODBUS;
+        o->protocol = KLEFR_PROTOCOL_MODBUS;
     } else if (strcmp(p, "mbus") == 0 || strcmp(p, "m-bus") == 0) {
-        o->protocol = KLEFR_METER_MBUS;
+        o->protocol = KLEFR_PROTOCOL_MBUS;
     } else if (strcmp(p, "iec") == 0 || strcmp(p, "ir") == 0 || strcmp(p, "iec62056") == 0) {
-        o->protocol = KLEFR_METER_IEC;
+        o->protocol = KLEFR_PROTOCOL_IEC;
     } else {
         cli_error("unknown protocol '%s' (modbus, mbus or iec)", p);
         return CLI_EXIT_USAGE;
@@ -164,14 +164,14 @@ static int parse_target(const cli_conn_opts *o, const char *text, cli_target *t)
     g_strlcpy(t->text, text, sizeof t->text);
     guint64 n;
     switch (o->protocol) {
-    case KLEFR_METER_MODBUS:
+    case KLEFR_PROTOCOL_MODBUS:
         if (!parse_uint(text, 255, &n) || n < 1 || n > KLEFR_MODBUS_ADDRESS_MAX) {
             cli_error("Modbus ID '%s' is not 1 to 247", text);
             return CLI_EXIT_USAGE;
         }
         t->address.primary = (uint8_t)n;
         return CLI_EXIT_OK;
-    case KLEFR_METER_MBUS:
+    case KLEFR_PROTOCOL_MBUS:
         /* Eight digits name the identification number (secondary address). */
         if (strlen(text) == 8 && parse_uint(text, 99999999, &n)) {
             t->address.use_secondary = true;
@@ -186,7 +186,7 @@ static int parse_target(const cli_conn_opts *o, const char *text, cli_target *t)
         }
         t->address.primary = (uint8_t)n;
         return CLI_EXIT_OK;
-    case KLEFR_METER_IEC:
+    case KLEFR_PROTOCOL_IEC:
         if (strlen(text) >= sizeof t->address.iec) {
             cli_error("IEC device address '%s' is longer than 32 characters", text);
             return CLI_EXIT_USAGE;
@@ -204,7 +204,7 @@ int cli_targets(const cli_conn_opts *o, cli_target **out, size_t *count)
         char **parts = g_strsplit(o->ids[i], ",", -1);
         for (size_t k = 0; parts[k] != NULL; k++) {
             char *text = g_strstrip(parts[k]);
-            if (*text == '\0' && o->protocol != KLEFR_METER_IEC)
+            if (*text == '\0' && o->protocol != KLEFR_PROTOCOL_IEC)
                 continue;
             cli_target t;
             int rc = parse_target(o, text, &t);
@@ -220,9 +220,9 @@ int cli_targets(const cli_conn_opts *o, cli_target **out, size_t *count)
     if (a->len == 0) {
         cli_target t;
         parse_target(o,
-                     o->protocol == KLEFR_METER_MODBUS ? "1"
-                     : o->protocol == KLEFR_METER_MBUS ? "0"
-                                                       : "",
+                     o->protocol == KLEFR_PROTOCOL_MODBUS ? "1"
+                     : o->protocol == KLEFR_PROTOCOL_MBUS ? "0"
+                                                          : "",
                      &t);
         g_array_append_val(a, t);
     }
@@ -238,7 +238,7 @@ static klefr_line line_of(const cli_conn_opts *o)
     klefr_line line = {.baud = 9600, .data_bits = 8, .parity = KLEFR_PARITY_EVEN, .stop_bits = 1};
     if (o->baud > 0)
         line.baud = (uint32_t)o->baud;
-    if (o->protocol == KLEFR_METER_IEC) {
+    if (o->protocol == KLEFR_PROTOCOL_IEC) {
         /* Every session starts at 300 baud; --baud caps the switch. */
         line.baud = KLEFR_IEC_INITIAL_BAUD;
         line.data_bits = 7;
@@ -277,20 +277,20 @@ int cli_conn_open(cli_conn_opts *o, cli_conn *c)
         if (c->log != NULL)
             c->io = cli_iolog_io(c->log);
     }
-    if (o->protocol == KLEFR_METER_MODBUS) {
+    if (o->protocol == KLEFR_PROTOCOL_MODBUS) {
         klefr_modbus_master_options mo;
         klefr_modbus_master_options_init(&mo);
-        if ((klefr_io_flags(c->port_io) & KLEFR_IO_NETWORK) == 0)
+        if ((klefr_io_get_flags(c->port_io) & KLEFR_IO_NETWORK) == 0)
             mo.line = line;
         if (o->timeout_ms > 0)
             mo.response_timeout_ms = (uint32_t)o->timeout_ms;
         if (o->retries >= 0)
             mo.retries = (unsigned)o->retries;
         err = klefr_modbus_master_open(c->io, &mo, &c->modbus);
-    } else if (o->protocol == KLEFR_METER_MBUS) {
+    } else if (o->protocol == KLEFR_PROTOCOL_MBUS) {
         klefr_mbus_master_options mo;
         klefr_mbus_master_options_init(&mo);
-        if ((klefr_io_flags(c->port_io) & KLEFR_IO_NETWORK) == 0)
+        if ((klefr_io_get_flags(c->port_io) & KLEFR_IO_NETWORK) == 0)
             mo.line = line;
         if (o->timeout_ms > 0)
             mo.response_timeout_ms = (uint32_t)o->timeout_ms;
@@ -374,13 +374,14 @@ char *cli_describe(const cli_conn *c, const cli_target *t)
 {
     const char *port = c->opts->port != NULL ? c->opts->port : "?";
     switch (c->opts->protocol) {
-    case KLEFR_METER_MODBUS: return g_strdup_printf("Modbus ID %u on %s", t->address.primary, port);
-    case KLEFR_METER_MBUS:
+    case KLEFR_PROTOCOL_MODBUS:
+        return g_strdup_printf("Modbus ID %u on %s", t->address.primary, port);
+    case KLEFR_PROTOCOL_MBUS:
         if (t->address.use_secondary)
             return g_strdup_printf("M-Bus secondary address %08u on %s",
                                    (unsigned)t->address.secondary, port);
         return g_strdup_printf("M-Bus primary address %u on %s", t->address.primary, port);
-    case KLEFR_METER_IEC:
+    case KLEFR_PROTOCOL_IEC:
         if (t->address.iec[0] != '\0')
             return g_strdup_printf("IEC 62056-21 meter '%s' on %s", t->address.iec, port);
         return g_strdup_printf("IEC 62056-21 meter on %s", port);

@@ -38,7 +38,7 @@ static const char *command_name(char c, char t)
 static const char *model_label(const char *addr, size_t len, const klefr_quantity_info **out)
 {
     for (unsigned m = KLEFR_MODEL_6914; m >= KLEFR_MODEL_6911; m--) {
-        const klefr_quantity_info *info = klefr_model_iec_find((klefr_model)m, addr, len);
+        const klefr_quantity_info *info = klefr_model_iec_lookup((klefr_model)m, addr, len);
         if (info != NULL) {
             *out = info;
             return info->name;
@@ -164,7 +164,7 @@ klefr_err decode_iec(cli_out *o, const uint8_t *buf, size_t len)
         out_str(o, "manufacturer", "%.3s", m.manufacturer);
         out_bool(o, "fast_reaction", m.fast_reaction);
         out_str(o, "baud_char", "%c", m.baud_char);
-        if (klefr_iec_baud_from_char(KLEFR_IEC_MODE_C, m.baud_char, &baud) == KLEFR_OK)
+        if (klefr_iec_baud_char_decode(KLEFR_IEC_MODE_C, m.baud_char, &baud) == KLEFR_OK)
             out_int(o, "max_baud_mode_c", baud);
         if (m.escapes != 0)
             out_int(o, "escapes", m.escapes);
@@ -174,7 +174,7 @@ klefr_err decode_iec(cli_out *o, const uint8_t *buf, size_t len)
         out_str(o, "type", "option select (acknowledgement)");
         out_int(o, "protocol_control", m.protocol);
         out_str(o, "baud_char", "%c", m.baud_char);
-        if (klefr_iec_baud_from_char(KLEFR_IEC_MODE_C, m.baud_char, &baud) == KLEFR_OK)
+        if (klefr_iec_baud_char_decode(KLEFR_IEC_MODE_C, m.baud_char, &baud) == KLEFR_OK)
             out_int(o, "baud", baud);
         out_str(o, "mode", "%u %s", m.option,
                 m.option == KLEFR_IEC_OPTION_READOUT       ? "data readout"
@@ -203,7 +203,7 @@ klefr_err decode_iec(cli_out *o, const uint8_t *buf, size_t len)
         out_str(o, "type", "error message");
         out_str(o, "error_text", "%.*s", (int)m.data_len, m.data);
         if (m.error_code >= 0)
-            out_str(o, "meaning", "%s", klefr_strerror(klefr_iec_meter_error_to_err(m.error_code)));
+            out_str(o, "meaning", "%s", klefr_strerror(klefr_model_iec_error_decode(m.error_code)));
         bcc_fields(o, buf, used);
         break;
     }

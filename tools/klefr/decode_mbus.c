@@ -37,7 +37,7 @@ static const char *link_name(klefr_mbus_link_function f)
 
 static const char *ci_name(uint8_t ci)
 {
-    if (klefr_mbus_baud_from_ci(ci) != 0)
+    if (klefr_mbus_ci_baud_decode(ci) != 0)
         return "baud rate change";
     switch (ci) {
     case KLEFR_MBUS_CI_APP_RESET: return "application reset";
@@ -55,7 +55,7 @@ static const char *ci_name(uint8_t ci)
 
 static const char *address_kind(uint8_t a)
 {
-    switch (klefr_mbus_address_classify(a)) {
+    switch (klefr_mbus_address_kind_get(a)) {
     case KLEFR_MBUS_ADDRESS_PRIMARY: return a == 0 ? "primary (unconfigured slave)" : "primary";
     case KLEFR_MBUS_ADDRESS_RESERVED: return "reserved";
     case KLEFR_MBUS_ADDRESS_SECONDARY: return "the slave selected by secondary address";
@@ -432,7 +432,7 @@ klefr_err decode_mbus(cli_out *o, const uint8_t *buf, size_t len)
     }
     out_str(o, "ci", "0x%02X %s", f.ci, ci_name(f.ci));
     klefr_err verdict = KLEFR_OK;
-    uint32_t baud = klefr_mbus_baud_from_ci(f.ci);
+    uint32_t baud = klefr_mbus_ci_baud_decode(f.ci);
     size_t count = 0;
     if (baud != 0) {
         out_int(o, "new_baud", baud);

@@ -59,7 +59,7 @@ static void name_registers(cli_out *o, uint16_t address, uint16_t count)
     const klefr_quantity_info *prev = NULL;
     bool open = false;
     for (uint32_t a = address; a < (uint32_t)address + count; a++) {
-        const klefr_quantity_info *info = klefr_quantity_by_modbus_address((uint16_t)a);
+        const klefr_quantity_info *info = klefr_model_modbus_lookup((uint16_t)a);
         if (info == NULL || info == prev)
             continue;
         if (!open) {
@@ -102,12 +102,12 @@ static void klefr_write(cli_out *o, const klefr_modbus_request *r)
     } else {
         return;
     }
-    if (klefr_quantity_by_modbus_address(r->address) == NULL)
+    if (klefr_model_modbus_lookup(r->address) == NULL)
         return;
     klefr_setting settings[32];
     size_t n = 0;
-    klefr_err err = klefr_model_modbus_write(KLEFR_MODEL_6914, r->function, r->address, regs, count,
-                                             settings, G_N_ELEMENTS(settings), &n);
+    klefr_err err = klefr_model_modbus_write_encode(KLEFR_MODEL_6914, r->function, r->address, regs,
+                                                    count, settings, G_N_ELEMENTS(settings), &n);
     out_begin(o, "klefr_6914");
     if (err != KLEFR_OK) {
         out_str(o, "answer", "%s", klefr_strerror(err));
@@ -171,7 +171,7 @@ static void read_values(cli_out *o, const klefr_modbus_response *resp)
 {
     uint16_t regs[KLEFR_MODBUS_MAX_READ_REGISTERS];
     size_t n = 0;
-    if (klefr_modbus_response_registers(resp, regs, G_N_ELEMENTS(regs), &n) != KLEFR_OK)
+    if (klefr_modbus_response_registers_get(resp, regs, G_N_ELEMENTS(regs), &n) != KLEFR_OK)
         return;
     out_list_begin(o, "registers");
     for (size_t i = 0; i < n; i++)
@@ -300,7 +300,7 @@ void brief_modbus(GString *s, const uint8_t *buf, size_t len, cli_dir dir)
             g_string_append_printf(s, " = 0x%04X", req.value);
         else
             g_string_append_printf(s, ", %u", req.quantity);
-        const klefr_quantity_info *info = klefr_quantity_by_modbus_address(req.address);
+        const klefr_quantity_info *info = klefr_model_modbus_lookup(req.address);
         if (info != NULL)
             g_string_append_printf(s, " (%s)", info->name);
         return;

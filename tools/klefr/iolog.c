@@ -12,7 +12,7 @@
 struct cli_iolog {
     klefr_io *io; /* the trace transport */
     bool mbap;    /* the traced transport carries Modbus TCP */
-    klefr_meter_protocol protocol;
+    klefr_protocol protocol;
     FILE *out;
     uint64_t start_us;
     uint8_t rx[1024];
@@ -28,7 +28,7 @@ static void print_frame(iolog *l, uint64_t now_us, const char *arrow, const uint
     g_string_append_printf(s, "[%8.3f] %s ", t, arrow);
     const uint8_t *view = buf;
     uint8_t stripped[1024];
-    if (l->protocol == KLEFR_METER_IEC) {
+    if (l->protocol == KLEFR_PROTOCOL_IEC) {
         /* On 8-bit links the parity bit of 7E1 is still in bit 7. */
         size_t n = MIN(len, sizeof stripped);
         for (size_t i = 0; i < n; i++)
@@ -42,7 +42,7 @@ static void print_frame(iolog *l, uint64_t now_us, const char *arrow, const uint
         g_string_append(s, note);
     } else {
         switch (l->protocol) {
-        case KLEFR_METER_MODBUS:
+        case KLEFR_PROTOCOL_MODBUS:
             if (l->mbap) {
                 uint8_t rtu[KLEFR_MODBUS_ADU_MAX];
                 size_t rtu_len;
@@ -58,8 +58,8 @@ static void print_frame(iolog *l, uint64_t now_us, const char *arrow, const uint
                 brief_modbus(s, view, len, sent ? DIR_REQUEST : DIR_RESPONSE);
             }
             break;
-        case KLEFR_METER_MBUS: brief_mbus(s, view, len); break;
-        case KLEFR_METER_IEC: brief_iec(s, view, len); break;
+        case KLEFR_PROTOCOL_MBUS: brief_mbus(s, view, len); break;
+        case KLEFR_PROTOCOL_IEC: brief_iec(s, view, len); break;
         }
     }
     g_string_append_c(s, '\n');
@@ -72,7 +72,7 @@ static void print_frame(iolog *l, uint64_t now_us, const char *arrow, const uint
 static size_t complete_frame(iolog *l)
 {
     switch (l->protocol) {
-    case KLEFR_METER_MODBUS:
+    case KLEFR_PROTOCOL_MODBUS:
         if (l->mbap) {
             klefr_frame_scan scan;
             if (klefr_modbus_tcp_frame_detect(l->rx, l->rx_len, &scan) == KLEFR_OK &&
@@ -81,8 +81,8 @@ static size_t complete_frame(iolog *l)
             return 0;
         }
         return frame_len_modbus(l->rx, l->rx_len, DIR_ANY);
-    case KLEFR_METER_MBUS: return frame_len_mbus(l->rx, l->rx_len);
-    case KLEFR_METER_IEC: {
+    case KLEFR_PROTOCOL_MBUS: return frame_len_mbus(l->rx, l->rx_len);
+    case KLEFR_PROTOCOL_IEC: {
         uint8_t tmp[sizeof l->rx];
         for (size_t i = 0; i < l->rx_len; i++)
             tmp[i] = l->rx[i] & 0x7Fu;
@@ -149,10 +149,10 @@ static void on_trace(void *user, const klefr_io_trace_record *r)
     }
 }
 
-cli_iolog *cli_iolog_wrap(klefr_io *inner, klefr_meter_protocol protocol, FILE *out)
+cli_iolog *cli_iolog_wrap(klefr_io *inner, klefr_protocol protocol, FILE *out)
 {
     iolog *l = g_new0(iolog, 1);
-    l->mbap = (klefr_io_flags(inner) & KLEFR_IO_MBAP) != 0;
+    l->mbap = (klefr_io_get_flags(inner) & KLEFR_IO_MBAP) != 0;
     l->protocol = protocol;
     l->out = out;
     const klefr_clock *clock = klefr_clock_monotonic();

@@ -61,7 +61,7 @@ struct cli_conn_opts {
     char *password; /* IEC programming mode */
     char *speed_text;
     /* After cli_conn_check(): */
-    klefr_meter_protocol protocol;
+    klefr_protocol protocol;
     long baud;       /* 0: the protocol's default */
     long timeout_ms; /* 0: derived from the line */
     long retries;    /* -1: the master's default (2) */
@@ -95,8 +95,8 @@ void cli_conn_defaults(cli_conn_opts *o);
 /* Check the parsed options; prints and returns an exit status != 0 on error. */
 int cli_conn_check(cli_conn_opts *o);
 /* The model whose rules apply to writes over @p protocol (IEC: 0 = any). */
-klefr_model cli_protocol_model(klefr_meter_protocol protocol);
-const char *cli_protocol_name(klefr_meter_protocol protocol);
+klefr_model cli_protocol_model(klefr_protocol protocol);
+const char *cli_protocol_name(klefr_protocol protocol);
 /* Parse --id values into targets; the default when none was given. */
 int cli_targets(const cli_conn_opts *o, cli_target **out, size_t *count);
 /* Open the port; prints and returns an exit status on error. */
@@ -109,7 +109,7 @@ char *cli_describe(const cli_conn *c, const cli_target *t);
 
 /* ---- iolog.c: --verbose, a transport that prints every frame ---- */
 /* NULL if out of memory. Closing cli_iolog_io() frees the logger. */
-cli_iolog *cli_iolog_wrap(klefr_io *inner, klefr_meter_protocol protocol, FILE *out);
+cli_iolog *cli_iolog_wrap(klefr_io *inner, klefr_protocol protocol, FILE *out);
 klefr_io *cli_iolog_io(cli_iolog *log);
 /* Print what is still buffered (end of a transaction). */
 void cli_iolog_flush(cli_iolog *log);
@@ -167,7 +167,7 @@ bool cli_parse_only(char **only, bool selected[KLEFR_Q_COUNT]);
 /* Render one reading: table, JSON or CSV. */
 typedef enum { CLI_FMT_TABLE, CLI_FMT_JSON, CLI_FMT_CSV } cli_format;
 void cli_print_values(FILE *f, cli_format fmt, const klefr_values *v, const bool *selected,
-                      bool all, const char *meter_name, klefr_meter_protocol protocol);
+                      bool all, const char *meter_name, klefr_protocol protocol);
 /* The values as one JSON object {"name": number, ...} appended to @p s. */
 void cli_values_json(GString *s, const klefr_values *v, const bool *selected, bool all);
 /* Is @p q shown by default (not three-phase) or with --all. */

@@ -434,7 +434,7 @@ static void csv_field(GString *s, const char *text)
 }
 
 void cli_print_values(FILE *f, cli_format fmt, const klefr_values *v, const bool *selected,
-                      bool all, const char *meter_name, klefr_meter_protocol protocol)
+                      bool all, const char *meter_name, klefr_protocol protocol)
 {
     GString *s = g_string_new(NULL);
     if (fmt == CLI_FMT_JSON) {

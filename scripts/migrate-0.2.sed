@@ -1,0 +1,51 @@
+# Renames from libklefr 0.1 to 0.2 that a search and replace can make.
+# Run it over your own sources:  sed -i -E -f scripts/migrate-0.2.sed FILES
+# doc/api-conventions.md lists these and the renames that change arguments
+# (those need a look at each call).
+s/\bklefr_modbus_encode_read_registers_response\b/klefr_modbus_read_registers_response_encode/g
+s/\bklefr_modbus_encode_read\b/klefr_modbus_read_request_encode/g
+s/\bklefr_modbus_encode_write_single\b/klefr_modbus_write_single_request_encode/g
+s/\bklefr_modbus_encode_write_registers\b/klefr_modbus_write_registers_request_encode/g
+s/\bklefr_modbus_encode_write_coils\b/klefr_modbus_write_coils_request_encode/g
+s/\bklefr_modbus_encode_exception\b/klefr_modbus_exception_response_encode/g
+s/\bklefr_modbus_response_registers\b/klefr_modbus_response_registers_get/g
+s/\bklefr_modbus_response_register\b/klefr_modbus_response_register_get/g
+s/\bklefr_modbus_function_supported\b/klefr_modbus_function_is_supported/g
+s/\bklefr_modbus_timing_for\b/klefr_modbus_timing_get/g
+s/\bklefr_modbus_get_float\b/klefr_modbus_float_decode/g
+s/\bklefr_modbus_get_signed\b/klefr_modbus_signed_decode/g
+s/\bklefr_modbus_get_hex\b/klefr_modbus_hex_decode/g
+s/\bklefr_mbus_encode_snd_nke\b/klefr_mbus_snd_nke_encode/g
+s/\bklefr_mbus_encode_req_ud2\b/klefr_mbus_req_ud2_encode/g
+s/\bklefr_mbus_encode_app_reset\b/klefr_mbus_app_reset_encode/g
+s/\bklefr_mbus_encode_baud_change\b/klefr_mbus_baud_change_encode/g
+s/\bklefr_mbus_address_classify\b/klefr_mbus_address_kind_get/g
+s/\bklefr_mbus_baud_from_ci\b/klefr_mbus_ci_baud_decode/g
+s/\bklefr_mbus_ci_from_baud\b/klefr_mbus_ci_baud_encode/g
+s/\bklefr_iec_baud_from_char\b/klefr_iec_baud_char_decode/g
+s/\bklefr_iec_baud_to_char\b/klefr_iec_baud_char_encode/g
+s/\bklefr_iec_timing_default\b/klefr_iec_timing_init/g
+s/\bklefr_iec_time_reached\b/klefr_iec_time_is_reached/g
+s/\bklefr_iec_reply_earliest\b/klefr_iec_reply_earliest_ms/g
+s/\bklefr_iec_reply_deadline\b/klefr_iec_reply_deadline_ms/g
+s/\bklefr_iec_interchar_expired\b/klefr_iec_interchar_is_expired/g
+s/\bklefr_iec_baud_switch_ready\b/klefr_iec_baud_switch_ready_ms/g
+s/\bklefr_iec_meter_error_to_err\b/klefr_model_iec_error_decode/g
+s/\bklefr_iec_meter_in_programming\b/klefr_iec_slave_is_programming/g
+s/\bklefr_iec_meter/klefr_iec_slave/g
+s/\bKLEFR_IEC_METER/KLEFR_IEC_SLAVE/g
+s/\bklefr_values_to_modbus\b/klefr_model_modbus_values_encode/g
+s/\bklefr_model_modbus_blocks\b/klefr_model_modbus_blocks_get/g
+s/\bklefr_model_modbus_write\b/klefr_model_modbus_write_encode/g
+s/\bklefr_quantity_by_modbus_address\b/klefr_model_modbus_lookup/g
+s/\bklefr_model_iec_find\b/klefr_model_iec_lookup/g
+s/\bklefr_io_flags\b/klefr_io_get_flags/g
+s/\bklefr_meter_protocol_of\b/klefr_meter_get_protocol/g
+s/\bklefr_meter_protocol\b/klefr_protocol/g
+s/\bKLEFR_METER_MODBUS\b/KLEFR_PROTOCOL_MODBUS/g
+s/\bKLEFR_METER_MBUS\b/KLEFR_PROTOCOL_MBUS/g
+s/\bKLEFR_METER_IEC\b/KLEFR_PROTOCOL_IEC/g
+s/\bklefr_modbus_master_io\b/klefr_modbus_master_get_io/g
+s/\bklefr_mbus_master_io\b/klefr_mbus_master_get_io/g
+s/\bklefr_iec_master_in_session\b/klefr_iec_master_is_in_session/g
+s/\bklefr_iec_master_uses_software_7e1\b/klefr_iec_master_is_software_7e1/g
