@@ -9,15 +9,9 @@
 meter=$1
 need python3
 
-python3 "$meter" 9600 20 >"$tmp/meter.out" 2>"$tmp/meter.err" &
-meterd_pid=$! # stopped by cli_lib's cleanup
-i=0
-while ! grep -q '^tty: ' "$tmp/meter.out" 2>/dev/null; do
-    i=$((i + 1))
-    [ $i -gt 100 ] && fail "fake_mbus_meter.py printed no tty"
-    sleep 0.05
-done
-tty=$(sed -n 's/^tty: //p' "$tmp/meter.out")
+spawn fake-mbus python3 "$meter" 9600 20 # stopped by cli_lib's cleanup
+await_line 10 "$spawned_pid" "$spawned_out" '^tty: ' "fake_mbus_meter.py printed no tty"
+tty=$(sed -n 's/^tty: //p' "$spawned_out")
 
 run 0 read "$tty" --protocol mbus --json
 json_check 'd["values"]["total_active_energy"] == 16048.14'
