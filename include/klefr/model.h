@@ -294,7 +294,10 @@ KLEFR_API bool klefr_values_has(const klefr_values *values, klefr_quantity q);
 /** Read @p q. @retval KLEFR_ERR_NOT_AVAILABLE absent (@p out unchanged). */
 KLEFR_API klefr_err klefr_values_get(const klefr_values *values, klefr_quantity q,
                                      klefr_number *out);
-/** Store @p value for @p q and mark it present. */
+/** Store @p value for @p q and mark it present. The value is stored as
+ * given: it is not checked against the row (unit, range, NaN).
+ * @retval KLEFR_ERR_INVALID_ARG @p values NULL or @p q not a quantity
+ *         (::KLEFR_Q_COUNT or over); @p values unchanged. */
 KLEFR_API klefr_err klefr_values_set(klefr_values *values, klefr_quantity q, klefr_number value);
 
 /** Fill @p values from a block of @p count holding registers starting at
