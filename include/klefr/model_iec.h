@@ -244,14 +244,16 @@ KLEFR_API klefr_err klefr_model_iec_write_encode(klefr_model model, klefr_quanti
  * @retval KLEFR_ERR_UNEXPECTED a data set of another address.
  * @retval KLEFR_ERR_NOT_AVAILABLE an empty value (the meter has none).
  * @retval KLEFR_ERR_ENCODING a value that does not read as a number.
+ * @retval KLEFR_ERR_FRAME bytes after the message.
  * @retval decoder errors for a bad message. */
 KLEFR_API klefr_err klefr_model_iec_read_reply_decode(klefr_quantity q, const uint8_t *rx,
                                                       size_t len, klefr_number *value);
 
 /** Decode the meter's answer to P1 or W1: ::KLEFR_OK for ACK,
  * ::KLEFR_ERR_NAK, the error of an `(ERxx)` answer, or
- * ::KLEFR_ERR_UNEXPECTED for anything else. Only the message at the start
- * of @p rx is looked at: bytes after it are ignored.
+ * ::KLEFR_ERR_UNEXPECTED for anything else. @p rx must hold that one
+ * message: bytes after it are ::KLEFR_ERR_FRAME, as in every answer decoder
+ * (an answer and more is no answer a master can trust).
  * @retval KLEFR_OK the meter answered ACK.
  * @retval KLEFR_ERR_NAK the meter answered NAK.
  * @retval errors of klefr_model_iec_error_decode() for an `(ERxx)` answer.
