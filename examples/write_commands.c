@@ -26,10 +26,10 @@ int main(void)
                                                  fc06[i][1], adu, sizeof adu, &len);
         print_hex(adu, len);
     }
-    klefr_modbus_set_float(regs, 10.0f); /* S0 rate 10 imp/kWh */
+    klefr_modbus_float_encode(10.0f, regs); /* S0 rate 10 imp/kWh */
     klefr_modbus_write_registers_request_encode(1, 0x400D, regs, 2, adu, sizeof adu, &len);
     print_hex(adu, len);
-    klefr_modbus_set_float(regs, 0.0f); /* reset the day counter */
+    klefr_modbus_float_encode(0.0f, regs); /* reset the day counter */
     klefr_modbus_write_registers_request_encode(1, 0x6049, regs, 2, adu, sizeof adu, &len);
     print_hex(adu, len);
 

@@ -101,7 +101,7 @@ static void encode_registers(const klefr_quantity_info *row, klefr_number value,
     switch (m->type) {
     case KLEFR_MODBUS_TYPE_HEX:
         if (v >= 0 && v <= 0xFFFFFFFF)
-            (void)klefr_modbus_set_hex(regs, m->length, (uint32_t)v);
+            (void)klefr_modbus_hex_encode((uint32_t)v, regs, m->length);
         return;
     case KLEFR_MODBUS_TYPE_SIGNED:
         if (value > -32769ll * 1000000 && value < 32768ll * 1000000)
@@ -164,7 +164,7 @@ static void encode_registers(const klefr_quantity_info *row, double value, uint1
     switch (m->type) {
     case KLEFR_MODBUS_TYPE_HEX:
         if (value >= 0 && value < 4294967296.0)
-            (void)klefr_modbus_set_hex(regs, m->length, (uint32_t)value);
+            (void)klefr_modbus_hex_encode((uint32_t)value, regs, m->length);
         return;
     case KLEFR_MODBUS_TYPE_SIGNED:
         if (value >= -32768.0 && value <= 32767.0) {
@@ -172,7 +172,7 @@ static void encode_registers(const klefr_quantity_info *row, double value, uint1
             regs[0] = (uint16_t)(v < 0 ? v + 0x10000 : v);
         }
         return;
-    case KLEFR_MODBUS_TYPE_FLOAT: klefr_modbus_set_float(regs, (float)value); return;
+    case KLEFR_MODBUS_TYPE_FLOAT: klefr_modbus_float_encode((float)value, regs); return;
     case KLEFR_MODBUS_TYPE_ASCII:
         if (value >= 0 && value <= 0xFFFF)
             regs[0] = (uint16_t)value;
