@@ -46,7 +46,7 @@ int main(void)
     if (err == KLEFR_OK)
         err = klefr_modbus_response_registers_get(&r, regs, 2, &len);
     if (err == KLEFR_OK)
-        err = klefr_values_from_modbus(&values, req.address, regs, len);
+        err = klefr_model_modbus_values_decode(KLEFR_MODEL_6914, req.address, regs, len, &values);
     if (err != KLEFR_OK) {
         fprintf(stderr, "read response: %s\n", klefr_strerror(err));
         return 1;
