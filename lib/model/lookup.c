@@ -24,6 +24,12 @@ const klefr_quantity_info *klefr_quantity_by_name(const char *name)
     return NULL;
 }
 
+bool klefr_model_has_row(klefr_model model, const klefr_quantity_info *row)
+{
+    unsigned m = (unsigned)model - 6911u;
+    return m < 4u && (row->models & (1u << m)) != 0;
+}
+
 const klefr_quantity_info *klefr_model_modbus_lookup(klefr_model model, uint16_t address)
 {
     for (size_t i = 0; i < KLEFR_Q_ROWS; i++) {
