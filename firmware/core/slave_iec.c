@@ -157,7 +157,7 @@ void fw_ir_tick(klefr_fw_meter *m, uint32_t now)
 {
     klefr_fw_ir *ir = &m->ir;
     if (ir->lock_saved_ms != 0) {
-        uint32_t left = klefr_iec_lockout_remaining_ms(&ir->iec.lockout, now);
+        uint32_t left = klefr_iec_lockout_update(&ir->iec.lockout, now);
         if (left == 0 || ir->lock_saved_ms - left >= LOCK_SAVE_EVERY_MS)
             save_lockout(m);
     }

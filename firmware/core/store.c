@@ -73,7 +73,7 @@ static void encode(klefr_fw_meter *m, uint32_t seq, uint8_t *r)
     s[17] = m->set.tariff;
     klefr_put_le(r + OFF_SCROLL, m->ui.scroll_set, 8);
     klefr_put_le(r + OFF_JOURNAL, m->journal_seq, 4);
-    uint32_t left = klefr_iec_lockout_remaining_ms(&m->ir.iec.lockout, fw_proto_now(m));
+    uint32_t left = klefr_iec_lockout_update(&m->ir.iec.lockout, fw_proto_now(m));
     r[OFF_LOCK_FAILURES] = m->ir.iec.lockout.failures;
     klefr_put_le(r + OFF_LOCK_SECONDS, (left + 999u) / 1000u, 3);
     klefr_put_le(r + OFF_CRC, klefr_fw_crc32(r, OFF_CRC), 4);
@@ -105,7 +105,7 @@ static void snapshot_taken(klefr_fw_meter *m)
 static uint8_t lock_byte(klefr_fw_meter *m, uint32_t *saved_ms)
 {
     const klefr_iec_lockout *l = &m->ir.iec.lockout;
-    uint32_t left = klefr_iec_lockout_remaining_ms(&m->ir.iec.lockout, fw_proto_now(m));
+    uint32_t left = klefr_iec_lockout_update(&m->ir.iec.lockout, fw_proto_now(m));
     uint32_t minutes = (left + 59999u) / 60000u;
     if (minutes > 63u)
         minutes = 63u;
@@ -119,7 +119,7 @@ static void lock_restore(klefr_fw_meter *m, uint8_t failures, uint32_t left_ms)
 {
     uint32_t now = fw_proto_now(m);
     klefr_iec_lockout_restore(&m->ir.iec.lockout, failures, left_ms, now);
-    m->ir.lock_saved_ms = klefr_iec_lockout_remaining_ms(&m->ir.iec.lockout, now);
+    m->ir.lock_saved_ms = klefr_iec_lockout_update(&m->ir.iec.lockout, now);
 }
 
 /* The newest entry of the snapshot just loaded, applied: its increases on

@@ -561,8 +561,22 @@ typedef struct klefr_iec_lockout {
  * row, for @p lock_ms. */
 KLEFR_API void klefr_iec_lockout_init(klefr_iec_lockout *l, uint8_t max_failures, uint32_t lock_ms);
 
-/** True if locked at @p now_ms (an expired lock is cleared here). */
-KLEFR_API bool klefr_iec_lockout_is_locked(klefr_iec_lockout *l, uint32_t now_ms);
+/** Bring @p l up to @p now_ms: a lock whose time has come ends, and its
+ * failure count with it (klefr_iec_lockout_attempt() does this first).
+ * Call it before saving the state, so that an expired lock is not saved.
+ * @param[in,out] l      The lockout (NULL: nothing, 0).
+ * @param[in]     now_ms The time now.
+ * @return the lock time left, 0 when not locked (then or now).
+ * @since 0.2 */
+KLEFR_API uint32_t klefr_iec_lockout_update(klefr_iec_lockout *l, uint32_t now_ms);
+
+/** True if @p l is locked at @p now_ms. A predicate: @p l is not changed,
+ * an expired lock just reads as not locked (klefr_iec_lockout_update()
+ * clears it).
+ * @param[in] l      The lockout (NULL: false).
+ * @param[in] now_ms The time now.
+ * @since 0.2 */
+KLEFR_API bool klefr_iec_lockout_is_locked(const klefr_iec_lockout *l, uint32_t now_ms);
 
 /** Record a password attempt at @p now_ms.
  * @retval KLEFR_OK @p correct and not locked: the failure count is reset.
@@ -572,16 +586,17 @@ KLEFR_API bool klefr_iec_lockout_is_locked(klefr_iec_lockout *l, uint32_t now_ms
  *         accepted, even when @p correct. */
 KLEFR_API klefr_err klefr_iec_lockout_attempt(klefr_iec_lockout *l, bool correct, uint32_t now_ms);
 
-/** Lock time left at @p now_ms, 0 when not locked (an expired lock is
- * cleared here). With @c failures, what a meter keeps in its persistent
- * store so that a restart does not end the lock. @since 0.2 */
-KLEFR_API uint32_t klefr_iec_lockout_remaining_ms(klefr_iec_lockout *l, uint32_t now_ms);
+/** Lock time left at @p now_ms, 0 when not locked. @p l is not changed
+ * (klefr_iec_lockout_update() gives the same and clears an expired lock).
+ * With @c failures, what a meter keeps in its persistent store so that a
+ * restart does not end the lock. @since 0.2 */
+KLEFR_API uint32_t klefr_iec_lockout_remaining_ms(const klefr_iec_lockout *l, uint32_t now_ms);
 
 /** Put back a saved state at @p now_ms (after klefr_iec_lockout_init()):
  * @p failures wrong passwords in a row and, when @p remaining_ms is not 0,
  * a lock that ends @p remaining_ms from now (at most @c lock_ms). Without a
  * lock, a count of @c max_failures or more is 0 (that lock ran out, as in
- * klefr_iec_lockout_is_locked()). @since 0.2 */
+ * klefr_iec_lockout_update()). @since 0.2 */
 KLEFR_API void klefr_iec_lockout_restore(klefr_iec_lockout *l, uint8_t failures,
                                          uint32_t remaining_ms, uint32_t now_ms);
 /** @} */

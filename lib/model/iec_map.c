@@ -430,8 +430,7 @@ static bool first_dataset(const klefr_iec_message *msg, klefr_iec_dataset *ds)
 static klefr_err on_password(klefr_iec_slave *m, uint32_t now, const klefr_values *values,
                              const klefr_iec_message *msg, uint8_t *tx, size_t cap, size_t *len)
 {
-    if (klefr_iec_lockout_is_locked(&m->lockout, now))
-        return error_reply(KLEFR_IEC_ER_LOCKED, tx, cap, len);
+    /* While locked the attempt is refused uncounted, and answered ER02 below. */
     klefr_number stored = 0;
     (void)klefr_values_get(values, KLEFR_Q_PASSWORD, &stored);
     klefr_iec_dataset ds;
