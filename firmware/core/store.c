@@ -131,7 +131,7 @@ static void journal_replay(klefr_fw_meter *m)
     int32_t newest = -1;
     for (uint32_t slot = 0; slot < KLEFR_FW_STORE_SLOTS; slot++) {
         uint32_t off = KLEFR_FW_STORE_JOURNAL_OFFSET + slot * KLEFR_FW_STORE_ENTRY_SIZE;
-        if (m->hal.store_read(m->hal.ctx, off, e, sizeof e) != 0 ||
+        if (m->hal.store_read(m->hal.ctx, off, e, sizeof e) != KLEFR_OK ||
             (uint32_t)klefr_get_le(e + ENT_CRC, 4) != entry_crc(m->store_seq, e))
             continue;
         /* Entries since the snapshot are numbered from its journal number. */
@@ -171,7 +171,7 @@ static bool journal_write(klefr_fw_meter *m, bool *ok)
     e[ENT_LOCK] = lock_byte(m, &lock_ms);
     klefr_put_le(e + ENT_CRC, entry_crc(m->store_seq, e), 4);
     *ok = m->hal.store_write != NULL &&
-          m->hal.store_write(m->hal.ctx, slot_offset(m->journal_seq), e, sizeof e) == 0;
+          m->hal.store_write(m->hal.ctx, slot_offset(m->journal_seq), e, sizeof e) == KLEFR_OK;
     if (*ok) {
         m->journal_seq++;
         m->ir.lock_saved_ms = lock_ms;
@@ -234,9 +234,9 @@ fw_store_state fw_store_load(klefr_fw_meter *m)
     uint8_t r[2][KLEFR_FW_STORE_BANK_SIZE];
     bool ok[2], blank = true;
     for (unsigned b = 0; b < 2; b++) {
-        ok[b] =
-            m->hal.store_read != NULL && m->hal.store_read(m->hal.ctx, b * KLEFR_FW_STORE_BANK_SIZE,
-                                                           r[b], KLEFR_FW_STORE_BANK_SIZE) == 0;
+        ok[b] = m->hal.store_read != NULL &&
+                m->hal.store_read(m->hal.ctx, b * KLEFR_FW_STORE_BANK_SIZE, r[b],
+                                  KLEFR_FW_STORE_BANK_SIZE) == KLEFR_OK;
         blank = blank && ok[b] && erased(r[b]);
         ok[b] = ok[b] && valid(r[b], b);
     }
@@ -272,7 +272,8 @@ klefr_err klefr_fw_store_save(klefr_fw_meter *m)
     uint8_t r[KLEFR_FW_STORE_BANK_SIZE];
     uint32_t seq = m->store_seq + 1;
     encode(m, seq, r);
-    if (m->hal.store_write(m->hal.ctx, (seq & 1u) * KLEFR_FW_STORE_BANK_SIZE, r, sizeof r) != 0) {
+    if (m->hal.store_write(m->hal.ctx, (seq & 1u) * KLEFR_FW_STORE_BANK_SIZE, r, sizeof r) !=
+        KLEFR_OK) {
         m->store_failures++;
         return KLEFR_ERR_IO;
     }
