@@ -52,22 +52,22 @@ static void fw_platform_write(void *ctx, klefr_fw_port port, const uint8_t *d, s
         p->on_write(p, port, d, n);
 }
 
-static int fw_platform_store_read(void *ctx, uint32_t off, uint8_t *d, size_t n)
+static klefr_err fw_platform_store_read(void *ctx, uint32_t off, uint8_t *d, size_t n)
 {
     fw_platform *p = ctx;
     if (off > sizeof p->store || n > sizeof p->store - off)
         abort(); /* the firmware stays inside its store */
     memcpy(d, p->store + off, n);
-    return 0;
+    return KLEFR_OK;
 }
 
-static int fw_platform_store_write(void *ctx, uint32_t off, const uint8_t *d, size_t n)
+static klefr_err fw_platform_store_write(void *ctx, uint32_t off, const uint8_t *d, size_t n)
 {
     fw_platform *p = ctx;
     if (off > sizeof p->store || n > sizeof p->store - off)
         abort();
     memcpy(p->store + off, d, n);
-    return 0;
+    return KLEFR_OK;
 }
 
 static inline klefr_fw_hal fw_platform_hal(fw_platform *p)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <klefr/modbus.h>
+#include <klefr/model_modbus.h>
 
 #include "fw_internal.h"
 
@@ -42,7 +43,7 @@ __attribute__((noinline)) static klefr_err snapshot_registers(klefr_fw_meter *m,
 {
     klefr_values v;
     klefr_fw_values(m, &v); /* the one snapshot of this answer */
-    return klefr_model_modbus_values_encode(&v, req->address, regs, req->quantity);
+    return klefr_model_modbus_values_encode(m->cfg.model, &v, req->address, regs, req->quantity);
 }
 
 __attribute__((noinline)) static void send_registers(klefr_fw_meter *m,
@@ -85,7 +86,7 @@ static void write_registers(klefr_fw_meter *m, const klefr_modbus_request *req, 
     }
     klefr_setting set[MAX_SETTINGS];
     size_t n;
-    klefr_err err = klefr_model_modbus_write_encode(m->cfg.model, req->function, req->address, regs,
+    klefr_err err = klefr_model_modbus_write_decode(m->cfg.model, req->function, req->address, regs,
                                                     count, set, MAX_SETTINGS, &n);
     if (err > 0) {
         exception(m, req, (uint8_t)err, now);

@@ -275,20 +275,28 @@ KLEFR_API klefr_err klefr_iec_command_encode(char command, char type, const char
                                              size_t *len);
 
 /** Streaming detector: is a complete message at the start of @p buf
- * (@p len bytes received so far, 7-bit characters)?
+ * (@p len bytes received so far, 7-bit characters)? The same contract as
+ * klefr_modbus_frame_detect() and klefr_mbus_frame_detect().
  * Request, identification and option select end at CR LF; blocks end one
- * byte after ETX/EOT. A block with a bad BCC is reported as GARBAGE of its
- * full length (the receiver drops it and answers NAK); noise before a
- * start character is GARBAGE up to that character.
- * @param buf Bytes received so far (may be NULL when @p len is 0).
- * @param len Bytes at @p buf.
- * @param ack_starts_option_select True on a meter waiting for the option
- *        select: an ACK then starts ACK V Z Y CR LF. False elsewhere: an ACK
- *        is a complete one-byte message. */
-KLEFR_API klefr_frame_scan klefr_iec_message_scan(const uint8_t *buf, size_t len,
-                                                  bool ack_starts_option_select);
+ * byte after ETX/EOT. NEED_MORE says how many bytes are still missing (at
+ * least 1). A block with a bad BCC is GARBAGE of its full length with the
+ * reason ::KLEFR_ERR_CHECKSUM (the receiver drops it and answers NAK);
+ * noise before a start character is GARBAGE up to that character, with
+ * the reason ::KLEFR_ERR_FRAME. A caller never looks at the bytes to tell
+ * them apart.
+ * @param[in]  ack_starts_option_select True on a meter waiting for the
+ *             option select: an ACK then starts ACK V Z Y CR LF. False
+ *             elsewhere: an ACK is a complete one-byte message.
+ * @param[in]  buf Bytes received so far (may be NULL when @p len is 0).
+ * @param[in]  len Bytes at @p buf.
+ * @param[out] out The answer (::klefr_frame_scan).
+ * @retval KLEFR_OK @p out holds the answer.
+ * @retval KLEFR_ERR_INVALID_ARG @p out is NULL, or @p buf NULL with @p len > 0.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_iec_frame_detect(bool ack_starts_option_select, const uint8_t *buf,
+                                           size_t len, klefr_frame_scan *out);
 
-/** What a meter can accept next, for klefr_iec_request_scan(). @since 0.2 */
+/** What a meter can accept next, for klefr_iec_slave_frame_detect(). @since 0.2 */
 typedef enum klefr_iec_listen {
     /** No session: only a sign-on starts a message; SOH, STX, ACK, NAK and
      * everything else before a `/` is noise. */
@@ -301,21 +309,24 @@ typedef enum klefr_iec_listen {
     KLEFR_IEC_LISTEN_SESSION = 2
 } klefr_iec_listen;
 
-/** The meter side's streaming detector: klefr_iec_message_scan() for the
+/** The meter side's streaming detector: klefr_iec_frame_detect() for the
  * messages of a master, which the meter @p listen s for. Only the start
  * characters @p listen accepts begin a message; noise is GARBAGE up to the
  * next one. A master's blocks carry printable data sets that never hold a
  * `/` (IEC 62056-21, 6.5), so a `/`, ACK or NAK inside a block ends it as
  * GARBAGE: a sign-on after a stray SOH or STX is found at once, not after
  * the 1500 ms inter-character timeout. Same results as
- * klefr_iec_message_scan() otherwise (complete length, NEED_MORE, a block
- * with a bad BCC as GARBAGE of its whole length).
- * @param buf Bytes received so far, 7-bit (may be NULL when @p len is 0).
- * @param len Bytes at @p buf.
- * @param listen What the meter accepts now (klefr_iec_slave_listen()).
+ * klefr_iec_frame_detect() otherwise (complete length, NEED_MORE, a block
+ * with a bad BCC as GARBAGE of its whole length and ::KLEFR_ERR_CHECKSUM).
+ * @param[in]  listen What the meter accepts now (klefr_iec_slave_listen()).
+ * @param[in]  buf    Bytes received so far, 7-bit (may be NULL when @p len is 0).
+ * @param[in]  len    Bytes at @p buf.
+ * @param[out] out    The answer (::klefr_frame_scan).
+ * @retval KLEFR_OK @p out holds the answer.
+ * @retval KLEFR_ERR_INVALID_ARG @p out is NULL, or @p buf NULL with @p len > 0.
  * @since 0.2 */
-KLEFR_API klefr_frame_scan klefr_iec_request_scan(const uint8_t *buf, size_t len,
-                                                  klefr_iec_listen listen);
+KLEFR_API klefr_err klefr_iec_slave_frame_detect(klefr_iec_listen listen, const uint8_t *buf,
+                                                 size_t len, klefr_frame_scan *out);
 /** @} */
 
 /* ------------------------------------------------------------------ */
@@ -559,8 +570,22 @@ typedef struct klefr_iec_lockout {
  * row, for @p lock_ms. */
 KLEFR_API void klefr_iec_lockout_init(klefr_iec_lockout *l, uint8_t max_failures, uint32_t lock_ms);
 
-/** True if locked at @p now_ms (an expired lock is cleared here). */
-KLEFR_API bool klefr_iec_lockout_is_locked(klefr_iec_lockout *l, uint32_t now_ms);
+/** Bring @p l up to @p now_ms: a lock whose time has come ends, and its
+ * failure count with it (klefr_iec_lockout_attempt() does this first).
+ * Call it before saving the state, so that an expired lock is not saved.
+ * @param[in,out] l      The lockout (NULL: nothing, 0).
+ * @param[in]     now_ms The time now.
+ * @return the lock time left, 0 when not locked (then or now).
+ * @since 0.2 */
+KLEFR_API uint32_t klefr_iec_lockout_update(klefr_iec_lockout *l, uint32_t now_ms);
+
+/** True if @p l is locked at @p now_ms. A predicate: @p l is not changed,
+ * an expired lock just reads as not locked (klefr_iec_lockout_update()
+ * clears it).
+ * @param[in] l      The lockout (NULL: false).
+ * @param[in] now_ms The time now.
+ * @since 0.2 */
+KLEFR_API bool klefr_iec_lockout_is_locked(const klefr_iec_lockout *l, uint32_t now_ms);
 
 /** Record a password attempt at @p now_ms.
  * @retval KLEFR_OK @p correct and not locked: the failure count is reset.
@@ -570,16 +595,17 @@ KLEFR_API bool klefr_iec_lockout_is_locked(klefr_iec_lockout *l, uint32_t now_ms
  *         accepted, even when @p correct. */
 KLEFR_API klefr_err klefr_iec_lockout_attempt(klefr_iec_lockout *l, bool correct, uint32_t now_ms);
 
-/** Lock time left at @p now_ms, 0 when not locked (an expired lock is
- * cleared here). With @c failures, what a meter keeps in its persistent
- * store so that a restart does not end the lock. @since 0.2 */
-KLEFR_API uint32_t klefr_iec_lockout_remaining_ms(klefr_iec_lockout *l, uint32_t now_ms);
+/** Lock time left at @p now_ms, 0 when not locked. @p l is not changed
+ * (klefr_iec_lockout_update() gives the same and clears an expired lock).
+ * With @c failures, what a meter keeps in its persistent store so that a
+ * restart does not end the lock. @since 0.2 */
+KLEFR_API uint32_t klefr_iec_lockout_remaining_ms(const klefr_iec_lockout *l, uint32_t now_ms);
 
 /** Put back a saved state at @p now_ms (after klefr_iec_lockout_init()):
  * @p failures wrong passwords in a row and, when @p remaining_ms is not 0,
  * a lock that ends @p remaining_ms from now (at most @c lock_ms). Without a
  * lock, a count of @c max_failures or more is 0 (that lock ran out, as in
- * klefr_iec_lockout_is_locked()). @since 0.2 */
+ * klefr_iec_lockout_update()). @since 0.2 */
 KLEFR_API void klefr_iec_lockout_restore(klefr_iec_lockout *l, uint8_t failures,
                                          uint32_t remaining_ms, uint32_t now_ms);
 /** @} */

@@ -10,7 +10,7 @@
  * ACK `0` Z' Y CR LF (Y = 0 readout, 1 programming), Z' being the baud it
  * wants (the offer, capped by ::klefr_iec_master_options::max_baud, or 300
  * when staying there), and both switch. Every message is framed by the
- * codec's detector (klefr_iec_message_scan()) and decoded by
+ * codec's detector (klefr_iec_frame_detect()) and decoded by
  * klefr_iec_message_decode().
  *
  * Blocks: a block with a bad BCC (or a parity error in it, or more bytes

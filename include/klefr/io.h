@@ -42,9 +42,9 @@ KLEFR_BEGIN_DECLS
  * @{ */
 /** A clock: microseconds since an arbitrary origin, never going back. */
 typedef struct klefr_clock {
-    uint64_t (*now_us)(void *ctx);            /**< Current time. */
-    void (*sleep_us)(void *ctx, uint64_t us); /**< Wait at least @p us. */
-    void *ctx;                                /**< Passed to both. */
+    uint64_t (*now_us)(void *ctx);                     /**< Current time. */
+    void (*sleep_us)(void *ctx, uint64_t duration_us); /**< Wait at least @p duration_us. */
+    void *ctx;                                         /**< Passed to both. */
 } klefr_clock;
 
 /** The system's monotonic clock (CLOCK_MONOTONIC, nanosleep). Static: never free it. */

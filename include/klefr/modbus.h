@@ -293,8 +293,11 @@ KLEFR_API klefr_err klefr_modbus_timing_get(const klefr_line *line, klefr_modbus
  * @{ */
 /** Float ABCD: IEEE 754 single in two registers, high word first. */
 KLEFR_API float klefr_modbus_float_decode(const uint16_t regs[2]);
-/** Store @p value as Float ABCD. */
-KLEFR_API void klefr_modbus_set_float(uint16_t regs[2], float value);
+/** Store @p value as Float ABCD in @p regs (high word first).
+ * @param[in]  value The number.
+ * @param[out] regs  Receives the two registers.
+ * @since 0.2 */
+KLEFR_API void klefr_modbus_float_encode(float value, uint16_t regs[2]);
 /** Signed: a register as int16. */
 KLEFR_API int16_t klefr_modbus_signed_decode(uint16_t reg);
 /** "HEX": decimal digits as hex digits, 1 or 2 registers (4 or 8 digits).
@@ -302,8 +305,14 @@ KLEFR_API int16_t klefr_modbus_signed_decode(uint16_t reg);
  * @retval KLEFR_ERR_ENCODING a nibble is A-F (@p out unchanged). */
 KLEFR_API klefr_err klefr_modbus_hex_decode(const uint16_t *regs, size_t count, uint32_t *out);
 /** Store @p value as "HEX" in @p count registers (1 or 2).
- * @retval KLEFR_ERR_RANGE more digits than 4 x @p count (@p regs unchanged). */
-KLEFR_API klefr_err klefr_modbus_set_hex(uint16_t *regs, size_t count, uint32_t value);
+ * @param[in]  value The number, at most 4 x @p count decimal digits.
+ * @param[out] regs  Receives @p count registers (unchanged on error).
+ * @param[in]  count 1 or 2.
+ * @retval KLEFR_OK stored.
+ * @retval KLEFR_ERR_RANGE more digits than 4 x @p count (@p regs unchanged).
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p regs, or @p count not 1 or 2.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_modbus_hex_encode(uint32_t value, uint16_t *regs, size_t count);
 /** @} */
 
 KLEFR_END_DECLS

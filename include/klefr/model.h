@@ -7,7 +7,9 @@
  * table (::klefr_quantity_info), with one column per protocol: its Modbus
  * register, its M-Bus record and its IEC 62056-21 data set address. The
  * masters decode with it, the firmware renders answers from it, the CLI and
- * the docs list it. A full reading of a meter is a ::klefr_values.
+ * the docs list it. A full reading of a meter is a ::klefr_values. The
+ * mapping onto each protocol is in klefr/model_modbus.h, klefr/model_mbus.h
+ * and klefr/model_iec.h.
  *
  * Decisions where the manual is silent are in SPEC.md sections 3-6 and in
  * doc/register-model.md.
@@ -243,9 +245,6 @@ KLEFR_API const klefr_quantity_info *klefr_quantity_get(klefr_quantity q);
 /** Row whose machine name is @p name, or NULL. */
 KLEFR_API const klefr_quantity_info *klefr_quantity_by_name(const char *name);
 
-/** Row whose Modbus registers include @p address, or NULL. */
-KLEFR_API const klefr_quantity_info *klefr_model_modbus_lookup(uint16_t address);
-
 /** Check that @p value may be written to @p q on @p model, the one place that
  * knows every setting's allowed values (all protocols call it).
  * The allowed values of the bus address and baud rate depend on the bus:
@@ -300,23 +299,6 @@ KLEFR_API klefr_err klefr_values_get(const klefr_values *values, klefr_quantity 
  *         (::KLEFR_Q_COUNT or over); @p values unchanged. */
 KLEFR_API klefr_err klefr_values_set(klefr_values *values, klefr_quantity q, klefr_number value);
 
-/** Fill @p values from a block of @p count holding registers starting at
- * @p start, as read with function 03. Every quantity whose registers lie
- * wholly inside the block is decoded and marked present; registers outside
- * the map and quantities cut by the block's ends are skipped.
- * @retval KLEFR_ERR_ENCODING a HEX register holds a nibble A-F; @p values
- *         is then left unchanged (all or nothing). */
-KLEFR_API klefr_err klefr_values_from_modbus(klefr_values *values, uint16_t start,
-                                             const uint16_t *regs, size_t count);
-
-/** Render @p count registers starting at @p start from @p values, as a
- * slave answers function 03 (absent values and three-phase registers read 0;
- * a block may start or end inside a 2-register value).
- * @retval KLEFR_EXC_ILLEGAL_DATA_ADDRESS a register of the range is not on
- *         the map; @p regs may be partly written. */
-KLEFR_API klefr_err klefr_model_modbus_values_encode(const klefr_values *values, uint16_t start,
-                                                     uint16_t *regs, size_t count);
-
 /** What the decode of a whole answer (an M-Bus RSP_UD, an IR readout) met
  * besides the values it stored: a reading is complete only when every
  * count but @c stored is 0. The counted records and data sets are not
@@ -339,56 +321,6 @@ typedef struct klefr_setting {
     klefr_quantity quantity; /**< What to change. */
     klefr_number value;      /**< New value (checked by klefr_quantity_validate()). */
 } klefr_setting;
-
-/** Decode a Modbus write (function 06 or 16) to the KLEFR map into setting
- * changes, with the SPEC's exception rules: all or nothing.
- * @param model   Model whose rules apply (normally ::KLEFR_MODEL_6914).
- * @param function 6 or 16.
- * @param start   First register written.
- * @param regs    Register values (host order).
- * @param count   Number of registers written (1 for function 06).
- * @param out     Receives one entry per quantity written, in address order.
- * @param out_cap Capacity of @p out.
- * @param out_len Number of entries written.
- * @retval KLEFR_EXC_ILLEGAL_DATA_ADDRESS a register that is not writable,
- *         or a write covering part of a value, or with the wrong function.
- * @retval KLEFR_EXC_ILLEGAL_DATA_VALUE a value out of range.
- * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p out_cap too small. */
-KLEFR_API klefr_err klefr_model_modbus_write_encode(klefr_model model, uint8_t function,
-                                                    uint16_t start, const uint16_t *regs,
-                                                    size_t count, klefr_setting *out,
-                                                    size_t out_cap, size_t *out_len);
-
-/** A contiguous run of registers that one function-03 read can fetch. */
-typedef struct klefr_modbus_block {
-    uint16_t start; /**< First register. */
-    uint16_t count; /**< Registers, 1-125. */
-} klefr_modbus_block;
-
-/** The fewest reads (each at most 125 registers, no gap) that cover every
- * register of the KLEFR Modbus map; a master reads them all to fill a
- * ::klefr_values. Writes up to @p cap blocks.
- * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small; @p out_len says how many are needed. */
-KLEFR_API klefr_err klefr_model_modbus_blocks_get(klefr_modbus_block *out, size_t cap,
-                                                  size_t *out_len);
-
-/** The fewest function-03 reads that fetch the @p n quantities at @p list
- * (others without a Modbus register are ignored): one read per block of
- * klefr_model_modbus_blocks_get() that holds one of them, from its first to its
- * last wanted register. The values of a block then come from one snapshot
- * of the meter, as in a full read, so that totals and their parts agree.
- * @param list    Quantities wanted (duplicates allowed); may be NULL when
- *                @p n is 0.
- * @param n       Their number.
- * @param out     Receives the reads in address order.
- * @param cap     Capacity of @p out.
- * @param out_len Reads needed (0 when no quantity has a register).
- * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small (@p out_len tells).
- * @retval KLEFR_ERR_INVALID_ARG NULL @p out_len, or an unknown quantity.
- * @since 0.2.0 */
-KLEFR_API klefr_err klefr_model_modbus_blocks_for(const klefr_quantity *list, size_t n,
-                                                  klefr_modbus_block *out, size_t cap,
-                                                  size_t *out_len);
 
 KLEFR_END_DECLS
 

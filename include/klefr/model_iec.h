@@ -178,7 +178,7 @@ KLEFR_API bool klefr_iec_slave_poll(klefr_iec_slave *m, uint32_t now_ms, uint32_
 /** True while a programming session is open (P0 sent, no B0 yet). */
 KLEFR_API bool klefr_iec_slave_is_programming(const klefr_iec_slave *m);
 
-/** What @p m accepts next, for klefr_iec_request_scan(): a sign-on only
+/** What @p m accepts next, for klefr_iec_slave_frame_detect(): a sign-on only
  * while no session is open, the option select after the identification,
  * everything in a session. @since 0.2 */
 KLEFR_API klefr_iec_listen klefr_iec_slave_listen(const klefr_iec_slave *m);

@@ -128,20 +128,42 @@ KLEFR_API klefr_err klefr_model_mbus_write_decode(const uint8_t *frame, size_t l
 /** Encode the write of @p value to @p q for the meter at @p address: a
  * SND_UD (C 53, or 73 with @p fcb; CI 51) with the row's write record, or
  * for the baud rate a control frame with CI B8-BD. The value is checked
- * with klefr_quantity_validate(::KLEFR_MODEL_6913, ...) first.
- * @param address Primary address (or FD for the selected meter).
- * @param q       The quantity.
- * @param value   New value in the row's unit (0 for resets).
- * @param fcb     Frame count bit.
- * @param buf     Output, or NULL for a sizing pass.
- * @param cap     Bytes at @p buf.
- * @param len     Frame length.
- * @retval KLEFR_ERR_NOT_AVAILABLE @p q has no M-Bus write.
+ * with klefr_quantity_validate(@p model, ...) first.
+ * @param[in]  model   Model whose rules apply (normally ::KLEFR_MODEL_6913).
+ * @param[in]  address Primary address (or FD for the selected meter).
+ * @param[in]  q       The quantity.
+ * @param[in]  value   New value in the row's unit (0 for resets).
+ * @param[in]  fcb     Frame count bit.
+ * @param[out] buf     Output, or NULL for a sizing pass.
+ * @param[in]  cap     Bytes at @p buf.
+ * @param[out] len     Frame length.
+ * @retval KLEFR_OK encoded.
+ * @retval KLEFR_ERR_NOT_AVAILABLE @p q has no M-Bus write, or @p model
+ *         does not have it.
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p len, unknown @p q or @p model.
  * @return otherwise the errors of klefr_quantity_validate() and of the
- *         frame encoders. */
-KLEFR_API klefr_err klefr_model_mbus_write_encode(uint8_t address, klefr_quantity q,
-                                                  klefr_number value, bool fcb, uint8_t *buf,
-                                                  size_t cap, size_t *len);
+ *         frame encoders.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_model_mbus_write_encode(klefr_model model, uint8_t address,
+                                                  klefr_quantity q, klefr_number value, bool fcb,
+                                                  uint8_t *buf, size_t cap, size_t *len);
+
+/** Row whose RSP_UD record has the DIF @p dif, the single DIFE @p dife
+ * (0 for none) and the VIF @p vif, as klefr_model_mbus_rsp_ud_encode()
+ * sends it, on @p model: the M-Bus counterpart of
+ * klefr_model_modbus_lookup() and klefr_model_iec_lookup(). The bytes are
+ * compared as the table has them; a record written in another but
+ * equivalent form (a DIFE of 00, say) is found by
+ * klefr_model_mbus_rsp_ud_decode(), not here.
+ * @param[in] model The model.
+ * @param[in] dif   DIF byte (0C for the total active energy).
+ * @param[in] dife  DIFE byte (10 for tariff 1, 20 for tariff 2), 0 for none.
+ * @param[in] vif   VIF byte (04: energy in 10 Wh).
+ * @return the static row, or NULL when no record of @p model has these
+ *         bytes (also for an unknown @p model).
+ * @since 0.2 */
+KLEFR_API const klefr_quantity_info *klefr_model_mbus_lookup(klefr_model model, uint8_t dif,
+                                                             uint8_t dife, uint8_t vif);
 
 KLEFR_END_DECLS
 

@@ -24,9 +24,10 @@ static bool modbus_complete(const uint8_t *buf, size_t len)
 
 static bool iec_complete(const uint8_t *buf, size_t len)
 {
-    klefr_frame_scan s = klefr_iec_message_scan(buf, len, buf[0] == KLEFR_IEC_ACK && len > 1);
+    klefr_frame_scan s;
+    (void)klefr_iec_frame_detect(buf[0] == KLEFR_IEC_ACK && len > 1, buf, len, &s);
     if (s.state != KLEFR_FRAME_COMPLETE && buf[0] == KLEFR_IEC_ACK)
-        s = klefr_iec_message_scan(buf, len, false);
+        (void)klefr_iec_frame_detect(false, buf, len, &s);
     return s.state == KLEFR_FRAME_COMPLETE;
 }
 

@@ -17,6 +17,10 @@
 
 extern const klefr_quantity_info klefr_quantity_table[KLEFR_Q_ROWS];
 
+/* Whether @p model is one of the four and has the quantity of @p row
+ * (internal: one copy for every mapping, lookup.c). */
+bool klefr_model_has_row(klefr_model model, const klefr_quantity_info *row);
+
 /* The bus address and baud rate have one set per bus (SPEC 4 and 5). */
 extern const klefr_valid_values klefr_valid_bus_address_modbus;
 extern const klefr_valid_values klefr_valid_bus_address_mbus;

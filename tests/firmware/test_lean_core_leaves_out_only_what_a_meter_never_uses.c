@@ -9,6 +9,7 @@
 #include <klefr/iec62056.h>
 #include <klefr/mbus_records.h>
 #include <klefr/model.h>
+#include <klefr/model_modbus.h>
 
 #include "klefr_test.h"
 
@@ -109,10 +110,10 @@ START_TEST(test_three_phase_rows_are_there_for_the_modbus_map_only)
 #ifdef KLEFR_MODEL_NO_THREE_PHASE
     ck_assert_ptr_null(klefr_quantity_get(KLEFR_Q_CT_RATIO));
     ck_assert_ptr_null(klefr_quantity_get(KLEFR_Q_L3_REVERSE_REACTIVE_ENERGY));
-    ck_assert_ptr_null(klefr_model_modbus_lookup(0x5004)); /* L2 voltage */
+    ck_assert_ptr_null(klefr_model_modbus_lookup(KLEFR_MODEL_6914, 0x5004)); /* L2 voltage */
 #else
     /* The Modbus meter keeps their Modbus column, unnamed. */
-    const klefr_quantity_info *l2 = klefr_model_modbus_lookup(0x5004);
+    const klefr_quantity_info *l2 = klefr_model_modbus_lookup(KLEFR_MODEL_6914, 0x5004);
     ck_assert_ptr_eq(l2, klefr_quantity_get(KLEFR_Q_L2_VOLTAGE));
     ck_assert_uint_eq(l2->modbus.length, 2);
     ck_assert_str_eq(l2->name, "");
@@ -120,7 +121,7 @@ START_TEST(test_three_phase_rows_are_there_for_the_modbus_map_only)
     ck_assert_ptr_eq(klefr_quantity_by_name("voltage"), klefr_quantity_get(KLEFR_Q_VOLTAGE));
 #endif
     ck_assert_ptr_nonnull(klefr_quantity_get(KLEFR_Q_DAY_COUNTER));
-    ck_assert_ptr_nonnull(klefr_model_modbus_lookup(0x5000)); /* voltage */
+    ck_assert_ptr_nonnull(klefr_model_modbus_lookup(KLEFR_MODEL_6914, 0x5000)); /* voltage */
 }
 END_TEST
 

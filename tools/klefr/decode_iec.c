@@ -8,7 +8,8 @@
 
 static size_t scan(const uint8_t *buf, size_t len, bool option_select)
 {
-    klefr_frame_scan s = klefr_iec_message_scan(buf, len, option_select);
+    klefr_frame_scan s;
+    (void)klefr_iec_frame_detect(option_select, buf, len, &s);
     return s.state == KLEFR_FRAME_COMPLETE ? s.length : 0;
 }
 

@@ -59,7 +59,7 @@ static void name_registers(cli_out *o, uint16_t address, uint16_t count)
     const klefr_quantity_info *prev = NULL;
     bool open = false;
     for (uint32_t a = address; a < (uint32_t)address + count; a++) {
-        const klefr_quantity_info *info = klefr_model_modbus_lookup((uint16_t)a);
+        const klefr_quantity_info *info = klefr_model_modbus_lookup(KLEFR_MODEL_6914, (uint16_t)a);
         if (info == NULL || info == prev)
             continue;
         if (!open) {
@@ -102,11 +102,11 @@ static void klefr_write(cli_out *o, const klefr_modbus_request *r)
     } else {
         return;
     }
-    if (klefr_model_modbus_lookup(r->address) == NULL)
+    if (klefr_model_modbus_lookup(KLEFR_MODEL_6914, r->address) == NULL)
         return;
     klefr_setting settings[32];
     size_t n = 0;
-    klefr_err err = klefr_model_modbus_write_encode(KLEFR_MODEL_6914, r->function, r->address, regs,
+    klefr_err err = klefr_model_modbus_write_decode(KLEFR_MODEL_6914, r->function, r->address, regs,
                                                     count, settings, G_N_ELEMENTS(settings), &n);
     out_begin(o, "klefr_6914");
     if (err != KLEFR_OK) {
@@ -184,7 +184,8 @@ static void read_values(cli_out *o, const klefr_modbus_response *resp)
         return;
     klefr_values v;
     klefr_values_clear(&v);
-    if (klefr_values_from_modbus(&v, last_request.address, regs, n) != KLEFR_OK)
+    if (klefr_model_modbus_values_decode(KLEFR_MODEL_6914, last_request.address, regs, n, &v) !=
+        KLEFR_OK)
         return;
     out_values(o, "klefr_values", &v);
 }
@@ -300,7 +301,7 @@ void brief_modbus(GString *s, const uint8_t *buf, size_t len, cli_dir dir)
             g_string_append_printf(s, " = 0x%04X", req.value);
         else
             g_string_append_printf(s, ", %u", req.quantity);
-        const klefr_quantity_info *info = klefr_model_modbus_lookup(req.address);
+        const klefr_quantity_info *info = klefr_model_modbus_lookup(KLEFR_MODEL_6914, req.address);
         if (info != NULL)
             g_string_append_printf(s, " (%s)", info->name);
         return;
