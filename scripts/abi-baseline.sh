@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Regenerate the ABI baseline abi/libklefr.abi from a build's libklefr.so,
+# on purpose: after an incompatible change that came with a new SONAME
+# (klefr_soversion in meson.build), or to take in compatible additions.
+# tests/abi/check_abi.sh compares every build with it.
+#   scripts/abi-baseline.sh [BUILD_DIR]     (default: build)
+# The build must carry debug information (the default debugoptimized does):
+# abidw reads the types from it. Only the types of the public headers are
+# kept (--headers-dir), so internal structs can change freely.
+set -euo pipefail
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-build}
+so=$build/lib/libklefr.so
+command -v abidw >/dev/null || { echo "abidw not found: apt-get install abigail-tools" >&2; exit 1; }
+[ -f "$so" ] || { echo "no $so: build first (ninja -C $build)" >&2; exit 1; }
+if ! readelf -S "$so" | grep -q '\.debug_info'; then
+    echo "$so has no debug information: build with -g (buildtype debug or debugoptimized)" >&2
+    exit 1
+fi
+mkdir -p "$src/abi"
+# No paths in the file: the baseline is the same whoever makes it, where.
+abidw --headers-dir "$src/include/klefr" --headers-dir "$build/include/klefr" \
+    --drop-private-types --no-corpus-path --no-comp-dir-path --no-show-locs \
+    --out-file "$src/abi/libklefr.abi" "$so"
+echo "abi/libklefr.abi: $(grep -o "soname='[^']*'" "$src/abi/libklefr.abi"), $(grep -c '<function-decl' "$src/abi/libklefr.abi") functions"
