@@ -37,7 +37,7 @@ fi
 # change and bit 8 (incompatible) for removals; bits 1 and 2 are its own
 # errors. Harmless changes (an enumerator added before a _COUNT, a typedef
 # renamed) are filtered by abidiff itself.
-report=$(abidiff --no-added-syms --headers-dir2 "$src/include/klefr" \
+report=$(abidiff --exported-interfaces-only --no-added-syms --headers-dir2 "$src/include/klefr" \
     --headers-dir2 "$build/include/klefr" --drop-private-types "$baseline" "$so")
 status=$?
 [ -n "$report" ] && echo "$report"
