@@ -20,8 +20,7 @@ int main(void)
                                                         row->modbus.length) != KLEFR_OK)
         return 1;
     /* 230.5 as IEEE 754 single, ABCD: 43 66 80 00. */
-    printf("klefr-core %s: %s at %04X = %04X %04X (%zu bytes of values)\n",
-           klefr_version_string(), row->name, row->modbus.address, regs[0], regs[1],
-           sizeof v);
+    printf("klefr-core %s: %s at %04X = %04X %04X (%zu bytes of values)\n", klefr_version_string(),
+           row->name, row->modbus.address, regs[0], regs[1], sizeof v);
     return regs[0] == 0x4366 && regs[1] == 0x8000 ? 0 : 1;
 }
