@@ -15,7 +15,9 @@ build=${1:-build}
 so=$build/lib/libklefr.so
 command -v abidw >/dev/null || { echo "abidw not found: apt-get install abigail-tools" >&2; exit 1; }
 [ -f "$so" ] || { echo "no $so: build first (ninja -C $build)" >&2; exit 1; }
-if ! readelf -S "$so" | grep -q '\.debug_info'; then
+# grep -c reads all of readelf's output: with -q it could stop early, and
+# pipefail would take readelf's SIGPIPE for "no debug information".
+if [ "$(readelf -S "$so" | grep -c '\.debug_info')" -eq 0 ]; then
     echo "$so has no debug information: build with -g (buildtype debug or debugoptimized)" >&2
     exit 1
 fi

@@ -83,9 +83,8 @@ build=$work/build-core
 meson setup "$build" "$work/core" --force-fallback-for=klefr-core >/dev/null
 ninja -C "$build" >/dev/null
 "$build/core" || fail "host=false: core failed"
-if find "$build/subprojects" -name 'libklefr.*' | grep -q .; then
-    fail "host=false built the host library: $(find "$build/subprojects" -name 'libklefr.*')"
-fi
+host_libs=$(find "$build/subprojects" -name 'libklefr.*')
+[ -z "$host_libs" ] || fail "host=false built the host library: $host_libs"
 if grep -E -- '-lserialport|-pthread|-lglib' "$build/build.ninja"; then
     fail "host=false: a host dependency is linked"
 fi
