@@ -260,7 +260,16 @@ KLEFR_API klefr_err klefr_iec_message_encode(const klefr_iec_message *msg, uint8
 
 /** Encode the programming command SOH @p command @p type STX data ETX BCC
  * (or SOH B 0 ETX BCC for a command without data: @p data NULL).
- * A shorthand of klefr_iec_message_encode(). */
+ * A shorthand of klefr_iec_message_encode().
+ * @retval KLEFR_ERR_RANGE @p command not one of P W R E B, @p type not a
+ *         digit, @p data NULL with @p data_len not 0, or @p data holding a
+ *         byte over 7F, SOH, STX, ETX or EOT.
+ * @retval KLEFR_ERR_UNSUPPORTED a meter build (KLEFR_IEC_SLAVE_ONLY), which
+ *         encodes no commands.
+ * @retval KLEFR_ERR_INVALID_ARG @p len NULL.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap too small;
+ *         @p len holds the size needed, and the first @p cap bytes of
+ *         @p buf are written (it is not left unchanged). */
 KLEFR_API klefr_err klefr_iec_command_encode(char command, char type, const char *data,
                                              size_t data_len, uint8_t *buf, size_t cap,
                                              size_t *len);

@@ -267,7 +267,12 @@ KLEFR_API klefr_err klefr_iec_master_write_data_set(klefr_iec_master *m, const c
                                                     const char *value);
 
 /** End the session with B0 (no answer) and return the line to 300 baud.
- * Without a session: ::KLEFR_OK, nothing sent. */
+ * Without a session: ::KLEFR_OK, nothing sent.
+ * @retval KLEFR_ERR_INVALID_ARG @p m NULL.
+ * @retval KLEFR_ERR_IO B0 could not be sent (the transport failed, or took
+ *         too long). The session is over all the same: the meter ends it
+ *         itself when no more comes.
+ * A failure to switch the line back to 300 baud is not reported. */
 KLEFR_API klefr_err klefr_iec_master_program_end(klefr_iec_master *m);
 
 /** True while a programming session is open. @since 0.2 */

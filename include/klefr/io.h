@@ -154,21 +154,61 @@ KLEFR_API void klefr_io_options_init(klefr_io_options *opts);
  * @retval KLEFR_ERR_IO the device or host cannot be opened (errno says why).
  * @retval KLEFR_ERR_UNSUPPORTED the backend was not built (libserialport). */
 KLEFR_API klefr_err klefr_io_open(const char *port, const klefr_line *line, klefr_io **out);
-/** klefr_io_open() with options (@p opts may be NULL: the defaults). Every
- * opener that takes a ::klefr_io_options refuses one whose @c size is not
- * that of a klefr_io_options_init()'s (below the 0.2 struct) with
- * ::KLEFR_ERR_INVALID_ARG, and opens nothing. */
+/** klefr_io_open() with options (@p opts may be NULL).
+ * @param[in] port  Port string, as for klefr_io_open().
+ * @param[in] line  Line settings, as for klefr_io_open(); may be NULL.
+ * @param[in] opts  Options; NULL gives the defaults.
+ * @param[out] out  Receives the transport; free it with klefr_io_close().
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p port or @p out, empty @p port, a bad
+ *         `host:port` or `fd:N`, an unknown `scheme://`, or an impossible
+ *         @p line (baud 0, data bits not 7 or 8, stop bits not 1 or 2,
+ *         unknown parity).
+ * @retval KLEFR_ERR_IO the device cannot be opened or set up, libserialport
+ *         refuses a line setting, or the host does not resolve or connect in
+ *         time (a connect timeout is this too, not ::KLEFR_ERR_TIMEOUT).
+ * @retval KLEFR_ERR_UNSUPPORTED with @c strict_line, the termios backend
+ *         could not apply part of @p line (always so for a non-tty).
+ * @retval KLEFR_ERR_NO_MEMORY allocation failed.
+ * Every opener that takes a ::klefr_io_options refuses one whose @c size is
+ * below that of the 0.2 struct (one that never went through
+ * klefr_io_options_init()) with ::KLEFR_ERR_INVALID_ARG, and opens nothing.
+ * @p out unchanged on error. */
 KLEFR_API klefr_err klefr_io_open_ex(const char *port, const klefr_line *line,
                                      const klefr_io_options *opts, klefr_io **out);
 
 /** @name Individual backends (klefr_io_open() calls these)
  * @{ */
-/** POSIX termios on a tty path (works on Linux pseudo-terminals). */
+/** POSIX termios on a tty path (works on Linux pseudo-terminals).
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p path or @p out, or an impossible
+ *         @p line (baud 0, data bits not 7 or 8, stop bits not 1 or 2,
+ *         unknown parity).
+ * @retval KLEFR_ERR_IO @p path cannot be opened, or the tty refuses even
+ *         raw 8N1 (tcgetattr() or tcsetattr() fails).
+ * @retval KLEFR_ERR_UNSUPPORTED with @c strict_line, part of @p line was
+ *         not applied (always so when @p path is not a tty).
+ * @retval KLEFR_ERR_NO_MEMORY allocation failed.
+ * @p out unchanged on error; the descriptor opened is closed again. */
 KLEFR_API klefr_err klefr_io_open_termios(const char *path, const klefr_line *line,
                                           const klefr_io_options *opts, klefr_io **out);
 /** POSIX termios on a descriptor the caller opened. With @p own_fd the
  * descriptor is closed by klefr_io_close(). Non-tty descriptors (pipes,
- * sockets) work too: line settings are then reported as not applied. */
+ * sockets) work too: line settings are then reported as not applied.
+ * @param[in] fd     An open descriptor; it is switched to O_NONBLOCK (on
+ *                   error too).
+ * @param[in] own_fd Hand @p fd over to the transport. On error the caller
+ *                   keeps it: it is not closed.
+ * @param[in] line   Line settings to apply, or NULL to leave the device's.
+ * @param[in] opts   Options; NULL gives the defaults.
+ * @param[out] out   Receives the transport; free it with klefr_io_close().
+ * @retval KLEFR_ERR_INVALID_ARG negative @p fd, NULL @p out, or an
+ *         impossible @p line (baud 0, data bits not 7 or 8, stop bits not 1
+ *         or 2, unknown parity).
+ * @retval KLEFR_ERR_IO the tty refuses even raw 8N1 (tcgetattr() or
+ *         tcsetattr() fails).
+ * @retval KLEFR_ERR_UNSUPPORTED with @c strict_line, part of @p line was
+ *         not applied (always so for a non-tty given a @p line).
+ * @retval KLEFR_ERR_NO_MEMORY allocation failed.
+ * @p out unchanged on error. */
 KLEFR_API klefr_err klefr_io_open_fd(int fd, bool own_fd, const klefr_line *line,
                                      const klefr_io_options *opts, klefr_io **out);
 /** libserialport (real adapters). Strict: a refused setting fails the open.
@@ -177,7 +217,20 @@ KLEFR_API klefr_err klefr_io_open_fd(int fd, bool own_fd, const klefr_line *line
 KLEFR_API klefr_err klefr_io_open_serialport(const char *name, const klefr_line *line,
                                              const klefr_io_options *opts, klefr_io **out);
 /** TCP connection to @p host : @p port. With @p mbap the transport is
- * flagged ::KLEFR_IO_MBAP (Modbus TCP), else it carries raw bytes. */
+ * flagged ::KLEFR_IO_MBAP (Modbus TCP), else it carries raw bytes.
+ * @param[in] host     Host name or address (IPv4 or IPv6).
+ * @param[in] port     TCP port, not 0.
+ * @param[in] mbap     Flag the transport ::KLEFR_IO_MBAP (Modbus TCP).
+ * @param[in] far_line The serial line behind the server, for timing only
+ *                     (klefr_io_get_line()); NULL or a baud of 0: none.
+ * @param[in] opts     Only @c connect_timeout_ms is used; may be NULL.
+ * @param[out] out     Receives the transport; free it with klefr_io_close().
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p host or @p out, or @p port 0.
+ * @retval KLEFR_ERR_IO @p host does not resolve, or none of its addresses
+ *         connects within the connect timeout (a timeout is this too, not
+ *         ::KLEFR_ERR_TIMEOUT).
+ * @retval KLEFR_ERR_NO_MEMORY allocation failed.
+ * @p out unchanged on error. */
 KLEFR_API klefr_err klefr_io_open_tcp(const char *host, uint16_t port, bool mbap,
                                       const klefr_line *far_line, const klefr_io_options *opts,
                                       klefr_io **out);
@@ -186,7 +239,11 @@ KLEFR_API klefr_err klefr_io_open_tcp(const char *host, uint16_t port, bool mbap
  * read() return KLEFR_ERR_PARITY and drops every byte of that read: the
  * message cannot check any more, and the IEC master answers NAK). set_line(7E1) becomes
  * set_line(8N1) on @p inner at the same baud. With @p own_inner, closing the filter closes @p
- * inner. */
+ * inner.
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p inner, @p inner without ops, or NULL
+ *         @p out.
+ * @retval KLEFR_ERR_NO_MEMORY allocation failed.
+ * @p out unchanged on error, and @p inner is not closed then. */
 KLEFR_API klefr_err klefr_io_7e1_wrap(klefr_io *inner, bool own_inner, klefr_io **out);
 /** @} */
 
@@ -246,18 +303,46 @@ KLEFR_API klefr_err klefr_io_trace_wrap(klefr_io *inner, bool own_inner, klefr_i
  * the count, 0 on timeout, or a negative ::klefr_err. */
 KLEFR_API ptrdiff_t klefr_io_read(klefr_io *io, uint8_t *buf, size_t cap, uint32_t timeout_ms);
 /** Write all @p len bytes or fail: KLEFR_ERR_TIMEOUT if the backend takes
- * no byte for @p timeout_ms. */
+ * no byte for @p timeout_ms.
+ * @param[in] io         The transport.
+ * @param[in] buf        The bytes; may be NULL when @p len is 0.
+ * @param[in] len        Their number.
+ * @param[in] timeout_ms The wait for each chunk, not for the whole write.
+ * @retval KLEFR_ERR_INVALID_ARG @p io NULL or without read or write
+ *         callback, or @p buf NULL with @p len not 0.
+ * @retval KLEFR_ERR_TIMEOUT the backend took no byte for @p timeout_ms.
+ * @retval KLEFR_ERR_IO the backend's write failed (a closed TCP peer...);
+ *         a custom backend's write may give any other error.
+ * On error the first bytes may have been sent already. */
 KLEFR_API klefr_err klefr_io_write_all(klefr_io *io, const uint8_t *buf, size_t len,
                                        uint32_t timeout_ms);
 /** Wait until every byte written has left the device. libserialport's
  * drain has no timeout; on a tty the termios backend polls the output
- * queue and gives KLEFR_ERR_TIMEOUT after @p timeout_ms. */
+ * queue and gives KLEFR_ERR_TIMEOUT after @p timeout_ms.
+ * @retval KLEFR_ERR_INVALID_ARG @p io NULL or without read or write
+ *         callback.
+ * @retval KLEFR_ERR_TIMEOUT bytes still queued after @p timeout_ms
+ *         (termios on a tty only).
+ * @retval KLEFR_ERR_IO the device failed (tcdrain(), libserialport). */
 KLEFR_API klefr_err klefr_io_drain(klefr_io *io, uint32_t timeout_ms);
-/** Discard every byte received and not read yet. */
+/** Discard every byte received and not read yet.
+ * @retval KLEFR_ERR_INVALID_ARG @p io NULL or without read or write
+ *         callback.
+ * @retval KLEFR_ERR_IO the device failed, or (pipe, socket) the peer has
+ *         closed its end. */
 KLEFR_API klefr_err klefr_io_flush(klefr_io *io);
 /** Change baud, character size, parity, stop bits. Lenient backends
  * (termios) apply what the device takes and return KLEFR_OK: check
- * klefr_io_get_line() for what was not applied. */
+ * klefr_io_get_line() for what was not applied.
+ * @retval KLEFR_ERR_INVALID_ARG a NULL argument, @p io without read or
+ *         write callback, or an impossible @p line (baud 0, data bits not 7
+ *         or 8, stop bits not 1 or 2, unknown parity).
+ * @retval KLEFR_ERR_UNSUPPORTED the transport has no line to set (TCP), a
+ *         libserialport port refuses a setting, or, with @c strict_line,
+ *         termios could not apply all of @p line (a non-tty never can).
+ * @retval KLEFR_ERR_IO the device failed (tcgetattr(), tcsetattr()).
+ * On ::KLEFR_ERR_IO and ::KLEFR_ERR_UNSUPPORTED from termios, part of
+ * @p line may be in force, and klefr_io_get_line() gives @p line. */
 KLEFR_API klefr_err klefr_io_set_line(klefr_io *io, const klefr_line *line);
 /** @retval KLEFR_ERR_NOT_AVAILABLE the transport has no line (TCP without
  *          a far-end line given). */

@@ -205,12 +205,24 @@ KLEFR_API klefr_mbus_address_kind klefr_mbus_address_kind_get(uint8_t a);
  * Each writes one frame for address @p a into (buf, cap, len) like
  * klefr_mbus_frame_encode() and returns its errors.
  * @{ */
-/** SND_NKE: 10 40 A CS 16. */
+/** SND_NKE: 10 40 A CS 16.
+ * @retval KLEFR_ERR_INVALID_ARG @p len NULL.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap under 5;
+ *         @p buf unchanged, @p len holds 5.
+ * Any @p a is taken, the reserved FB and FC too. */
 KLEFR_API klefr_err klefr_mbus_snd_nke_encode(uint8_t a, uint8_t *buf, size_t cap, size_t *len);
-/** REQ_UD2: 10 5B/7B A CS 16 (7B when @p fcb). */
+/** REQ_UD2: 10 5B/7B A CS 16 (7B when @p fcb).
+ * @retval KLEFR_ERR_INVALID_ARG @p len NULL.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap under 5;
+ *         @p buf unchanged, @p len holds 5.
+ * Any @p a is taken, the reserved FB and FC too. */
 KLEFR_API klefr_err klefr_mbus_req_ud2_encode(uint8_t a, bool fcb, uint8_t *buf, size_t cap,
                                               size_t *len);
-/** Application reset: control frame 68 03 03 68 53 A 50 CS 16. */
+/** Application reset: control frame 68 03 03 68 53 A 50 CS 16.
+ * @retval KLEFR_ERR_INVALID_ARG @p len NULL.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap under 9;
+ *         @p buf unchanged, @p len holds 9.
+ * Any @p a is taken, the reserved FB and FC too. */
 KLEFR_API klefr_err klefr_mbus_app_reset_encode(uint8_t a, uint8_t *buf, size_t cap, size_t *len);
 /** Baud change: control frame 68 03 03 68 53 A CI CS 16, CI B8-BF for
  * 300-38400 baud (EN 13757-2, 5.7; KLEFR meters take 300-9600).

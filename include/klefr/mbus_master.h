@@ -157,7 +157,15 @@ KLEFR_API void klefr_mbus_master_get_stats(klefr_mbus_master *m, klefr_master_st
  * @{ */
 /** SND_NKE to @p a (0-250, FD to deselect the selected slave, FE), expect
  * E5. Resets the FCB state of @p a (of every address for FE/FF). To FF
- * (broadcast) nothing is awaited. */
+ * (broadcast) nothing is awaited.
+ * @retval KLEFR_OK E5 came; to FF: sent, and the turnaround waited.
+ * @retval KLEFR_ERR_INVALID_ARG @p m NULL. The reserved FB and FC are not
+ *         refused: they are sent.
+ * @retval KLEFR_ERR_TIMEOUT, KLEFR_ERR_CHECKSUM, KLEFR_ERR_FRAME,
+ *         KLEFR_ERR_TRUNCATED, KLEFR_ERR_TRAILING_DATA, KLEFR_ERR_UNEXPECTED,
+ *         KLEFR_ERR_IO the link results above (IO also for a send that
+ *         took too long).
+ * The FCB state is reset on error too: the slave may have heard it. */
 KLEFR_API klefr_err klefr_mbus_master_snd_nke(klefr_mbus_master *m, uint8_t a);
 
 /** REQ_UD2 to @p a and its RSP_UD (a whole long frame 68 ... 16) into
@@ -192,12 +200,30 @@ KLEFR_API klefr_err klefr_mbus_master_req_ud2_all(klefr_mbus_master *m, uint8_t 
 
 /** SND_UD (C 53) to @p a with CI @p ci and @p len data bytes, expect E5.
  * To FF nothing is awaited. KLEFR meters answer nothing to an invalid
- * value: the result is then ::KLEFR_ERR_TIMEOUT. */
+ * value: the result is then ::KLEFR_ERR_TIMEOUT.
+ * @retval KLEFR_OK E5 came; to FF: sent, and the turnaround waited.
+ * @retval KLEFR_ERR_INVALID_ARG @p m NULL, or @p data NULL with @p len not
+ *         0; nothing sent.
+ * @retval KLEFR_ERR_RANGE @p len over ::KLEFR_MBUS_DATA_MAX; nothing sent.
+ * @retval KLEFR_ERR_TIMEOUT, KLEFR_ERR_CHECKSUM, KLEFR_ERR_FRAME,
+ *         KLEFR_ERR_TRUNCATED, KLEFR_ERR_TRAILING_DATA, KLEFR_ERR_UNEXPECTED,
+ *         KLEFR_ERR_IO the link results above (IO also for a send that
+ *         took too long). */
 KLEFR_API klefr_err klefr_mbus_master_snd_ud(klefr_mbus_master *m, uint8_t a, uint8_t ci,
                                              const uint8_t *data, size_t len);
 
 /** Send a master frame built elsewhere (klefr_model_mbus_write_encode(),
- * an application reset) and expect E5 (nothing for address FF). */
+ * an application reset) and expect E5 (nothing for address FF). The frame
+ * is only checked to decode: its control field is not looked at, so a
+ * REQ_UD2 is sent too (and its RSP_UD is ::KLEFR_ERR_UNEXPECTED).
+ * @retval KLEFR_OK E5 came; to FF: sent, and the turnaround waited.
+ * @retval KLEFR_ERR_INVALID_ARG @p m or @p frame NULL, or @p frame is not
+ *         one whole frame of @p len bytes (any decoding error, a bad
+ *         checksum too); nothing sent.
+ * @retval KLEFR_ERR_TIMEOUT, KLEFR_ERR_CHECKSUM, KLEFR_ERR_FRAME,
+ *         KLEFR_ERR_TRUNCATED, KLEFR_ERR_TRAILING_DATA, KLEFR_ERR_UNEXPECTED,
+ *         KLEFR_ERR_IO the link results above (IO also for a send that
+ *         took too long). */
 KLEFR_API klefr_err klefr_mbus_master_send_frame(klefr_mbus_master *m, const uint8_t *frame,
                                                  size_t len);
 
@@ -216,7 +242,20 @@ KLEFR_API klefr_err klefr_mbus_master_select_id(klefr_mbus_master *m, uint32_t i
 
 /** Select the meter whose identification number is @p id (0-99999999,
  * any manufacturer, version and medium) and read it: selection, then
- * REQ_UD2 to FD, under one lock. Output as klefr_mbus_master_req_ud2(). */
+ * REQ_UD2 to FD, under one lock. Output as klefr_mbus_master_req_ud2().
+ * @retval KLEFR_ERR_INVALID_ARG @p m, @p rsp or @p rsp_len NULL, or @p id
+ *         over 99999999; nothing sent.
+ * @retval KLEFR_ERR_TIMEOUT no meter has @p id (none answered the
+ *         selection), or the selected one did not answer REQ_UD2.
+ * @retval KLEFR_ERR_CHECKSUM, KLEFR_ERR_FRAME, KLEFR_ERR_UNEXPECTED as for
+ *         klefr_mbus_master_select() (several meters answered), or a bad
+ *         answer to REQ_UD2.
+ * @retval KLEFR_ERR_TRUNCATED, KLEFR_ERR_TRAILING_DATA, KLEFR_ERR_IO the
+ *         link results above.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap shorter than the answer;
+ *         @p rsp unchanged, @p rsp_len holds the answer's length.
+ * @p rsp and @p rsp_len unchanged on the other errors. A meter that was
+ * selected stays selected when the read fails. */
 KLEFR_API klefr_err klefr_mbus_master_read_secondary(klefr_mbus_master *m, uint32_t id,
                                                      uint8_t *rsp, size_t cap, size_t *rsp_len);
 

@@ -323,23 +323,65 @@ typedef struct klefr_mbus_writer {
     klefr_err err; /**< First error. */
 } klefr_mbus_writer;
 
-/** Start a long frame 68 L L 68 @p c @p a @p ci. */
+/** Start a long frame 68 L L 68 @p c @p a @p ci. @p c, @p a and @p ci
+ * are written as given, unchecked. Clears an earlier error of @p w.
+ * @retval KLEFR_ERR_INVALID_ARG @p w NULL.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap under 9
+ *         (the head, checksum and stop byte); sticky. */
 KLEFR_API klefr_err klefr_mbus_writer_begin(klefr_mbus_writer *w, uint8_t *buf, size_t cap,
                                             uint8_t c, uint8_t a, uint8_t ci);
-/** Start a RSP_UD (C 08 plus @p acd / @p dfc) to/from @p a with header @p hdr. */
+/** Start a RSP_UD (C 08 plus @p acd / @p dfc) to/from @p a with header @p hdr.
+ * @retval KLEFR_ERR_INVALID_ARG @p w or @p hdr NULL; then @p w is not
+ *         touched (not started, and not sticky).
+ * @retval KLEFR_ERR_UNSUPPORTED @c hdr->ci is not 72, 7A or 78; sticky.
+ * @retval KLEFR_ERR_RANGE @c hdr->id over 99999999; sticky.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap too small
+ *         for the head and header; sticky. */
 KLEFR_API klefr_err klefr_mbus_writer_begin_rsp_ud(klefr_mbus_writer *w, uint8_t *buf, size_t cap,
                                                    uint8_t a, bool acd, bool dfc,
                                                    const klefr_mbus_header *hdr);
-/** Start a SND_UD (C 53, 73 with @p fcb; CI 51) to @p a. */
+/** Start a SND_UD (C 53, 73 with @p fcb; CI 51) to @p a.
+ * @retval KLEFR_ERR_INVALID_ARG @p w NULL.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap under 9;
+ *         sticky. */
 KLEFR_API klefr_err klefr_mbus_writer_begin_snd_ud(klefr_mbus_writer *w, uint8_t *buf, size_t cap,
                                                    uint8_t a, bool fcb);
-/** Append one record (klefr_mbus_record_encode()). */
+/** Append one record (klefr_mbus_record_encode()).
+ * @retval KLEFR_ERR_INVALID_ARG @p w NULL (not sticky), or @p spec NULL or
+ *         without VIB (sticky).
+ * @retval KLEFR_ERR_RANGE, KLEFR_ERR_UNSUPPORTED the record cannot be
+ *         encoded (klefr_mbus_record_encode()), or (RANGE) it would take
+ *         the data past ::KLEFR_MBUS_DATA_MAX bytes; sticky.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL the record, checksum and stop byte do
+ *         not fit in @c cap; sticky.
+ * After a sticky error of an earlier call, that error comes back and
+ * nothing is added.
+ * On error nothing of the record is written. */
 KLEFR_API klefr_err klefr_mbus_writer_record(klefr_mbus_writer *w,
                                              const klefr_mbus_record_spec *spec);
-/** Append raw bytes (a prepared record, a fixed header...). */
+/** Append raw bytes (a prepared record, a fixed header...).
+ * @retval KLEFR_ERR_INVALID_ARG @p w NULL, or @p bytes NULL with @p n not
+ *         0. Not sticky: klefr_mbus_writer_finish() does not see it.
+ * @retval KLEFR_ERR_RANGE the data would pass ::KLEFR_MBUS_DATA_MAX bytes;
+ *         sticky.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL the bytes, checksum and stop byte do
+ *         not fit in @c cap; sticky.
+ * After a sticky error of an earlier call, that error comes back and
+ * nothing is added.
+ * On error none of the bytes is written. */
 KLEFR_API klefr_err klefr_mbus_writer_bytes(klefr_mbus_writer *w, const uint8_t *bytes, size_t n);
 /** Append DIF 0F (or 1F if @p more_follows) and @p n manufacturer bytes;
- * nothing may follow. */
+ * nothing may follow (the writer does not enforce it).
+ * @retval KLEFR_ERR_INVALID_ARG @p w NULL, or @p bytes NULL with @p n not
+ *         0; in the second case the DIF is written already, and the error
+ *         is not sticky.
+ * @retval KLEFR_ERR_RANGE the DIF and bytes would take the data past
+ *         ::KLEFR_MBUS_DATA_MAX bytes; sticky.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL they do not fit in @c cap with the
+ *         checksum and stop byte; sticky.
+ * After a sticky error of an earlier call, that error comes back and
+ * nothing is added.
+ * The DIF stays written when the bytes fail. */
 KLEFR_API klefr_err klefr_mbus_writer_manufacturer(klefr_mbus_writer *w, bool more_follows,
                                                    const uint8_t *bytes, size_t n);
 /** Fill in L and the checksum, append the stop byte, give the length.

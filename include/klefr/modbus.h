@@ -129,35 +129,80 @@ typedef struct klefr_modbus_response {
  *         247, broadcast read, exception code 0).
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small; @p buf unchanged.
  * @{ */
-/** Encode a request described by @p req. */
+/** Encode a request described by @p req.
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p req or @p len, @c unit over 247, an
+ *         unknown @c function, a read to the broadcast address, @c quantity 0
+ *         or over the function's limit or running past address 0xFFFF, a
+ *         coil @c value not 0xFF00 or 0x0000, or (15, 16) NULL @c data or
+ *         @c data_len not the one @c quantity needs.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap too small;
+ *         @p buf unchanged, @p len holds the size needed. */
 KLEFR_API klefr_err klefr_modbus_request_encode(const klefr_modbus_request *req, uint8_t *buf,
                                                 size_t cap, size_t *len);
-/** Encode a read request (01-04). */
+/** Encode a read request (01-04).
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p len, @p function not 01-04, @p unit
+ *         0 (broadcast) or over 247, @p quantity 0 or over the function's
+ *         limit (2000 bits, 125 registers) or running past address 0xFFFF.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap too small;
+ *         @p buf unchanged, @p len holds the size needed. */
 KLEFR_API klefr_err klefr_modbus_read_request_encode(uint8_t unit, uint8_t function,
                                                      uint16_t address, uint16_t quantity,
                                                      uint8_t *buf, size_t cap, size_t *len);
-/** Encode a single write (05 or 06). */
+/** Encode a single write (05 or 06). @p unit 0 is a broadcast.
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p len, @p function not 05 or 06,
+ *         @p unit over 247, or (05) @p value not 0xFF00 or 0x0000.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap too small;
+ *         @p buf unchanged, @p len holds the size needed. */
 KLEFR_API klefr_err klefr_modbus_write_single_request_encode(uint8_t unit, uint8_t function,
                                                              uint16_t address, uint16_t value,
                                                              uint8_t *buf, size_t cap, size_t *len);
-/** Encode function 16 from host-order register values. */
+/** Encode function 16 from host-order register values. @p unit 0 is a
+ * broadcast.
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p regs or @p len (@p regs also when
+ *         only sizing), @p unit over 247, @p quantity 0 or over 123 or
+ *         running past address 0xFFFF.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap too small;
+ *         @p buf unchanged, @p len holds the size needed. */
 KLEFR_API klefr_err klefr_modbus_write_registers_request_encode(uint8_t unit, uint16_t address,
                                                                 const uint16_t *regs,
                                                                 uint16_t quantity, uint8_t *buf,
                                                                 size_t cap, size_t *len);
-/** Encode function 15 from packed coil bits (LSB of byte 0 = first coil). */
+/** Encode function 15 from packed coil bits (LSB of byte 0 = first coil).
+ * @p unit 0 is a broadcast.
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p bits or @p len (@p bits also when
+ *         only sizing), @p unit over 247, @p quantity 0 or over 1968 or
+ *         running past address 0xFFFF.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap too small;
+ *         @p buf unchanged, @p len holds the size needed. */
 KLEFR_API klefr_err klefr_modbus_write_coils_request_encode(uint8_t unit, uint16_t address,
                                                             const uint8_t *bits, uint16_t quantity,
                                                             uint8_t *buf, size_t cap, size_t *len);
-/** Encode a response described by @p resp (slave side). */
+/** Encode a response described by @p resp (slave side). With @c exception
+ * not 0 this is klefr_modbus_exception_response_encode(). The echoed fields
+ * of 05, 06, 15 and 16 are written as given, unchecked.
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p resp or @p len, @c unit 0 or over
+ *         247, an unknown @c function, (01-04) NULL @c data, @c data_len 0
+ *         or over 250 or (03, 04) odd, or an impossible exception (see
+ *         klefr_modbus_exception_response_encode()).
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap too small;
+ *         @p buf unchanged, @p len holds the size needed. */
 KLEFR_API klefr_err klefr_modbus_response_encode(const klefr_modbus_response *resp, uint8_t *buf,
                                                  size_t cap, size_t *len);
-/** Encode the answer to a register read (03/04) from host-order values. */
+/** Encode the answer to a register read (03/04) from host-order values.
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p regs or @p len, @p unit 0 or over
+ *         247, @p function not 03 or 04, @p quantity 0 or over 125.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap too small;
+ *         @p buf unchanged, @p len holds the size needed. */
 KLEFR_API klefr_err klefr_modbus_read_registers_response_encode(uint8_t unit, uint8_t function,
                                                                 const uint16_t *regs,
                                                                 uint16_t quantity, uint8_t *buf,
                                                                 size_t cap, size_t *len);
-/** Encode an exception response (function | 0x80, code). */
+/** Encode an exception response (function | 0x80, code). Any @p code but
+ * 0 is taken, known to ::klefr_err or not.
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p len, @p unit 0 or over 247, @p code
+ *         0, @p function 0 or with bit 0x80 set.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap too small;
+ *         @p buf unchanged, @p len holds the size needed. */
 KLEFR_API klefr_err klefr_modbus_exception_response_encode(uint8_t unit, uint8_t function,
                                                            uint8_t code, uint8_t *buf, size_t cap,
                                                            size_t *len);

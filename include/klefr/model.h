@@ -332,7 +332,8 @@ KLEFR_API klefr_err klefr_values_get(const klefr_values *values, klefr_quantity 
 /** Store @p value for @p q, mark it present and set @c count.
  * @param[in,out] values The reading; unchanged on error.
  * @param[in]     q      The quantity.
- * @param[in]     value  Its value, in the row's unit.
+ * @param[in]     value  Its value, in the row's unit. It is stored as
+ *                       given: not checked against the row (unit, range, NaN).
  * @retval KLEFR_ERR_INVALID_ARG NULL @p values, or @p q no quantity of this
  *         library (at or past its ::KLEFR_Q_COUNT or ::KLEFR_VALUES_CAPACITY).
  * @since 0.1 */

@@ -62,7 +62,19 @@ typedef enum klefr_iec_slave_error {
  * ER02 ::KLEFR_ERR_LOCKED, ER03 ::KLEFR_ERR_ACCESS_DENIED, ER04
  * ::KLEFR_ERR_NO_SUCH_QUANTITY, ER05 ::KLEFR_ERR_NOT_WRITABLE, ER06
  * ::KLEFR_ERR_RANGE, ER07 ::KLEFR_ERR_ENCODING, ER08 ::KLEFR_ERR_UNSUPPORTED,
- * ER09 ::KLEFR_ERR_IO, others ::KLEFR_ERR_UNEXPECTED). */
+ * ER09 ::KLEFR_ERR_IO, others ::KLEFR_ERR_UNEXPECTED). It cannot fail: the
+ * result is the answer, and it is never ::KLEFR_OK.
+ * @param[in] code The number after "ER" (::klefr_iec_slave_error), as
+ *                 decoded into @c klefr_iec_message::error_code.
+ * @retval KLEFR_ERR_ACCESS_DENIED ER01 (wrong password), ER03 (not logged in).
+ * @retval KLEFR_ERR_LOCKED ER02.
+ * @retval KLEFR_ERR_NO_SUCH_QUANTITY ER04.
+ * @retval KLEFR_ERR_NOT_WRITABLE ER05.
+ * @retval KLEFR_ERR_RANGE ER06.
+ * @retval KLEFR_ERR_ENCODING ER07.
+ * @retval KLEFR_ERR_UNSUPPORTED ER08.
+ * @retval KLEFR_ERR_IO ER09 (the meter could not save).
+ * @retval KLEFR_ERR_UNEXPECTED any other code, 0 and -1 (not digits) too. */
 KLEFR_API klefr_err klefr_model_iec_error_decode(int code);
 
 /** Row whose IEC address matches @p address (short or full OBIS form, see
@@ -74,7 +86,11 @@ KLEFR_API const klefr_quantity_info *klefr_model_iec_lookup(klefr_model model, c
  * @{ */
 
 /** Identification of @p model: `/INM5KLEFR69xx` CR LF (mode C, 9600 baud
- * offered, no `\2` escape: SPEC 6). */
+ * offered, no `\2` escape: SPEC 6).
+ * @retval KLEFR_ERR_INVALID_ARG @p len NULL, or @p model not 6911-6914.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap under the
+ *         16 bytes; @p len holds 16, and the first @p cap bytes of @p buf
+ *         are written (it is not left unchanged). */
 KLEFR_API klefr_err klefr_model_iec_ident_encode(klefr_model model, uint8_t *buf, size_t cap,
                                                  size_t *len);
 
@@ -228,13 +244,23 @@ KLEFR_API klefr_err klefr_model_iec_write_encode(klefr_model model, klefr_quanti
  * @retval KLEFR_ERR_UNEXPECTED a data set of another address.
  * @retval KLEFR_ERR_NOT_AVAILABLE an empty value (the meter has none).
  * @retval KLEFR_ERR_ENCODING a value that does not read as a number.
+ * @retval KLEFR_ERR_FRAME bytes after the message.
  * @retval decoder errors for a bad message. */
 KLEFR_API klefr_err klefr_model_iec_read_reply_decode(klefr_quantity q, const uint8_t *rx,
                                                       size_t len, klefr_number *value);
 
 /** Decode the meter's answer to P1 or W1: ::KLEFR_OK for ACK,
  * ::KLEFR_ERR_NAK, the error of an `(ERxx)` answer, or
- * ::KLEFR_ERR_UNEXPECTED for anything else. */
+ * ::KLEFR_ERR_UNEXPECTED for anything else. @p rx must hold that one
+ * message: bytes after it are ::KLEFR_ERR_FRAME, as in every answer decoder
+ * (an answer and more is no answer a master can trust).
+ * @retval KLEFR_OK the meter answered ACK.
+ * @retval KLEFR_ERR_NAK the meter answered NAK.
+ * @retval errors of klefr_model_iec_error_decode() for an `(ERxx)` answer.
+ * @retval KLEFR_ERR_UNEXPECTED another message (a data block, a request).
+ * @retval KLEFR_ERR_TRUNCATED, KLEFR_ERR_CHECKSUM, KLEFR_ERR_FRAME @p rx is
+ *         no whole message (klefr_iec_message_decode()).
+ * @retval KLEFR_ERR_INVALID_ARG @p rx NULL. */
 KLEFR_API klefr_err klefr_model_iec_ack_decode(const uint8_t *rx, size_t len);
 /** @} */
 

@@ -88,8 +88,18 @@ KLEFR_API klefr_err klefr_model_mbus_rsp_ud_decode(const uint8_t *frame, size_t 
  * @param values Receives the quantities found (others untouched).
  * @param hdr    Receives the fixed header; may be NULL.
  * @param report Receives the counts (zeroed first). Must not be NULL.
- * @return the errors of klefr_model_mbus_rsp_ud_decode(); nothing is then
- *         stored and the counts stay 0.
+ * @retval KLEFR_ERR_INVALID_ARG @p frame, @p values or @p report NULL (for
+ *         a NULL @p frame or @p values, @p report is not zeroed).
+ * @retval KLEFR_ERR_TRUNCATED, KLEFR_ERR_FRAME, KLEFR_ERR_CHECKSUM not one
+ *         whole long frame (klefr_mbus_frame_decode()), a header cut short,
+ *         or a record cut short or malformed (klefr_mbus_record_decode()).
+ * @retval KLEFR_ERR_UNEXPECTED not a RSP_UD long frame, or a CI with no
+ *         header this library reads (not 72, 7A or 78).
+ * @retval KLEFR_ERR_UNSUPPORTED a record with a reserved DIF or coding.
+ * @retval KLEFR_ERR_ENCODING a record matching a row holds no number (a
+ *         bad BCD digit, a string).
+ * On error nothing is stored, @p hdr is unchanged and the counts stay 0:
+ * the errors are those of klefr_model_mbus_rsp_ud_decode().
  * @since 0.2.0 */
 KLEFR_API klefr_err klefr_model_mbus_rsp_ud_decode_report(const uint8_t *frame, size_t len,
                                                           klefr_values *values,

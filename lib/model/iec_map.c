@@ -693,9 +693,12 @@ static klefr_err decode_answer(const uint8_t *rx, size_t len, klefr_iec_message 
 {
     if (rx == NULL)
         return KLEFR_ERR_INVALID_ARG;
-    klefr_err err = klefr_iec_message_decode(rx, len, msg, NULL);
+    size_t used = 0;
+    klefr_err err = klefr_iec_message_decode(rx, len, msg, &used);
     if (err != KLEFR_OK)
         return err;
+    if (used != len)
+        return KLEFR_ERR_FRAME; /* an answer and more: which one is the meter's? */
     if (msg->type == KLEFR_IEC_MSG_NAK)
         return KLEFR_ERR_NAK;
     if (msg->type == KLEFR_IEC_MSG_ERROR)
