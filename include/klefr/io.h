@@ -71,7 +71,9 @@ KLEFR_API const klefr_clock *klefr_clock_monotonic(void);
 /** @} */
 
 /** The callbacks of a transport. Every function receives klefr_io::ctx.
- * Required: @c read, @c write. Optional (NULL): the others. */
+ * Required: @c read, @c write. Optional (NULL): the others. The table has
+ * a fixed size, with @c reserved places for later callbacks.
+ * @since 0.1 (0.2: @c reserved) */
 typedef struct klefr_io_ops {
     /** Short backend name for messages ("termios", "tcp"...). */
     const char *name;
@@ -97,6 +99,10 @@ typedef struct klefr_io_ops {
     klefr_err (*get_line)(void *ctx, klefr_line *line, unsigned *not_applied);
     /** Release everything (for built-in backends, the ::klefr_io too). */
     void (*close)(void *ctx);
+    /** Room for callbacks of later versions, which the library calls only
+     * when not NULL: leave them NULL (a designated initialiser does).
+     * @since 0.2 */
+    void (*reserved[4])(void);
 } klefr_io_ops;
 
 /** A transport. Built-in ones come from klefr_io_open() and are freed by
@@ -114,8 +120,13 @@ typedef enum klefr_rs485_mode {
     KLEFR_RS485_RTS = 3     /**< Raise RTS around each write, in user space. */
 } klefr_rs485_mode;
 
-/** Options of klefr_io_open_ex(). Zero-initialised = defaults. */
+/** Options of klefr_io_open_ex() and the backends' openers. Start from
+ * klefr_io_options_init(), then change fields: the struct may grow, and
+ * @c size tells the library which fields the caller's header has
+ * (doc/api-conventions.md, "ABI"). @since 0.1 (0.2: @c size) */
 typedef struct klefr_io_options {
+    /** sizeof the struct, set by klefr_io_options_init(). */
+    size_t size;
     klefr_rs485_mode rs485;       /**< Direction control (serial backends only). */
     bool rts_active_low;          /**< RTS low while sending (inverted transceiver). */
     uint32_t rts_delay_before_us; /**< RTS set to first byte. */
@@ -125,6 +136,12 @@ typedef struct klefr_io_options {
     bool strict_line;
     uint32_t connect_timeout_ms; /**< TCP connect; 0 = 3000 ms. */
 } klefr_io_options;
+
+/** Fill @p opts with the defaults (no RS-485 direction control, lenient
+ * line, 3000 ms TCP connect) and set @c size.
+ * @param[out] opts The options; NULL does nothing.
+ * @since 0.2 */
+KLEFR_API void klefr_io_options_init(klefr_io_options *opts);
 
 /** Open a transport by port string (table above).
  * @param port  Port string. Must not be NULL.
@@ -152,6 +169,9 @@ KLEFR_API klefr_err klefr_io_open(const char *port, const klefr_line *line, klef
  * @retval KLEFR_ERR_UNSUPPORTED with @c strict_line, the termios backend
  *         could not apply part of @p line (always so for a non-tty).
  * @retval KLEFR_ERR_NO_MEMORY allocation failed.
+ * Every opener that takes a ::klefr_io_options refuses one whose @c size is
+ * below that of the 0.2 struct (one that never went through
+ * klefr_io_options_init()) with ::KLEFR_ERR_INVALID_ARG, and opens nothing.
  * @p out unchanged on error. */
 KLEFR_API klefr_err klefr_io_open_ex(const char *port, const klefr_line *line,
                                      const klefr_io_options *opts, klefr_io **out);

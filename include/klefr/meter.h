@@ -40,7 +40,10 @@ typedef struct klefr_iec_master klefr_iec_master;
 typedef struct klefr_meter klefr_meter;
 
 /** Where the meter is on its bus. Which fields matter depends on the
- * protocol; zero-initialise the rest. */
+ * protocol; zero-initialise the rest. The struct has a fixed size of 64
+ * bytes: later fields take @c reserved, where 0 means what 0.2 does, and
+ * an opener refuses an address whose reserved bytes are not 0.
+ * @since 0.1 (0.2: fixed size) */
 typedef struct klefr_meter_address {
     /** Modbus ID (1-247), or M-Bus primary address (0-250). */
     uint8_t primary;
@@ -50,6 +53,8 @@ typedef struct klefr_meter_address {
     uint32_t secondary;
     /** IEC 62056-21 device address in the sign-on, "" = any meter. */
     char iec[33];
+    /** Room for fields of later versions; 0. */
+    uint8_t reserved[23];
 } klefr_meter_address;
 
 /** Open a meter on transport @p io (not owned; close it after the meter).
@@ -195,7 +200,13 @@ KLEFR_API klefr_err klefr_meter_set_time_scale(klefr_meter *meter, double time_s
  * been replaced or reset. @since 0.2.0 */
 KLEFR_API void klefr_meter_forget(klefr_meter *meter);
 
-/** Counters of one meter handle since it was opened. @since 0.2.0 */
+/** The number of counters in ::klefr_meter_stats, used and reserved. It
+ * does not change: new counters take reserved places. @since 0.2 */
+#define KLEFR_METER_STATS_COUNTERS 16
+
+/** Counters of one meter handle since it was opened. The struct has a
+ * fixed size (::KLEFR_METER_STATS_COUNTERS counters), as
+ * ::klefr_master_stats. @since 0.2.0 */
 typedef struct klefr_meter_stats {
     uint32_t reads;         /**< klefr_meter_read() and _read_quantities() calls. */
     uint32_t exchanges;     /**< Answers fetched for them (retries and confirmations
@@ -206,6 +217,8 @@ typedef struct klefr_meter_stats {
     uint32_t retries;       /**< Answers fetched again after a refusal. */
     uint32_t confirmations; /**< Second readings taken to confirm a first one. */
     uint32_t failed;        /**< Reads that returned an error. */
+    /** Room for counters of later versions; 0. */
+    uint32_t reserved[KLEFR_METER_STATS_COUNTERS - 8];
 } klefr_meter_stats;
 
 /** Copy the counters of @p meter to @p out. @since 0.2.0 */

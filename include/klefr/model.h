@@ -279,24 +279,63 @@ KLEFR_API klefr_err klefr_quantity_validate(klefr_model model, klefr_quantity q,
 KLEFR_API klefr_err klefr_quantity_parse(klefr_quantity q, const char *text, size_t len,
                                          double *out);
 
+#ifndef KLEFR_VALUES_CAPACITY
+/** Quantities a ::klefr_values has room for. It does not follow
+ * ::KLEFR_Q_COUNT: rows can be added to the model up to this many without
+ * changing the size of the struct, so a program built against an older
+ * table keeps working with a newer library (it sees the new rows as absent;
+ * it never asks for them). A static build in which every file sees the
+ * same definition may make it smaller (the firmware defines it as
+ * ::KLEFR_Q_COUNT to save RAM); the shared library keeps 128.
+ * @since 0.2 */
+#define KLEFR_VALUES_CAPACITY 128
+#endif
+
 /** A full or partial reading of a meter: one value per quantity, and a
- * presence bit for each. Plain data: declare it anywhere, copy it freely. */
+ * presence bit for each. Plain data: declare it anywhere, copy it freely.
+ * Its size is fixed by ::KLEFR_VALUES_CAPACITY, not by ::KLEFR_Q_COUNT
+ * (doc/api-conventions.md, "ABI"). Use the accessors: the layout of the
+ * presence bits is not part of the API.
+ * @since 0.1 (0.2: fixed capacity and @c count) */
 typedef struct klefr_values {
-    uint8_t present[(KLEFR_Q_COUNT + 7) / 8]; /**< Bit q set: value[q] is valid. */
-    klefr_number value[KLEFR_Q_COUNT];        /**< In the row's unit. */
+    /** Rows of the model of the library that last cleared or set it (its
+     * ::KLEFR_Q_COUNT); 0 in a struct no call has touched. */
+    uint16_t count;
+    /** Bit q set: value[q] is valid. */
+    uint8_t present[(KLEFR_VALUES_CAPACITY + 7) / 8];
+    /** In the row's unit. */
+    klefr_number value[KLEFR_VALUES_CAPACITY];
 } klefr_values;
 
-/** Mark every value absent. */
+/** Mark every value absent and set @c count.
+ * @param[out] values The reading; NULL does nothing.
+ * @since 0.1 */
 KLEFR_API void klefr_values_clear(klefr_values *values);
-/** True if @p q holds a value. */
+/** True if @p q holds a value; false for NULL, and for a @p q that is no
+ * quantity of this library (at or past its ::KLEFR_Q_COUNT or
+ * ::KLEFR_VALUES_CAPACITY).
+ * @param[in] values The reading.
+ * @param[in] q      The quantity.
+ * @since 0.1 */
 KLEFR_API bool klefr_values_has(const klefr_values *values, klefr_quantity q);
-/** Read @p q. @retval KLEFR_ERR_NOT_AVAILABLE absent (@p out unchanged). */
+/** Read @p q.
+ * @param[in]  values The reading.
+ * @param[in]  q      The quantity.
+ * @param[out] out    Receives the value; unchanged on error.
+ * @retval KLEFR_ERR_NOT_AVAILABLE absent.
+ * @retval KLEFR_ERR_INVALID_ARG NULL argument, or @p q no quantity of this
+ *         library (at or past its ::KLEFR_Q_COUNT or ::KLEFR_VALUES_CAPACITY).
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_values_get(const klefr_values *values, klefr_quantity q,
                                      klefr_number *out);
-/** Store @p value for @p q and mark it present. The value is stored as
- * given: it is not checked against the row (unit, range, NaN).
- * @retval KLEFR_ERR_INVALID_ARG @p values NULL or @p q not a quantity
- *         (::KLEFR_Q_COUNT or over); @p values unchanged. */
+/** Store @p value for @p q, mark it present and set @c count.
+ * @param[in,out] values The reading; unchanged on error.
+ * @param[in]     q      The quantity.
+ * @param[in]     value  Its value, in the row's unit. It is stored as
+ *                       given: not checked against the row (unit, range, NaN).
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p values, or @p q no quantity of this
+ *         library (at or past its ::KLEFR_Q_COUNT or ::KLEFR_VALUES_CAPACITY).
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_values_set(klefr_values *values, klefr_quantity q, klefr_number value);
 
 /** What the decode of a whole answer (an M-Bus RSP_UD, an IR readout) met
