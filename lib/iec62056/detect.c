@@ -119,3 +119,17 @@ klefr_frame_scan klefr_iec_request_scan(const uint8_t *buf, size_t len, klefr_ie
                true};
     return scan_with(&r, buf, len);
 }
+
+klefr_err klefr_iec_any_frame_detect(const uint8_t *buf, size_t len, klefr_frame_scan *out)
+{
+    if (out == NULL || (buf == NULL && len > 0))
+        return KLEFR_ERR_INVALID_ARG;
+    rules r = {true, true, true, true, true, false};
+    klefr_frame_scan s = scan_with(&r, buf, len);
+    if (len > 0 && buf[0] == KLEFR_IEC_ACK && s.state != KLEFR_FRAME_COMPLETE) {
+        r.ack_option = false; /* not an option select (yet): the ACK alone */
+        s = scan_with(&r, buf, len);
+    }
+    *out = s;
+    return KLEFR_OK;
+}
