@@ -327,6 +327,22 @@ typedef enum klefr_iec_listen {
  * @since 0.2 */
 KLEFR_API klefr_err klefr_iec_slave_frame_detect(klefr_iec_listen listen, const uint8_t *buf,
                                                  size_t len, klefr_frame_scan *out);
+
+/** The streaming detector for a listener on the line that is neither side
+ * (a capture, `klefr decode`, a trace) and so cannot know whether a meter
+ * waits for an option select: an ACK starts the option select
+ * ACK V Z Y CR LF when the bytes after it complete one, and is a one-byte
+ * message otherwise. Every other message as klefr_iec_frame_detect() finds
+ * it (master and meter messages alike).
+ * @param[in] buf  Bytes received so far, 7-bit (may be NULL when @p len is 0).
+ * @param[in] len  Bytes at @p buf.
+ * @param[out] out The answer (see ::klefr_frame_scan).
+ * @retval KLEFR_OK @p out filled.
+ * @retval KLEFR_ERR_INVALID_ARG @p out is NULL, or @p buf NULL with @p len
+ *         over 0.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_iec_any_frame_detect(const uint8_t *buf, size_t len,
+                                               klefr_frame_scan *out);
 /** @} */
 
 /* ------------------------------------------------------------------ */

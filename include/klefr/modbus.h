@@ -222,6 +222,36 @@ KLEFR_API klefr_err klefr_modbus_exception_response_encode(uint8_t unit, uint8_t
 KLEFR_API klefr_err klefr_modbus_request_decode(const uint8_t *adu, size_t len,
                                                 klefr_modbus_request *req);
 
+/** Register @p index (0-based) of a decoded write request, host order: the
+ * value of a function 06 at index 0, the registers of a function 16. The
+ * slave's and a tool's way to the payload, instead of reading @c data.
+ * @param[in] req   A request from klefr_modbus_request_decode().
+ * @param[in] index Which register.
+ * @return The register, or 0 if @p index is outside the request's registers
+ *         (also for other functions, and a function 16 whose byte count is
+ *         not twice its quantity).
+ * @since 0.2 */
+KLEFR_API uint16_t klefr_modbus_request_register_get(const klefr_modbus_request *req, size_t index);
+
+/** Copy the registers a decoded write request carries to host order: one
+ * for function 06, @c quantity for function 16, none for the others.
+ * @param[in] req    A request from klefr_modbus_request_decode().
+ * @param[out] regs  Receives the registers; may be NULL if @p cap is 0.
+ * @param[in] cap    Slots at @p regs.
+ * @param[out] count Receives the number of registers (also on
+ *                   KLEFR_ERR_BUFFER_TOO_SMALL).
+ * @retval KLEFR_OK @p regs and @p count filled.
+ * @retval KLEFR_ERR_FRAME a function 16 whose byte count is not twice its
+ *         quantity (a request the decoder answered with exception 03);
+ *         @p regs and @p count unchanged. A quantity of 0 gives 0 registers:
+ *         the decoder refuses it too, and so does the register model.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL fewer than @p count slots; @p regs
+ *         unchanged.
+ * @retval KLEFR_ERR_INVALID_ARG NULL argument.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_modbus_request_registers_get(const klefr_modbus_request *req,
+                                                       uint16_t *regs, size_t cap, size_t *count);
+
 /** Decode a response ADU of exactly @p len bytes (master side). If @p req is
  * not NULL the response is also checked against it: same unit and function,
  * byte count matching the quantity asked, echo equal to the request.

@@ -127,3 +127,17 @@ klefr_err klefr_iec_slave_frame_detect(klefr_iec_listen listen, const uint8_t *b
                true};
     return scan_with(&r, buf, len, out);
 }
+
+klefr_err klefr_iec_any_frame_detect(const uint8_t *buf, size_t len, klefr_frame_scan *out)
+{
+    if (out == NULL || (buf == NULL && len > 0))
+        return KLEFR_ERR_INVALID_ARG;
+    rules r = {true, true, true, true, true, false};
+    klefr_frame_scan s = scan_with(&r, buf, len);
+    if (len > 0 && buf[0] == KLEFR_IEC_ACK && s.state != KLEFR_FRAME_COMPLETE) {
+        r.ack_option = false; /* not an option select (yet): the ACK alone */
+        s = scan_with(&r, buf, len);
+    }
+    *out = s;
+    return KLEFR_OK;
+}

@@ -92,16 +92,10 @@ static void crc_fields(cli_out *o, const uint8_t *buf, size_t len)
 static void klefr_write(cli_out *o, const klefr_modbus_request *r)
 {
     uint16_t regs[KLEFR_MODBUS_MAX_WRITE_REGISTERS];
-    size_t count = 1;
-    if (r->function == KLEFR_MODBUS_WRITE_SINGLE_REGISTER) {
-        regs[0] = r->value;
-    } else if (r->function == KLEFR_MODBUS_WRITE_MULTIPLE_REGISTERS) {
-        count = r->quantity;
-        for (size_t i = 0; i < count; i++)
-            regs[i] = (uint16_t)(r->data[2 * i] << 8 | r->data[2 * i + 1]);
-    } else {
+    size_t count = 0;
+    if (klefr_modbus_request_registers_get(r, regs, G_N_ELEMENTS(regs), &count) != KLEFR_OK ||
+        count == 0)
         return;
-    }
     if (klefr_model_modbus_lookup(KLEFR_MODEL_6914, r->address) == NULL)
         return;
     klefr_setting settings[32];
