@@ -225,8 +225,11 @@ typedef struct klefr_quantity_info {
     const klefr_valid_values *valid; /**< Allowed written values, NULL = any. */
 #else
     /* A firmware build (KLEFR_MODEL_NO_LABELS, doc/firmware.md): the same
-     * fields but the label, in an order without padding. */
+     * fields but the label, in an order without padding; with
+     * KLEFR_MODEL_NO_NAMES no machine name either (36 bytes a row). */
+#ifndef KLEFR_MODEL_NO_NAMES
     const char *name;
+#endif
     const char *unit;
     const klefr_valid_values *valid;
     klefr_iec_column iec;
@@ -242,7 +245,8 @@ typedef struct klefr_quantity_info {
 /** Row of @p q, or NULL if @p q is not a quantity. The row is static. */
 KLEFR_API const klefr_quantity_info *klefr_quantity_get(klefr_quantity q);
 
-/** Row whose machine name is @p name, or NULL. */
+/** Row whose machine name is @p name, or NULL (always NULL in a firmware
+ * build without names, KLEFR_MODEL_NO_NAMES). */
 KLEFR_API const klefr_quantity_info *klefr_quantity_by_name(const char *name);
 
 /** Check that @p value may be written to @p q on @p model, the one place that

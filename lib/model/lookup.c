@@ -18,10 +18,14 @@ const klefr_quantity_info *klefr_quantity_by_name(const char *name)
 {
     if (name == NULL || name[0] == '\0')
         return NULL;
+#ifdef KLEFR_MODEL_NO_NAMES
+    return NULL; /* a firmware build: no code on a meter looks a name up */
+#else
     for (size_t i = 0; i < KLEFR_Q_ROWS; i++)
         if (strcmp(klefr_quantity_table[i].name, name) == 0)
             return &klefr_quantity_table[i];
     return NULL;
+#endif
 }
 
 bool klefr_model_has_row(klefr_model model, const klefr_quantity_info *row)

@@ -228,6 +228,20 @@ klefr_err klefr_model_modbus_values_decode(klefr_model model, uint16_t start, co
     return KLEFR_OK;
 }
 
+#ifdef KLEFR_MODEL_THREE_PHASE_COMPACT
+/* Registers from @p addr to the end of the three-phase value it is part
+ * of, 0 when it is none (table.h). */
+static size_t three_phase_left(uint32_t addr)
+{
+    for (size_t i = 0; i < KLEFR_Q_COUNT - KLEFR_Q_CT_RATIO; i++) {
+        const klefr_modbus_span *s = &klefr_three_phase_registers[i];
+        if (addr >= s->address && addr - s->address < s->length)
+            return s->address + s->length - addr;
+    }
+    return 0;
+}
+#endif
+
 klefr_err klefr_model_modbus_values_encode(klefr_model model, const klefr_values *values,
                                            uint16_t start, uint16_t *regs, size_t count)
 {
@@ -238,6 +252,14 @@ klefr_err klefr_model_modbus_values_encode(klefr_model model, const klefr_values
         uint32_t addr = (uint32_t)start + i;
         const klefr_quantity_info *row =
             addr <= 0xFFFF ? klefr_model_modbus_lookup(model, (uint16_t)addr) : NULL;
+#ifdef KLEFR_MODEL_THREE_PHASE_COMPACT
+        if (row == NULL) { /* a three-phase register reads 0 */
+            for (size_t left = three_phase_left(addr); left > 0 && i < count; left--)
+                regs[i++] = 0;
+            if (addr != (uint32_t)start + i)
+                continue;
+        }
+#endif
         if (row == NULL)
             return KLEFR_EXC_ILLEGAL_DATA_ADDRESS;
         uint16_t words[2];
