@@ -40,14 +40,14 @@ KLEFR_BEGIN_DECLS
  * Masters take "now" and "sleep" from a ::klefr_clock so tests can run on
  * simulated time. The default is CLOCK_MONOTONIC.
  * @{ */
-/** A clock: microseconds since an arbitrary origin, never going back. */
+/** A clock: microseconds since an arbitrary origin, never going back. @since 0.1 */
 typedef struct klefr_clock {
     uint64_t (*now_us)(void *ctx);                     /**< Current time. */
     void (*sleep_us)(void *ctx, uint64_t duration_us); /**< Wait at least @p duration_us. */
     void *ctx;                                         /**< Passed to both. */
 } klefr_clock;
 
-/** The system's monotonic clock (CLOCK_MONOTONIC, nanosleep). Static: never free it. */
+/** The system's monotonic clock (CLOCK_MONOTONIC, nanosleep). Static: never free it. @since 0.1 */
 KLEFR_API const klefr_clock *klefr_clock_monotonic(void);
 /** @} */
 
@@ -106,13 +106,14 @@ typedef struct klefr_io_ops {
 } klefr_io_ops;
 
 /** A transport. Built-in ones come from klefr_io_open() and are freed by
- * klefr_io_close(); for your own, fill @c ops and @c ctx (plain data). */
+ * klefr_io_close(); for your own, fill @c ops and @c ctx (plain data).
+ * @since 0.1 */
 typedef struct klefr_io {
     const klefr_io_ops *ops; /**< Callbacks; must not be NULL. */
     void *ctx;               /**< Passed to every callback. */
 } klefr_io;
 
-/** How a transport drives an RS-485 transceiver's direction. */
+/** How a transport drives an RS-485 transceiver's direction. @since 0.1 */
 typedef enum klefr_rs485_mode {
     KLEFR_RS485_OFF = 0,  /**< Full duplex or an adapter with automatic direction. */
     KLEFR_RS485_AUTO = 1, /**< Kernel RS-485 mode (TIOCSRS485) where the driver has it, else RTS. */
@@ -152,7 +153,8 @@ KLEFR_API void klefr_io_options_init(klefr_io_options *opts);
  *              Unchanged on error.
  * @retval KLEFR_ERR_INVALID_ARG bad port syntax or NULL argument.
  * @retval KLEFR_ERR_IO the device or host cannot be opened (errno says why).
- * @retval KLEFR_ERR_UNSUPPORTED the backend was not built (libserialport). */
+ * @retval KLEFR_ERR_UNSUPPORTED the backend was not built (libserialport).
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_io_open(const char *port, const klefr_line *line, klefr_io **out);
 /** klefr_io_open() with options (@p opts may be NULL).
  * @param[in] port  Port string, as for klefr_io_open().
@@ -172,7 +174,8 @@ KLEFR_API klefr_err klefr_io_open(const char *port, const klefr_line *line, klef
  * Every opener that takes a ::klefr_io_options refuses one whose @c size is
  * below that of the 0.2 struct (one that never went through
  * klefr_io_options_init()) with ::KLEFR_ERR_INVALID_ARG, and opens nothing.
- * @p out unchanged on error. */
+ * @p out unchanged on error.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_io_open_ex(const char *port, const klefr_line *line,
                                      const klefr_io_options *opts, klefr_io **out);
 
@@ -187,7 +190,8 @@ KLEFR_API klefr_err klefr_io_open_ex(const char *port, const klefr_line *line,
  * @retval KLEFR_ERR_UNSUPPORTED with @c strict_line, part of @p line was
  *         not applied (always so when @p path is not a tty).
  * @retval KLEFR_ERR_NO_MEMORY allocation failed.
- * @p out unchanged on error; the descriptor opened is closed again. */
+ * @p out unchanged on error; the descriptor opened is closed again.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_io_open_termios(const char *path, const klefr_line *line,
                                           const klefr_io_options *opts, klefr_io **out);
 /** POSIX termios on a descriptor the caller opened. With @p own_fd the
@@ -208,12 +212,14 @@ KLEFR_API klefr_err klefr_io_open_termios(const char *path, const klefr_line *li
  * @retval KLEFR_ERR_UNSUPPORTED with @c strict_line, part of @p line was
  *         not applied (always so for a non-tty given a @p line).
  * @retval KLEFR_ERR_NO_MEMORY allocation failed.
- * @p out unchanged on error. */
+ * @p out unchanged on error.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_io_open_fd(int fd, bool own_fd, const klefr_line *line,
                                      const klefr_io_options *opts, klefr_io **out);
 /** libserialport (real adapters). Strict: a refused setting fails the open.
  * @retval KLEFR_ERR_UNSUPPORTED libklefr was built without libserialport.
- * @retval KLEFR_ERR_IO the port cannot be opened (for ptys: SP_ERR_ARG). */
+ * @retval KLEFR_ERR_IO the port cannot be opened (for ptys: SP_ERR_ARG).
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_io_open_serialport(const char *name, const klefr_line *line,
                                              const klefr_io_options *opts, klefr_io **out);
 /** TCP connection to @p host : @p port. With @p mbap the transport is
@@ -230,7 +236,8 @@ KLEFR_API klefr_err klefr_io_open_serialport(const char *name, const klefr_line 
  *         connects within the connect timeout (a timeout is this too, not
  *         ::KLEFR_ERR_TIMEOUT).
  * @retval KLEFR_ERR_NO_MEMORY allocation failed.
- * @p out unchanged on error. */
+ * @p out unchanged on error.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_io_open_tcp(const char *host, uint16_t port, bool mbap,
                                       const klefr_line *far_line, const klefr_io_options *opts,
                                       klefr_io **out);
@@ -243,7 +250,8 @@ KLEFR_API klefr_err klefr_io_open_tcp(const char *host, uint16_t port, bool mbap
  * @retval KLEFR_ERR_INVALID_ARG NULL @p inner, @p inner without ops, or NULL
  *         @p out.
  * @retval KLEFR_ERR_NO_MEMORY allocation failed.
- * @p out unchanged on error, and @p inner is not closed then. */
+ * @p out unchanged on error, and @p inner is not closed then.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_io_7e1_wrap(klefr_io *inner, bool own_inner, klefr_io **out);
 /** @} */
 
@@ -300,7 +308,8 @@ KLEFR_API klefr_err klefr_io_trace_wrap(klefr_io *inner, bool own_inner, klefr_i
  * are NULL succeed doing nothing (set_line gives KLEFR_ERR_UNSUPPORTED).
  * @{ */
 /** Read what has arrived, waiting up to @p timeout_ms for the first byte:
- * the count, 0 on timeout, or a negative ::klefr_err. */
+ * the count, 0 on timeout, or a negative ::klefr_err.
+ * @since 0.1 */
 KLEFR_API ptrdiff_t klefr_io_read(klefr_io *io, uint8_t *buf, size_t cap, uint32_t timeout_ms);
 /** Write all @p len bytes or fail: KLEFR_ERR_TIMEOUT if the backend takes
  * no byte for @p timeout_ms.
@@ -313,7 +322,8 @@ KLEFR_API ptrdiff_t klefr_io_read(klefr_io *io, uint8_t *buf, size_t cap, uint32
  * @retval KLEFR_ERR_TIMEOUT the backend took no byte for @p timeout_ms.
  * @retval KLEFR_ERR_IO the backend's write failed (a closed TCP peer...);
  *         a custom backend's write may give any other error.
- * On error the first bytes may have been sent already. */
+ * On error the first bytes may have been sent already.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_io_write_all(klefr_io *io, const uint8_t *buf, size_t len,
                                        uint32_t timeout_ms);
 /** Wait until every byte written has left the device. libserialport's
@@ -323,13 +333,15 @@ KLEFR_API klefr_err klefr_io_write_all(klefr_io *io, const uint8_t *buf, size_t 
  *         callback.
  * @retval KLEFR_ERR_TIMEOUT bytes still queued after @p timeout_ms
  *         (termios on a tty only).
- * @retval KLEFR_ERR_IO the device failed (tcdrain(), libserialport). */
+ * @retval KLEFR_ERR_IO the device failed (tcdrain(), libserialport).
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_io_drain(klefr_io *io, uint32_t timeout_ms);
 /** Discard every byte received and not read yet.
  * @retval KLEFR_ERR_INVALID_ARG @p io NULL or without read or write
  *         callback.
  * @retval KLEFR_ERR_IO the device failed, or (pipe, socket) the peer has
- *         closed its end. */
+ *         closed its end.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_io_flush(klefr_io *io);
 /** Change baud, character size, parity, stop bits. Lenient backends
  * (termios) apply what the device takes and return KLEFR_OK: check
@@ -342,20 +354,22 @@ KLEFR_API klefr_err klefr_io_flush(klefr_io *io);
  *         termios could not apply all of @p line (a non-tty never can).
  * @retval KLEFR_ERR_IO the device failed (tcgetattr(), tcsetattr()).
  * On ::KLEFR_ERR_IO and ::KLEFR_ERR_UNSUPPORTED from termios, part of
- * @p line may be in force, and klefr_io_get_line() gives @p line. */
+ * @p line may be in force, and klefr_io_get_line() gives @p line.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_io_set_line(klefr_io *io, const klefr_line *line);
 /** @retval KLEFR_ERR_NOT_AVAILABLE the transport has no line (TCP without
- *          a far-end line given). */
+ *          a far-end line given).
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_io_get_line(klefr_io *io, klefr_line *line, unsigned *not_applied);
-/** KLEFR_IO_* flags of the transport (0 for NULL). */
+/** KLEFR_IO_* flags of the transport (0 for NULL). @since 0.2 */
 KLEFR_API unsigned klefr_io_get_flags(const klefr_io *io);
-/** Close and free. NULL is allowed. */
+/** Close and free. NULL is allowed. @since 0.1 */
 KLEFR_API void klefr_io_close(klefr_io *io);
 /** @} */
 
 /** @name Port listing (libserialport)
  * @{ */
-/** One serial port found on the system. */
+/** One serial port found on the system. @since 0.1 */
 typedef struct klefr_port_info {
     char name[64];         /**< Name to give klefr_io_open() ("/dev/ttyUSB0"). */
     char description[128]; /**< Human description ("FT232R USB UART"), may be "". */
@@ -365,7 +379,8 @@ typedef struct klefr_port_info {
  * there are in @p count (may exceed @p cap).
  * @retval KLEFR_ERR_UNSUPPORTED built without libserialport.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL more ports than @p cap; the first
- *         @p cap are filled. */
+ *         @p cap are filled.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_io_list_ports(klefr_port_info *out, size_t cap, size_t *count);
 /** @} */
 

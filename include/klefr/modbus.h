@@ -48,7 +48,7 @@ KLEFR_BEGIN_DECLS
 /** Bit set in the function code of an exception response. */
 #define KLEFR_MODBUS_EXCEPTION_BIT 0x80u
 
-/** Function codes of the codec. */
+/** Function codes of the codec. @since 0.1 */
 typedef enum klefr_modbus_function {
     KLEFR_MODBUS_READ_COILS = 0x01,
     KLEFR_MODBUS_READ_DISCRETE_INPUTS = 0x02,
@@ -60,14 +60,14 @@ typedef enum klefr_modbus_function {
     KLEFR_MODBUS_WRITE_MULTIPLE_REGISTERS = 0x10
 } klefr_modbus_function;
 
-/** True if @p function is one of the eight function codes above. */
+/** True if @p function is one of the eight function codes above. @since 0.2 */
 KLEFR_API bool klefr_modbus_function_is_supported(uint8_t function);
 
 /** @name CRC-16/MODBUS (poly 0xA001 reflected, init 0xFFFF)
  * @{ */
-/** CRC of @p len bytes. The ADU carries it low byte first. */
+/** CRC of @p len bytes. The ADU carries it low byte first. @since 0.1 */
 KLEFR_API uint16_t klefr_modbus_crc16(const uint8_t *data, size_t len);
-/** Continue a CRC over more bytes (start with 0xFFFF). */
+/** Continue a CRC over more bytes (start with 0xFFFF). @since 0.1 */
 KLEFR_API uint16_t klefr_modbus_crc16_update(uint16_t crc, const uint8_t *data, size_t len);
 
 /** The CRC of a whole RTU ADU @p adu (the last two bytes, low byte first)
@@ -92,7 +92,8 @@ KLEFR_API klefr_err klefr_modbus_crc_decode(const uint8_t *adu, size_t len, klef
  *   @c data_len = ceil(quantity / 8).
  * - 16: @c address, @c quantity, @c data = registers big-endian,
  *   @c data_len = 2 x quantity.
- * When decoded, @c data points into the caller's ADU. */
+ * When decoded, @c data points into the caller's ADU.
+ * @since 0.1 */
 typedef struct klefr_modbus_request {
     uint8_t unit;        /**< Slave address, 0 = broadcast. */
     uint8_t function;    /**< ::klefr_modbus_function. */
@@ -108,7 +109,8 @@ typedef struct klefr_modbus_request {
  * - 01-04: @c data = the payload after the byte count (bits packed LSB
  *   first, or registers big-endian), @c data_len = byte count.
  * - 05, 06: @c address and @c value echoed.
- * - 15, 16: @c address and @c quantity echoed. */
+ * - 15, 16: @c address and @c quantity echoed.
+ * @since 0.1 */
 typedef struct klefr_modbus_response {
     uint8_t unit;        /**< Slave address. */
     uint8_t function;    /**< Function code without the exception bit. */
@@ -136,7 +138,8 @@ typedef struct klefr_modbus_response {
  *         coil @c value not 0xFF00 or 0x0000, or (15, 16) NULL @c data or
  *         @c data_len not the one @c quantity needs.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap too small;
- *         @p buf unchanged, @p len holds the size needed. */
+ *         @p buf unchanged, @p len holds the size needed.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_modbus_request_encode(const klefr_modbus_request *req, uint8_t *buf,
                                                 size_t cap, size_t *len);
 /** Encode a read request (01-04).
@@ -144,7 +147,8 @@ KLEFR_API klefr_err klefr_modbus_request_encode(const klefr_modbus_request *req,
  *         0 (broadcast) or over 247, @p quantity 0 or over the function's
  *         limit (2000 bits, 125 registers) or running past address 0xFFFF.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap too small;
- *         @p buf unchanged, @p len holds the size needed. */
+ *         @p buf unchanged, @p len holds the size needed.
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_modbus_read_request_encode(uint8_t unit, uint8_t function,
                                                      uint16_t address, uint16_t quantity,
                                                      uint8_t *buf, size_t cap, size_t *len);
@@ -152,7 +156,8 @@ KLEFR_API klefr_err klefr_modbus_read_request_encode(uint8_t unit, uint8_t funct
  * @retval KLEFR_ERR_INVALID_ARG NULL @p len, @p function not 05 or 06,
  *         @p unit over 247, or (05) @p value not 0xFF00 or 0x0000.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap too small;
- *         @p buf unchanged, @p len holds the size needed. */
+ *         @p buf unchanged, @p len holds the size needed.
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_modbus_write_single_request_encode(uint8_t unit, uint8_t function,
                                                              uint16_t address, uint16_t value,
                                                              uint8_t *buf, size_t cap, size_t *len);
@@ -162,7 +167,8 @@ KLEFR_API klefr_err klefr_modbus_write_single_request_encode(uint8_t unit, uint8
  *         only sizing), @p unit over 247, @p quantity 0 or over 123 or
  *         running past address 0xFFFF.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap too small;
- *         @p buf unchanged, @p len holds the size needed. */
+ *         @p buf unchanged, @p len holds the size needed.
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_modbus_write_registers_request_encode(uint8_t unit, uint16_t address,
                                                                 const uint16_t *regs,
                                                                 uint16_t quantity, uint8_t *buf,
@@ -173,7 +179,8 @@ KLEFR_API klefr_err klefr_modbus_write_registers_request_encode(uint8_t unit, ui
  *         only sizing), @p unit over 247, @p quantity 0 or over 1968 or
  *         running past address 0xFFFF.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap too small;
- *         @p buf unchanged, @p len holds the size needed. */
+ *         @p buf unchanged, @p len holds the size needed.
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_modbus_write_coils_request_encode(uint8_t unit, uint16_t address,
                                                             const uint8_t *bits, uint16_t quantity,
                                                             uint8_t *buf, size_t cap, size_t *len);
@@ -185,14 +192,16 @@ KLEFR_API klefr_err klefr_modbus_write_coils_request_encode(uint8_t unit, uint16
  *         or over 250 or (03, 04) odd, or an impossible exception (see
  *         klefr_modbus_exception_response_encode()).
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap too small;
- *         @p buf unchanged, @p len holds the size needed. */
+ *         @p buf unchanged, @p len holds the size needed.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_modbus_response_encode(const klefr_modbus_response *resp, uint8_t *buf,
                                                  size_t cap, size_t *len);
 /** Encode the answer to a register read (03/04) from host-order values.
  * @retval KLEFR_ERR_INVALID_ARG NULL @p regs or @p len, @p unit 0 or over
  *         247, @p function not 03 or 04, @p quantity 0 or over 125.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap too small;
- *         @p buf unchanged, @p len holds the size needed. */
+ *         @p buf unchanged, @p len holds the size needed.
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_modbus_read_registers_response_encode(uint8_t unit, uint8_t function,
                                                                 const uint16_t *regs,
                                                                 uint16_t quantity, uint8_t *buf,
@@ -202,7 +211,8 @@ KLEFR_API klefr_err klefr_modbus_read_registers_response_encode(uint8_t unit, ui
  * @retval KLEFR_ERR_INVALID_ARG NULL @p len, @p unit 0 or over 247, @p code
  *         0, @p function 0 or with bit 0x80 set.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap too small;
- *         @p buf unchanged, @p len holds the size needed. */
+ *         @p buf unchanged, @p len holds the size needed.
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_modbus_exception_response_encode(uint8_t unit, uint8_t function,
                                                            uint8_t code, uint8_t *buf, size_t cap,
                                                            size_t *len);
@@ -218,7 +228,8 @@ KLEFR_API klefr_err klefr_modbus_exception_response_encode(uint8_t unit, uint8_t
  *         function; answer with exception 01.
  * @retval KLEFR_EXC_ILLEGAL_DATA_VALUE quantity out of range, byte count
  *         inconsistent, or coil value other than 0xFF00/0x0000: answer 03.
- * On a negative error @p req is unchanged. */
+ * On a negative error @p req is unchanged.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_modbus_request_decode(const uint8_t *adu, size_t len,
                                                 klefr_modbus_request *req);
 
@@ -260,24 +271,27 @@ KLEFR_API klefr_err klefr_modbus_request_registers_get(const klefr_modbus_reques
  * @retval KLEFR_ERR_CHECKSUM, KLEFR_ERR_TRUNCATED, KLEFR_ERR_FRAME corrupt.
  * @retval KLEFR_ERR_UNEXPECTED valid frame that does not answer @p req.
  * @retval KLEFR_ERR_UNSUPPORTED unknown function code.
- * On a negative error @p resp is unchanged. */
+ * On a negative error @p resp is unchanged.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_modbus_response_decode(const klefr_modbus_request *req,
                                                  const uint8_t *adu, size_t len,
                                                  klefr_modbus_response *resp);
 
 /** Register @p index (0-based) of a decoded read response, host order.
- * Returns 0 if @p index is outside the payload. */
+ * Returns 0 if @p index is outside the payload.
+ * @since 0.2 */
 KLEFR_API uint16_t klefr_modbus_response_register_get(const klefr_modbus_response *resp,
                                                       size_t index);
 
 /** Copy the registers of a decoded read response to host order.
- * @retval KLEFR_ERR_BUFFER_TOO_SMALL fewer than data_len / 2 slots. */
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL fewer than data_len / 2 slots.
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_modbus_response_registers_get(const klefr_modbus_response *resp,
                                                         uint16_t *regs, size_t cap, size_t *count);
 
 /** @name Streaming frame detection
  * @{ */
-/** Which side's frames a detector looks for. */
+/** Which side's frames a detector looks for. @since 0.1 */
 typedef enum klefr_modbus_direction {
     KLEFR_MODBUS_REQUESTS = 0, /**< Master to slave (a slave listening). */
     KLEFR_MODBUS_RESPONSES = 1 /**< Slave to master (a master waiting). */
@@ -298,7 +312,8 @@ typedef enum klefr_modbus_direction {
  * @param buf   Bytes received, oldest first; may be NULL if @p len is 0.
  * @param len   Number of bytes.
  * @param out   The answer.
- * @retval KLEFR_ERR_INVALID_ARG @p out is NULL. */
+ * @retval KLEFR_ERR_INVALID_ARG @p out is NULL.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_modbus_frame_detect(klefr_modbus_direction dir, int unit,
                                               const uint8_t *buf, size_t len,
                                               klefr_frame_scan *out);
@@ -306,7 +321,7 @@ KLEFR_API klefr_err klefr_modbus_frame_detect(klefr_modbus_direction dir, int un
 
 /** @name Timing (Modbus over serial line 2.5.1.1)
  * @{ */
-/** The silences of a line, in microseconds. */
+/** The silences of a line, in microseconds. @since 0.1 */
 typedef struct klefr_modbus_timing {
     uint32_t char_us; /**< One character on the wire. */
     uint32_t t15_us;  /**< Longest gap inside a frame (1.5 characters). */
@@ -315,24 +330,26 @@ typedef struct klefr_modbus_timing {
 
 /** Character time, t1.5 and t3.5 for @p line. Above 19200 baud t1.5 and
  * t3.5 are fixed at 750 us and 1750 us, as the spec recommends.
- * @retval KLEFR_ERR_INVALID_ARG NULL pointer or baud 0. */
+ * @retval KLEFR_ERR_INVALID_ARG NULL pointer or baud 0.
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_modbus_timing_get(const klefr_line *line, klefr_modbus_timing *out);
 /** @} */
 
 /** @name Data types of the KLEFR map (SPEC section 4)
  * @{ */
-/** Float ABCD: IEEE 754 single in two registers, high word first. */
+/** Float ABCD: IEEE 754 single in two registers, high word first. @since 0.2 */
 KLEFR_API float klefr_modbus_float_decode(const uint16_t regs[2]);
 /** Store @p value as Float ABCD in @p regs (high word first).
  * @param[in]  value The number.
  * @param[out] regs  Receives the two registers.
  * @since 0.2 */
 KLEFR_API void klefr_modbus_float_encode(float value, uint16_t regs[2]);
-/** Signed: a register as int16. */
+/** Signed: a register as int16. @since 0.2 */
 KLEFR_API int16_t klefr_modbus_signed_decode(uint16_t reg);
 /** "HEX": decimal digits as hex digits, 1 or 2 registers (4 or 8 digits).
  * 0x1706 0x0518 gives 17060518.
- * @retval KLEFR_ERR_ENCODING a nibble is A-F (@p out unchanged). */
+ * @retval KLEFR_ERR_ENCODING a nibble is A-F (@p out unchanged).
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_modbus_hex_decode(const uint16_t *regs, size_t count, uint32_t *out);
 /** Store @p value as "HEX" in @p count registers (1 or 2).
  * @param[in]  value The number, at most 4 x @p count decimal digits.

@@ -28,7 +28,7 @@
 
 KLEFR_BEGIN_DECLS
 
-/** The four models. The value is the model number. */
+/** The four models. The value is the model number. @since 0.1 */
 typedef enum klefr_model {
     KLEFR_MODEL_6911 = 6911, /**< IR only, tariff T1 only. */
     KLEFR_MODEL_6912 = 6912, /**< IR, external tariff input (230 V AC -> T2). */
@@ -41,7 +41,7 @@ typedef enum klefr_model {
 /** Every model. */
 #define KLEFR_MODELS_ALL 0x0Fu
 
-/** How quantities are grouped for display. */
+/** How quantities are grouped for display. @since 0.1 */
 typedef enum klefr_group {
     KLEFR_GROUP_ENERGY = 0,         /**< Energy registers (kWh, kvarh). */
     KLEFR_GROUP_INSTANTANEOUS = 1,  /**< V, A, Hz, kW, kvar, kVA, PF. */
@@ -50,7 +50,7 @@ typedef enum klefr_group {
     KLEFR_GROUP_STATUS = 4          /**< Direction, quadrant, error, counters. */
 } klefr_group;
 
-/** Data types of the manual's Modbus map (appendix 3). */
+/** Data types of the manual's Modbus map (appendix 3). @since 0.1 */
 typedef enum klefr_modbus_type {
     KLEFR_MODBUS_TYPE_NONE = 0,   /**< Not on Modbus. */
     KLEFR_MODBUS_TYPE_HEX = 1,    /**< Decimal digits sent as hex digits (BCD). */
@@ -65,7 +65,8 @@ typedef enum klefr_modbus_type {
 /** Every quantity a KLEFR meter exposes, in the order of the table.
  * The numeric values are stable; new quantities are added before
  * KLEFR_Q_COUNT. Quantities flagged ::KLEFR_QF_THREE_PHASE exist on the
- * Modbus map only and always read 0 on these single-phase meters. */
+ * Modbus map only and always read 0 on these single-phase meters.
+ * @since 0.1 */
 typedef enum klefr_quantity {
     /* Identification */
     KLEFR_Q_SERIAL_NUMBER = 0,
@@ -175,7 +176,7 @@ enum {
     KLEFR_QF_INTEGER = 1u << 3      /**< Whole numbers only. */
 };
 
-/** Allowed values of a writable quantity: a list, or a closed range. */
+/** Allowed values of a writable quantity: a list, or a closed range. @since 0.1 */
 typedef struct klefr_valid_values {
     klefr_number min;         /**< Lowest value of the range (list empty). */
     klefr_number max;         /**< Highest value of the range (list empty). */
@@ -183,7 +184,7 @@ typedef struct klefr_valid_values {
     size_t list_len;          /**< Number of values in @c list. */
 } klefr_valid_values;
 
-/** Modbus column: where the quantity sits in the manual's appendix 3. */
+/** Modbus column: where the quantity sits in the manual's appendix 3. @since 0.1 */
 typedef struct klefr_modbus_column {
     uint16_t address;       /**< First register (e.g. 0x6010). */
     uint8_t length;         /**< 1 or 2 registers; 0 = not on Modbus. */
@@ -191,7 +192,7 @@ typedef struct klefr_modbus_column {
     uint8_t write_function; /**< 6 or 16 when writable over Modbus, else 0. */
 } klefr_modbus_column;
 
-/** M-Bus column (6913, manual appendix 2). */
+/** M-Bus column (6913, manual appendix 2). @since 0.1 */
 typedef struct klefr_mbus_column {
     uint8_t dif;       /**< DIF of the record in the RSP_UD, 0 = not sent. */
     uint8_t dife;      /**< Its single DIFE (tariff), 0 = none. */
@@ -201,7 +202,7 @@ typedef struct klefr_mbus_column {
     uint8_t write_len; /**< Bytes used in @c write, 0 = not writable by M-Bus. */
 } klefr_mbus_column;
 
-/** IEC 62056-21 column (IR port, every model). */
+/** IEC 62056-21 column (IR port, every model). @since 0.1 */
 typedef struct klefr_iec_column {
     const char *address; /**< Data set address ("1.8.1"), NULL = none. */
     uint8_t decimals;    /**< Digits after the decimal point in the data set. */
@@ -209,7 +210,7 @@ typedef struct klefr_iec_column {
     bool writable;       /**< Writable with W1 in programming mode. */
 } klefr_iec_column;
 
-/** One row of the register model. */
+/** One row of the register model. @since 0.1 */
 typedef struct klefr_quantity_info {
 #ifndef KLEFR_MODEL_NO_LABELS
     klefr_quantity id;               /**< Equal to the row's index. */
@@ -242,11 +243,12 @@ typedef struct klefr_quantity_info {
 #endif
 } klefr_quantity_info;
 
-/** Row of @p q, or NULL if @p q is not a quantity. The row is static. */
+/** Row of @p q, or NULL if @p q is not a quantity. The row is static. @since 0.1 */
 KLEFR_API const klefr_quantity_info *klefr_quantity_get(klefr_quantity q);
 
 /** Row whose machine name is @p name, or NULL (always NULL in a firmware
- * build without names, KLEFR_MODEL_NO_NAMES). */
+ * build without names, KLEFR_MODEL_NO_NAMES).
+ * @since 0.1 */
 KLEFR_API const klefr_quantity_info *klefr_quantity_by_name(const char *name);
 
 /** Check that @p value may be written to @p q on @p model, the one place that
@@ -259,7 +261,8 @@ KLEFR_API const klefr_quantity_info *klefr_quantity_by_name(const char *name);
  * @retval KLEFR_ERR_NOT_AVAILABLE @p model does not have @p q.
  * @retval KLEFR_ERR_RANGE not an allowed value (also NaN, or non-integer
  *         where whole numbers are needed; a reset accepts only 0).
- * @retval KLEFR_ERR_INVALID_ARG unknown @p q or @p model. */
+ * @retval KLEFR_ERR_INVALID_ARG unknown @p q or @p model.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_quantity_validate(klefr_model model, klefr_quantity q,
                                             klefr_number value);
 
@@ -279,7 +282,7 @@ KLEFR_API klefr_err klefr_quantity_validate(klefr_model model, klefr_quantity q,
  * @retval KLEFR_ERR_RANGE not exactly representable: finer than the
  *         resolution (`1e-400`, `25.5` for a whole number), or too large.
  * @retval KLEFR_ERR_INVALID_ARG unknown @p q, NULL @p out.
- * @since 0.2.0 */
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_quantity_parse(klefr_quantity q, const char *text, size_t len,
                                          double *out);
 
@@ -346,7 +349,7 @@ KLEFR_API klefr_err klefr_values_set(klefr_values *values, klefr_quantity q, kle
  * besides the values it stored: a reading is complete only when every
  * count but @c stored is 0. The counted records and data sets are not
  * stored, so a value stored is one the meter sent once, in its own form.
- * @since 0.2.0 */
+ * @since 0.2 */
 typedef struct klefr_decode_report {
     size_t stored;       /**< Values stored. */
     size_t unknown;      /**< Records or data sets that are no quantity of the model
@@ -359,7 +362,7 @@ typedef struct klefr_decode_report {
                               never sends. */
 } klefr_decode_report;
 
-/** One validated setting change: the result of decoding a write. */
+/** One validated setting change: the result of decoding a write. @since 0.1 */
 typedef struct klefr_setting {
     klefr_quantity quantity; /**< What to change. */
     klefr_number value;      /**< New value (checked by klefr_quantity_validate()). */

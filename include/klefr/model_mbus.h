@@ -36,7 +36,7 @@ KLEFR_BEGIN_DECLS
 /** Medium of the 6913: electricity. */
 #define KLEFR_MBUS_MEDIUM_ELECTRICITY 0x02u
 
-/** The header fields of a KLEFR RSP_UD that are not quantities. */
+/** The header fields of a KLEFR RSP_UD that are not quantities. @since 0.1 */
 typedef struct klefr_mbus_model_header {
     uint8_t address; /**< A field of the answer (primary address, or FD when selected). */
     uint32_t id;     /**< Identification number (the secondary address), 0-99999999. */
@@ -58,7 +58,8 @@ typedef struct klefr_mbus_model_header {
  * @retval KLEFR_ERR_NOT_AVAILABLE a value the frame needs is absent.
  * @retval KLEFR_ERR_RANGE @c hdr->id over 99999999, or a value is NaN.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small.
- * @retval KLEFR_ERR_INVALID_ARG NULL @p values, @p hdr or @p len. */
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p values, @p hdr or @p len.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_model_mbus_rsp_ud_encode(const klefr_values *values,
                                                    const klefr_mbus_model_header *hdr, uint8_t *buf,
                                                    size_t cap, size_t *len);
@@ -73,7 +74,8 @@ KLEFR_API klefr_err klefr_model_mbus_rsp_ud_encode(const klefr_values *values,
  * @retval KLEFR_ERR_UNEXPECTED not a RSP_UD long frame.
  * @retval KLEFR_ERR_ENCODING a matching record holds a bad BCD digit.
  * @return otherwise the errors of klefr_mbus_frame_decode(),
- *         klefr_mbus_header_decode() and klefr_mbus_record_decode(). */
+ *         klefr_mbus_header_decode() and klefr_mbus_record_decode().
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_model_mbus_rsp_ud_decode(const uint8_t *frame, size_t len,
                                                    klefr_values *values, klefr_mbus_header *hdr);
 
@@ -100,7 +102,7 @@ KLEFR_API klefr_err klefr_model_mbus_rsp_ud_decode(const uint8_t *frame, size_t 
  *         bad BCD digit, a string).
  * On error nothing is stored, @p hdr is unchanged and the counts stay 0:
  * the errors are those of klefr_model_mbus_rsp_ud_decode().
- * @since 0.2.0 */
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_model_mbus_rsp_ud_decode_report(const uint8_t *frame, size_t len,
                                                           klefr_values *values,
                                                           klefr_mbus_header *hdr,
@@ -121,7 +123,8 @@ KLEFR_API klefr_err klefr_model_mbus_rsp_ud_decode_report(const uint8_t *frame, 
  * @retval KLEFR_ERR_RANGE (or another klefr_quantity_validate() error) a
  *         value that may not be written.
  * @retval KLEFR_ERR_ENCODING a value with a bad BCD digit, or not a number.
- * @retval KLEFR_ERR_BUFFER_TOO_SMALL more records than @p cap. */
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL more records than @p cap.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_model_mbus_write_decode(const uint8_t *frame, size_t len,
                                                   klefr_setting *out, size_t cap, size_t *out_len);
 

@@ -133,10 +133,11 @@ klefr_err klefr_iec_any_frame_detect(const uint8_t *buf, size_t len, klefr_frame
     if (out == NULL || (buf == NULL && len > 0))
         return KLEFR_ERR_INVALID_ARG;
     rules r = {true, true, true, true, true, false};
-    klefr_frame_scan s = scan_with(&r, buf, len);
+    klefr_frame_scan s;
+    (void)scan_with(&r, buf, len, &s);
     if (len > 0 && buf[0] == KLEFR_IEC_ACK && s.state != KLEFR_FRAME_COMPLETE) {
         r.ack_option = false; /* not an option select (yet): the ACK alone */
-        s = scan_with(&r, buf, len);
+        (void)scan_with(&r, buf, len, &s);
     }
     *out = s;
     return KLEFR_OK;

@@ -124,11 +124,13 @@ START_TEST(test_three_phase_rows_are_there_for_the_modbus_map_only)
     ck_assert_int_eq(klefr_model_modbus_values_encode(KLEFR_MODEL_6914, &v, 0x5005, regs, 3),
                      KLEFR_EXC_ILLEGAL_DATA_ADDRESS);
 #else
-    ck_assert_int_eq(klefr_model_modbus_values_encode(KLEFR_MODEL_6914, &v, 0x5000, regs, 6), KLEFR_OK);
+    ck_assert_int_eq(klefr_model_modbus_values_encode(KLEFR_MODEL_6914, &v, 0x5000, regs, 6),
+                     KLEFR_OK);
     static const uint16_t voltage_then_zero[] = {0x4366, 0, 0, 0, 0, 0};
     ck_assert_mem_eq(regs, voltage_then_zero, sizeof regs);
     memset(regs, 1, sizeof regs);
-    ck_assert_int_eq(klefr_model_modbus_values_encode(KLEFR_MODEL_6914, &v, 0x5031, regs, 1), KLEFR_OK);
+    ck_assert_int_eq(klefr_model_modbus_values_encode(KLEFR_MODEL_6914, &v, 0x5031, regs, 1),
+                     KLEFR_OK);
     ck_assert_uint_eq(regs[0], 0); /* L3 power factor's second half, the 5000 block's end */
     ck_assert_int_eq(klefr_model_modbus_values_encode(KLEFR_MODEL_6914, &v, 0x5031, regs, 2),
                      KLEFR_EXC_ILLEGAL_DATA_ADDRESS);
