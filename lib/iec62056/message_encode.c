@@ -172,14 +172,19 @@ klefr_err klefr_iec_message_encode(const klefr_iec_message *msg, uint8_t *buf, s
 {
     if (msg == NULL || len == NULL)
         return KLEFR_ERR_INVALID_ARG;
-    out_buf o = {buf, buf != NULL ? cap : 0, 0};
-    klefr_err err = encode_body(msg, &o);
+    /* A sizing pass first, so that a buffer too small is left untouched
+     * as every other encoder leaves it. */
+    out_buf size = {NULL, 0, 0};
+    klefr_err err = encode_body(msg, &size);
     if (err != KLEFR_OK)
         return err;
-    *len = o.len;
-    if (buf != NULL && o.len > cap)
+    *len = size.len;
+    if (buf == NULL)
+        return KLEFR_OK;
+    if (size.len > cap)
         return KLEFR_ERR_BUFFER_TOO_SMALL;
-    return KLEFR_OK;
+    out_buf o = {buf, cap, 0};
+    return encode_body(msg, &o);
 }
 
 klefr_err klefr_iec_command_encode(char command, char type, const char *data, size_t data_len,

@@ -658,6 +658,18 @@ klefr_err klefr_model_iec_read_encode(klefr_quantity q, uint8_t *buf, size_t cap
     return klefr_iec_writer_finish(&w, len);
 }
 
+/* W1 address(text): the message of one data set. */
+static klefr_err w1_write(const char *address, const char *text, uint8_t *buf, size_t cap,
+                          size_t *len)
+{
+    klefr_iec_writer w;
+    klefr_iec_writer_init(&w, buf, cap);
+    klefr_iec_writer_begin(&w, 'W', '1');
+    klefr_iec_writer_dataset(&w, address, text, NULL);
+    klefr_iec_writer_end(&w, false, false);
+    return klefr_iec_writer_finish(&w, len);
+}
+
 klefr_err klefr_model_iec_write_encode(klefr_model model, klefr_quantity q, klefr_number value,
                                        uint8_t *buf, size_t cap, size_t *len)
 {
@@ -675,12 +687,13 @@ klefr_err klefr_model_iec_write_encode(klefr_model model, klefr_quantity q, klef
     err = render_value(row, value, text);
     if (err != KLEFR_OK)
         return err;
-    klefr_iec_writer w;
-    klefr_iec_writer_init(&w, buf, cap);
-    klefr_iec_writer_begin(&w, 'W', '1');
-    klefr_iec_writer_dataset(&w, row->iec.address, text, NULL);
-    klefr_iec_writer_end(&w, false, false);
-    return klefr_iec_writer_finish(&w, len);
+    /* Sized first, so that a short buffer is left untouched. */
+    err = w1_write(row->iec.address, text, NULL, 0, len);
+    if (err != KLEFR_OK || buf == NULL)
+        return err;
+    if (*len > cap)
+        return KLEFR_ERR_BUFFER_TOO_SMALL;
+    return w1_write(row->iec.address, text, buf, cap, len);
 }
 
 /* Decoded answer: NAK and (ERxx) become errors. */

@@ -54,12 +54,9 @@ static int64_t wrap(int64_t v, klefr_mbus_coding c)
     return v % mod;
 }
 
-klefr_err klefr_model_mbus_rsp_ud_encode(const klefr_values *values,
-                                         const klefr_mbus_model_header *hdr, uint8_t *buf,
-                                         size_t cap, size_t *len)
+static klefr_err rsp_ud_write(const klefr_values *values, const klefr_mbus_model_header *hdr,
+                              uint8_t *buf, size_t cap, size_t *len)
 {
-    if (values == NULL || hdr == NULL || len == NULL)
-        return KLEFR_ERR_INVALID_ARG;
     klefr_mbus_header h = {
         .ci = KLEFR_MBUS_CI_RSP_LONG,
         .id = hdr->id,
@@ -96,6 +93,19 @@ klefr_err klefr_model_mbus_rsp_ud_encode(const klefr_values *values,
             return err;
     }
     return klefr_mbus_writer_finish(&w, len);
+}
+
+klefr_err klefr_model_mbus_rsp_ud_encode(const klefr_values *values,
+                                         const klefr_mbus_model_header *hdr, uint8_t *buf,
+                                         size_t cap, size_t *len)
+{
+    if (values == NULL || hdr == NULL || len == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    klefr_err err = rsp_ud_write(values, hdr, buf, cap, len);
+    /* The writer stops at the record that does not fit: say the whole size. */
+    if (err == KLEFR_ERR_BUFFER_TOO_SMALL && rsp_ud_write(values, hdr, NULL, 0, len) != KLEFR_OK)
+        return KLEFR_ERR_BUFFER_TOO_SMALL;
+    return err;
 }
 
 /* Does record r stand for the row's RSP_UD record (same DIB fields, VIF)? */

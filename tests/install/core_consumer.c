@@ -4,6 +4,7 @@
  * nothing of the host layer. tests/install builds it against the installed
  * klefr-core.pc and against dependency('klefr-core') of a subproject. */
 #include <klefr/model.h>
+#include <klefr/model_modbus.h>
 #include <klefr/version.h>
 
 #include <stdio.h>
