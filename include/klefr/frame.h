@@ -74,8 +74,8 @@ typedef enum klefr_protocol {
  * (a bad CRC, a short frame): IEC for a sign-on, a programming command,
  * a block with its end character or data-set text; M-Bus for its start
  * bytes; Modbus otherwise.
- * @param[in] buf       The bytes.
- * @param[in] len       Their number.
+ * @param[in]  buf      The bytes.
+ * @param[in]  len      Their number.
  * @param[out] out      The protocol.
  * @param[out] complete Optional: true if a whole checksum-valid frame of
  *                      that protocol starts at @p buf.
