@@ -19,6 +19,7 @@ expect '9600 8E1: 4011 us$'
 expect '^  Modbus register 0x4004$'
 expect '^  on a 6913: success$'
 expect '^  on a 6914: value out of range$'
+expect '^serial number 17060518 as BCD: 0x17060518$'
 expect '^register 0x5000: voltage$'
 expect '^reading: tariff_sum broken at total_active_energy (3, expected 3.5)$'
 if "$2" no_such_quantity 1 >"$out" 2>&1; then

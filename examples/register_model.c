@@ -38,6 +38,11 @@ int main(int argc, char **argv)
         printf("  on a %d: %s\n", (int)model,
                klefr_strerror(klefr_quantity_validate(model, q->id, value)));
 
+    /* The serial number travels as packed BCD (Modbus "HEX" type, M-Bus). */
+    uint64_t bcd = 0;
+    if (klefr_bcd_pack(17060518, 8, &bcd) == KLEFR_OK)
+        printf("serial number 17060518 as BCD: 0x%08llX\n", (unsigned long long)bcd);
+
     /* Which quantity does Modbus register 0x5000 of a 6914 hold? */
     const klefr_quantity_info *at = klefr_model_modbus_lookup(KLEFR_MODEL_6914, 0x5000);
     printf("register 0x5000: %s\n", at != NULL ? at->name : "none");
