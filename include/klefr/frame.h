@@ -7,6 +7,8 @@
  * detector about the buffer. The detector looks at the bytes from the start
  * of the buffer and answers one of three things. It keeps no state: the same
  * bytes always give the same answer, so it is safe to call after every read.
+ * @par Example
+ * @ref split_stream.c
  * @{
  */
 #ifndef KLEFR_FRAME_H

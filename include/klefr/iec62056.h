@@ -25,6 +25,8 @@
  *   uint32_t that may wrap.
  *
  * Decisions where the standard leaves room are in doc/iec62056.md.
+ * @par Example
+ * @ref split_stream.c
  * @{
  */
 #ifndef KLEFR_IEC62056_H

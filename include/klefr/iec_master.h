@@ -71,6 +71,8 @@
  *
  * Threads: every call locks the master; one session at a time.
  * klefr_iec_master_lock() keeps the head across several calls.
+ * @par Example
+ * @ref iec_readout.c
  * @{
  */
 #ifndef KLEFR_IEC_MASTER_H

@@ -21,6 +21,8 @@
  * The host layer is POSIX C (not freestanding). Every function here is
  * blocking; none is safe to call on one ::klefr_io from two threads at once
  * (a master serialises its own use). See doc/host-io.md for the decisions.
+ * @par Examples
+ * @ref iec_readout.c, @ref read_meter.c
  * @{
  */
 #ifndef KLEFR_IO_H

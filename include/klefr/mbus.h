@@ -10,6 +10,8 @@
  * (buf, cap, &len): with @p buf NULL they only compute the length.
  *
  * The data records that follow the header are in klefr/mbus_records.h.
+ * @par Example
+ * @ref mbus_decode.c
  * @{
  */
 #ifndef KLEFR_MBUS_H

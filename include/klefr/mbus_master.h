@@ -44,6 +44,8 @@
  * several ::klefr_meter handles may share a bus. To keep the bus across
  * calls (select, then read FD), wrap them in klefr_mbus_master_lock() /
  * klefr_mbus_master_unlock().
+ * @par Example
+ * @ref bus_read.c
  * @{
  */
 #ifndef KLEFR_MBUS_MASTER_H

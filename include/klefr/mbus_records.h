@@ -28,6 +28,8 @@
  *     if (it.error != KLEFR_OK) ...
  * }
  * @endcode
+ * @par Examples
+ * @ref mbus_decode.c, @ref decode_samples.c
  * @{
  */
 #ifndef KLEFR_MBUS_RECORDS_H

@@ -13,6 +13,8 @@
  * klefr_modbus_response_decode() it means the device answered with that
  * exception; from klefr_modbus_request_decode() it means a slave must answer
  * with that exception.
+ * @par Example
+ * @ref write_commands.c
  * @{
  */
 #ifndef KLEFR_MODBUS_H

@@ -43,6 +43,8 @@
  * Threads: every call locks the master, so several threads (or several
  * ::klefr_meter handles) may share one bus; transactions never interleave.
  * klefr_modbus_master_lock() keeps the bus across several calls.
+ * @par Example
+ * @ref bus_read.c
  * @{
  */
 #ifndef KLEFR_MODBUS_MASTER_H

@@ -13,6 +13,8 @@
  *
  * Decisions where the manual is silent are in SPEC.md sections 3-6 and in
  * doc/register-model.md.
+ * @par Example
+ * @ref register_model.c
  * @{
  */
 #ifndef KLEFR_MODEL_H

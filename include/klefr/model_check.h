@@ -27,6 +27,8 @@
  * M-Bus BCD energies and IEC energies (whole 0.01 kWh) exactly. Every rule,
  * its tolerance and its reason: doc/reading-integrity.md.
  * @since 0.2
+ * @par Example
+ * @ref register_model.c
  * @{
  */
 #ifndef KLEFR_MODEL_CHECK_H

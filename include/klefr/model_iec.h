@@ -18,6 +18,8 @@
  * checksum as 8 hex digits. Units are the row's unit, left out when it
  * contains a character the standard forbids in units (`/` of "imp/kWh").
  * The table of addresses and the error codes are in doc/iec62056.md.
+ * @par Examples
+ * @ref decode_samples.c, @ref iec_readout.c
  * @{
  */
 #ifndef KLEFR_MODEL_IEC_H

@@ -13,6 +13,8 @@
  * maximum = forward (import), minimum = reverse (export). A generic decoder
  * (klefr/mbus_records.h) reports the function field as sent; this layer
  * maps it through the table's DIF bytes.
+ * @par Example
+ * @ref decode_samples.c
  * @{
  */
 #ifndef KLEFR_MODEL_MBUS_H
