@@ -5,7 +5,9 @@ that says since which version it exists (@since), and, for a function that
 returns klefr_err, which errors it gives (@retval). Every @param in the
 headers gives a direction ([in], [out] or [in,out]); a function or callback
 type whose comment has any @param documents each of its parameters, and
-only those. Prints each item that breaks a rule and fails."""
+only those. Every @defgroup comment links (@ref) a program of examples/
+that exists. Prints each item that breaks a rule and fails.
+Usage: public_items_are_documented.py [INCLUDE_DIR [EXAMPLES_DIR]]"""
 import pathlib
 import re
 import sys
@@ -111,8 +113,27 @@ def stray_params(lines):
                 yield i, f"@param {names} has no direction ([in], [out] or [in,out])"
 
 
-def problems(path):
+def group_problems(lines, examples):
+    """The example rule for each @defgroup comment of a header."""
+    for i, line in enumerate(lines):
+        group = re.search(r"@defgroup\s+(\w+)", line)
+        if not group:
+            continue
+        start = max(j for j in range(i + 1) if "/**" in lines[j])
+        end = min(j for j in range(i, len(lines)) if "*/" in lines[j])
+        refs = re.findall(r"@ref\s+(\w+\.c)\b", "\n".join(lines[start : end + 1]))
+        where = f"{i + 1}: group {group.group(1)}"
+        if not refs:
+            yield where, "links no example (@ref a program of examples/)"
+        for name in refs:
+            if not (examples / name).is_file():
+                yield where, f"links {name}, which examples/ does not have"
+
+
+def problems(path, examples):
     lines = path.read_text().split("\n")
+    for where, p in group_problems(lines, examples):
+        yield f"{path.name}:{where}: {p}"
     in_item_docs = set()
     for i, line in enumerate(lines):
         if not ITEM.match(line):
@@ -137,8 +158,9 @@ def problems(path):
 
 def main():
     include = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "include/klefr")
+    examples = pathlib.Path(sys.argv[2] if len(sys.argv) > 2 else include / ".." / ".." / "examples")
     headers = sorted(include.glob("*.h")) + sorted(include.glob("*.h.in"))
-    found = [p for h in headers for p in problems(h)]
+    found = [p for h in headers for p in problems(h, examples)]
     for p in found:
         print(p)
     print(f"{len(found)} documentation problems in the public headers")
