@@ -175,9 +175,9 @@ KLEFR_API klefr_err klefr_iec_master_get_options(klefr_iec_master *m,
                                                  klefr_iec_master_options *opts);
 /** Change the options as klefr_iec_master_open() takes them; they apply
  * from the next message on.
- * @param[in] m    The master.
- * @param[in] opts The new options, from klefr_iec_master_options_init() or
- *                 klefr_iec_master_get_options().
+ * @param[in,out] m    The master.
+ * @param[in]     opts The new options, from klefr_iec_master_options_init() or
+ *                     klefr_iec_master_get_options().
  * @retval KLEFR_ERR_INVALID_ARG NULL argument, size too small, another
  *         parity handling than at open; nothing changed.
  * @since 0.2 */

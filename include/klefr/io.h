@@ -315,10 +315,10 @@ KLEFR_API klefr_err klefr_io_trace_wrap(klefr_io *inner, bool own_inner, klefr_i
 KLEFR_API ptrdiff_t klefr_io_read(klefr_io *io, uint8_t *buf, size_t cap, uint32_t timeout_ms);
 /** Write all @p len bytes or fail: KLEFR_ERR_TIMEOUT if the backend takes
  * no byte for @p timeout_ms.
- * @param[in] io         The transport.
- * @param[in] buf        The bytes; may be NULL when @p len is 0.
- * @param[in] len        Their number.
- * @param[in] timeout_ms The wait for each chunk, not for the whole write.
+ * @param[in,out] io         The transport.
+ * @param[in]     buf        The bytes; may be NULL when @p len is 0.
+ * @param[in]     len        Their number.
+ * @param[in]     timeout_ms The wait for each chunk, not for the whole write.
  * @retval KLEFR_ERR_INVALID_ARG @p io NULL or without read or write
  *         callback, or @p buf NULL with @p len not 0.
  * @retval KLEFR_ERR_TIMEOUT the backend took no byte for @p timeout_ms.

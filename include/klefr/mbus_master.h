@@ -127,9 +127,9 @@ KLEFR_API klefr_err klefr_mbus_master_get_options(klefr_mbus_master *m,
 /** Change the options as klefr_mbus_master_open() takes them. A timeout
  * that is 0, or equal to the one derived for the line, stays derived and
  * follows klefr_mbus_master_set_baud(); any other value is kept as it is.
- * @param[in] m    The master.
- * @param[in] opts The new options, from klefr_mbus_master_options_init()
- *                 or klefr_mbus_master_get_options().
+ * @param[in,out] m    The master.
+ * @param[in]     opts The new options, from klefr_mbus_master_options_init()
+ *                     or klefr_mbus_master_get_options().
  * @retval KLEFR_ERR_INVALID_ARG NULL argument, size too small; nothing
  *         changed.
  * @since 0.2 */

@@ -135,9 +135,9 @@ KLEFR_API klefr_err klefr_modbus_master_get_options(klefr_modbus_master *m,
                                                     klefr_modbus_master_options *opts);
 /** Change the options as klefr_modbus_master_open() takes them (a 0
  * timeout derives it again from the line), between transactions.
- * @param[in] m    The master.
- * @param[in] opts The new options, from klefr_modbus_master_options_init()
- *                 or klefr_modbus_master_get_options().
+ * @param[in,out] m    The master.
+ * @param[in]     opts The new options, from klefr_modbus_master_options_init()
+ *                     or klefr_modbus_master_get_options().
  * @retval KLEFR_ERR_INVALID_ARG NULL argument, size too small, bad echo;
  *         nothing changed.
  * @since 0.2 */

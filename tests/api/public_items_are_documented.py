@@ -4,8 +4,8 @@ documentation as doc/api-conventions.md asks: a doc comment right before it
 that says since which version it exists (@since), and, for a function that
 returns klefr_err, which errors it gives (@retval). Every @param in the
 headers gives a direction ([in], [out] or [in,out]); a function or callback
-type whose comment has any @param documents each of its parameters, and
-only those. Every @defgroup comment links (@ref) a program of examples/
+type whose comment has any @param documents each of its parameters, only
+those, in the prototype's order. Every @defgroup comment links (@ref) a program of examples/
 that exists. Prints each item that breaks a rule and fails.
 Usage: public_items_are_documented.py [INCLUDE_DIR [EXAMPLES_DIR]]"""
 import pathlib
@@ -102,6 +102,8 @@ def param_problems(doc, decl):
     for name in args:
         if name not in documented:
             yield f"parameter {name} has no @param"
+    if sorted(set(documented)) == sorted(args) and documented != args:
+        yield f"@param order {', '.join(documented)} is not the prototype's"
 
 
 def stray_params(lines):
