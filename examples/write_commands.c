@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Encode the manual's Modbus write commands (SPEC 9) and decode a read of
- * the voltage register: the master side of a KLEFR 6914, one header. */
+/* Encode the manual's Modbus write commands (SPEC 9), one of them also for
+ * Modbus TCP, and decode a read of the voltage register: the master side
+ * of a KLEFR 6914, one header. */
 #include <stdio.h>
 
 #include <klefr/klefr.h>
@@ -32,6 +33,11 @@ int main(void)
     klefr_modbus_float_encode(0.0f, regs); /* reset the day counter */
     klefr_modbus_write_registers_request_encode(1, 0x6049, regs, 2, adu, sizeof adu, &len);
     print_hex(adu, len);
+    /* The same request to a Modbus TCP gateway: MBAP header, no CRC. */
+    uint8_t tcp[KLEFR_MODBUS_TCP_ADU_MAX];
+    size_t tcp_len;
+    if (klefr_modbus_tcp_from_rtu(1, adu, len, tcp, sizeof tcp, &tcp_len) == KLEFR_OK)
+        print_hex(tcp, tcp_len);
 
     /* The answer to 01 03 5000 0002 (read the voltage). */
     static const uint8_t rsp[] = {0x01, 0x03, 0x04, 0x43, 0x66, 0x80, 0x00, 0x6E, 0x68};

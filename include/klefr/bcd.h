@@ -5,6 +5,8 @@
  * @defgroup bcd BCD
  * Used by M-Bus data records (EN 13757-3 types A) and by the KLEFR Modbus
  * "HEX" data type, where serial number 17060518 is sent as 0x17060518.
+ * @par Example
+ * @ref register_model.c
  * @{
  */
 #ifndef KLEFR_BCD_H

@@ -9,6 +9,8 @@
  * Modbus device (or to be sent by a Modbus slave), so `err > 0` means "the
  * device answered no". The numeric values are stable: they never change
  * between releases, new ones are only added.
+ * @par Example
+ * @ref read_meter.c
  * @{
  */
 #ifndef KLEFR_ERROR_H

@@ -7,6 +7,8 @@
  * detector about the buffer. The detector looks at the bytes from the start
  * of the buffer and answers one of three things. It keeps no state: the same
  * bytes always give the same answer, so it is safe to call after every read.
+ * @par Example
+ * @ref split_stream.c
  * @{
  */
 #ifndef KLEFR_FRAME_H
@@ -74,8 +76,8 @@ typedef enum klefr_protocol {
  * (a bad CRC, a short frame): IEC for a sign-on, a programming command,
  * a block with its end character or data-set text; M-Bus for its start
  * bytes; Modbus otherwise.
- * @param[in] buf       The bytes.
- * @param[in] len       Their number.
+ * @param[in]  buf      The bytes.
+ * @param[in]  len      Their number.
  * @param[out] out      The protocol.
  * @param[out] complete Optional: true if a whole checksum-valid frame of
  *                      that protocol starts at @p buf.

@@ -25,6 +25,8 @@
  *   uint32_t that may wrap.
  *
  * Decisions where the standard leaves room are in doc/iec62056.md.
+ * @par Example
+ * @ref split_stream.c
  * @{
  */
 #ifndef KLEFR_IEC62056_H
@@ -85,9 +87,9 @@ KLEFR_API uint8_t klefr_iec_bcc(const uint8_t *data, size_t len);
  * ETX or EOT and the BCC (7-bit characters, parity removed): as received
  * and as computed over the bytes after the start character up to and
  * including ETX/EOT.
- * @param[in] buf  The message (frame), checksum included.
- * @param[in] len  Its length.
- * @param[out] out  Filled on OK and on KLEFR_ERR_CHECKSUM.
+ * @param[in]  buf The message (frame), checksum included.
+ * @param[in]  len Its length.
+ * @param[out] out Filled on OK and on KLEFR_ERR_CHECKSUM.
  * @retval KLEFR_OK the BCC matches.
  * @retval KLEFR_ERR_CHECKSUM it does not; @p out says both values.
  * @retval KLEFR_ERR_FRAME not such a message (no BCC to check).
@@ -116,9 +118,9 @@ KLEFR_API klefr_err klefr_iec_parity_strip(uint8_t byte, uint8_t *out);
 KLEFR_API void klefr_iec_parity_add_buf(uint8_t *buf, size_t len);
 
 /** klefr_iec_parity_strip() on each of @p len bytes of @p buf, in place.
- * @param buf       Received bytes (parity in bit 7); may be NULL if @p len is 0.
- * @param len       Bytes at @p buf.
- * @param bad_index Optional: receives the index of the first bad byte.
+ * @param[in,out] buf       Received bytes (parity in bit 7); may be NULL if @p len is 0.
+ * @param[in]     len       Bytes at @p buf.
+ * @param[out]    bad_index Optional: receives the index of the first bad byte.
  * @retval KLEFR_ERR_PARITY a byte failed; bytes before it are stripped,
  *         it and those after it are unchanged.
  * @since 0.1 */
@@ -241,10 +243,10 @@ typedef struct klefr_iec_message {
 } klefr_iec_message;
 
 /** Decode the one message at the start of @p buf.
- * @param buf      Received 7-bit characters (parity already stripped).
- * @param len      Bytes at @p buf.
- * @param msg      Receives the message; its pointers point into @p buf.
- * @param consumed Optional: receives the message's length in bytes.
+ * @param[in]  buf      Received 7-bit characters (parity already stripped).
+ * @param[in]  len      Bytes at @p buf.
+ * @param[out] msg      Receives the message; its pointers point into @p buf.
+ * @param[out] consumed Optional: receives the message's length in bytes.
  * @retval KLEFR_ERR_TRUNCATED the bytes end inside the message (for example
  *         a block without ETX, or a line without CR LF).
  * @retval KLEFR_ERR_CHECKSUM the BCC does not match.
@@ -344,8 +346,8 @@ KLEFR_API klefr_err klefr_iec_slave_frame_detect(klefr_iec_listen listen, const 
  * ACK V Z Y CR LF when the bytes after it complete one, and is a one-byte
  * message otherwise. Every other message as klefr_iec_frame_detect() finds
  * it (master and meter messages alike).
- * @param[in] buf  Bytes received so far, 7-bit (may be NULL when @p len is 0).
- * @param[in] len  Bytes at @p buf.
+ * @param[in]  buf Bytes received so far, 7-bit (may be NULL when @p len is 0).
+ * @param[in]  len Bytes at @p buf.
  * @param[out] out The answer (see ::klefr_frame_scan).
  * @retval KLEFR_OK @p out filled.
  * @retval KLEFR_ERR_INVALID_ARG @p out is NULL, or @p buf NULL with @p len
@@ -428,14 +430,14 @@ KLEFR_API void klefr_iec_parser_init(klefr_iec_parser *p);
  * straight from the wire after the identification.
  * The parser stops after each data set value: call again with the bytes
  * after @p consumed until it returns NEED_MORE.
- * @param p        Parser state, initialised with klefr_iec_parser_init().
- * @param buf      Next bytes (may be NULL when @p len is 0).
- * @param len      Bytes at @p buf.
- * @param consumed Receives how many bytes of @p buf were used.
- * @param event    Receives what was found.
- * @param ds       Receives the data set on ::KLEFR_IEC_PARSE_DATASET; its
- *                 pointers point into @p p and stay valid until the next
- *                 call with @p p.
+ * @param[in,out] p        Parser state, initialised with klefr_iec_parser_init().
+ * @param[in]     buf      Next bytes (may be NULL when @p len is 0).
+ * @param[in]     len      Bytes at @p buf.
+ * @param[out]    consumed Receives how many bytes of @p buf were used.
+ * @param[out]    event    Receives what was found.
+ * @param[out]    ds       Receives the data set on ::KLEFR_IEC_PARSE_DATASET; its
+ *                         pointers point into @p p and stay valid until the next
+ *                         call with @p p.
  * A bare block ends at `!` (END, the bytes after it are not consumed);
  * a framed block ends after its BCC. After END, feeding consumes nothing
  * and gives END again until klefr_iec_parser_init().
@@ -467,12 +469,12 @@ KLEFR_API klefr_err klefr_iec_parser_finish(const klefr_iec_parser *p);
  * with the same @p data and @p len until @p found is false; each call
  * yields the next value in @p ds with pointers into @p data (@p p keeps
  * the position).
- * @param p     Parser state: init it before the first call.
- * @param data  The block (not modified).
- * @param len   Bytes at @p data.
- * @param ds    Receives the value.
- * @param found Receives true with a value in @p ds, false at the end (the
- *        end mark `!`, the BCC of a framed block, or the end of @p data).
+ * @param[in,out] p     Parser state: init it before the first call.
+ * @param[in]     data  The block (not modified).
+ * @param[in]     len   Bytes at @p data.
+ * @param[out]    ds    Receives the value.
+ * @param[out]    found Receives true with a value in @p ds, false at the end (the
+ *                      end mark `!`, the BCC of a framed block, or the end of @p data).
  * @retval KLEFR_ERR_TRUNCATED the data ends inside a data set, or a framed
  *         block without its ETX/BCC.
  * @retval other the errors of klefr_iec_parser_feed().

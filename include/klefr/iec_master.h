@@ -71,6 +71,8 @@
  *
  * Threads: every call locks the master; one session at a time.
  * klefr_iec_master_lock() keeps the head across several calls.
+ * @par Example
+ * @ref iec_readout.c
  * @{
  */
 #ifndef KLEFR_IEC_MASTER_H
@@ -173,9 +175,9 @@ KLEFR_API klefr_err klefr_iec_master_get_options(klefr_iec_master *m,
                                                  klefr_iec_master_options *opts);
 /** Change the options as klefr_iec_master_open() takes them; they apply
  * from the next message on.
- * @param[in] m    The master.
- * @param[in] opts The new options, from klefr_iec_master_options_init() or
- *                 klefr_iec_master_get_options().
+ * @param[in,out] m    The master.
+ * @param[in]     opts The new options, from klefr_iec_master_options_init() or
+ *                     klefr_iec_master_get_options().
  * @retval KLEFR_ERR_INVALID_ARG NULL argument, size too small, another
  *         parity handling than at open; nothing changed.
  * @since 0.2 */
@@ -214,12 +216,12 @@ typedef struct klefr_iec_ident {
  * data block(s). The data of every block (between STX and ETX/EOT) is
  * stored one after the other in @p data, ready for
  * klefr_model_iec_readout_decode().
- * @param m       The master.
- * @param device_address Meter address in the sign-on, or NULL.
- * @param ident   Receives the identification; may be NULL.
- * @param data    Receives the readout text (not terminated). Must not be NULL.
- * @param cap     Bytes at @p data.
- * @param len     Receives the length. Must not be NULL.
+ * @param[in,out] m              The master.
+ * @param[in]     device_address Meter address in the sign-on, or NULL.
+ * @param[out]    ident          Receives the identification; may be NULL.
+ * @param[out]    data           Receives the readout text (not terminated). Must not be NULL.
+ * @param[in]     cap            Bytes at @p data.
+ * @param[out]    len            Receives the length. Must not be NULL.
  * @retval KLEFR_ERR_TIMEOUT no identification or block in time.
  * @retval KLEFR_ERR_CHECKSUM every repeat of a block had a bad BCC.
  * @retval KLEFR_ERR_UNSUPPORTED the meter is not mode C (baud character).

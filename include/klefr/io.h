@@ -21,6 +21,8 @@
  * The host layer is POSIX C (not freestanding). Every function here is
  * blocking; none is safe to call on one ::klefr_io from two threads at once
  * (a master serialises its own use). See doc/host-io.md for the decisions.
+ * @par Examples
+ * @ref iec_readout.c, @ref read_meter.c
  * @{
  */
 #ifndef KLEFR_IO_H
@@ -145,21 +147,21 @@ typedef struct klefr_io_options {
 KLEFR_API void klefr_io_options_init(klefr_io_options *opts);
 
 /** Open a transport by port string (table above).
- * @param port  Port string. Must not be NULL.
- * @param line  Line settings for serial ports, or NULL for the backend's
- *              current/default ones. For TCP backends it only describes the
- *              far end's line (used for timing) and may be NULL.
- * @param out   Receives the transport; free it with klefr_io_close().
- *              Unchanged on error.
+ * @param[in]  port Port string. Must not be NULL.
+ * @param[in]  line Line settings for serial ports, or NULL for the backend's
+ *                  current/default ones. For TCP backends it only describes the
+ *                  far end's line (used for timing) and may be NULL.
+ * @param[out] out  Receives the transport; free it with klefr_io_close().
+ *                  Unchanged on error.
  * @retval KLEFR_ERR_INVALID_ARG bad port syntax or NULL argument.
  * @retval KLEFR_ERR_IO the device or host cannot be opened (errno says why).
  * @retval KLEFR_ERR_UNSUPPORTED the backend was not built (libserialport).
  * @since 0.1 */
 KLEFR_API klefr_err klefr_io_open(const char *port, const klefr_line *line, klefr_io **out);
 /** klefr_io_open() with options (@p opts may be NULL).
- * @param[in] port  Port string, as for klefr_io_open().
- * @param[in] line  Line settings, as for klefr_io_open(); may be NULL.
- * @param[in] opts  Options; NULL gives the defaults.
+ * @param[in]  port Port string, as for klefr_io_open().
+ * @param[in]  line Line settings, as for klefr_io_open(); may be NULL.
+ * @param[in]  opts Options; NULL gives the defaults.
  * @param[out] out  Receives the transport; free it with klefr_io_close().
  * @retval KLEFR_ERR_INVALID_ARG NULL @p port or @p out, empty @p port, a bad
  *         `host:port` or `fd:N`, an unknown `scheme://`, or an impossible
@@ -197,13 +199,13 @@ KLEFR_API klefr_err klefr_io_open_termios(const char *path, const klefr_line *li
 /** POSIX termios on a descriptor the caller opened. With @p own_fd the
  * descriptor is closed by klefr_io_close(). Non-tty descriptors (pipes,
  * sockets) work too: line settings are then reported as not applied.
- * @param[in] fd     An open descriptor; it is switched to O_NONBLOCK (on
- *                   error too).
- * @param[in] own_fd Hand @p fd over to the transport. On error the caller
- *                   keeps it: it is not closed.
- * @param[in] line   Line settings to apply, or NULL to leave the device's.
- * @param[in] opts   Options; NULL gives the defaults.
- * @param[out] out   Receives the transport; free it with klefr_io_close().
+ * @param[in]  fd     An open descriptor; it is switched to O_NONBLOCK (on
+ *                    error too).
+ * @param[in]  own_fd Hand @p fd over to the transport. On error the caller
+ *                    keeps it: it is not closed.
+ * @param[in]  line   Line settings to apply, or NULL to leave the device's.
+ * @param[in]  opts   Options; NULL gives the defaults.
+ * @param[out] out    Receives the transport; free it with klefr_io_close().
  * @retval KLEFR_ERR_INVALID_ARG negative @p fd, NULL @p out, or an
  *         impossible @p line (baud 0, data bits not 7 or 8, stop bits not 1
  *         or 2, unknown parity).
@@ -224,13 +226,13 @@ KLEFR_API klefr_err klefr_io_open_serialport(const char *name, const klefr_line 
                                              const klefr_io_options *opts, klefr_io **out);
 /** TCP connection to @p host : @p port. With @p mbap the transport is
  * flagged ::KLEFR_IO_MBAP (Modbus TCP), else it carries raw bytes.
- * @param[in] host     Host name or address (IPv4 or IPv6).
- * @param[in] port     TCP port, not 0.
- * @param[in] mbap     Flag the transport ::KLEFR_IO_MBAP (Modbus TCP).
- * @param[in] far_line The serial line behind the server, for timing only
- *                     (klefr_io_get_line()); NULL or a baud of 0: none.
- * @param[in] opts     Only @c connect_timeout_ms is used; may be NULL.
- * @param[out] out     Receives the transport; free it with klefr_io_close().
+ * @param[in]  host     Host name or address (IPv4 or IPv6).
+ * @param[in]  port     TCP port, not 0.
+ * @param[in]  mbap     Flag the transport ::KLEFR_IO_MBAP (Modbus TCP).
+ * @param[in]  far_line The serial line behind the server, for timing only
+ *                      (klefr_io_get_line()); NULL or a baud of 0: none.
+ * @param[in]  opts     Only @c connect_timeout_ms is used; may be NULL.
+ * @param[out] out      Receives the transport; free it with klefr_io_close().
  * @retval KLEFR_ERR_INVALID_ARG NULL @p host or @p out, or @p port 0.
  * @retval KLEFR_ERR_IO @p host does not resolve, or none of its addresses
  *         connects within the connect timeout (a timeout is this too, not
@@ -289,13 +291,13 @@ typedef void (*klefr_io_trace_fn)(void *user, const klefr_io_trace_record *recor
 /** A transport that forwards every call to @p inner and reports each chunk
  * sent and received, each silent timeout, flush and line change to @p fn.
  * Flags and line are those of @p inner.
- * @param[in] inner     The transport to trace. Must not be NULL.
- * @param[in] own_inner Closing the trace transport closes @p inner too.
- * @param[in] fn        The callback. Must not be NULL.
- * @param[in] user      Passed to @p fn; not owned. The ::KLEFR_IO_TRACE_CLOSE
- *                      record is the last use, so @p fn may free it then.
- * @param[in] clock     Time stamps; NULL = klefr_clock_monotonic().
- * @param[out] out      The trace transport; close it with klefr_io_close().
+ * @param[in]  inner     The transport to trace. Must not be NULL.
+ * @param[in]  own_inner Closing the trace transport closes @p inner too.
+ * @param[in]  fn        The callback. Must not be NULL.
+ * @param[in]  user      Passed to @p fn; not owned. The ::KLEFR_IO_TRACE_CLOSE
+ *                       record is the last use, so @p fn may free it then.
+ * @param[in]  clock     Time stamps; NULL = klefr_clock_monotonic().
+ * @param[out] out       The trace transport; close it with klefr_io_close().
  * @retval KLEFR_ERR_INVALID_ARG a NULL argument.
  * @retval KLEFR_ERR_NO_MEMORY allocation failed.
  * @since 0.2 */
@@ -313,10 +315,10 @@ KLEFR_API klefr_err klefr_io_trace_wrap(klefr_io *inner, bool own_inner, klefr_i
 KLEFR_API ptrdiff_t klefr_io_read(klefr_io *io, uint8_t *buf, size_t cap, uint32_t timeout_ms);
 /** Write all @p len bytes or fail: KLEFR_ERR_TIMEOUT if the backend takes
  * no byte for @p timeout_ms.
- * @param[in] io         The transport.
- * @param[in] buf        The bytes; may be NULL when @p len is 0.
- * @param[in] len        Their number.
- * @param[in] timeout_ms The wait for each chunk, not for the whole write.
+ * @param[in,out] io         The transport.
+ * @param[in]     buf        The bytes; may be NULL when @p len is 0.
+ * @param[in]     len        Their number.
+ * @param[in]     timeout_ms The wait for each chunk, not for the whole write.
  * @retval KLEFR_ERR_INVALID_ARG @p io NULL or without read or write
  *         callback, or @p buf NULL with @p len not 0.
  * @retval KLEFR_ERR_TIMEOUT the backend took no byte for @p timeout_ms.

@@ -2,6 +2,8 @@
 /** @file klefr/line.h
  * @brief Serial line settings shared by codecs (timing) and transports.
  * @defgroup line Serial line settings
+ * @par Example
+ * @ref split_stream.c
  * @{
  */
 #ifndef KLEFR_LINE_H

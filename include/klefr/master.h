@@ -32,6 +32,8 @@
  *   klefr_clock_monotonic().
  *
  * A 0 timeout means "the protocol's default", which each header states.
+ * @par Example
+ * @ref bus_read.c
  * @{
  */
 #ifndef KLEFR_MASTER_H

@@ -10,6 +10,8 @@
  * (buf, cap, &len): with @p buf NULL they only compute the length.
  *
  * The data records that follow the header are in klefr/mbus_records.h.
+ * @par Example
+ * @ref mbus_decode.c
  * @{
  */
 #ifndef KLEFR_MBUS_H
@@ -107,9 +109,9 @@ KLEFR_API uint8_t klefr_mbus_checksum(const uint8_t *data, size_t len);
  * received and as computed over C..data (EN 13757-2, 5.2). The frame's
  * shape (start, length fields, stop byte) must be right; the checksum
  * need not be.
- * @param[in] buf  The message (frame), checksum included.
- * @param[in] len  Its length.
- * @param[out] out  Filled on OK and on KLEFR_ERR_CHECKSUM.
+ * @param[in]  buf The message (frame), checksum included.
+ * @param[in]  len Its length.
+ * @param[out] out Filled on OK and on KLEFR_ERR_CHECKSUM.
  * @retval KLEFR_OK the checksum matches.
  * @retval KLEFR_ERR_CHECKSUM it does not; @p out says both values.
  * @retval KLEFR_ERR_FRAME not a short or long frame of exactly @p len bytes
@@ -119,9 +121,9 @@ KLEFR_API uint8_t klefr_mbus_checksum(const uint8_t *data, size_t len);
 KLEFR_API klefr_err klefr_mbus_checksum_decode(const uint8_t *buf, size_t len, klefr_checksum *out);
 
 /** Decode exactly one frame occupying the @p len bytes at @p buf.
- * @param[in]  buf  The frame, first byte E5, 10 or 68. Must not be NULL.
- * @param[in]  len  Its length; trailing bytes are an error.
- * @param[out] out  The frame; @c data points into @p buf. Unchanged on error.
+ * @param[in]  buf The frame, first byte E5, 10 or 68. Must not be NULL.
+ * @param[in]  len Its length; trailing bytes are an error.
+ * @param[out] out The frame; @c data points into @p buf. Unchanged on error.
  * @retval KLEFR_ERR_TRUNCATED fewer bytes than the frame announces (or none).
  * @retval KLEFR_ERR_FRAME bad start or stop byte, the two L fields differ,
  *         L below 3, or bytes after the stop byte.
@@ -134,9 +136,9 @@ KLEFR_API klefr_err klefr_mbus_frame_decode(const uint8_t *buf, size_t len, klef
  * A LONG frame with no data is sent as a CONTROL frame (they are the same
  * bytes). @p frame->data may be NULL when @c data_len is 0.
  * @param[in]  frame The frame to encode. Must not be NULL.
- * @param[out] buf  Output, or NULL for a sizing pass.
- * @param      cap  Bytes available at @p buf.
- * @param[out] len  Frame length. Must not be NULL.
+ * @param[out] buf   Output, or NULL for a sizing pass.
+ * @param[in]  cap   Bytes available at @p buf.
+ * @param[out] len   Frame length. Must not be NULL.
  * @retval KLEFR_ERR_RANGE more than ::KLEFR_MBUS_DATA_MAX data bytes, or
  *         data in a SHORT/CONTROL/ACK frame.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small; @p buf unchanged
@@ -361,12 +363,12 @@ typedef enum klefr_mbus_app_error {
 } klefr_mbus_app_error;
 
 /** Read the status of a CI 70 telegram.
- * @param[in]  ci    CI field of the frame.
- * @param[in]  data  Bytes after the CI field (may be NULL if @p len is 0).
- * @param[in]  len   Their number: 0 (unspecified error) or more; bytes
- *                   after the first are not interpreted.
- * @param[out] code  The status byte (::klefr_mbus_app_error), 0 when none
- *                   was sent. Unchanged on error.
+ * @param[in]  ci   CI field of the frame.
+ * @param[in]  data Bytes after the CI field (may be NULL if @p len is 0).
+ * @param[in]  len  Their number: 0 (unspecified error) or more; bytes
+ *                  after the first are not interpreted.
+ * @param[out] code The status byte (::klefr_mbus_app_error), 0 when none
+ *                  was sent. Unchanged on error.
  * @retval KLEFR_ERR_UNEXPECTED @p ci is not 70.
  * @retval KLEFR_ERR_INVALID_ARG NULL @p code, or NULL @p data with @p len > 0.
  * @since 0.2 */

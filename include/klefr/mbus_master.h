@@ -44,6 +44,8 @@
  * several ::klefr_meter handles may share a bus. To keep the bus across
  * calls (select, then read FD), wrap them in klefr_mbus_master_lock() /
  * klefr_mbus_master_unlock().
+ * @par Example
+ * @ref bus_read.c
  * @{
  */
 #ifndef KLEFR_MBUS_MASTER_H
@@ -125,9 +127,9 @@ KLEFR_API klefr_err klefr_mbus_master_get_options(klefr_mbus_master *m,
 /** Change the options as klefr_mbus_master_open() takes them. A timeout
  * that is 0, or equal to the one derived for the line, stays derived and
  * follows klefr_mbus_master_set_baud(); any other value is kept as it is.
- * @param[in] m    The master.
- * @param[in] opts The new options, from klefr_mbus_master_options_init()
- *                 or klefr_mbus_master_get_options().
+ * @param[in,out] m    The master.
+ * @param[in]     opts The new options, from klefr_mbus_master_options_init()
+ *                     or klefr_mbus_master_get_options().
  * @retval KLEFR_ERR_INVALID_ARG NULL argument, size too small; nothing
  *         changed.
  * @since 0.2 */
@@ -172,11 +174,11 @@ KLEFR_API klefr_err klefr_mbus_master_snd_nke(klefr_mbus_master *m, uint8_t a);
 /** REQ_UD2 to @p a and its RSP_UD (a whole long frame 68 ... 16) into
  * @p rsp (::KLEFR_MBUS_FRAME_MAX always fits). The RSP_UD must carry @p a
  * (any primary address when @p a is FE).
- * @param m       The bus.
- * @param a       Primary address, FD (selected slave) or FE.
- * @param rsp     Receives the frame. Must not be NULL.
- * @param cap     Bytes at @p rsp.
- * @param rsp_len Receives the frame's length. Must not be NULL.
+ * @param[in,out] m       The bus.
+ * @param[in]     a       Primary address, FD (selected slave) or FE.
+ * @param[out]    rsp     Receives the frame. Must not be NULL.
+ * @param[in]     cap     Bytes at @p rsp.
+ * @param[out]    rsp_len Receives the frame's length. Must not be NULL.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap shorter than the answer.
  * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_master_req_ud2(klefr_mbus_master *m, uint8_t a, uint8_t *rsp,
@@ -185,15 +187,15 @@ KLEFR_API klefr_err klefr_mbus_master_req_ud2(klefr_mbus_master *m, uint8_t a, u
 /** Multi-telegram read: REQ_UD2 to @p a, and again with the toggled FCB as
  * long as the last record of a telegram is DIF 1F ("more records follow",
  * EN 13757-3, 6.5), up to @p max_frames telegrams.
- * @param m          The bus.
- * @param a          Primary address or FD.
- * @param buf        Receives the frames one after the other.
- * @param cap        Bytes at @p buf.
- * @param lens       Receives each frame's length (@p max_frames entries).
- * @param max_frames Most telegrams to read (at least 1).
- * @param nframes    Receives the number of telegrams read.
- * @param more       Receives true if the last one still said "more
- *                   follow" (the limit was reached); may be NULL.
+ * @param[in,out] m          The bus.
+ * @param[in]     a          Primary address or FD.
+ * @param[out]    buf        Receives the frames one after the other.
+ * @param[in]     cap        Bytes at @p buf.
+ * @param[out]    lens       Receives each frame's length (@p max_frames entries).
+ * @param[in]     max_frames Most telegrams to read (at least 1).
+ * @param[out]    nframes    Receives the number of telegrams read.
+ * @param[out]    more       Receives true if the last one still said "more
+ *                           follow" (the limit was reached); may be NULL.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf is full; the frames read so
  *         far are kept.
  * @since 0.1 */

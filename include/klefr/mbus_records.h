@@ -28,6 +28,8 @@
  *     if (it.error != KLEFR_OK) ...
  * }
  * @endcode
+ * @par Examples
+ * @ref mbus_decode.c, @ref decode_samples.c
  * @{
  */
 #ifndef KLEFR_MBUS_RECORDS_H
@@ -223,7 +225,7 @@ KLEFR_API bool klefr_mbus_record_next(klefr_mbus_record_iter *it, klefr_mbus_rec
  * @param[in]  data  The records (the bytes after the header).
  * @param[in]  len   Their number.
  * @param[out] out   Array of @p cap records; they point into @p data.
- * @param      cap   Capacity of @p out.
+ * @param[in]  cap   Capacity of @p out.
  * @param[out] count Records decoded (on BUFFER_TOO_SMALL: @p cap).
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL more than @p cap records.
  * @return otherwise the errors of klefr_mbus_record_decode().
@@ -249,7 +251,7 @@ KLEFR_API klefr_err klefr_mbus_value_to_double(const klefr_mbus_value *value, do
  * @param[in]  value The value. Must not be NULL.
  * @param[out] out   The text, NUL-terminated ("" on error). May be NULL
  *                   when @p cap is 0 (sizing).
- * @param      cap   Bytes at @p out.
+ * @param[in]  cap   Bytes at @p out.
  * @param[out] len   Length of the text without the NUL, also on
  *                   BUFFER_TOO_SMALL. May be NULL.
  * @retval KLEFR_ERR_UNSUPPORTED @p value is not INTEGER.

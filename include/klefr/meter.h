@@ -12,6 +12,8 @@
  * (IEC 62056-21 mode C, every model). Over IR a write is one programming
  * session with the meter's password (klefr_meter_set_password(), "0000"
  * by default).
+ * @par Example
+ * @ref read_meter.c
  * @{
  */
 #ifndef KLEFR_METER_H

@@ -13,6 +13,8 @@
  * klefr_modbus_response_decode() it means the device answered with that
  * exception; from klefr_modbus_request_decode() it means a slave must answer
  * with that exception.
+ * @par Example
+ * @ref write_commands.c
  * @{
  */
 #ifndef KLEFR_MODBUS_H
@@ -72,9 +74,9 @@ KLEFR_API uint16_t klefr_modbus_crc16_update(uint16_t crc, const uint8_t *data, 
 
 /** The CRC of a whole RTU ADU @p adu (the last two bytes, low byte first)
  * as received and as computed over the bytes before it.
- * @param[in] adu   The frame, CRC included.
- * @param[in] len   Its length.
- * @param[out] out  Filled on OK and on KLEFR_ERR_CHECKSUM.
+ * @param[in]  adu The frame, CRC included.
+ * @param[in]  len Its length.
+ * @param[out] out Filled on OK and on KLEFR_ERR_CHECKSUM.
  * @retval KLEFR_OK the CRC matches.
  * @retval KLEFR_ERR_CHECKSUM it does not; @p out says both values.
  * @retval KLEFR_ERR_TRUNCATED fewer than 4 bytes (address, function, CRC).
@@ -246,9 +248,9 @@ KLEFR_API uint16_t klefr_modbus_request_register_get(const klefr_modbus_request 
 
 /** Copy the registers a decoded write request carries to host order: one
  * for function 06, @c quantity for function 16, none for the others.
- * @param[in] req    A request from klefr_modbus_request_decode().
+ * @param[in]  req   A request from klefr_modbus_request_decode().
  * @param[out] regs  Receives the registers; may be NULL if @p cap is 0.
- * @param[in] cap    Slots at @p regs.
+ * @param[in]  cap   Slots at @p regs.
  * @param[out] count Receives the number of registers (also on
  *                   KLEFR_ERR_BUFFER_TOO_SMALL).
  * @retval KLEFR_OK @p regs and @p count filled.
@@ -307,11 +309,11 @@ typedef enum klefr_modbus_direction {
  * 247, failing CRC at the predicted length), or a later complete valid frame
  * while the first would still need more bytes, gives GARBAGE with the number
  * of bytes to drop: resynchronisation after noise.
- * @param dir   Requests or responses.
- * @param unit  Only accept frames of this address, or -1 for any.
- * @param buf   Bytes received, oldest first; may be NULL if @p len is 0.
- * @param len   Number of bytes.
- * @param out   The answer.
+ * @param[in]  dir  Requests or responses.
+ * @param[in]  unit Only accept frames of this address, or -1 for any.
+ * @param[in]  buf  Bytes received, oldest first; may be NULL if @p len is 0.
+ * @param[in]  len  Number of bytes.
+ * @param[out] out  The answer.
  * @retval KLEFR_ERR_INVALID_ARG @p out is NULL.
  * @since 0.1 */
 KLEFR_API klefr_err klefr_modbus_frame_detect(klefr_modbus_direction dir, int unit,

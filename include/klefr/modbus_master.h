@@ -43,6 +43,8 @@
  * Threads: every call locks the master, so several threads (or several
  * ::klefr_meter handles) may share one bus; transactions never interleave.
  * klefr_modbus_master_lock() keeps the bus across several calls.
+ * @par Example
+ * @ref bus_read.c
  * @{
  */
 #ifndef KLEFR_MODBUS_MASTER_H
@@ -133,9 +135,9 @@ KLEFR_API klefr_err klefr_modbus_master_get_options(klefr_modbus_master *m,
                                                     klefr_modbus_master_options *opts);
 /** Change the options as klefr_modbus_master_open() takes them (a 0
  * timeout derives it again from the line), between transactions.
- * @param[in] m    The master.
- * @param[in] opts The new options, from klefr_modbus_master_options_init()
- *                 or klefr_modbus_master_get_options().
+ * @param[in,out] m    The master.
+ * @param[in]     opts The new options, from klefr_modbus_master_options_init()
+ *                     or klefr_modbus_master_get_options().
  * @retval KLEFR_ERR_INVALID_ARG NULL argument, size too small, bad echo;
  *         nothing changed.
  * @since 0.2 */
@@ -163,12 +165,12 @@ KLEFR_API void klefr_modbus_master_get_stats(klefr_modbus_master *m, klefr_maste
  * receive the answer into @p rsp (@p cap bytes, KLEFR_MODBUS_ADU_MAX is
  * always enough; as an RTU ADU also on Modbus TCP), decode it into @p resp
  * whose data points into @p rsp.
- * @param m       The bus.
- * @param req     The request; its unit 0 is a broadcast.
- * @param rsp     Receives the answer's RTU ADU; may be NULL (with @p cap 0).
- * @param cap     Bytes at @p rsp.
- * @param rsp_len Receives the answer's length; may be NULL.
- * @param resp    Receives the decoded answer; may be NULL.
+ * @param[in,out] m       The bus.
+ * @param[in]     req     The request; its unit 0 is a broadcast.
+ * @param[out]    rsp     Receives the answer's RTU ADU; may be NULL (with @p cap 0).
+ * @param[in]     cap     Bytes at @p rsp.
+ * @param[out]    rsp_len Receives the answer's length; may be NULL.
+ * @param[out]    resp    Receives the decoded answer; may be NULL.
  * @retval KLEFR_OK answered (for a broadcast: sent).
  * @retval >0 the exception code the device answered.
  * @retval KLEFR_ERR_TIMEOUT no answer after every retry.
@@ -350,15 +352,15 @@ typedef bool (*klefr_modbus_scan_cb)(void *user, uint8_t unit, bool found, klefr
  * misses slow devices. Each address takes at most (retries + 1) times the
  * transaction deadline (see above); a line that never pauses stops the
  * scan at the first address.
- * @param m        The bus.
- * @param first    First address (1-247).
- * @param last     Last address (@p first-247).
- * @param probe_address Register read from each address.
- * @param progress Called after each address; may be NULL.
- * @param user     Passed to @p progress.
- * @param found    Receives the addresses that answered, ascending.
- * @param cap      Entries at @p found.
- * @param count    Receives how many answered (may exceed @p cap).
+ * @param[in,out] m             The bus.
+ * @param[in]     first         First address (1-247).
+ * @param[in]     last          Last address (@p first-247).
+ * @param[in]     probe_address Register read from each address.
+ * @param[in]     progress      Called after each address; may be NULL.
+ * @param[in]     user          Passed to @p progress.
+ * @param[out]    found         Receives the addresses that answered, ascending.
+ * @param[in]     cap           Entries at @p found.
+ * @param[out]    count         Receives how many answered (may exceed @p cap).
  * @retval KLEFR_ERR_IO the transport failed (the scan stops).
  * @retval KLEFR_ERR_FRAME bytes kept coming without a pause until an
  *         attempt's bound: noise or a stream, not devices (the scan stops;

@@ -13,6 +13,8 @@
  * it into a TCP frame with klefr_modbus_tcp_from_rtu(), and turns the answer
  * back with klefr_modbus_tcp_to_rtu() before klefr_modbus_response_decode():
  * one decoder for both framings.
+ * @par Example
+ * @ref write_commands.c
  * @{
  */
 #ifndef KLEFR_MODBUS_TCP_H

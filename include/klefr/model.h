@@ -13,6 +13,8 @@
  *
  * Decisions where the manual is silent are in SPEC.md sections 3-6 and in
  * doc/register-model.md.
+ * @par Example
+ * @ref register_model.c
  * @{
  */
 #ifndef KLEFR_MODEL_H
@@ -287,10 +289,10 @@ KLEFR_API const klefr_valid_values *klefr_quantity_valid_values(klefr_model mode
  * its IEC data set (0.01 imp/kWh for the S0 rate), with at most 15
  * significant digits; it is never rounded. Whether a setting may take the
  * value is klefr_quantity_validate()'s question, asked after this one.
- * @param q    The quantity.
- * @param text The text (need not be NUL-terminated).
- * @param len  Characters at @p text.
- * @param out  Receives the value, the double nearest the decimal.
+ * @param[in]  q    The quantity.
+ * @param[in]  text The text (need not be NUL-terminated).
+ * @param[in]  len  Characters at @p text.
+ * @param[out] out  Receives the value, the double nearest the decimal.
  * @retval KLEFR_ERR_ENCODING not a decimal number.
  * @retval KLEFR_ERR_RANGE not exactly representable: finer than the
  *         resolution (`1e-400`, `25.5` for a whole number), or too large.

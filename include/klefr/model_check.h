@@ -27,6 +27,8 @@
  * M-Bus BCD energies and IEC energies (whole 0.01 kWh) exactly. Every rule,
  * its tolerance and its reason: doc/reading-integrity.md.
  * @since 0.2
+ * @par Example
+ * @ref register_model.c
  * @{
  */
 #ifndef KLEFR_MODEL_CHECK_H
@@ -140,15 +142,15 @@ typedef struct klefr_check_failure {
 } klefr_check_failure;
 
 /** Check one reading against the register model.
- * @param model    The meter's model; 0 if unknown: then the reading's meter
- *                 code is taken if present, and a setting passes if any
- *                 model allows it. Over Modbus only the 6914 exists, over
- *                 M-Bus only the 6913.
- * @param protocol What the reading came over (decides tolerances).
- * @param values   The reading (partial readings are checked on what they
- *                 hold). Not modified.
- * @param why      Receives the first broken rule; may be NULL. Cleared
- *                 (::KLEFR_CHECK_NONE) on success.
+ * @param[in]  model    The meter's model; 0 if unknown: then the reading's meter
+ *                      code is taken if present, and a setting passes if any
+ *                      model allows it. Over Modbus only the 6914 exists, over
+ *                      M-Bus only the 6913.
+ * @param[in]  protocol What the reading came over (decides tolerances).
+ * @param[in]  values   The reading (partial readings are checked on what they
+ *                      hold). Not modified.
+ * @param[out] why      Receives the first broken rule; may be NULL. Cleared
+ *                      (::KLEFR_CHECK_NONE) on success.
  * @retval KLEFR_OK every rule that applies holds.
  * @retval KLEFR_ERR_IMPLAUSIBLE a rule is broken: see @p why.
  * @retval KLEFR_ERR_INVALID_ARG NULL @p values, unknown @p protocol or
@@ -178,14 +180,14 @@ KLEFR_API bool klefr_model_check_is_stable(klefr_quantity q);
  *   10 Wh quantum and the resolution of both readings.
  * Only quantities present in both are compared. After a write, update
  * @p before with the written value first.
- * @param protocol   Protocol of both readings.
- * @param before     The earlier reading.
- * @param now        The later reading.
- * @param elapsed_ms At least the time between the two snapshots (start of
- *                   the earlier read to end of the later one).
- * @param time_scale Meter time per host time: 1 for a real meter, N for an
- *                   emulator run with --speed N. Must be finite, >= 1e-6.
- * @param why        Receives the first broken rule; may be NULL.
+ * @param[in]  protocol   Protocol of both readings.
+ * @param[in]  before     The earlier reading.
+ * @param[in]  now        The later reading.
+ * @param[in]  elapsed_ms At least the time between the two snapshots (start of
+ *                        the earlier read to end of the later one).
+ * @param[in]  time_scale Meter time per host time: 1 for a real meter, N for an
+ *                        emulator run with --speed N. Must be finite, >= 1e-6.
+ * @param[out] why        Receives the first broken rule; may be NULL.
  * @retval KLEFR_OK @p now can follow @p before.
  * @retval KLEFR_ERR_IMPLAUSIBLE it cannot: see @p why.
  * @retval KLEFR_ERR_INVALID_ARG NULL reading, unknown protocol, bad

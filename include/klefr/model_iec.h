@@ -18,6 +18,8 @@
  * checksum as 8 hex digits. Units are the row's unit, left out when it
  * contains a character the standard forbids in units (`/` of "imp/kWh").
  * The table of addresses and the error codes are in doc/iec62056.md.
+ * @par Examples
+ * @ref decode_samples.c, @ref iec_readout.c
  * @{
  */
 #ifndef KLEFR_MODEL_IEC_H
@@ -150,17 +152,18 @@ KLEFR_API void klefr_iec_slave_init(klefr_iec_slave *m, klefr_model model, uint3
  * character): the @p rx_len bytes at @p rx of a frame the detector found
  * complete, or of a block it dropped whole for its bad BCC (answered
  * NAK).
- * @param m      The meter's state.
- * @param now_ms Time of the message's last character.
- * @param rx     The message (parity stripped).
- * @param rx_len Bytes at @p rx.
- * @param values The meter's present values (the password is
- *        KLEFR_Q_PASSWORD, 0000 when absent; the meter address is
- *        KLEFR_Q_SERIAL_NUMBER).
- * @param tx,tx_cap Buffer for the answer; a readout needs a few hundred
- *        bytes (klefr_model_iec_readout_encode() with NULL tells).
- * @param tx_len Receives the answer's length, 0 for no answer.
- * @param action Receives what to do (always filled on ::KLEFR_OK).
+ * @param[in,out] m      The meter's state.
+ * @param[in]     now_ms Time of the message's last character.
+ * @param[in]     values The meter's present values (the password is
+ *                       KLEFR_Q_PASSWORD, 0000 when absent; the meter address is
+ *                       KLEFR_Q_SERIAL_NUMBER).
+ * @param[in]     rx     The message (parity stripped).
+ * @param[in]     rx_len Bytes at @p rx.
+ * @param[out]    tx     Buffer for the answer; a readout needs a few hundred
+ *                       bytes (klefr_model_iec_readout_encode() with NULL tells).
+ * @param[in]     tx_cap Bytes at @p tx.
+ * @param[out]    tx_len Receives the answer's length, 0 for no answer.
+ * @param[out]    action Receives what to do (always filled on ::KLEFR_OK).
  * Sign-on with another device address, option selects with V or Y = 2 or
  * a baud rate over 9600, and anything unexpected in the current state are
  * ignored (no answer), as the standard wants.
@@ -201,10 +204,10 @@ KLEFR_API klefr_iec_listen klefr_iec_slave_listen(const klefr_iec_slave *m);
  * message, or a whole framed block STX ... ETX BCC) into @p values: every data set whose address
  * matches a row of the model (short or full OBIS form) and whose first value reads as that row's
  * value is stored; other data sets are skipped.
- * @param data    The readout (may be NULL when @p len is 0).
- * @param len     Bytes at @p data.
- * @param values  Receives the values (others are left as they were).
- * @param matched Optional: receives the number of values stored.
+ * @param[in]  data    The readout (may be NULL when @p len is 0).
+ * @param[in]  len     Bytes at @p data.
+ * @param[out] values  Receives the values (others are left as they were).
+ * @param[out] matched Optional: receives the number of values stored.
  * @retval errors of klefr_iec_dataset_next(); @p values may then hold the
  *         values read before the error.
  * @since 0.1 */
@@ -221,10 +224,10 @@ KLEFR_API klefr_err klefr_model_iec_readout_decode(const char *data, size_t len,
  * one data set, count as @c unknown; an empty value or one that does not
  * read as the row's as @c dropped; a quantity in several data sets as
  * @c duplicates (none of them stored).
- * @param data   The readout (may be NULL when @p len is 0).
- * @param len    Bytes at @p data.
- * @param values Receives the values (others are left as they were).
- * @param report Receives the counts (zeroed first). Must not be NULL.
+ * @param[in]  data   The readout (may be NULL when @p len is 0).
+ * @param[in]  len    Bytes at @p data.
+ * @param[out] values Receives the values (others are left as they were).
+ * @param[out] report Receives the counts (zeroed first). Must not be NULL.
  * @retval errors of klefr_iec_dataset_next(); nothing is then stored.
  * @since 0.2 */
 KLEFR_API klefr_err klefr_model_iec_readout_decode_report(const char *data, size_t len,

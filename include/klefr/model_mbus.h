@@ -13,6 +13,8 @@
  * maximum = forward (import), minimum = reverse (export). A generic decoder
  * (klefr/mbus_records.h) reports the function field as sent; this layer
  * maps it through the table's DIF bytes.
+ * @par Example
+ * @ref decode_samples.c
  * @{
  */
 #ifndef KLEFR_MODEL_MBUS_H
@@ -50,11 +52,11 @@ typedef struct klefr_mbus_model_header {
  * the nearest integer; a BCD counter that passes its digits rolls over
  * (modulo 10^digits, as the meter's register does); negative values (the
  * total with calculation code 06/09/10) use the F sign nibble.
- * @param values The reading; every row with an M-Bus record must be present.
- * @param hdr    Address, identification number, access number, status.
- * @param buf    Output, or NULL for a sizing pass.
- * @param cap    Bytes at @p buf.
- * @param len    Frame length.
+ * @param[in]  values The reading; every row with an M-Bus record must be present.
+ * @param[in]  hdr    Address, identification number, access number, status.
+ * @param[out] buf    Output, or NULL for a sizing pass.
+ * @param[in]  cap    Bytes at @p buf.
+ * @param[out] len    Frame length.
  * @retval KLEFR_ERR_NOT_AVAILABLE a value the frame needs is absent.
  * @retval KLEFR_ERR_RANGE @c hdr->id over 99999999, or a value is NaN.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small.
@@ -67,10 +69,10 @@ KLEFR_API klefr_err klefr_model_mbus_rsp_ud_encode(const klefr_values *values,
 /** Decode a KLEFR RSP_UD (a whole long frame) into @p values: every record
  * whose DIF, DIFE and VIF are those of a table row sets that quantity
  * (raw x 10^scale); other records are ignored. All or nothing.
- * @param frame  The frame bytes (68 ... 16).
- * @param len    Their number.
- * @param values Receives the quantities found (others untouched).
- * @param hdr    Receives the fixed header; may be NULL.
+ * @param[in]  frame  The frame bytes (68 ... 16).
+ * @param[in]  len    Their number.
+ * @param[out] values Receives the quantities found (others untouched).
+ * @param[out] hdr    Receives the fixed header; may be NULL.
  * @retval KLEFR_ERR_UNEXPECTED not a RSP_UD long frame.
  * @retval KLEFR_ERR_ENCODING a matching record holds a bad BCD digit.
  * @return otherwise the errors of klefr_mbus_frame_decode(),
@@ -85,11 +87,11 @@ KLEFR_API klefr_err klefr_model_mbus_rsp_ud_decode(const uint8_t *frame, size_t 
  * in more than one record is counted in @c duplicates and not stored at
  * all. A reading from a KLEFR meter is complete when @p report has only
  * @c stored set.
- * @param frame  The frame bytes (68 ... 16).
- * @param len    Their number.
- * @param values Receives the quantities found (others untouched).
- * @param hdr    Receives the fixed header; may be NULL.
- * @param report Receives the counts (zeroed first). Must not be NULL.
+ * @param[in]  frame  The frame bytes (68 ... 16).
+ * @param[in]  len    Their number.
+ * @param[out] values Receives the quantities found (others untouched).
+ * @param[out] hdr    Receives the fixed header; may be NULL.
+ * @param[out] report Receives the counts (zeroed first). Must not be NULL.
  * @retval KLEFR_ERR_INVALID_ARG @p frame, @p values or @p report NULL (for
  *         a NULL @p frame or @p values, @p report is not zeroed).
  * @retval KLEFR_ERR_TRUNCATED, KLEFR_ERR_FRAME, KLEFR_ERR_CHECKSUM not one
@@ -113,11 +115,11 @@ KLEFR_API klefr_err klefr_model_mbus_rsp_ud_decode_report(const uint8_t *frame, 
  * checked with klefr_quantity_validate(::KLEFR_MODEL_6913, ...). Values of
  * reset-only quantities are ignored and read as 0 (manual A2.2). All or
  * nothing: a slave answers E5 only if this returns KLEFR_OK.
- * @param frame   The frame bytes.
- * @param len     Their number.
- * @param out     Receives one setting per record, in frame order.
- * @param cap     Capacity of @p out.
- * @param out_len Settings decoded (0 on error).
+ * @param[in]  frame   The frame bytes.
+ * @param[in]  len     Their number.
+ * @param[out] out     Receives one setting per record, in frame order.
+ * @param[in]  cap     Capacity of @p out.
+ * @param[out] out_len Settings decoded (0 on error).
  * @retval KLEFR_ERR_UNEXPECTED not a SND_UD with CI 51 or a baud change.
  * @retval KLEFR_ERR_NO_SUCH_QUANTITY a record that is no write of the table.
  * @retval KLEFR_ERR_RANGE (or another klefr_quantity_validate() error) a

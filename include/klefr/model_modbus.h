@@ -15,6 +15,8 @@
  * ::klefr_values), values_encode (the registers a slave answers), write_decode
  * (a function 06/16 write into setting changes) and lookup (the row of an
  * address).
+ * @par Example
+ * @ref write_commands.c
  * @{
  */
 #ifndef KLEFR_MODEL_MODBUS_H

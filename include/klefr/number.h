@@ -12,6 +12,8 @@
  * KLEFR meter produces exactly (mV, mA, mHz, mW in kW, 10 Wh in kWh). Code
  * that builds both ways converts with klefr_number_from_int() and
  * klefr_number_to_int().
+ * @par Example
+ * @ref register_model.c
  * @{
  */
 #ifndef KLEFR_NUMBER_H
