@@ -16,7 +16,9 @@
  *   copied, nothing must be freed). Their outputs are unspecified on error.
  * - Encoders take (buf, cap, &len): with @c buf NULL they only compute the
  *   length; with a buffer shorter than needed they return
- *   ::KLEFR_ERR_BUFFER_TOO_SMALL and @c *len holds the length needed.
+ *   ::KLEFR_ERR_BUFFER_TOO_SMALL, leave the buffer unchanged and @c *len
+ *   holds the length needed (the streaming ::klefr_iec_writer excepted: it
+ *   writes as it goes).
  * - Characters are 7-bit ASCII. If the link gives 8-bit bytes with the
  *   parity bit still in them (TCP, pseudo-terminals), strip it first with
  *   klefr_iec_parity_strip() and add it on the way out with

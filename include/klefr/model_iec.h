@@ -94,8 +94,7 @@ KLEFR_API const klefr_quantity_info *klefr_model_iec_lookup(klefr_model model, c
  * offered, no `\2` escape: SPEC 6).
  * @retval KLEFR_ERR_INVALID_ARG @p len NULL, or @p model not 6911-6914.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap under the
- *         16 bytes; @p len holds 16, and the first @p cap bytes of @p buf
- *         are written (it is not left unchanged).
+ *         16 bytes; @p buf unchanged, @p len holds 16.
  * @since 0.1 */
 KLEFR_API klefr_err klefr_model_iec_ident_encode(klefr_model model, uint8_t *buf, size_t cap,
                                                  size_t *len);
@@ -103,7 +102,9 @@ KLEFR_API klefr_err klefr_model_iec_ident_encode(klefr_model model, uint8_t *buf
 /** The readout data message of @p model: STX, one line per row that is
  * in_readout and on @p model and present in @p values, `!` CR LF, ETX, BCC.
  * @retval KLEFR_ERR_RANGE a value does not fit its data set (too long, NaN).
- * @retval KLEFR_ERR_BUFFER_TOO_SMALL see the codec conventions.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p len holds the size needed; the
+ *         readout is written data set by data set, so the first @p cap
+ *         bytes of @p buf may hold its start (not a usable message).
  * @retval KLEFR_ERR_INVALID_ARG @p values or @p len NULL.
  * @since 0.1 */
 KLEFR_API klefr_err klefr_model_iec_readout_encode(klefr_model model, const klefr_values *values,

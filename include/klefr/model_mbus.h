@@ -59,7 +59,9 @@ typedef struct klefr_mbus_model_header {
  * @param[out] len    Frame length.
  * @retval KLEFR_ERR_NOT_AVAILABLE a value the frame needs is absent.
  * @retval KLEFR_ERR_RANGE @c hdr->id over 99999999, or a value is NaN.
- * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small; @p len holds the size
+ *         needed. The frame is written record by record, so @p buf may
+ *         hold its start (not a usable frame).
  * @retval KLEFR_ERR_INVALID_ARG NULL @p values, @p hdr or @p len.
  * @since 0.1 */
 KLEFR_API klefr_err klefr_model_mbus_rsp_ud_encode(const klefr_values *values,
