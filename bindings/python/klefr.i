@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: MIT */
+/* The SWIG view of the public C API (klefr._capi). Kept thin on purpose:
+ * the headers are wrapped as they are, plus the typemaps that turn bytes
+ * in and out-parameters into Python values. The Pythonic package
+ * (bindings/python/klefr/) is written over klefr/_c.py, the one file that
+ * names C symbols, so that a rename in the C API costs one line there.
+ *
+ * Built with -threads: every wrapped call releases the GIL while the C
+ * function runs (blocking reads of a meter included). Helpers that build
+ * Python objects are marked %nothread. */
+%module(package="klefr") capi
+
+%{
+#include <klefr/klefr.h>
+%}
+
+%include <stdint.i>
+%include <typemaps.i>
+
+/* --- bytes in ----------------------------------------------------------
+ * A read-only (pointer, length) pair takes a Python bytes object. The
+ * pointer stays valid only while that bytes object lives: decoded structs
+ * point into it, so the Python layer keeps the object for as long as it
+ * reads them. */
+%typemap(in) (const uint8_t *BYTES, size_t LEN) (char *p = NULL, Py_ssize_t n = 0) {
+    if (PyBytes_AsStringAndSize($input, &p, &n) < 0)
+        SWIG_fail;
+    $1 = ($1_ltype)p;
+    $2 = (size_t)n;
+}
+%typemap(typecheck) (const uint8_t *BYTES, size_t LEN) { $1 = PyBytes_Check($input); }
+%apply (const uint8_t *BYTES, size_t LEN) {
+    (const uint8_t *buf, size_t len), (const uint8_t *adu, size_t len),
+    (const uint8_t *data, size_t len), (const char *data, size_t len),
+    (const char *s, size_t len), (const char *text, size_t len)
+};
+
+/* --- scalar out-parameters: appended to the result ---------------------- */
+%apply size_t *OUTPUT {
+    size_t *used, size_t *count, size_t *consumed, size_t *out_len, size_t *header_len,
+    size_t *not_available, size_t *bad_index
+};
+%apply bool *OUTPUT { bool *complete, bool *found };
+%apply double *OUTPUT { double *out, klefr_number *out };
+
+%define KLEFR_ENUM_OUT(TYPE, NAME)
+%typemap(in, numinputs = 0) TYPE *NAME (TYPE temp = (TYPE)0) { $1 = &temp; }
+%typemap(argout) TYPE *NAME { $result = SWIG_Python_AppendOutput($result, PyLong_FromLong((long)*$1)); }
+%enddef
+KLEFR_ENUM_OUT(klefr_protocol, out)
+KLEFR_ENUM_OUT(klefr_iec_parse_event, event)
+
+/* Handles created through an out-pointer (klefr_io **out...). */
+%define KLEFR_HANDLE_OUT(TYPE)
+%typemap(in, numinputs = 0) TYPE **out (TYPE *temp = NULL) { $1 = &temp; }
+%typemap(argout) TYPE **out {
+    $result = SWIG_Python_AppendOutput($result, SWIG_NewPointerObj(*$1, $*1_descriptor, 0));
+}
+%enddef
+KLEFR_HANDLE_OUT(klefr_io)
+KLEFR_HANDLE_OUT(klefr_meter)
+
+/* --- bytes out: encoders writing (buf, cap, len) ------------------------
+ * The encoder writes into a buffer of the wrapper; the result gets the
+ * bytes written, or None when the encoder failed (its error is the first
+ * item of the result). 1 KiB holds every frame of the three protocols. */
+%typemap(in, numinputs = 0) (uint8_t *buf, size_t cap, size_t *len)
+    (uint8_t tmp[1024], size_t n = 0) {
+    $1 = tmp;
+    $2 = sizeof tmp;
+    $3 = &n;
+}
+%typemap(argout) (uint8_t *buf, size_t cap, size_t *len) {
+    PyObject *o;
+    if (result == KLEFR_OK) {
+        o = PyBytes_FromStringAndSize((const char *)tmp$argnum, (Py_ssize_t)n$argnum);
+    } else {
+        Py_INCREF(Py_None);
+        o = Py_None;
+    }
+    $result = SWIG_Python_AppendOutput($result, o);
+}
+
+/* --- quantities in and out (klefr_meter_read_quantities, _missing) ------ */
+%typemap(in) (const klefr_quantity *want, size_t n) (klefr_quantity tmp[KLEFR_Q_COUNT]) {
+    PyObject *seq = PySequence_Fast($input, "quantities must be a sequence of ints");
+    if (seq == NULL)
+        SWIG_fail;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    if (n > (Py_ssize_t)KLEFR_Q_COUNT) {
+        Py_DECREF(seq);
+        SWIG_exception_fail(SWIG_ValueError, "too many quantities");
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        long v = PyLong_AsLong(PySequence_Fast_GET_ITEM(seq, i));
+        if (v == -1 && PyErr_Occurred()) {
+            Py_DECREF(seq);
+            SWIG_fail;
+        }
+        tmp[i] = (klefr_quantity)v;
+    }
+    Py_DECREF(seq);
+    $1 = tmp;
+    $2 = (size_t)n;
+}
+%typemap(in, numinputs = 0) (klefr_quantity *out, size_t cap) (klefr_quantity tmp[KLEFR_Q_COUNT]) {
+    $1 = tmp;
+    $2 = KLEFR_Q_COUNT;
+}
+%typemap(argout) (klefr_quantity *out, size_t cap) {
+    size_t k = result < $2 ? result : $2;
+    PyObject *list = PyList_New((Py_ssize_t)k);
+    for (size_t i = 0; list != NULL && i < k; i++)
+        PyList_SET_ITEM(list, (Py_ssize_t)i, PyLong_FromLong((long)$1[i]));
+    $result = SWIG_Python_AppendOutput($result, list);
+}
+
+/* --- registers in: a sequence of ints 0-65535 --------------------------- */
+%typemap(in) (const uint16_t *regs, uint16_t quantity) (uint16_t tmp[256]) {
+    PyObject *seq = PySequence_Fast($input, "registers must be a sequence of ints");
+    if (seq == NULL)
+        SWIG_fail;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    if (n > 256) {
+        Py_DECREF(seq);
+        SWIG_exception_fail(SWIG_ValueError, "more than 256 registers");
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        long v = PyLong_AsLong(PySequence_Fast_GET_ITEM(seq, i));
+        if ((v == -1 && PyErr_Occurred()) || v < 0 || v > 0xFFFF) {
+            Py_DECREF(seq);
+            SWIG_exception_fail(SWIG_ValueError, "a register is an int 0-65535");
+        }
+        tmp[i] = (uint16_t)v;
+    }
+    Py_DECREF(seq);
+    $1 = tmp;
+    $2 = (uint16_t)n;
+}
+
+/* --- the headers whose names are settled --------------------------------- */
+%include <klefr/export.h>
+%include <klefr/error.h>
+%include <klefr/line.h>
+%include <klefr/number.h>
+%include <klefr/frame.h>
+%include <klefr/model.h>
+%include <klefr/modbus.h>
+%include <klefr/mbus.h>
+%include <klefr/mbus_records.h>
+%include <klefr/iec62056.h>
+%include <klefr/io.h>
+%include <klefr/meter.h>
+
+/* --- helpers for what a header gives as raw memory ---------------------- */
+%nothread;
+%inline %{
+/* @p n bytes at @p p (a field of a decoded struct) as Python bytes. */
+PyObject *klefr_py_bytes_at(const uint8_t *p, size_t n)
+{
+    if (p == NULL)
+        return PyBytes_FromStringAndSize("", 0);
+    return PyBytes_FromStringAndSize((const char *)p, (Py_ssize_t)n);
+}
+/* The data field of a decoded IEC message as bytes (SWIG would read a
+ * char pointer member up to a NUL, and the field is not terminated). */
+PyObject *klefr_py_iec_message_data(const klefr_iec_message *m)
+{
+    if (m->data == NULL) {
+        Py_INCREF(Py_None);
+        return Py_None;
+    }
+    return PyBytes_FromStringAndSize(m->data, (Py_ssize_t)m->data_len);
+}
+%}
+%thread;
+%inline %{
+/* Item @p i of a list of numbers (klefr_valid_values::list). */
+double klefr_py_number_at(const klefr_number *list, size_t i) { return (double)list[i]; }
+/* Byte @p i of a fixed array member (klefr_mbus_column::write). */
+unsigned klefr_py_byte_at(const uint8_t *p, size_t i) { return p[i]; }
+/* Number of quantities (KLEFR_Q_COUNT is an enum member; kept as a call
+ * so that the Python side need not know where the count lives). */
+unsigned klefr_py_quantity_count(void) { return (unsigned)KLEFR_Q_COUNT; }
+%}
