@@ -78,7 +78,8 @@ static void bench_to_values(void *arg)
 static void bench_scan_decode(void *arg)
 {
     (void)arg;
-    klefr_frame_scan s = klefr_iec_message_scan(readout, readout_len, false);
+    klefr_frame_scan s;
+    (void)klefr_iec_frame_detect(false, readout, readout_len, &s);
     klefr_iec_message m;
     klefr_iec_message_decode(readout, s.length, &m, NULL);
     bench_consume(m.data_len);

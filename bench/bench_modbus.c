@@ -163,7 +163,7 @@ static void fc03_job_init(fc03_job *j)
                                                 FC03_COUNT, j->rsp, sizeof j->rsp, &j->rsp_len);
 }
 
-/* A full reading of a meter: the blocks of klefr_model_modbus_blocks_get(),
+/* A full reading of a meter: the blocks of klefr_model_modbus_blocks_get(KLEFR_MODEL_6914, ),
  * each as the response ADU a 6914 would send. */
 typedef struct {
     klefr_modbus_block blocks[8];
@@ -185,7 +185,7 @@ static void run_reading_decode(void *arg)
         size_t n;
         klefr_modbus_response_decode(&j->req[b], j->adu[b], j->adu_len[b], &rsp);
         klefr_modbus_response_registers_get(&rsp, regs, KLEFR_MODBUS_MAX_READ_REGISTERS, &n);
-        klefr_values_from_modbus(&v, j->blocks[b].start, regs, n);
+        klefr_model_modbus_values_decode(KLEFR_MODEL_6914, j->blocks[b].start, regs, n, &v);
     }
     bench_consume((uint64_t)v.value[KLEFR_Q_VOLTAGE]);
 }
@@ -197,7 +197,8 @@ static void run_reading_render(void *arg)
         uint16_t regs[KLEFR_MODBUS_MAX_READ_REGISTERS];
         uint8_t adu[KLEFR_MODBUS_ADU_MAX];
         size_t len;
-        klefr_model_modbus_values_encode(&j->values, j->blocks[b].start, regs, j->blocks[b].count);
+        klefr_model_modbus_values_encode(KLEFR_MODEL_6914, &j->values, j->blocks[b].start, regs,
+                                         j->blocks[b].count);
         klefr_modbus_read_registers_response_encode(1, KLEFR_MODBUS_READ_HOLDING_REGISTERS, regs,
                                                     j->blocks[b].count, adu, sizeof adu, &len);
         bench_consume(adu[len - 1]);
@@ -207,7 +208,7 @@ static void run_reading_render(void *arg)
 static int reading_job_init(reading_job *j)
 {
     memset(j, 0, sizeof *j);
-    if (klefr_model_modbus_blocks_get(j->blocks, 8, &j->nblocks) != KLEFR_OK)
+    if (klefr_model_modbus_blocks_get(KLEFR_MODEL_6914, j->blocks, 8, &j->nblocks) != KLEFR_OK)
         return -1;
     /* Plausible values for every quantity the map carries. */
     klefr_values_clear(&j->values);
@@ -224,7 +225,7 @@ static int reading_job_init(reading_job *j)
                                            .function = KLEFR_MODBUS_READ_HOLDING_REGISTERS,
                                            .address = j->blocks[b].start,
                                            .quantity = j->blocks[b].count};
-        if (klefr_model_modbus_values_encode(&j->values, j->blocks[b].start, regs,
+        if (klefr_model_modbus_values_encode(KLEFR_MODEL_6914, &j->values, j->blocks[b].start, regs,
                                              j->blocks[b].count) != KLEFR_OK ||
             klefr_modbus_read_registers_response_encode(
                 1, KLEFR_MODBUS_READ_HOLDING_REGISTERS, regs, j->blocks[b].count, j->adu[b],

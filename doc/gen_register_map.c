@@ -131,7 +131,7 @@ static void render_modbus(FILE *out)
 
     klefr_modbus_block blocks[16];
     size_t nb;
-    if (klefr_model_modbus_blocks_get(blocks, 16, &nb) == KLEFR_OK) {
+    if (klefr_model_modbus_blocks_get(KLEFR_MODEL_6914, blocks, 16, &nb) == KLEFR_OK) {
         fputs("\nA master reads the whole map with these function-03 requests:\n\n", out);
         for (size_t i = 0; i < nb; i++)
             fprintf(out, "- %04X, %u registers\n", blocks[i].start, blocks[i].count);

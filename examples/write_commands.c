@@ -26,10 +26,10 @@ int main(void)
                                                  fc06[i][1], adu, sizeof adu, &len);
         print_hex(adu, len);
     }
-    klefr_modbus_set_float(regs, 10.0f); /* S0 rate 10 imp/kWh */
+    klefr_modbus_float_encode(10.0f, regs); /* S0 rate 10 imp/kWh */
     klefr_modbus_write_registers_request_encode(1, 0x400D, regs, 2, adu, sizeof adu, &len);
     print_hex(adu, len);
-    klefr_modbus_set_float(regs, 0.0f); /* reset the day counter */
+    klefr_modbus_float_encode(0.0f, regs); /* reset the day counter */
     klefr_modbus_write_registers_request_encode(1, 0x6049, regs, 2, adu, sizeof adu, &len);
     print_hex(adu, len);
 
@@ -46,7 +46,7 @@ int main(void)
     if (err == KLEFR_OK)
         err = klefr_modbus_response_registers_get(&r, regs, 2, &len);
     if (err == KLEFR_OK)
-        err = klefr_values_from_modbus(&values, req.address, regs, len);
+        err = klefr_model_modbus_values_decode(KLEFR_MODEL_6914, req.address, regs, len, &values);
     if (err != KLEFR_OK) {
         fprintf(stderr, "read response: %s\n", klefr_strerror(err));
         return 1;

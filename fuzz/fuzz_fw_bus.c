@@ -20,8 +20,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define MAX_SIMULATED_MS (20u * 60u * 1000u)
-
 static void check_write(fw_platform *p, klefr_fw_port port, const uint8_t *d, size_t n)
 {
     if (port != KLEFR_FW_PORT_BUS)
@@ -51,47 +49,31 @@ static void energies(const klefr_fw_meter *m, uint32_t q[8])
         q[i] = m->energy[i >> 2][(i >> 1) & 1][i & 1].q10wh;
 }
 
+/* Energies before the chunk being fed. */
+static uint32_t before[8];
+
+static void feed(fw_platform *p, const uint8_t *d, size_t n)
+{
+    klefr_fw_bus_feed(p->m, d, n);
+    uint32_t after[8];
+    energies(p->m, after);
+    for (int k = 0; k < 8; k++)
+        if (after[k] < before[k])
+            abort();
+    memcpy(before, after, sizeof before);
+    fw_platform_check_settings(p->m);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static fw_platform p;
     static klefr_fw_meter m;
     if (size < 1)
         return 0;
-    memset(&p, 0, sizeof p);
-    memset(p.store, 0xFF, sizeof p.store);
-    p.now = 1000;
-    p.speed = (data[0] & 2) ? 1000 : 1;
-    p.m = &m;
-    p.on_write = check_write;
-    klefr_fw_hal hal = fw_platform_hal(&p);
-    klefr_fw_config cfg = {(data[0] & 1) ? KLEFR_MODEL_6914 : KLEFR_MODEL_6913, 17060518, 1, 1};
-    if (klefr_fw_init(&m, &hal, &cfg) != KLEFR_OK || klefr_fw_boot(&m) != KLEFR_OK)
-        abort();
-    klefr_fw_load load;
-    klefr_fw_load_from_angle(&load, 230000, 10000, 0, 50000);
-    klefr_fw_set_load(&m, &load);
-
-    uint32_t before[8], after[8];
+    fw_platform_start(&p, &m, (data[0] & 1) ? KLEFR_MODEL_6914 : KLEFR_MODEL_6913,
+                      (data[0] & 2) != 0, check_write);
     energies(&m, before);
-    size_t i = 1;
-    uint32_t simulated = 0;
-    while (i < size && simulated < MAX_SIMULATED_MS) {
-        uint8_t control = data[i++];
-        size_t n = (size_t)(control & 0x0Fu) + 1u;
-        if (n > size - i)
-            n = size - i;
-        uint32_t gap = fw_platform_gap(control);
-        fw_platform_run(&p, gap);
-        simulated += gap;
-        klefr_fw_bus_feed(&m, data + i, n);
-        i += n;
-        energies(&m, after);
-        for (int k = 0; k < 8; k++)
-            if (after[k] < before[k])
-                abort();
-        memcpy(before, after, sizeof before);
-        fw_platform_check_settings(&m);
-    }
+    fw_platform_stream(&p, data, size, feed);
     fw_platform_run(&p, 200); /* answers due after t3.5 leave */
     fw_platform_check_settings(&m);
     return 0;

@@ -25,22 +25,22 @@ static uint32_t now_ms(void *ctx)
     return 5000; /* a still clock: a refused line has no time to change anything */
 }
 
-static int store_read(void *ctx, uint32_t off, uint8_t *d, size_t n)
+static klefr_err store_read(void *ctx, uint32_t off, uint8_t *d, size_t n)
 {
     platform *p = ctx;
     if (off + n > sizeof p->store)
-        return -1;
+        return KLEFR_ERR_INVALID_ARG;
     memcpy(d, p->store + off, n);
-    return 0;
+    return KLEFR_OK;
 }
 
-static int store_write(void *ctx, uint32_t off, const uint8_t *d, size_t n)
+static klefr_err store_write(void *ctx, uint32_t off, const uint8_t *d, size_t n)
 {
     platform *p = ctx;
     if (off + n > sizeof p->store)
-        return -1;
+        return KLEFR_ERR_INVALID_ARG;
     memcpy(p->store + off, d, n);
-    return 0;
+    return KLEFR_OK;
 }
 
 static bool tariff_input(void *ctx)

@@ -21,8 +21,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define MAX_SIMULATED_MS (20u * 60u * 1000u)
-
 static void check_write(fw_platform *p, klefr_fw_port port, const uint8_t *d, size_t n)
 {
     if (port != KLEFR_FW_PORT_IR || n > KLEFR_FW_IR_TX_MAX)
@@ -46,50 +44,34 @@ static void check_write(fw_platform *p, klefr_fw_port port, const uint8_t *d, si
     p->rx_since_write = false;
 }
 
+/* Forward active energy before the chunk being fed. */
+static uint32_t fwd;
+
+static void feed(fw_platform *p, const uint8_t *d, size_t n)
+{
+    /* Characters are 7-bit (the HAL strips parity), but a HAL may let
+     * an 8-bit byte through: feed them as they come. */
+    if (!p->rx_since_write)
+        p->last_rx_ms[1] = p->now; /* the first character since the last answer */
+    p->rx_since_write = true;
+    klefr_fw_ir_feed(p->m, d, n);
+    uint32_t q = klefr_fw_energy_q(p->m, KLEFR_FW_ACTIVE, KLEFR_FW_FORWARD);
+    if (q < fwd)
+        abort();
+    fwd = q;
+    fw_platform_check_settings(p->m);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static fw_platform p;
     static klefr_fw_meter m;
     if (size < 1)
         return 0;
-    memset(&p, 0, sizeof p);
-    memset(p.store, 0xFF, sizeof p.store);
-    p.now = 1000;
-    p.speed = (data[0] & 4) ? 1000 : 1;
-    p.m = &m;
-    p.on_write = check_write;
-    klefr_fw_hal hal = fw_platform_hal(&p);
-    klefr_fw_config cfg = {(klefr_model)(KLEFR_MODEL_6911 + (data[0] & 3)), 17060518, 1, 1};
-    if (klefr_fw_init(&m, &hal, &cfg) != KLEFR_OK || klefr_fw_boot(&m) != KLEFR_OK)
-        abort();
-    klefr_fw_load load;
-    klefr_fw_load_from_angle(&load, 230000, 10000, 0, 50000);
-    klefr_fw_set_load(&m, &load);
-
-    uint32_t fwd = klefr_fw_energy_q(&m, KLEFR_FW_ACTIVE, KLEFR_FW_FORWARD);
-    size_t i = 1;
-    uint32_t simulated = 0;
-    while (i < size && simulated < MAX_SIMULATED_MS) {
-        uint8_t control = data[i++];
-        size_t n = (size_t)(control & 0x0Fu) + 1u;
-        if (n > size - i)
-            n = size - i;
-        uint32_t gap = fw_platform_gap(control);
-        fw_platform_run(&p, gap);
-        simulated += gap;
-        /* Characters are 7-bit (the HAL strips parity), but a HAL may let
-         * an 8-bit byte through: feed them as they come. */
-        if (!p.rx_since_write)
-            p.last_rx_ms[1] = p.now; /* the first character since the last answer */
-        p.rx_since_write = true;
-        klefr_fw_ir_feed(&m, data + i, n);
-        i += n;
-        uint32_t q = klefr_fw_energy_q(&m, KLEFR_FW_ACTIVE, KLEFR_FW_FORWARD);
-        if (q < fwd)
-            abort();
-        fwd = q;
-        fw_platform_check_settings(&m);
-    }
+    fw_platform_start(&p, &m, (klefr_model)(KLEFR_MODEL_6911 + (data[0] & 3)), (data[0] & 4) != 0,
+                      check_write);
+    fwd = klefr_fw_energy_q(&m, KLEFR_FW_ACTIVE, KLEFR_FW_FORWARD);
+    fw_platform_stream(&p, data, size, feed);
     fw_platform_run(&p, 2000); /* pending answers leave */
     fw_platform_check_settings(&m);
     return 0;

@@ -52,22 +52,22 @@ static void fw_platform_write(void *ctx, klefr_fw_port port, const uint8_t *d, s
         p->on_write(p, port, d, n);
 }
 
-static int fw_platform_store_read(void *ctx, uint32_t off, uint8_t *d, size_t n)
+static klefr_err fw_platform_store_read(void *ctx, uint32_t off, uint8_t *d, size_t n)
 {
     fw_platform *p = ctx;
     if (off > sizeof p->store || n > sizeof p->store - off)
         abort(); /* the firmware stays inside its store */
     memcpy(d, p->store + off, n);
-    return 0;
+    return KLEFR_OK;
 }
 
-static int fw_platform_store_write(void *ctx, uint32_t off, const uint8_t *d, size_t n)
+static klefr_err fw_platform_store_write(void *ctx, uint32_t off, const uint8_t *d, size_t n)
 {
     fw_platform *p = ctx;
     if (off > sizeof p->store || n > sizeof p->store - off)
         abort();
     memcpy(p->store + off, d, n);
-    return 0;
+    return KLEFR_OK;
 }
 
 static inline klefr_fw_hal fw_platform_hal(fw_platform *p)
@@ -100,6 +100,54 @@ static inline uint32_t fw_platform_gap(uint8_t control)
 {
     unsigned g = control >> 4;
     return g == 0 ? 0 : 1u << (g - 1);
+}
+
+/* Simulated time after which a stream target stops reading its input. */
+#define FW_PLATFORM_MAX_SIMULATED_MS (20u * 60u * 1000u)
+
+/* A fresh platform and meter for one input: an empty (erased) store, the
+ * clocks at 1000 ms, metrology 1000 times faster when @p fast, @p on_write
+ * checking each write, a booted meter of @p model with a steady load.
+ * Aborts if the meter does not boot: that is a finding too. */
+static inline void fw_platform_start(fw_platform *p, klefr_fw_meter *m, klefr_model model,
+                                     bool fast,
+                                     void (*on_write)(fw_platform *p, klefr_fw_port port,
+                                                      const uint8_t *d, size_t n))
+{
+    memset(p, 0, sizeof *p);
+    memset(p->store, 0xFF, sizeof p->store);
+    p->now = 1000;
+    p->speed = fast ? 1000 : 1;
+    p->m = m;
+    p->on_write = on_write;
+    klefr_fw_hal hal = fw_platform_hal(p); /* copied by klefr_fw_init */
+    klefr_fw_config cfg = {model, 17060518, 1, 1};
+    if (klefr_fw_init(m, &hal, &cfg) != KLEFR_OK || klefr_fw_boot(m) != KLEFR_OK)
+        abort();
+    klefr_fw_load load;
+    klefr_fw_load_from_angle(&load, 230000, 10000, 0, 50000);
+    klefr_fw_set_load(m, &load);
+}
+
+/* Read @p data (from its second byte: the first is the target's option
+ * byte) as chunks, run the clocks for each chunk's gap, and hand the chunk
+ * to @p feed, until the input or FW_PLATFORM_MAX_SIMULATED_MS ends. */
+static inline void fw_platform_stream(fw_platform *p, const uint8_t *data, size_t size,
+                                      void (*feed)(fw_platform *p, const uint8_t *d, size_t n))
+{
+    size_t i = 1;
+    uint32_t simulated = 0;
+    while (i < size && simulated < FW_PLATFORM_MAX_SIMULATED_MS) {
+        uint8_t control = data[i++];
+        size_t n = (size_t)(control & 0x0Fu) + 1u;
+        if (n > size - i)
+            n = size - i;
+        uint32_t gap = fw_platform_gap(control);
+        fw_platform_run(p, gap);
+        simulated += gap;
+        feed(p, data + i, n);
+        i += n;
+    }
 }
 
 /* Every writable setting is one the model allows: nothing a protocol,

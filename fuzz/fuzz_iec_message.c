@@ -34,7 +34,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     for (int opt = 0; opt < 2; opt++) {
-        klefr_frame_scan s = klefr_iec_message_scan(buf, size, opt != 0);
+        klefr_frame_scan s;
+        if (klefr_iec_frame_detect(opt != 0, buf, size, &s) != KLEFR_OK)
+            abort();
         if (s.length == 0 || (s.state != KLEFR_FRAME_NEED_MORE && s.length > size))
             abort();
         if (s.state == KLEFR_FRAME_COMPLETE &&
@@ -45,7 +47,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* The meter side's detector in each state: the same guarantees, and
      * only a line from `/` while idle. */
     for (int l = KLEFR_IEC_LISTEN_SIGN_ON; l <= KLEFR_IEC_LISTEN_SESSION; l++) {
-        klefr_frame_scan s = klefr_iec_request_scan(buf, size, (klefr_iec_listen)l);
+        klefr_frame_scan s;
+        if (klefr_iec_slave_frame_detect((klefr_iec_listen)l, buf, size, &s) != KLEFR_OK)
+            abort();
         if (s.length == 0 || (s.state != KLEFR_FRAME_NEED_MORE && s.length > size))
             abort();
         if (s.state == KLEFR_FRAME_COMPLETE &&

@@ -3,13 +3,13 @@
  * register model.
  *
  * The input is taken as an ADU (request, then response without and with a
- * request) and as a block of big-endian registers (klefr_values_from_modbus,
- * klefr_model_modbus_write_encode) at a few start addresses around the map.
+ * request) and as a block of big-endian registers (klefr_model_modbus_values_decode,
+ * klefr_model_modbus_write_decode) at a few start addresses around the map.
  * Invariants, abort() on violation:
  *  - decoded data pointers stay inside the input;
- *  - klefr_values_from_modbus() is all or nothing, and a value it decoded
+ *  - klefr_model_modbus_values_decode() is all or nothing, and a value it decoded
  *    renders back to the same registers (except NaN and three-phase ones);
- *  - every setting klefr_model_modbus_write_encode() returns validates, and its
+ *  - every setting klefr_model_modbus_write_decode() returns validates, and its
  *    errors are the documented ones.
  * Run: ./build-fuzz/fuzz/fuzz_modbus_decode fuzz/corpus/fuzz_modbus_decode */
 #include <stdint.h>
@@ -18,6 +18,7 @@
 
 #include <klefr/modbus.h>
 #include <klefr/model.h>
+#include <klefr/model_modbus.h>
 
 #define MAX_REGS 128
 
@@ -85,8 +86,8 @@ static void check_round_trip(const klefr_values *v, uint16_t start, const uint16
         if (value != value)
             continue;
         uint16_t out[2];
-        if (klefr_model_modbus_values_encode(v, row->modbus.address, out, row->modbus.length) !=
-            KLEFR_OK)
+        if (klefr_model_modbus_values_encode(KLEFR_MODEL_6914, v, row->modbus.address, out,
+                                             row->modbus.length) != KLEFR_OK)
             abort();
         if (memcmp(out, regs + (row->modbus.address - start), row->modbus.length * sizeof out[0]) !=
             0)
@@ -111,7 +112,7 @@ static void decode_registers(const uint8_t *data, size_t size)
         klefr_values_clear(&v);
         klefr_values_set(&v, KLEFR_Q_BACKLIGHT, 1); /* not on Modbus: must survive */
         before = v;
-        klefr_err err = klefr_values_from_modbus(&v, start, regs, n);
+        klefr_err err = klefr_model_modbus_values_decode(KLEFR_MODEL_6914, start, regs, n, &v);
         if (err != KLEFR_OK) {
             if (err != KLEFR_ERR_ENCODING || memcmp(&v, &before, sizeof v) != 0)
                 abort();
@@ -122,7 +123,7 @@ static void decode_registers(const uint8_t *data, size_t size)
         }
 
         uint16_t rendered[MAX_REGS];
-        err = klefr_model_modbus_values_encode(&v, start, rendered, n);
+        err = klefr_model_modbus_values_encode(KLEFR_MODEL_6914, &v, start, rendered, n);
         if (err != KLEFR_OK && err != KLEFR_EXC_ILLEGAL_DATA_ADDRESS)
             abort();
 
@@ -138,7 +139,7 @@ static void decode_registers(const uint8_t *data, size_t size)
                     continue;
                 klefr_setting set[KLEFR_MODBUS_MAX_WRITE_REGISTERS];
                 size_t set_len = 0;
-                err = klefr_model_modbus_write_encode(models[m], fns[f], start, regs, wn, set,
+                err = klefr_model_modbus_write_decode(models[m], fns[f], start, regs, wn, set,
                                                       sizeof set / sizeof set[0], &set_len);
                 if (err == KLEFR_OK) {
                     if (set_len == 0 || set_len > wn)

@@ -36,7 +36,7 @@ s/\bklefr_iec_meter/klefr_iec_slave/g
 s/\bKLEFR_IEC_METER/KLEFR_IEC_SLAVE/g
 s/\bklefr_values_to_modbus\b/klefr_model_modbus_values_encode/g
 s/\bklefr_model_modbus_blocks\b/klefr_model_modbus_blocks_get/g
-s/\bklefr_model_modbus_write\b/klefr_model_modbus_write_encode/g
+s/\bklefr_model_modbus_write\b/klefr_model_modbus_write_decode/g
 s/\bklefr_quantity_by_modbus_address\b/klefr_model_modbus_lookup/g
 s/\bklefr_model_iec_find\b/klefr_model_iec_lookup/g
 s/\bklefr_io_flags\b/klefr_io_get_flags/g

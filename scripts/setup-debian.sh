@@ -10,6 +10,8 @@ packages=(
   check libsubunit-dev clang libclang-rt-14-dev clang-format git valgrind
   # benchmark peer and API docs
   libmodbus-dev doxygen
+  # ABI check against abi/libklefr.abi (abidw, abidiff; tests/abi)
+  abigail-tools
   # scripts
   python3
   # host layer: serial adapters; interop tests over socat ptys against pymodbus and mbpoll

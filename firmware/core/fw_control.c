@@ -5,6 +5,8 @@
  * nothing. */
 #include "klefr_fw_control.h"
 
+#include <string.h>
+
 #include "fw_control_text.h"
 #include "fw_internal.h"
 
@@ -153,14 +155,18 @@ static klefr_err cmd_pulses(ctl *c)
  * integers: mV, mA, mHz, mW in kW, 10 Wh in kWh. */
 #define VALUE_DECIMALS 6u
 
-static void put_value(fw_text *t, const klefr_values *v, klefr_quantity q)
+/* The value of q as " name=value unit", nothing when it has none. The name
+ * is the register model's (klefr_quantity_info::name; the test of this
+ * command holds them equal): a firmware build has no name column
+ * (KLEFR_MODEL_NO_NAMES), so the names shown are here. */
+static void put_value(fw_text *t, const klefr_values *v, klefr_quantity q, const char *name)
 {
     klefr_number d;
     const klefr_quantity_info *info = klefr_quantity_get(q);
     if (info == NULL || klefr_values_get(v, q, &d) != KLEFR_OK)
         return;
     fw_text_put(t, " ");
-    fw_text_put(t, info->name);
+    fw_text_put(t, name);
     fw_text_put(t, "=");
     fw_text_put_decimal(t, d, VALUE_DECIMALS);
     fw_text_put(t, info->unit);
@@ -168,7 +174,7 @@ static void put_value(fw_text *t, const klefr_values *v, klefr_quantity q)
 
 static klefr_err cmd_values(ctl *c)
 {
-    static const klefr_quantity shown[] = {
+    static const uint8_t shown[] = {
         KLEFR_Q_VOLTAGE,
         KLEFR_Q_CURRENT,
         KLEFR_Q_FREQUENCY,
@@ -185,12 +191,21 @@ static klefr_err cmd_values(ctl *c)
         KLEFR_Q_POWER_DOWN_COUNTER,
         KLEFR_Q_ERROR_CODE,
     };
+    /* Their names, in the same order, one after the other. */
+    static const char names[] = "voltage\0current\0frequency\0active_power\0reactive_power\0"
+                                "power_factor\0total_active_energy\0forward_active_energy\0"
+                                "reverse_active_energy\0total_reactive_energy\0day_counter\0"
+                                "tariff\0bus_address\0power_down_counter\0error_code";
+    _Static_assert(KLEFR_Q_COUNT <= UINT8_MAX, "a quantity fits a byte");
     if (c->n_args != 0)
         return usage(c, "values");
     klefr_values v;
     klefr_fw_values(c->m, &v); /* integrates and saves first, like a master's read */
-    for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
-        put_value(c->out, &v, shown[i]);
+    const char *name = names;
+    for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
+        put_value(c->out, &v, (klefr_quantity)shown[i], name);
+        name += strlen(name) + 1;
+    }
     /* The exact counters: forward and reverse active energy in 10 Wh. */
     fw_text_put(c->out, " forward_q10wh=");
     fw_text_put_u64(c->out, klefr_fw_energy_q(c->m, KLEFR_FW_ACTIVE, KLEFR_FW_FORWARD));

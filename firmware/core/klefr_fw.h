@@ -78,11 +78,14 @@ typedef struct klefr_fw_hal {
     /** True once every byte written to @p port has left the wire. Optional:
      * without it the firmware waits the bytes' time on the line. */
     bool (*uart_drained)(void *ctx, klefr_fw_port port);
-    /** Read @p len bytes at @p offset of the persistent store; 0 on success. */
-    int (*store_read)(void *ctx, uint32_t offset, uint8_t *data, size_t len);
+    /** Read @p len bytes at @p offset of the persistent store: ::KLEFR_OK,
+     * or an error (::KLEFR_ERR_IO; ::KLEFR_ERR_INVALID_ARG for a range
+     * outside the store). @since 0.2 (an @c int, 0 on success, in 0.1) */
+    klefr_err (*store_read)(void *ctx, uint32_t offset, uint8_t *data, size_t len);
     /** Write @p len bytes at @p offset (in order; may be cut by power loss
-     * at any byte); 0 on success. */
-    int (*store_write)(void *ctx, uint32_t offset, const uint8_t *data, size_t len);
+     * at any byte): ::KLEFR_OK, or an error as for @c store_read.
+     * @since 0.2 */
+    klefr_err (*store_write)(void *ctx, uint32_t offset, const uint8_t *data, size_t len);
     /** Tariff input 23/24 (6912): true when 230 V AC is present. Optional. */
     bool (*tariff_input)(void *ctx);
     /** One S0 pulse of @p width_us starts now; the HAL ends it. Optional. */

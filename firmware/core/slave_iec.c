@@ -121,8 +121,9 @@ static void scan(klefr_fw_meter *m, uint32_t now)
 {
     klefr_fw_ir *ir = &m->ir;
     while (ir->rx_len > 0) {
-        klefr_frame_scan sc =
-            klefr_iec_request_scan(ir->rx, ir->rx_len, klefr_iec_slave_listen(&ir->iec));
+        klefr_frame_scan sc;
+        (void)klefr_iec_slave_frame_detect(klefr_iec_slave_listen(&ir->iec), ir->rx, ir->rx_len,
+                                           &sc);
         if (sc.state == KLEFR_FRAME_NEED_MORE)
             return;
         size_t n = sc.length == 0 ? 1 : sc.length > ir->rx_len ? ir->rx_len : sc.length;
@@ -156,7 +157,7 @@ void fw_ir_tick(klefr_fw_meter *m, uint32_t now)
 {
     klefr_fw_ir *ir = &m->ir;
     if (ir->lock_saved_ms != 0) {
-        uint32_t left = klefr_iec_lockout_remaining_ms(&ir->iec.lockout, now);
+        uint32_t left = klefr_iec_lockout_update(&ir->iec.lockout, now);
         if (left == 0 || ir->lock_saved_ms - left >= LOCK_SAVE_EVERY_MS)
             save_lockout(m);
     }

@@ -2,9 +2,9 @@
 /* Modbus RTU slave of the 6914 (SPEC 4, manual appendix 3), built on the
  * codec (framing, decoding, encoding) and the register model (reads and
  * writes). Nothing here parses bytes by hand. */
-#include <string.h>
 
 #include <klefr/modbus.h>
+#include <klefr/model_modbus.h>
 
 #include "fw_internal.h"
 
@@ -42,7 +42,7 @@ __attribute__((noinline)) static klefr_err snapshot_registers(klefr_fw_meter *m,
 {
     klefr_values v;
     klefr_fw_values(m, &v); /* the one snapshot of this answer */
-    return klefr_model_modbus_values_encode(&v, req->address, regs, req->quantity);
+    return klefr_model_modbus_values_encode(m->cfg.model, &v, req->address, regs, req->quantity);
 }
 
 __attribute__((noinline)) static void send_registers(klefr_fw_meter *m,
@@ -68,52 +68,46 @@ static void read_registers(klefr_fw_meter *m, const klefr_modbus_request *req, u
     send_registers(m, req, regs, now);
 }
 
+/* The exception that answers a refused write: the model's own code, or
+ * what a setting's refusal or a failed store means on Modbus. */
+static uint8_t exception_code(klefr_err err)
+{
+    if (err > 0)
+        return (uint8_t)err;
+    if (err == KLEFR_ERR_RANGE)
+        return KLEFR_EXC_ILLEGAL_DATA_VALUE;
+    if (err == KLEFR_ERR_NOT_WRITABLE || err == KLEFR_ERR_NOT_AVAILABLE)
+        return KLEFR_EXC_ILLEGAL_DATA_ADDRESS;
+    return KLEFR_EXC_SERVER_DEVICE_FAILURE; /* the store failed */
+}
+
 /* Enough for every writable value of the map in one FC16. */
 #define MAX_SETTINGS 16
 
 static void write_registers(klefr_fw_meter *m, const klefr_modbus_request *req, uint32_t now)
 {
     uint16_t regs[KLEFR_MODBUS_MAX_WRITE_REGISTERS];
-    size_t count;
-    if (req->function == KLEFR_MODBUS_WRITE_SINGLE_REGISTER) {
-        regs[0] = req->value;
-        count = 1;
-    } else {
-        count = req->quantity;
-        for (size_t i = 0; i < count; i++)
-            regs[i] = (uint16_t)(req->data[2 * i] << 8 | req->data[2 * i + 1]);
-    }
+    size_t count = 0;
     klefr_setting set[MAX_SETTINGS];
     size_t n;
-    klefr_err err = klefr_model_modbus_write_encode(m->cfg.model, req->function, req->address, regs,
-                                                    count, set, MAX_SETTINGS, &n);
-    if (err > 0) {
-        exception(m, req, (uint8_t)err, now);
-        return;
-    }
+    klefr_err err =
+        klefr_modbus_request_registers_get(req, regs, KLEFR_MODBUS_MAX_WRITE_REGISTERS, &count);
+    if (err == KLEFR_OK)
+        err = klefr_model_modbus_write_decode(m->cfg.model, req->function, req->address, regs,
+                                              count, set, MAX_SETTINGS, &n);
     if (err == KLEFR_OK)
         err = klefr_fw_settings_apply(m, set, n);
-    if (err == KLEFR_ERR_RANGE) {
-        exception(m, req, KLEFR_EXC_ILLEGAL_DATA_VALUE, now);
-        return;
-    }
-    if (err == KLEFR_ERR_NOT_WRITABLE || err == KLEFR_ERR_NOT_AVAILABLE) {
-        exception(m, req, KLEFR_EXC_ILLEGAL_DATA_ADDRESS, now);
-        return;
-    }
-    if (err != KLEFR_OK) { /* the store failed */
-        exception(m, req, KLEFR_EXC_SERVER_DEVICE_FAILURE, now);
+    if (err != KLEFR_OK) {
+        exception(m, req, exception_code(err), now);
         return;
     }
     if (req->unit == KLEFR_MODBUS_BROADCAST)
         return;
-    klefr_modbus_response resp;
-    memset(&resp, 0, sizeof resp);
-    resp.unit = req->unit;
-    resp.function = req->function;
-    resp.address = req->address;
-    resp.value = req->value;
-    resp.quantity = req->quantity;
+    klefr_modbus_response resp = {.unit = req->unit,
+                                  .function = req->function,
+                                  .address = req->address,
+                                  .value = req->value,
+                                  .quantity = req->quantity};
     uint8_t adu[8];
     size_t len;
     if (klefr_modbus_response_encode(&resp, adu, sizeof adu, &len) == KLEFR_OK)
@@ -122,8 +116,7 @@ static void write_registers(klefr_fw_meter *m, const klefr_modbus_request *req, 
 
 static void handle(klefr_fw_meter *m, const uint8_t *adu, size_t len, uint32_t now)
 {
-    klefr_modbus_request req;
-    memset(&req, 0, sizeof req);
+    klefr_modbus_request req; /* written whole unless the error is negative */
     klefr_err err = klefr_modbus_request_decode(adu, len, &req);
     if (err < 0)
         return; /* corrupt: a slave stays silent */

@@ -73,7 +73,7 @@ static void encode(klefr_fw_meter *m, uint32_t seq, uint8_t *r)
     s[17] = m->set.tariff;
     klefr_put_le(r + OFF_SCROLL, m->ui.scroll_set, 8);
     klefr_put_le(r + OFF_JOURNAL, m->journal_seq, 4);
-    uint32_t left = klefr_iec_lockout_remaining_ms(&m->ir.iec.lockout, fw_proto_now(m));
+    uint32_t left = klefr_iec_lockout_update(&m->ir.iec.lockout, fw_proto_now(m));
     r[OFF_LOCK_FAILURES] = m->ir.iec.lockout.failures;
     klefr_put_le(r + OFF_LOCK_SECONDS, (left + 999u) / 1000u, 3);
     klefr_put_le(r + OFF_CRC, klefr_fw_crc32(r, OFF_CRC), 4);
@@ -105,7 +105,7 @@ static void snapshot_taken(klefr_fw_meter *m)
 static uint8_t lock_byte(klefr_fw_meter *m, uint32_t *saved_ms)
 {
     const klefr_iec_lockout *l = &m->ir.iec.lockout;
-    uint32_t left = klefr_iec_lockout_remaining_ms(&m->ir.iec.lockout, fw_proto_now(m));
+    uint32_t left = klefr_iec_lockout_update(&m->ir.iec.lockout, fw_proto_now(m));
     uint32_t minutes = (left + 59999u) / 60000u;
     if (minutes > 63u)
         minutes = 63u;
@@ -119,7 +119,7 @@ static void lock_restore(klefr_fw_meter *m, uint8_t failures, uint32_t left_ms)
 {
     uint32_t now = fw_proto_now(m);
     klefr_iec_lockout_restore(&m->ir.iec.lockout, failures, left_ms, now);
-    m->ir.lock_saved_ms = klefr_iec_lockout_remaining_ms(&m->ir.iec.lockout, now);
+    m->ir.lock_saved_ms = klefr_iec_lockout_update(&m->ir.iec.lockout, now);
 }
 
 /* The newest entry of the snapshot just loaded, applied: its increases on
@@ -131,7 +131,7 @@ static void journal_replay(klefr_fw_meter *m)
     int32_t newest = -1;
     for (uint32_t slot = 0; slot < KLEFR_FW_STORE_SLOTS; slot++) {
         uint32_t off = KLEFR_FW_STORE_JOURNAL_OFFSET + slot * KLEFR_FW_STORE_ENTRY_SIZE;
-        if (m->hal.store_read(m->hal.ctx, off, e, sizeof e) != 0 ||
+        if (m->hal.store_read(m->hal.ctx, off, e, sizeof e) != KLEFR_OK ||
             (uint32_t)klefr_get_le(e + ENT_CRC, 4) != entry_crc(m->store_seq, e))
             continue;
         /* Entries since the snapshot are numbered from its journal number. */
@@ -171,7 +171,7 @@ static bool journal_write(klefr_fw_meter *m, bool *ok)
     e[ENT_LOCK] = lock_byte(m, &lock_ms);
     klefr_put_le(e + ENT_CRC, entry_crc(m->store_seq, e), 4);
     *ok = m->hal.store_write != NULL &&
-          m->hal.store_write(m->hal.ctx, slot_offset(m->journal_seq), e, sizeof e) == 0;
+          m->hal.store_write(m->hal.ctx, slot_offset(m->journal_seq), e, sizeof e) == KLEFR_OK;
     if (*ok) {
         m->journal_seq++;
         m->ir.lock_saved_ms = lock_ms;
@@ -234,9 +234,9 @@ fw_store_state fw_store_load(klefr_fw_meter *m)
     uint8_t r[2][KLEFR_FW_STORE_BANK_SIZE];
     bool ok[2], blank = true;
     for (unsigned b = 0; b < 2; b++) {
-        ok[b] =
-            m->hal.store_read != NULL && m->hal.store_read(m->hal.ctx, b * KLEFR_FW_STORE_BANK_SIZE,
-                                                           r[b], KLEFR_FW_STORE_BANK_SIZE) == 0;
+        ok[b] = m->hal.store_read != NULL &&
+                m->hal.store_read(m->hal.ctx, b * KLEFR_FW_STORE_BANK_SIZE, r[b],
+                                  KLEFR_FW_STORE_BANK_SIZE) == KLEFR_OK;
         blank = blank && ok[b] && erased(r[b]);
         ok[b] = ok[b] && valid(r[b], b);
     }
@@ -272,7 +272,8 @@ klefr_err klefr_fw_store_save(klefr_fw_meter *m)
     uint8_t r[KLEFR_FW_STORE_BANK_SIZE];
     uint32_t seq = m->store_seq + 1;
     encode(m, seq, r);
-    if (m->hal.store_write(m->hal.ctx, (seq & 1u) * KLEFR_FW_STORE_BANK_SIZE, r, sizeof r) != 0) {
+    if (m->hal.store_write(m->hal.ctx, (seq & 1u) * KLEFR_FW_STORE_BANK_SIZE, r, sizeof r) !=
+        KLEFR_OK) {
         m->store_failures++;
         return KLEFR_ERR_IO;
     }

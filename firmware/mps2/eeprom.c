@@ -37,17 +37,17 @@ bool mps2_eeprom_open(mps2_eeprom *e, const char *path)
     return false;
 }
 
-int mps2_eeprom_read(mps2_eeprom *e, uint32_t offset, uint8_t *data, size_t len)
+klefr_err mps2_eeprom_read(mps2_eeprom *e, uint32_t offset, uint8_t *data, size_t len)
 {
     if (e->fd < 0 || !in_chip(offset, len) || sh_seek(e->fd, offset) != 0)
-        return -1;
-    return sh_read(e->fd, data, len) == 0 ? 0 : -1;
+        return KLEFR_ERR_IO;
+    return sh_read(e->fd, data, len) == 0 ? KLEFR_OK : KLEFR_ERR_IO;
 }
 
-int mps2_eeprom_write(mps2_eeprom *e, uint32_t offset, const uint8_t *data, size_t len)
+klefr_err mps2_eeprom_write(mps2_eeprom *e, uint32_t offset, const uint8_t *data, size_t len)
 {
     if (e->fd < 0 || !in_chip(offset, len) || sh_seek(e->fd, offset) != 0)
-        return -1;
+        return KLEFR_ERR_IO;
     e->writes++;
-    return sh_write(e->fd, data, len) == 0 ? 0 : -1;
+    return sh_write(e->fd, data, len) == 0 ? KLEFR_OK : KLEFR_ERR_IO;
 }

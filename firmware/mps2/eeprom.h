@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <klefr/error.h>
+
 /* The chip: 4 KiB. */
 #define MPS2_EEPROM_SIZE 4096u
 
@@ -20,8 +22,9 @@ typedef struct mps2_eeprom {
 /* Open @p path, creating an erased (all 0xFF) chip when it does not exist.
  * false: no EEPROM; every read and write then fails. */
 bool mps2_eeprom_open(mps2_eeprom *e, const char *path);
-/* 0 on success, like klefr_fw_hal::store_read / store_write. */
-int mps2_eeprom_read(mps2_eeprom *e, uint32_t offset, uint8_t *data, size_t len);
-int mps2_eeprom_write(mps2_eeprom *e, uint32_t offset, const uint8_t *data, size_t len);
+/* KLEFR_OK on success, KLEFR_ERR_IO otherwise, like klefr_fw_hal::store_read
+ * / store_write. */
+klefr_err mps2_eeprom_read(mps2_eeprom *e, uint32_t offset, uint8_t *data, size_t len);
+klefr_err mps2_eeprom_write(mps2_eeprom *e, uint32_t offset, const uint8_t *data, size_t len);
 
 #endif

@@ -73,12 +73,12 @@ static void hal_set_line(void *ctx, klefr_fw_port port, const klefr_line *line)
     mps2_uart_set_baud(port == KLEFR_FW_PORT_IR ? &m->ir : &m->bus, line->baud);
 }
 
-static int hal_store_read(void *ctx, uint32_t offset, uint8_t *data, size_t len)
+static klefr_err hal_store_read(void *ctx, uint32_t offset, uint8_t *data, size_t len)
 {
     return mps2_eeprom_read(&((mps2_meter *)ctx)->eeprom, offset, data, len);
 }
 
-static int hal_store_write(void *ctx, uint32_t offset, const uint8_t *data, size_t len)
+static klefr_err hal_store_write(void *ctx, uint32_t offset, const uint8_t *data, size_t len)
 {
     return mps2_eeprom_write(&((mps2_meter *)ctx)->eeprom, offset, data, len);
 }

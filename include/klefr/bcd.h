@@ -21,13 +21,15 @@ KLEFR_BEGIN_DECLS
  * (e.g. 17060518 -> 0x17060518). @p digits is 1-16.
  * @retval KLEFR_ERR_RANGE @p value has more than @p digits digits;
  *         @p out is left unchanged.
- * @retval KLEFR_ERR_INVALID_ARG @p out is NULL or @p digits is out of range. */
+ * @retval KLEFR_ERR_INVALID_ARG @p out is NULL or @p digits is out of range.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_bcd_pack(uint64_t value, unsigned digits, uint64_t *out);
 
 /** Read the @p digits lowest nibbles of @p bcd as decimal digits
  * (0x17060518 -> 17060518). @p digits is 1-16.
  * @retval KLEFR_ERR_ENCODING a nibble is A-F; @p out is left unchanged.
- * @retval KLEFR_ERR_INVALID_ARG @p out is NULL or @p digits is out of range. */
+ * @retval KLEFR_ERR_INVALID_ARG @p out is NULL or @p digits is out of range.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_bcd_unpack(uint64_t bcd, unsigned digits, uint64_t *out);
 
 KLEFR_END_DECLS

@@ -18,7 +18,7 @@
 
 KLEFR_BEGIN_DECLS
 
-/** Result of every fallible libklefr function. */
+/** Result of every fallible libklefr function. @since 0.1 */
 typedef enum klefr_err {
     KLEFR_OK = 0, /**< Success. */
 
@@ -70,7 +70,8 @@ typedef enum klefr_err {
 
 /** Short English description of @p err ("checksum mismatch", "Modbus
  * exception 02: illegal data address"...). Never NULL; unknown values give
- * "unknown error". The string is static: do not free it. */
+ * "unknown error". The string is static: do not free it.
+ * @since 0.1 */
 KLEFR_API const char *klefr_strerror(klefr_err err);
 
 KLEFR_END_DECLS

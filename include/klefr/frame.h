@@ -21,7 +21,7 @@
 
 KLEFR_BEGIN_DECLS
 
-/** What a frame detector says about the bytes received so far. */
+/** What a frame detector says about the bytes received so far. @since 0.1 */
 typedef enum klefr_frame_state {
     /** The bytes are the start of a plausible frame: read at least
      * klefr_frame_scan::length more bytes, then ask again. */
@@ -34,7 +34,7 @@ typedef enum klefr_frame_state {
     KLEFR_FRAME_GARBAGE = 2
 } klefr_frame_state;
 
-/** Answer of a frame detector. */
+/** Answer of a frame detector. @since 0.1 */
 typedef struct klefr_frame_scan {
     klefr_frame_state state; /**< See ::klefr_frame_state. */
     size_t length;           /**< Bytes needed, frame length, or bytes to drop. */

@@ -77,7 +77,8 @@ KLEFR_BEGIN_DECLS
 
 /** XOR of @p len bytes. For a block, pass the bytes after the first SOH or
  * STX up to and including the ETX or EOT; the result is the BCC that
- * follows. @p data may be NULL when @p len is 0. */
+ * follows. @p data may be NULL when @p len is 0.
+ * @since 0.1 */
 KLEFR_API uint8_t klefr_iec_bcc(const uint8_t *data, size_t len);
 
 /** The BCC of a message @p buf that starts with SOH or STX and ends with
@@ -100,16 +101,18 @@ KLEFR_API klefr_err klefr_iec_bcc_decode(const uint8_t *buf, size_t len, klefr_c
  * @{ */
 
 /** The 7-bit character @p c (bit 7 ignored) with the even parity bit in
- * bit 7, as it looks on the wire in 7E1 when read as 8 data bits. */
+ * bit 7, as it looks on the wire in 7E1 when read as 8 data bits.
+ * @since 0.1 */
 KLEFR_API uint8_t klefr_iec_parity_add(uint8_t c);
 
 /** Check the even parity of a received 8-bit @p byte (7 data bits + parity
  * in bit 7) and store the 7-bit character in @p out.
  * @retval KLEFR_ERR_PARITY the parity is odd; @p out is unchanged.
- * @retval KLEFR_ERR_INVALID_ARG @p out is NULL. */
+ * @retval KLEFR_ERR_INVALID_ARG @p out is NULL.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_iec_parity_strip(uint8_t byte, uint8_t *out);
 
-/** klefr_iec_parity_add() on each of @p len bytes of @p buf, in place. */
+/** klefr_iec_parity_add() on each of @p len bytes of @p buf, in place. @since 0.1 */
 KLEFR_API void klefr_iec_parity_add_buf(uint8_t *buf, size_t len);
 
 /** klefr_iec_parity_strip() on each of @p len bytes of @p buf, in place.
@@ -117,7 +120,8 @@ KLEFR_API void klefr_iec_parity_add_buf(uint8_t *buf, size_t len);
  * @param len       Bytes at @p buf.
  * @param bad_index Optional: receives the index of the first bad byte.
  * @retval KLEFR_ERR_PARITY a byte failed; bytes before it are stripped,
- *         it and those after it are unchanged. */
+ *         it and those after it are unchanged.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_iec_parity_strip_buf(uint8_t *buf, size_t len, size_t *bad_index);
 /** @} */
 
@@ -125,7 +129,7 @@ KLEFR_API klefr_err klefr_iec_parity_strip_buf(uint8_t *buf, size_t len, size_t 
 /** @name Modes and baud characters
  * @{ */
 
-/** Protocol mode, as announced by the identification's baud character. */
+/** Protocol mode, as announced by the identification's baud character. @since 0.1 */
 typedef enum klefr_iec_mode {
     KLEFR_IEC_MODE_A = 0, /**< 300 baud only, no option select. */
     KLEFR_IEC_MODE_B = 1, /**< Baud switch without acknowledgement (A-I). */
@@ -141,12 +145,14 @@ typedef enum klefr_iec_mode {
  * @retval KLEFR_ERR_UNSUPPORTED a reserved character ('7'-'9', 'G'-'I').
  * @retval KLEFR_ERR_ENCODING not a baud character of @p mode.
  * @retval KLEFR_ERR_INVALID_ARG @p baud NULL or unknown @p mode.
- * On error @p baud is unchanged. */
+ * On error @p baud is unchanged.
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_iec_baud_char_decode(klefr_iec_mode mode, char c, uint32_t *baud);
 
 /** Baud character of @p baud in mode B, C or E (the reverse table).
  * @retval KLEFR_ERR_RANGE @p baud has no character in @p mode.
- * @retval KLEFR_ERR_INVALID_ARG @p out NULL, or mode A or D. */
+ * @retval KLEFR_ERR_INVALID_ARG @p out NULL, or mode A or D.
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_iec_baud_char_encode(klefr_iec_mode mode, uint32_t baud, char *out);
 /** @} */
 
@@ -154,7 +160,7 @@ KLEFR_API klefr_err klefr_iec_baud_char_encode(klefr_iec_mode mode, uint32_t bau
 /** @name Messages
  * @{ */
 
-/** Kind of a message. */
+/** Kind of a message. @since 0.1 */
 typedef enum klefr_iec_msg_type {
     /** `/?` [device address] `!` CR LF: sign-on. */
     KLEFR_IEC_MSG_REQUEST = 0,
@@ -185,7 +191,8 @@ enum {
 
 /** A decoded or to-be-encoded message. Plain data; the fields used depend
  * on @c type, the others are ignored by the encoder and zero after
- * decoding. Decoded pointers point into the decoded bytes. */
+ * decoding. Decoded pointers point into the decoded bytes.
+ * @since 0.1 */
 typedef struct klefr_iec_message {
     klefr_iec_msg_type type; /**< What the message is. */
 
@@ -244,7 +251,8 @@ typedef struct klefr_iec_message {
  * @retval KLEFR_ERR_FRAME not a message: wrong start or end characters,
  *         bad command letters, a field that is too long, a bad character in
  *         the request or identification.
- * @retval KLEFR_ERR_INVALID_ARG @p buf or @p msg NULL. */
+ * @retval KLEFR_ERR_INVALID_ARG @p buf or @p msg NULL.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_iec_message_decode(const uint8_t *buf, size_t len, klefr_iec_message *msg,
                                              size_t *consumed);
 
@@ -254,32 +262,51 @@ KLEFR_API klefr_err klefr_iec_message_decode(const uint8_t *buf, size_t len, kle
  *         CR in the device address, ETX in data), a manufacturer that is
  *         not three letters, an error code over 99, a digit field over 9.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL see the module conventions.
- * @retval KLEFR_ERR_INVALID_ARG @p msg or @p len NULL. */
+ * @retval KLEFR_ERR_INVALID_ARG @p msg or @p len NULL.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_iec_message_encode(const klefr_iec_message *msg, uint8_t *buf, size_t cap,
                                              size_t *len);
 
 /** Encode the programming command SOH @p command @p type STX data ETX BCC
  * (or SOH B 0 ETX BCC for a command without data: @p data NULL).
- * A shorthand of klefr_iec_message_encode(). */
+ * A shorthand of klefr_iec_message_encode().
+ * @retval KLEFR_ERR_RANGE @p command not one of P W R E B, @p type not a
+ *         digit, @p data NULL with @p data_len not 0, or @p data holding a
+ *         byte over 7F, SOH, STX, ETX or EOT.
+ * @retval KLEFR_ERR_UNSUPPORTED a meter build (KLEFR_IEC_SLAVE_ONLY), which
+ *         encodes no commands.
+ * @retval KLEFR_ERR_INVALID_ARG @p len NULL.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap too small;
+ *         @p len holds the size needed, and the first @p cap bytes of
+ *         @p buf are written (it is not left unchanged).
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_iec_command_encode(char command, char type, const char *data,
                                              size_t data_len, uint8_t *buf, size_t cap,
                                              size_t *len);
 
 /** Streaming detector: is a complete message at the start of @p buf
- * (@p len bytes received so far, 7-bit characters)?
+ * (@p len bytes received so far, 7-bit characters)? The same contract as
+ * klefr_modbus_frame_detect() and klefr_mbus_frame_detect().
  * Request, identification and option select end at CR LF; blocks end one
- * byte after ETX/EOT. A block with a bad BCC is reported as GARBAGE of its
- * full length (the receiver drops it and answers NAK); noise before a
- * start character is GARBAGE up to that character.
- * @param buf Bytes received so far (may be NULL when @p len is 0).
- * @param len Bytes at @p buf.
- * @param ack_starts_option_select True on a meter waiting for the option
- *        select: an ACK then starts ACK V Z Y CR LF. False elsewhere: an ACK
- *        is a complete one-byte message. */
-KLEFR_API klefr_frame_scan klefr_iec_message_scan(const uint8_t *buf, size_t len,
-                                                  bool ack_starts_option_select);
+ * byte after ETX/EOT. NEED_MORE says how many bytes are still missing (at
+ * least 1). A block with a bad BCC is GARBAGE of its full length with the
+ * reason ::KLEFR_ERR_CHECKSUM (the receiver drops it and answers NAK);
+ * noise before a start character is GARBAGE up to that character, with
+ * the reason ::KLEFR_ERR_FRAME. A caller never looks at the bytes to tell
+ * them apart.
+ * @param[in]  ack_starts_option_select True on a meter waiting for the
+ *             option select: an ACK then starts ACK V Z Y CR LF. False
+ *             elsewhere: an ACK is a complete one-byte message.
+ * @param[in]  buf Bytes received so far (may be NULL when @p len is 0).
+ * @param[in]  len Bytes at @p buf.
+ * @param[out] out The answer (::klefr_frame_scan).
+ * @retval KLEFR_OK @p out holds the answer.
+ * @retval KLEFR_ERR_INVALID_ARG @p out is NULL, or @p buf NULL with @p len > 0.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_iec_frame_detect(bool ack_starts_option_select, const uint8_t *buf,
+                                           size_t len, klefr_frame_scan *out);
 
-/** What a meter can accept next, for klefr_iec_request_scan(). @since 0.2 */
+/** What a meter can accept next, for klefr_iec_slave_frame_detect(). @since 0.2 */
 typedef enum klefr_iec_listen {
     /** No session: only a sign-on starts a message; SOH, STX, ACK, NAK and
      * everything else before a `/` is noise. */
@@ -292,21 +319,40 @@ typedef enum klefr_iec_listen {
     KLEFR_IEC_LISTEN_SESSION = 2
 } klefr_iec_listen;
 
-/** The meter side's streaming detector: klefr_iec_message_scan() for the
+/** The meter side's streaming detector: klefr_iec_frame_detect() for the
  * messages of a master, which the meter @p listen s for. Only the start
  * characters @p listen accepts begin a message; noise is GARBAGE up to the
  * next one. A master's blocks carry printable data sets that never hold a
  * `/` (IEC 62056-21, 6.5), so a `/`, ACK or NAK inside a block ends it as
  * GARBAGE: a sign-on after a stray SOH or STX is found at once, not after
  * the 1500 ms inter-character timeout. Same results as
- * klefr_iec_message_scan() otherwise (complete length, NEED_MORE, a block
- * with a bad BCC as GARBAGE of its whole length).
- * @param buf Bytes received so far, 7-bit (may be NULL when @p len is 0).
- * @param len Bytes at @p buf.
- * @param listen What the meter accepts now (klefr_iec_slave_listen()).
+ * klefr_iec_frame_detect() otherwise (complete length, NEED_MORE, a block
+ * with a bad BCC as GARBAGE of its whole length and ::KLEFR_ERR_CHECKSUM).
+ * @param[in]  listen What the meter accepts now (klefr_iec_slave_listen()).
+ * @param[in]  buf    Bytes received so far, 7-bit (may be NULL when @p len is 0).
+ * @param[in]  len    Bytes at @p buf.
+ * @param[out] out    The answer (::klefr_frame_scan).
+ * @retval KLEFR_OK @p out holds the answer.
+ * @retval KLEFR_ERR_INVALID_ARG @p out is NULL, or @p buf NULL with @p len > 0.
  * @since 0.2 */
-KLEFR_API klefr_frame_scan klefr_iec_request_scan(const uint8_t *buf, size_t len,
-                                                  klefr_iec_listen listen);
+KLEFR_API klefr_err klefr_iec_slave_frame_detect(klefr_iec_listen listen, const uint8_t *buf,
+                                                 size_t len, klefr_frame_scan *out);
+
+/** The streaming detector for a listener on the line that is neither side
+ * (a capture, `klefr decode`, a trace) and so cannot know whether a meter
+ * waits for an option select: an ACK starts the option select
+ * ACK V Z Y CR LF when the bytes after it complete one, and is a one-byte
+ * message otherwise. Every other message as klefr_iec_frame_detect() finds
+ * it (master and meter messages alike).
+ * @param[in] buf  Bytes received so far, 7-bit (may be NULL when @p len is 0).
+ * @param[in] len  Bytes at @p buf.
+ * @param[out] out The answer (see ::klefr_frame_scan).
+ * @retval KLEFR_OK @p out filled.
+ * @retval KLEFR_ERR_INVALID_ARG @p out is NULL, or @p buf NULL with @p len
+ *         over 0.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_iec_any_frame_detect(const uint8_t *buf, size_t len,
+                                               klefr_frame_scan *out);
 /** @} */
 
 /* ------------------------------------------------------------------ */
@@ -317,7 +363,7 @@ KLEFR_API klefr_frame_scan klefr_iec_request_scan(const uint8_t *buf, size_t len
  * messages). A readout block ends with `!` CR LF.
  * @{ */
 
-/** One value of a data set. The parser gives one per bracket pair. */
+/** One value of a data set. The parser gives one per bracket pair. @since 0.1 */
 typedef struct klefr_iec_dataset {
     const char *address; /**< Address (may be empty). Not terminated. */
     size_t address_len;  /**< 0-16. */
@@ -328,14 +374,14 @@ typedef struct klefr_iec_dataset {
     unsigned index;      /**< 0 for the first bracket pair after the address, then 1, 2... */
 } klefr_iec_dataset;
 
-/** What klefr_iec_parser_feed() found. */
+/** What klefr_iec_parser_feed() found. @since 0.1 */
 typedef enum klefr_iec_parse_event {
     KLEFR_IEC_PARSE_NEED_MORE = 0, /**< All bytes consumed, nothing complete yet. */
     KLEFR_IEC_PARSE_DATASET = 1,   /**< A data set value is complete. */
     KLEFR_IEC_PARSE_END = 2        /**< The block is complete (see klefr_iec_parser). */
 } klefr_iec_parse_event;
 
-/** Which field a ::KLEFR_ERR_RANGE of the parser is about. */
+/** Which field a ::KLEFR_ERR_RANGE of the parser is about. @since 0.1 */
 typedef enum klefr_iec_field {
     KLEFR_IEC_FIELD_NONE = 0,
     KLEFR_IEC_FIELD_ADDRESS = 1,
@@ -346,7 +392,8 @@ typedef enum klefr_iec_field {
 /** Streaming data set parser. Caller-owned plain data (about 100 bytes):
  * declare it, klefr_iec_parser_init(), then feed bytes as they arrive.
  * Fields are copied into the struct, so the fed bytes may be discarded.
- * The members are private except those documented. */
+ * The members are private except those documented.
+ * @since 0.1 */
 typedef struct klefr_iec_parser {
     uint8_t state; /**< Private. */
     uint8_t bcc;   /**< Private: running BCC. */
@@ -371,7 +418,7 @@ typedef struct klefr_iec_parser {
     char unit[KLEFR_IEC_UNIT_MAX];       /**< Private: copy of the unit. */
 } klefr_iec_parser;
 
-/** Reset @p p for a new block. */
+/** Reset @p p for a new block. @since 0.1 */
 KLEFR_API void klefr_iec_parser_init(klefr_iec_parser *p);
 
 /** Feed @p len bytes at @p buf (7-bit characters) of a data block to
@@ -401,7 +448,8 @@ KLEFR_API void klefr_iec_parser_init(klefr_iec_parser *p);
  *         character, 8-bit byte, `(` in a value, `*` in a unit).
  * @retval KLEFR_ERR_CHECKSUM the BCC of a framed block does not match.
  * @retval KLEFR_ERR_INVALID_ARG a NULL argument.
- * After an error the parser stays in error: init it again. */
+ * After an error the parser stays in error: init it again.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_iec_parser_feed(klefr_iec_parser *p, const uint8_t *buf, size_t len,
                                           size_t *consumed, klefr_iec_parse_event *event,
                                           klefr_iec_dataset *ds);
@@ -410,7 +458,8 @@ KLEFR_API klefr_err klefr_iec_parser_feed(klefr_iec_parser *p, const uint8_t *bu
  * @retval KLEFR_OK the block was complete (END seen) or empty of any
  *         pending field in a bare block.
  * @retval KLEFR_ERR_TRUNCATED a framed block without its ETX/BCC, or a bare
- *         block that ends inside a data set. */
+ *         block that ends inside a data set.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_iec_parser_finish(const klefr_iec_parser *p);
 
 /** Zero-copy iteration over a complete data block in memory (for example
@@ -426,19 +475,22 @@ KLEFR_API klefr_err klefr_iec_parser_finish(const klefr_iec_parser *p);
  *        end mark `!`, the BCC of a framed block, or the end of @p data).
  * @retval KLEFR_ERR_TRUNCATED the data ends inside a data set, or a framed
  *         block without its ETX/BCC.
- * @retval other the errors of klefr_iec_parser_feed(). */
+ * @retval other the errors of klefr_iec_parser_feed().
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_iec_dataset_next(klefr_iec_parser *p, const char *data, size_t len,
                                            klefr_iec_dataset *ds, bool *found);
 
 /** Does the address of @p ds name the same quantity as @p address? Both
  * may be short (`1.8.0`) or full OBIS (`1-0:1.8.0*255`): when either has a
  * medium/channel part `A-B:` or a `*F`/`&F` suffix the other lacks, the
- * comparison is on C.D.E; otherwise the whole strings must be equal. */
+ * comparison is on C.D.E; otherwise the whole strings must be equal.
+ * @since 0.1 */
 KLEFR_API bool klefr_iec_address_match(const char *a, size_t a_len, const char *b, size_t b_len);
 
 /** Writer for data blocks and the messages carrying them. Plain data: the
  * first error sticks and later calls do nothing. With @c buf NULL it only
- * counts. */
+ * counts.
+ * @since 0.1 */
 typedef struct klefr_iec_writer {
     uint8_t *buf;  /**< Output, or NULL to count only. */
     size_t cap;    /**< Capacity of @c buf. */
@@ -448,25 +500,28 @@ typedef struct klefr_iec_writer {
     bool in_block; /**< A block is open. */
 } klefr_iec_writer;
 
-/** Start writing into @p buf (may be NULL to count) of @p cap bytes. */
+/** Start writing into @p buf (may be NULL to count) of @p cap bytes. @since 0.1 */
 KLEFR_API void klefr_iec_writer_init(klefr_iec_writer *w, uint8_t *buf, size_t cap);
-/** Open a block: STX, or SOH @p command @p type STX when @p command is not 0. */
+/** Open a block: STX, or SOH @p command @p type STX when @p command is not 0. @since 0.1 */
 KLEFR_API void klefr_iec_writer_begin(klefr_iec_writer *w, char command, char type);
 /** Append one data set `address(value*unit)`. @p address, @p value,
  * @p unit are NUL-terminated; @p address "" for none, @p unit NULL or ""
- * for none. Over-long fields or forbidden characters give ::KLEFR_ERR_RANGE. */
+ * for none. Over-long fields or forbidden characters give ::KLEFR_ERR_RANGE.
+ * @since 0.1 */
 KLEFR_API void klefr_iec_writer_dataset(klefr_iec_writer *w, const char *address, const char *value,
                                         const char *unit);
-/** Append a further value `(value*unit)` to the data set just written. */
+/** Append a further value `(value*unit)` to the data set just written. @since 0.1 */
 KLEFR_API void klefr_iec_writer_value(klefr_iec_writer *w, const char *value, const char *unit);
-/** Append CR LF (end of a data line). */
+/** Append CR LF (end of a data line). @since 0.1 */
 KLEFR_API void klefr_iec_writer_line_end(klefr_iec_writer *w);
 /** Close the block: @p readout_end adds `!` CR LF first; @p partial ends
- * with EOT instead of ETX; then the BCC. */
+ * with EOT instead of ETX; then the BCC.
+ * @since 0.1 */
 KLEFR_API void klefr_iec_writer_end(klefr_iec_writer *w, bool readout_end, bool partial);
 /** Result of the writer: @p len (optional) receives the length written or
  * needed. @retval the first error (::KLEFR_ERR_BUFFER_TOO_SMALL when the
- * buffer was short, ::KLEFR_ERR_STATE when a block is still open). */
+ * buffer was short, ::KLEFR_ERR_STATE when a block is still open).
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_iec_writer_finish(const klefr_iec_writer *w, size_t *len);
 /** @} */
 
@@ -480,14 +535,16 @@ KLEFR_API klefr_err klefr_iec_writer_finish(const klefr_iec_writer *w, size_t *l
  * @retval KLEFR_ERR_ENCODING not such a number (empty, letters, two points).
  * @retval KLEFR_ERR_RANGE more than 18 digits (a fixed ::klefr_number of
  *         the firmware build: a value beyond its range; more than 6
- *         decimals are rounded half away from zero). */
+ *         decimals are rounded half away from zero).
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_iec_value_parse(const char *s, size_t len, klefr_number *out);
 
 /** Format @p value with exactly @p decimals (0-9) digits after the point,
  * rounded half away from zero, at least @p min_int_digits (1-18) digits
  * before it (zero padded), a '-' for negatives. Not terminated.
  * @retval KLEFR_ERR_RANGE NaN, infinite, or |value| x 10^decimals >= 1e18.
- * @retval KLEFR_ERR_BUFFER_TOO_SMALL see the module conventions. */
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL see the module conventions.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_iec_value_format(klefr_number value, unsigned decimals,
                                            unsigned min_int_digits, char *buf, size_t cap,
                                            size_t *len);
@@ -498,7 +555,7 @@ KLEFR_API klefr_err klefr_iec_value_format(klefr_number value, unsigned decimals
  * All in ms on the caller's clock; wrap-around safe for spans < 2^31 ms.
  * @{ */
 
-/** Timing parameters; klefr_iec_timing_init() gives the standard ones. */
+/** Timing parameters; klefr_iec_timing_init() gives the standard ones. @since 0.1 */
 typedef struct klefr_iec_timing {
     uint32_t reaction_min_ms; /**< 200: do not answer earlier. */
     uint32_t reaction_max_ms; /**< 1500: an answer later than this is lost. */
@@ -506,28 +563,32 @@ typedef struct klefr_iec_timing {
     uint32_t baud_switch_ms;  /**< 300: wait after the option select (KLEFR meter). */
 } klefr_iec_timing;
 
-/** Fill @p t with the defaults (the KLEFR_IEC_*_MS constants). */
+/** Fill @p t with the defaults (the KLEFR_IEC_*_MS constants). @since 0.2 */
 KLEFR_API void klefr_iec_timing_init(klefr_iec_timing *t);
 
-/** True if @p now_ms is at or after @p deadline_ms (wrap-around safe). */
+/** True if @p now_ms is at or after @p deadline_ms (wrap-around safe). @since 0.2 */
 KLEFR_API bool klefr_iec_time_is_reached(uint32_t now_ms, uint32_t deadline_ms);
 
 /** Earliest time to answer a message whose last character came at
- * @p last_rx_ms. */
+ * @p last_rx_ms.
+ * @since 0.2 */
 KLEFR_API uint32_t klefr_iec_reply_earliest_ms(const klefr_iec_timing *t, uint32_t last_rx_ms);
 
 /** Time after which the peer no longer waits for an answer to a message
- * whose last character came at @p last_rx_ms (a client gives up then). */
+ * whose last character came at @p last_rx_ms (a client gives up then).
+ * @since 0.2 */
 KLEFR_API uint32_t klefr_iec_reply_deadline_ms(const klefr_iec_timing *t, uint32_t last_rx_ms);
 
 /** True if a message in progress must be dropped: the last character came
- * at @p last_char_ms and more than interchar_ms have passed at @p now_ms. */
+ * at @p last_char_ms and more than interchar_ms have passed at @p now_ms.
+ * @since 0.2 */
 KLEFR_API bool klefr_iec_interchar_is_expired(const klefr_iec_timing *t, uint32_t last_char_ms,
                                               uint32_t now_ms);
 
 /** Earliest time a meter sends its first block at the new baud rate after
  * an option select whose last character came at @p ack_end_ms: the later
- * of the reaction time and the baud switch delay. */
+ * of the reaction time and the baud switch delay.
+ * @since 0.2 */
 KLEFR_API uint32_t klefr_iec_baud_switch_ready_ms(const klefr_iec_timing *t, uint32_t ack_end_ms);
 /** @} */
 
@@ -537,7 +598,7 @@ KLEFR_API uint32_t klefr_iec_baud_switch_ready_ms(const klefr_iec_timing *t, uin
  * Keep the struct where it survives sign-ons (the firmware's state).
  * @{ */
 
-/** Lockout state. Plain data; klefr_iec_lockout_init() first. */
+/** Lockout state. Plain data; klefr_iec_lockout_init() first. @since 0.1 */
 typedef struct klefr_iec_lockout {
     uint8_t failures;         /**< Wrong passwords in a row. */
     uint8_t max_failures;     /**< Lock after this many (3). */
@@ -547,30 +608,47 @@ typedef struct klefr_iec_lockout {
 } klefr_iec_lockout;
 
 /** Set up @p l: lock after @p max_failures (0 means 3) wrong passwords in a
- * row, for @p lock_ms. */
+ * row, for @p lock_ms.
+ * @since 0.1 */
 KLEFR_API void klefr_iec_lockout_init(klefr_iec_lockout *l, uint8_t max_failures, uint32_t lock_ms);
 
-/** True if locked at @p now_ms (an expired lock is cleared here). */
-KLEFR_API bool klefr_iec_lockout_is_locked(klefr_iec_lockout *l, uint32_t now_ms);
+/** Bring @p l up to @p now_ms: a lock whose time has come ends, and its
+ * failure count with it (klefr_iec_lockout_attempt() does this first).
+ * Call it before saving the state, so that an expired lock is not saved.
+ * @param[in,out] l      The lockout (NULL: nothing, 0).
+ * @param[in]     now_ms The time now.
+ * @return the lock time left, 0 when not locked (then or now).
+ * @since 0.2 */
+KLEFR_API uint32_t klefr_iec_lockout_update(klefr_iec_lockout *l, uint32_t now_ms);
+
+/** True if @p l is locked at @p now_ms. A predicate: @p l is not changed,
+ * an expired lock just reads as not locked (klefr_iec_lockout_update()
+ * clears it).
+ * @param[in] l      The lockout (NULL: false).
+ * @param[in] now_ms The time now.
+ * @since 0.2 */
+KLEFR_API bool klefr_iec_lockout_is_locked(const klefr_iec_lockout *l, uint32_t now_ms);
 
 /** Record a password attempt at @p now_ms.
  * @retval KLEFR_OK @p correct and not locked: the failure count is reset.
  * @retval KLEFR_ERR_ACCESS_DENIED wrong password (count incremented; the
  *         last allowed failure starts the lock).
  * @retval KLEFR_ERR_LOCKED locked: the attempt is not counted and not
- *         accepted, even when @p correct. */
+ *         accepted, even when @p correct.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_iec_lockout_attempt(klefr_iec_lockout *l, bool correct, uint32_t now_ms);
 
-/** Lock time left at @p now_ms, 0 when not locked (an expired lock is
- * cleared here). With @c failures, what a meter keeps in its persistent
- * store so that a restart does not end the lock. @since 0.2 */
-KLEFR_API uint32_t klefr_iec_lockout_remaining_ms(klefr_iec_lockout *l, uint32_t now_ms);
+/** Lock time left at @p now_ms, 0 when not locked. @p l is not changed
+ * (klefr_iec_lockout_update() gives the same and clears an expired lock).
+ * With @c failures, what a meter keeps in its persistent store so that a
+ * restart does not end the lock. @since 0.2 */
+KLEFR_API uint32_t klefr_iec_lockout_remaining_ms(const klefr_iec_lockout *l, uint32_t now_ms);
 
 /** Put back a saved state at @p now_ms (after klefr_iec_lockout_init()):
  * @p failures wrong passwords in a row and, when @p remaining_ms is not 0,
  * a lock that ends @p remaining_ms from now (at most @c lock_ms). Without a
  * lock, a count of @c max_failures or more is 0 (that lock ran out, as in
- * klefr_iec_lockout_is_locked()). @since 0.2 */
+ * klefr_iec_lockout_update()). @since 0.2 */
 KLEFR_API void klefr_iec_lockout_restore(klefr_iec_lockout *l, uint8_t failures,
                                          uint32_t remaining_ms, uint32_t now_ms);
 /** @} */

@@ -10,7 +10,7 @@
  * ACK `0` Z' Y CR LF (Y = 0 readout, 1 programming), Z' being the baud it
  * wants (the offer, capped by ::klefr_iec_master_options::max_baud, or 300
  * when staying there), and both switch. Every message is framed by the
- * codec's detector (klefr_iec_message_scan()) and decoded by
+ * codec's detector (klefr_iec_frame_detect()) and decoded by
  * klefr_iec_message_decode().
  *
  * Blocks: a block with a bad BCC (or a parity error in it, or more bytes
@@ -91,7 +91,7 @@ KLEFR_BEGIN_DECLS
 /** An IEC 62056-21 client on one optical head or line. Opaque. */
 typedef struct klefr_iec_master klefr_iec_master;
 
-/** Who makes the 7E1 characters. */
+/** Who makes the 7E1 characters. @since 0.1 */
 typedef enum klefr_iec_7e1 {
     KLEFR_IEC_7E1_AUTO = 0,    /**< Decide at open (see the group's text). */
     KLEFR_IEC_7E1_LINE = 1,    /**< The transport's line does 7E1 (serial port). */
@@ -199,7 +199,7 @@ KLEFR_API void klefr_iec_master_unlock(klefr_iec_master *m);
  * @since 0.2 */
 KLEFR_API void klefr_iec_master_get_stats(klefr_iec_master *m, klefr_master_stats *out);
 
-/** What the identification said. */
+/** What the identification said. @since 0.1 */
 typedef struct klefr_iec_ident {
     char manufacturer[4];                /**< Three letters, NUL-terminated ("INM"). */
     char baud_char;                      /**< Z of the identification. */
@@ -224,7 +224,8 @@ typedef struct klefr_iec_ident {
  * @retval KLEFR_ERR_CHECKSUM every repeat of a block had a bad BCC.
  * @retval KLEFR_ERR_UNSUPPORTED the meter is not mode C (baud character).
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too short for the readout.
- * @retval KLEFR_ERR_UNEXPECTED a message that does not belong there. */
+ * @retval KLEFR_ERR_UNEXPECTED a message that does not belong there.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_iec_master_readout(klefr_iec_master *m, const char *device_address,
                                              klefr_iec_ident *ident, char *data, size_t cap,
                                              size_t *len);
@@ -237,7 +238,8 @@ KLEFR_API klefr_err klefr_iec_master_readout(klefr_iec_master *m, const char *de
  * @retval KLEFR_ERR_LOCKED too many wrong passwords (`(ER02)`).
  * @retval KLEFR_ERR_RANGE @p password is not 4 digits; nothing sent.
  * @retval KLEFR_ERR_STATE a session is open already.
- * @return otherwise as klefr_iec_master_readout(). */
+ * @return otherwise as klefr_iec_master_readout().
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_iec_master_program_begin(klefr_iec_master *m, const char *device_address,
                                                    const char *password, klefr_iec_ident *ident,
                                                    char *p0, size_t p0_cap);
@@ -247,7 +249,8 @@ KLEFR_API klefr_err klefr_iec_master_program_begin(klefr_iec_master *m, const ch
  * the meter's answer (ACK, NAK, a data block or an `(ERxx)` block) into
  * @p rsp. A NAK from the meter makes a resend (bounded; the last NAK is
  * returned as the answer); a block with a bad BCC is NAKed.
- * @retval KLEFR_ERR_STATE no programming session is open. */
+ * @retval KLEFR_ERR_STATE no programming session is open.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_iec_master_command(klefr_iec_master *m, const uint8_t *cmd, size_t len,
                                              uint8_t *rsp, size_t cap, size_t *rsp_len);
 
@@ -257,17 +260,25 @@ KLEFR_API klefr_err klefr_iec_master_command(klefr_iec_master *m, const uint8_t 
  *         ::KLEFR_ERR_NAK, ::KLEFR_ERR_UNEXPECTED (another address).
  * @retval KLEFR_ERR_ENCODING, KLEFR_ERR_FRAME, KLEFR_ERR_TRUNCATED the
  *         answer's data set does not parse (klefr_iec_dataset_next()).
- * @retval KLEFR_ERR_RANGE @p address is too long; nothing sent. */
+ * @retval KLEFR_ERR_RANGE @p address is too long; nothing sent.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_iec_master_read_data_set(klefr_iec_master *m, const char *address,
                                                    char *value, size_t cap);
 
 /** W1 of @p value to data set @p address in the session; ::KLEFR_OK on ACK.
- * @retval errors of the meter's `(ERxx)`, ::KLEFR_ERR_NAK. */
+ * @retval errors of the meter's `(ERxx)`, ::KLEFR_ERR_NAK.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_iec_master_write_data_set(klefr_iec_master *m, const char *address,
                                                     const char *value);
 
 /** End the session with B0 (no answer) and return the line to 300 baud.
- * Without a session: ::KLEFR_OK, nothing sent. */
+ * Without a session: ::KLEFR_OK, nothing sent.
+ * @retval KLEFR_ERR_INVALID_ARG @p m NULL.
+ * @retval KLEFR_ERR_IO B0 could not be sent (the transport failed, or took
+ *         too long). The session is over all the same: the meter ends it
+ *         itself when no more comes.
+ * A failure to switch the line back to 300 baud is not reported.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_iec_master_program_end(klefr_iec_master *m);
 
 /** True while a programming session is open. @since 0.2 */

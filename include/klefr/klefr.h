@@ -29,6 +29,7 @@
 #include <klefr/model_check.h>
 #include <klefr/model_iec.h>
 #include <klefr/model_mbus.h>
+#include <klefr/model_modbus.h>
 #include <klefr/number.h>
 #include <klefr/version.h>
 

@@ -80,7 +80,7 @@ KLEFR_BEGIN_DECLS
 #define KLEFR_MBUS_CI_BAUD_38400 0xBFu /**< Baud change to 38400. */
 /** @} */
 
-/** Frame formats of EN 13757-2, 5.1. */
+/** Frame formats of EN 13757-2, 5.1. @since 0.1 */
 typedef enum klefr_mbus_frame_type {
     KLEFR_MBUS_FRAME_ACK = 0,     /**< Single character E5. */
     KLEFR_MBUS_FRAME_SHORT = 1,   /**< 10 C A CS 16. */
@@ -88,7 +88,7 @@ typedef enum klefr_mbus_frame_type {
     KLEFR_MBUS_FRAME_LONG = 3     /**< 68 L L 68 C A CI data CS 16, L > 3. */
 } klefr_mbus_frame_type;
 
-/** One decoded (or to be encoded) link-layer frame. Plain data. */
+/** One decoded (or to be encoded) link-layer frame. Plain data. @since 0.1 */
 typedef struct klefr_mbus_frame {
     klefr_mbus_frame_type type; /**< Format. */
     uint8_t c;                  /**< C field (not for ACK). */
@@ -99,7 +99,8 @@ typedef struct klefr_mbus_frame {
 } klefr_mbus_frame;
 
 /** Arithmetic sum modulo 256 of @p len bytes, the M-Bus checksum
- * (computed over C, A, CI and data). @p data may be NULL if @p len is 0. */
+ * (computed over C, A, CI and data). @p data may be NULL if @p len is 0.
+ * @since 0.1 */
 KLEFR_API uint8_t klefr_mbus_checksum(const uint8_t *data, size_t len);
 
 /** The checksum of a short (10h) or long/control (68h) frame @p buf as
@@ -125,7 +126,8 @@ KLEFR_API klefr_err klefr_mbus_checksum_decode(const uint8_t *buf, size_t len, k
  * @retval KLEFR_ERR_FRAME bad start or stop byte, the two L fields differ,
  *         L below 3, or bytes after the stop byte.
  * @retval KLEFR_ERR_CHECKSUM the checksum does not match.
- * @retval KLEFR_ERR_INVALID_ARG @p buf or @p out is NULL. */
+ * @retval KLEFR_ERR_INVALID_ARG @p buf or @p out is NULL.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_frame_decode(const uint8_t *buf, size_t len, klefr_mbus_frame *out);
 
 /** Encode @p frame (type, C, A, CI, data) with its length and checksum.
@@ -139,7 +141,8 @@ KLEFR_API klefr_err klefr_mbus_frame_decode(const uint8_t *buf, size_t len, klef
  *         data in a SHORT/CONTROL/ACK frame.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small; @p buf unchanged
  *         (@p len still says how long the frame is).
- * @retval KLEFR_ERR_INVALID_ARG NULL @p frame or @p len, or unknown type. */
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p frame or @p len, or unknown type.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_frame_encode(const klefr_mbus_frame *frame, uint8_t *buf, size_t cap,
                                             size_t *len);
 
@@ -156,10 +159,11 @@ KLEFR_API klefr_err klefr_mbus_frame_encode(const klefr_mbus_frame *frame, uint8
  * is made as soon as its byte has arrived. NEED_MORE gives the number of
  * bytes still missing (at least 1). The detector does not look at C, A or
  * CI: klefr_mbus_frame_decode() and the caller do.
- * @retval KLEFR_ERR_INVALID_ARG @p out is NULL, or @p buf NULL with @p len > 0. */
+ * @retval KLEFR_ERR_INVALID_ARG @p out is NULL, or @p buf NULL with @p len > 0.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_frame_detect(const uint8_t *buf, size_t len, klefr_frame_scan *out);
 
-/** Link functions of the C field. */
+/** Link functions of the C field. @since 0.1 */
 typedef enum klefr_mbus_link_function {
     KLEFR_MBUS_SND_NKE = 0, /**< 40: link reset (master). */
     KLEFR_MBUS_SND_UD = 1,  /**< 53/73: send user data (master). */
@@ -168,7 +172,7 @@ typedef enum klefr_mbus_link_function {
     KLEFR_MBUS_RSP_UD = 4   /**< 08/18/28/38: response with user data (slave). */
 } klefr_mbus_link_function;
 
-/** A decoded C field. */
+/** A decoded C field. @since 0.1 */
 typedef struct klefr_mbus_control {
     klefr_mbus_link_function function; /**< Which telegram. */
     bool from_master;                  /**< PRM bit: true for SND_NKE, SND_UD, REQ_UD1/2. */
@@ -181,15 +185,17 @@ typedef struct klefr_mbus_control {
 /** Decode C field @p c. SND_NKE must be exactly 40 (FCV clear); SND_UD and
  * REQ_UD1/2 must have FCV set (EN 13757-2, 5.4); RSP_UD is 08 plus ACD/DFC.
  * @retval KLEFR_ERR_UNSUPPORTED any other value; @p out unchanged.
- * @retval KLEFR_ERR_INVALID_ARG @p out is NULL. */
+ * @retval KLEFR_ERR_INVALID_ARG @p out is NULL.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_control_decode(uint8_t c, klefr_mbus_control *out);
 
 /** Build the C field of @p ctl (the bits that do not apply to its
  * direction are ignored; SND_UD and REQ_UD always get FCV).
- * @retval KLEFR_ERR_INVALID_ARG NULL pointer or unknown function. */
+ * @retval KLEFR_ERR_INVALID_ARG NULL pointer or unknown function.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_control_encode(const klefr_mbus_control *ctl, uint8_t *c);
 
-/** Kinds of A field value. */
+/** Kinds of A field value. @since 0.1 */
 typedef enum klefr_mbus_address_kind {
     KLEFR_MBUS_ADDRESS_PRIMARY = 0,         /**< 0-250 (0 = unconfigured slave). */
     KLEFR_MBUS_ADDRESS_RESERVED = 1,        /**< 251, 252. */
@@ -198,31 +204,48 @@ typedef enum klefr_mbus_address_kind {
     KLEFR_MBUS_ADDRESS_BROADCAST = 4        /**< 255: none answers. */
 } klefr_mbus_address_kind;
 
-/** Classify A field @p a. */
+/** Classify A field @p a. @since 0.2 */
 KLEFR_API klefr_mbus_address_kind klefr_mbus_address_kind_get(uint8_t a);
 
 /** @name Ready-made master frames
  * Each writes one frame for address @p a into (buf, cap, len) like
  * klefr_mbus_frame_encode() and returns its errors.
  * @{ */
-/** SND_NKE: 10 40 A CS 16. */
+/** SND_NKE: 10 40 A CS 16.
+ * @retval KLEFR_ERR_INVALID_ARG @p len NULL.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap under 5;
+ *         @p buf unchanged, @p len holds 5.
+ * Any @p a is taken, the reserved FB and FC too.
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_mbus_snd_nke_encode(uint8_t a, uint8_t *buf, size_t cap, size_t *len);
-/** REQ_UD2: 10 5B/7B A CS 16 (7B when @p fcb). */
+/** REQ_UD2: 10 5B/7B A CS 16 (7B when @p fcb).
+ * @retval KLEFR_ERR_INVALID_ARG @p len NULL.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap under 5;
+ *         @p buf unchanged, @p len holds 5.
+ * Any @p a is taken, the reserved FB and FC too.
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_mbus_req_ud2_encode(uint8_t a, bool fcb, uint8_t *buf, size_t cap,
                                               size_t *len);
-/** Application reset: control frame 68 03 03 68 53 A 50 CS 16. */
+/** Application reset: control frame 68 03 03 68 53 A 50 CS 16.
+ * @retval KLEFR_ERR_INVALID_ARG @p len NULL.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap under 9;
+ *         @p buf unchanged, @p len holds 9.
+ * Any @p a is taken, the reserved FB and FC too.
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_mbus_app_reset_encode(uint8_t a, uint8_t *buf, size_t cap, size_t *len);
 /** Baud change: control frame 68 03 03 68 53 A CI CS 16, CI B8-BF for
  * 300-38400 baud (EN 13757-2, 5.7; KLEFR meters take 300-9600).
- * @retval KLEFR_ERR_RANGE @p baud is not one of the eight rates. */
+ * @retval KLEFR_ERR_RANGE @p baud is not one of the eight rates.
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_mbus_baud_change_encode(uint8_t a, uint32_t baud, uint8_t *buf,
                                                   size_t cap, size_t *len);
 /** @} */
 
 /** Baud rate of baud-change CI @p ci (B8 -> 300 ... BF -> 38400), or 0 if
- * @p ci is not a baud change. */
+ * @p ci is not a baud change.
+ * @since 0.2 */
 KLEFR_API uint32_t klefr_mbus_ci_baud_decode(uint8_t ci);
-/** CI of the baud change to @p baud, or 0 if there is none. */
+/** CI of the baud change to @p baud, or 0 if there is none. @since 0.2 */
 KLEFR_API uint8_t klefr_mbus_ci_baud_encode(uint32_t baud);
 
 /** @name Secondary addressing (EN 13757-3, 11.3; CI 52)
@@ -230,7 +253,7 @@ KLEFR_API uint8_t klefr_mbus_ci_baud_encode(uint32_t baud);
 /** Wildcard byte for manufacturer bytes, version and medium. */
 #define KLEFR_MBUS_WILDCARD_BYTE 0xFFu
 
-/** The identity a slave answers to: the values of its long header. */
+/** The identity a slave answers to: the values of its long header. @since 0.1 */
 typedef struct klefr_mbus_identity {
     uint32_t id;           /**< Identification number as a decimal number, 0-99999999. */
     uint16_t manufacturer; /**< Manufacturer code (klefr_mbus_manufacturer_encode()). */
@@ -241,7 +264,8 @@ typedef struct klefr_mbus_identity {
 /** A selection: the 8 data bytes of the CI 52 frame. The identification
  * number is kept as its 8 BCD nibbles (0x13070001 for 13070001), where a
  * nibble F matches any digit; FF in a manufacturer byte, the version or the
- * medium matches any value. */
+ * medium matches any value.
+ * @since 0.1 */
 typedef struct klefr_mbus_selection {
     uint32_t id_pattern;   /**< 8 BCD nibbles, F = any digit (0xFFFFFFFF: any id). */
     uint16_t manufacturer; /**< Each byte FF = any. */
@@ -250,7 +274,8 @@ typedef struct klefr_mbus_selection {
 } klefr_mbus_selection;
 
 /** Selection frame 68 0B 0B 68 53/73 FD 52 ID(4, LE) MAN(2, LE) VER MED CS 16.
- * @retval KLEFR_ERR_ENCODING a nibble of @c id_pattern is A-E. */
+ * @retval KLEFR_ERR_ENCODING a nibble of @c id_pattern is A-E.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_selection_encode(const klefr_mbus_selection *sel, bool fcb,
                                                 uint8_t *buf, size_t cap, size_t *len);
 
@@ -258,11 +283,12 @@ KLEFR_API klefr_err klefr_mbus_selection_encode(const klefr_mbus_selection *sel,
  * @retval KLEFR_ERR_UNEXPECTED not a SND_UD with CI 52.
  * @retval KLEFR_ERR_FRAME data not 8 bytes.
  * @retval KLEFR_ERR_ENCODING an identification nibble is A-E.
- * @p out is unchanged on error. */
+ * @p out is unchanged on error.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_selection_decode(const klefr_mbus_frame *frame,
                                                 klefr_mbus_selection *out);
 
-/** True if @p id matches @p sel, honouring every wildcard. */
+/** True if @p id matches @p sel, honouring every wildcard. @since 0.1 */
 KLEFR_API bool klefr_mbus_selection_match(const klefr_mbus_selection *sel,
                                           const klefr_mbus_identity *id);
 /** @} */
@@ -280,7 +306,8 @@ KLEFR_API bool klefr_mbus_selection_match(const klefr_mbus_selection *sel,
 #define KLEFR_MBUS_STATUS_MANUFACTURER 0xE0u /**< Manufacturer specific bits. */
 
 /** Header of a RSP_UD. With CI 72 every field is meaningful; with CI 7A
- * only access, status and signature; with CI 78 none. */
+ * only access, status and signature; with CI 78 none.
+ * @since 0.1 */
 typedef struct klefr_mbus_header {
     uint8_t ci;            /**< 72, 7A or 78. */
     uint32_t id;           /**< Identification number, decimal (when @c id_valid). */
@@ -302,7 +329,8 @@ typedef struct klefr_mbus_header {
  * @param[out] header_len Bytes used (12, 4 or 0), so the records start
  *                        at @p data + *header_len. May be NULL.
  * @retval KLEFR_ERR_TRUNCATED fewer bytes than the header.
- * @retval KLEFR_ERR_UNSUPPORTED @p ci is not 72, 7A or 78. */
+ * @retval KLEFR_ERR_UNSUPPORTED @p ci is not 72, 7A or 78.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_header_decode(uint8_t ci, const uint8_t *data, size_t len,
                                              klefr_mbus_header *out, size_t *header_len);
 
@@ -310,7 +338,8 @@ KLEFR_API klefr_err klefr_mbus_header_decode(uint8_t ci, const uint8_t *data, si
  * The identification bytes come from @c id (decimal, 0-99999999).
  * @retval KLEFR_ERR_RANGE @c id over 99999999.
  * @retval KLEFR_ERR_UNSUPPORTED @c ci is not 72, 7A or 78.
- * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small (@p len still set). */
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small (@p len still set).
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_header_encode(const klefr_mbus_header *hdr, uint8_t *buf, size_t cap,
                                              size_t *len);
 
@@ -412,15 +441,18 @@ KLEFR_API const char *klefr_mbus_fixed_medium_name(uint8_t medium);
 /** Three letters of manufacturer code @p code (EN 13757-3, 6.4: 5 bits
  * per letter, 'A' = 1), NUL-terminated in @p out (0x25CD -> "INM").
  * @retval KLEFR_ERR_ENCODING a 5-bit group is 0 or over 26, or bit 15 is
- *         set; @p out then holds "???". */
+ *         set; @p out then holds "???".
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_manufacturer_decode(uint16_t code, char out[4]);
 /** Code of three upper-case letters @p letters ("INM" -> 0x25CD).
- * @retval KLEFR_ERR_ENCODING not three letters A-Z. */
+ * @retval KLEFR_ERR_ENCODING not three letters A-Z.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_manufacturer_encode(const char *letters, uint16_t *out);
 
 /** English name of medium / device type @p medium (EN 13757-3 table 3):
  * 02 -> "Electricity", 07 -> "Water". Unknown codes give "Reserved".
- * Never NULL; static. */
+ * Never NULL; static.
+ * @since 0.1 */
 KLEFR_API const char *klefr_mbus_medium_name(uint8_t medium);
 /** @} */
 

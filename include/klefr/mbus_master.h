@@ -157,7 +157,16 @@ KLEFR_API void klefr_mbus_master_get_stats(klefr_mbus_master *m, klefr_master_st
  * @{ */
 /** SND_NKE to @p a (0-250, FD to deselect the selected slave, FE), expect
  * E5. Resets the FCB state of @p a (of every address for FE/FF). To FF
- * (broadcast) nothing is awaited. */
+ * (broadcast) nothing is awaited.
+ * @retval KLEFR_OK E5 came; to FF: sent, and the turnaround waited.
+ * @retval KLEFR_ERR_INVALID_ARG @p m NULL. The reserved FB and FC are not
+ *         refused: they are sent.
+ * @retval KLEFR_ERR_TIMEOUT, KLEFR_ERR_CHECKSUM, KLEFR_ERR_FRAME,
+ *         KLEFR_ERR_TRUNCATED, KLEFR_ERR_TRAILING_DATA, KLEFR_ERR_UNEXPECTED,
+ *         KLEFR_ERR_IO the link results above (IO also for a send that
+ *         took too long).
+ * The FCB state is reset on error too: the slave may have heard it.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_master_snd_nke(klefr_mbus_master *m, uint8_t a);
 
 /** REQ_UD2 to @p a and its RSP_UD (a whole long frame 68 ... 16) into
@@ -168,7 +177,8 @@ KLEFR_API klefr_err klefr_mbus_master_snd_nke(klefr_mbus_master *m, uint8_t a);
  * @param rsp     Receives the frame. Must not be NULL.
  * @param cap     Bytes at @p rsp.
  * @param rsp_len Receives the frame's length. Must not be NULL.
- * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap shorter than the answer. */
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap shorter than the answer.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_master_req_ud2(klefr_mbus_master *m, uint8_t a, uint8_t *rsp,
                                               size_t cap, size_t *rsp_len);
 
@@ -185,19 +195,40 @@ KLEFR_API klefr_err klefr_mbus_master_req_ud2(klefr_mbus_master *m, uint8_t a, u
  * @param more       Receives true if the last one still said "more
  *                   follow" (the limit was reached); may be NULL.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf is full; the frames read so
- *         far are kept. */
+ *         far are kept.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_master_req_ud2_all(klefr_mbus_master *m, uint8_t a, uint8_t *buf,
                                                   size_t cap, size_t *lens, size_t max_frames,
                                                   size_t *nframes, bool *more);
 
 /** SND_UD (C 53) to @p a with CI @p ci and @p len data bytes, expect E5.
  * To FF nothing is awaited. KLEFR meters answer nothing to an invalid
- * value: the result is then ::KLEFR_ERR_TIMEOUT. */
+ * value: the result is then ::KLEFR_ERR_TIMEOUT.
+ * @retval KLEFR_OK E5 came; to FF: sent, and the turnaround waited.
+ * @retval KLEFR_ERR_INVALID_ARG @p m NULL, or @p data NULL with @p len not
+ *         0; nothing sent.
+ * @retval KLEFR_ERR_RANGE @p len over ::KLEFR_MBUS_DATA_MAX; nothing sent.
+ * @retval KLEFR_ERR_TIMEOUT, KLEFR_ERR_CHECKSUM, KLEFR_ERR_FRAME,
+ *         KLEFR_ERR_TRUNCATED, KLEFR_ERR_TRAILING_DATA, KLEFR_ERR_UNEXPECTED,
+ *         KLEFR_ERR_IO the link results above (IO also for a send that
+ *         took too long).
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_master_snd_ud(klefr_mbus_master *m, uint8_t a, uint8_t ci,
                                              const uint8_t *data, size_t len);
 
 /** Send a master frame built elsewhere (klefr_model_mbus_write_encode(),
- * an application reset) and expect E5 (nothing for address FF). */
+ * an application reset) and expect E5 (nothing for address FF). The frame
+ * is only checked to decode: its control field is not looked at, so a
+ * REQ_UD2 is sent too (and its RSP_UD is ::KLEFR_ERR_UNEXPECTED).
+ * @retval KLEFR_OK E5 came; to FF: sent, and the turnaround waited.
+ * @retval KLEFR_ERR_INVALID_ARG @p m or @p frame NULL, or @p frame is not
+ *         one whole frame of @p len bytes (any decoding error, a bad
+ *         checksum too); nothing sent.
+ * @retval KLEFR_ERR_TIMEOUT, KLEFR_ERR_CHECKSUM, KLEFR_ERR_FRAME,
+ *         KLEFR_ERR_TRUNCATED, KLEFR_ERR_TRAILING_DATA, KLEFR_ERR_UNEXPECTED,
+ *         KLEFR_ERR_IO the link results above (IO also for a send that
+ *         took too long).
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_master_send_frame(klefr_mbus_master *m, const uint8_t *frame,
                                                  size_t len);
 
@@ -206,17 +237,33 @@ KLEFR_API klefr_err klefr_mbus_master_send_frame(klefr_mbus_master *m, const uin
  * that does not match is deselected and silent: ::KLEFR_ERR_TIMEOUT.
  * Answers from several slaves at once collide: ::KLEFR_ERR_CHECKSUM,
  * ::KLEFR_ERR_FRAME or ::KLEFR_ERR_UNEXPECTED (not retried).
- * @retval KLEFR_ERR_ENCODING a nibble of the pattern is A-E. */
+ * @retval KLEFR_ERR_ENCODING a nibble of the pattern is A-E.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_master_select(klefr_mbus_master *m, const klefr_mbus_selection *sel);
 
 /** klefr_mbus_master_select() of identification number @p id (0-99999999)
  * with any manufacturer, version and medium.
- * @retval KLEFR_ERR_INVALID_ARG @p id over 99999999. */
+ * @retval KLEFR_ERR_INVALID_ARG @p id over 99999999.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_master_select_id(klefr_mbus_master *m, uint32_t id);
 
 /** Select the meter whose identification number is @p id (0-99999999,
  * any manufacturer, version and medium) and read it: selection, then
- * REQ_UD2 to FD, under one lock. Output as klefr_mbus_master_req_ud2(). */
+ * REQ_UD2 to FD, under one lock. Output as klefr_mbus_master_req_ud2().
+ * @retval KLEFR_ERR_INVALID_ARG @p m, @p rsp or @p rsp_len NULL, or @p id
+ *         over 99999999; nothing sent.
+ * @retval KLEFR_ERR_TIMEOUT no meter has @p id (none answered the
+ *         selection), or the selected one did not answer REQ_UD2.
+ * @retval KLEFR_ERR_CHECKSUM, KLEFR_ERR_FRAME, KLEFR_ERR_UNEXPECTED as for
+ *         klefr_mbus_master_select() (several meters answered), or a bad
+ *         answer to REQ_UD2.
+ * @retval KLEFR_ERR_TRUNCATED, KLEFR_ERR_TRAILING_DATA, KLEFR_ERR_IO the
+ *         link results above.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap shorter than the answer;
+ *         @p rsp unchanged, @p rsp_len holds the answer's length.
+ * @p rsp and @p rsp_len unchanged on the other errors. A meter that was
+ * selected stays selected when the read fails.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_master_read_secondary(klefr_mbus_master *m, uint32_t id,
                                                      uint8_t *rsp, size_t cap, size_t *rsp_len);
 
@@ -229,7 +276,8 @@ KLEFR_API klefr_err klefr_mbus_master_read_secondary(klefr_mbus_master *m, uint3
  *         nothing was sent.
  * @retval other the slave did not acknowledge (line unchanged), or did not
  *         answer at the new baud (line left at the new baud: the slave
- *         acknowledged the change). */
+ *         acknowledged the change).
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_master_set_baud(klefr_mbus_master *m, uint8_t a, uint32_t baud);
 /** @} */
 
@@ -242,7 +290,8 @@ KLEFR_API klefr_err klefr_mbus_master_set_baud(klefr_mbus_master *m, uint8_t a, 
  * @{ */
 /** Called once per primary address tried. @p found is true if something
  * answered (E5, or a collision of several slaves: then @p result is the
- * error). Return false to stop the scan. */
+ * error). Return false to stop the scan.
+ * @since 0.1 */
 typedef bool (*klefr_mbus_scan_cb)(void *user, uint8_t address, bool found, klefr_err result);
 
 /** SND_NKE to each address @p first..@p last (0-250); store those that
@@ -255,13 +304,14 @@ typedef bool (*klefr_mbus_scan_cb)(void *user, uint8_t address, bool found, klef
  * @retval KLEFR_ERR_FRAME the line never went idle (the scan stops; the
  *         addresses found so far are kept).
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL more answered than @p cap.
- * @retval KLEFR_ERR_INVALID_ARG bad range or NULL pointer. */
+ * @retval KLEFR_ERR_INVALID_ARG bad range or NULL pointer.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_master_scan_primary(klefr_mbus_master *m, uint8_t first,
                                                    uint8_t last, klefr_mbus_scan_cb progress,
                                                    void *user, uint8_t *found, size_t cap,
                                                    size_t *count);
 
-/** What one selection of a secondary search gave. */
+/** What one selection of a secondary search gave. @since 0.1 */
 typedef enum klefr_mbus_probe {
     KLEFR_MBUS_PROBE_NONE = 0,      /**< Silence: no slave matches. */
     KLEFR_MBUS_PROBE_FOUND = 1,     /**< One slave: its identity was read. */
@@ -271,7 +321,8 @@ typedef enum klefr_mbus_probe {
 
 /** Called once per selection tried. @p pattern is the identification
  * pattern (F = any digit); @p identity is set for FOUND. Return false to
- * stop the search. */
+ * stop the search.
+ * @since 0.1 */
 typedef bool (*klefr_mbus_search_cb)(void *user, uint32_t pattern, klefr_mbus_probe outcome,
                                      const klefr_mbus_identity *identity);
 
@@ -297,7 +348,8 @@ typedef bool (*klefr_mbus_search_cb)(void *user, uint32_t pattern, klefr_mbus_pr
  * @retval KLEFR_ERR_FRAME the line never went idle, or more collisions than
  *         slaves can explain (the search stops; slaves found are kept).
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL more slaves than @p cap.
- * @retval KLEFR_ERR_ENCODING a nibble of @p base is A-E. */
+ * @retval KLEFR_ERR_ENCODING a nibble of @p base is A-E.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_master_scan_secondary(klefr_mbus_master *m,
                                                      const klefr_mbus_selection *base,
                                                      klefr_mbus_search_cb progress, void *user,

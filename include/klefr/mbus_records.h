@@ -43,7 +43,7 @@
 
 KLEFR_BEGIN_DECLS
 
-/** Data field of the DIF (bits 3-0; EN 13757-3 table 4). */
+/** Data field of the DIF (bits 3-0; EN 13757-3 table 4). @since 0.1 */
 typedef enum klefr_mbus_coding {
     KLEFR_MBUS_DATA_NONE = 0x0,      /**< No data. */
     KLEFR_MBUS_DATA_INT8 = 0x1,      /**< 8-bit integer (type B). */
@@ -63,7 +63,7 @@ typedef enum klefr_mbus_coding {
     KLEFR_MBUS_DATA_SPECIAL = 0xF    /**< Special function (0F, 1F, 2F, 7F). */
 } klefr_mbus_coding;
 
-/** Function field of the DIF (bits 5-4). */
+/** Function field of the DIF (bits 5-4). @since 0.1 */
 typedef enum klefr_mbus_function {
     KLEFR_MBUS_FUNC_INSTANTANEOUS = 0, /**< Instantaneous value. */
     KLEFR_MBUS_FUNC_MAXIMUM = 1,       /**< Maximum value. */
@@ -71,7 +71,7 @@ typedef enum klefr_mbus_function {
     KLEFR_MBUS_FUNC_ERROR_STATE = 3    /**< Value during error state. */
 } klefr_mbus_function;
 
-/** Which VIF table the record's VIF comes from. */
+/** Which VIF table the record's VIF comes from. @since 0.1 */
 typedef enum klefr_mbus_vif_table {
     KLEFR_MBUS_VIF_PRIMARY = 0,      /**< Primary VIF table (00-7A, 7E). */
     KLEFR_MBUS_VIF_FD = 1,           /**< Main extension table after VIF FD. */
@@ -85,7 +85,7 @@ typedef enum klefr_mbus_vif_table {
     KLEFR_MBUS_VIF_UNKNOWN = 6
 } klefr_mbus_vif_table;
 
-/** What a record is. */
+/** What a record is. @since 0.1 */
 typedef enum klefr_mbus_record_kind {
     KLEFR_MBUS_RECORD_DATA = 0,           /**< A data record. */
     KLEFR_MBUS_RECORD_MANUFACTURER = 1,   /**< DIF 0F/1F: the rest is manufacturer data. */
@@ -93,7 +93,7 @@ typedef enum klefr_mbus_record_kind {
     KLEFR_MBUS_RECORD_IDLE_FILLER = 3     /**< DIF 2F: one filler byte (the iterator skips it). */
 } klefr_mbus_record_kind;
 
-/** Type of a normalized value. */
+/** Type of a normalized value. @since 0.1 */
 typedef enum klefr_mbus_value_type {
     KLEFR_MBUS_VALUE_NONE = 0,     /**< No data (coding 0, 8, or an empty LVAR). */
     KLEFR_MBUS_VALUE_INTEGER = 1,  /**< integer x 10^exponent in the record's unit. */
@@ -106,7 +106,8 @@ typedef enum klefr_mbus_value_type {
 } klefr_mbus_value_type;
 
 /** Date/time of data types F (32 bit), G (16 bit date), I (48 bit) and
- * J (24 bit time) of EN 13757-3 annex A. Fields not carried are 0. */
+ * J (24 bit time) of EN 13757-3 annex A. Fields not carried are 0.
+ * @since 0.1 */
 typedef struct klefr_mbus_datetime {
     char type;        /**< 'F', 'G', 'I' or 'J'. */
     uint16_t year;    /**< Full year (2000 + 0-99 from the 7-bit field, with the
@@ -123,7 +124,8 @@ typedef struct klefr_mbus_datetime {
 } klefr_mbus_datetime;
 
 /** A normalized value. For INTEGER and REAL the true value is
- * @c integer (or @c real) x 10^@c exponent in the record's unit. */
+ * @c integer (or @c real) x 10^@c exponent in the record's unit.
+ * @since 0.1 */
 typedef struct klefr_mbus_value {
     klefr_mbus_value_type type;   /**< Which member holds the value. */
     int64_t integer;              /**< INTEGER: signed mantissa. */
@@ -135,7 +137,7 @@ typedef struct klefr_mbus_value {
     size_t bytes_len;             /**< Bytes at @c bytes. */
 } klefr_mbus_value;
 
-/** One decoded record. Pointers go into the caller's frame. */
+/** One decoded record. Pointers go into the caller's frame. @since 0.1 */
 typedef struct klefr_mbus_record {
     klefr_mbus_record_kind kind;  /**< Data, manufacturer data or readout request. */
     const uint8_t *raw;           /**< First byte of the record (DIF). */
@@ -188,12 +190,14 @@ typedef struct klefr_mbus_record {
  *         LVAR (CA-CF, DA-DF, F7-FF), whose length cannot be known.
  * A value that is present but not decodable (BCD nibble A-E) is not an
  * error of the record: see klefr_mbus_record::value_error. @p out is
- * unchanged on error. */
+ * unchanged on error.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_record_decode(const uint8_t *buf, size_t len, klefr_mbus_record *out,
                                              size_t *used);
 
 /** Iterator over the records of a data block. Plain data; initialize with
- * klefr_mbus_record_iter_init(). */
+ * klefr_mbus_record_iter_init().
+ * @since 0.1 */
 typedef struct klefr_mbus_record_iter {
     const uint8_t *data; /**< The records. */
     size_t len;          /**< Bytes at @c data. */
@@ -203,14 +207,16 @@ typedef struct klefr_mbus_record_iter {
 } klefr_mbus_record_iter;
 
 /** Start iterating over the @p len bytes at @p data (the bytes after the
- * header). */
+ * header).
+ * @since 0.1 */
 KLEFR_API void klefr_mbus_record_iter_init(klefr_mbus_record_iter *it, const uint8_t *data,
                                            size_t len);
 
 /** Next record into @p out; idle fillers (2F) are skipped. Returns false at
  * the end; then @c it->error tells a clean end (KLEFR_OK) from a record
  * error (see klefr_mbus_record_decode()). A manufacturer data block (0F/1F)
- * is returned as the last record. */
+ * is returned as the last record.
+ * @since 0.1 */
 KLEFR_API bool klefr_mbus_record_next(klefr_mbus_record_iter *it, klefr_mbus_record *out);
 
 /** Decode every record of @p data into @p out (at most @p cap).
@@ -220,14 +226,16 @@ KLEFR_API bool klefr_mbus_record_next(klefr_mbus_record_iter *it, klefr_mbus_rec
  * @param      cap   Capacity of @p out.
  * @param[out] count Records decoded (on BUFFER_TOO_SMALL: @p cap).
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL more than @p cap records.
- * @return otherwise the errors of klefr_mbus_record_decode(). */
+ * @return otherwise the errors of klefr_mbus_record_decode().
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_records_decode(const uint8_t *data, size_t len,
                                               klefr_mbus_record *out, size_t cap, size_t *count);
 
 /** Value as a double, exponent applied (1604814 x 10^1 -> 16048140.0).
  * Computed without libm. For arithmetic: a double holds 15-17 significant
  * digits, so print values with klefr_mbus_value_format() instead.
- * @retval KLEFR_ERR_UNSUPPORTED not INTEGER or REAL; @p out unchanged. */
+ * @retval KLEFR_ERR_UNSUPPORTED not INTEGER or REAL; @p out unchanged.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_value_to_double(const klefr_mbus_value *value, double *out);
 
 /** Exact decimal text of an INTEGER value: @c integer x 10^@c exponent
@@ -253,12 +261,13 @@ KLEFR_API klefr_err klefr_mbus_value_format(const klefr_mbus_value *value, char 
 
 /** Copy text sent last-character-first (LVAR strings, plain-text units) in
  * reading order into @p out, NUL-terminated.
- * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap < @p len + 1; @p out holds "". */
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap < @p len + 1; @p out holds "".
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_string_copy(const uint8_t *wire, size_t len, char *out, size_t cap);
 
 /** @name VIF knowledge
  * @{ */
-/** What a VIF (or extension VIF) code means. */
+/** What a VIF (or extension VIF) code means. @since 0.1 */
 typedef struct klefr_mbus_vif_info {
     const char *quantity; /**< "Energy"... "Reserved" if unknown. */
     const char *unit;     /**< "Wh", "m^3/h", "s"... "" if none. */
@@ -270,7 +279,8 @@ typedef struct klefr_mbus_vif_info {
 /** Look @p code (extension bit ignored) up in @p table (PRIMARY, FD, FB).
  * @retval KLEFR_ERR_UNSUPPORTED reserved code; @p out is set to
  *         quantity "Reserved", unit "", exponent 0.
- * @retval KLEFR_ERR_INVALID_ARG other tables or NULL @p out. */
+ * @retval KLEFR_ERR_INVALID_ARG other tables or NULL @p out.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_vif_lookup(klefr_mbus_vif_table table, uint8_t code,
                                           klefr_mbus_vif_info *out);
 
@@ -278,13 +288,14 @@ KLEFR_API klefr_err klefr_mbus_vif_lookup(klefr_mbus_vif_table table, uint8_t co
  * ignored): "per hour", "accumulation only if positive contributions",
  * "multiplicative correction factor"... Codes 00-1F are record errors from a
  * slave ("data overflow") and object actions from a master ("write"),
- * chosen by @p from_master. Never NULL; reserved codes give "Reserved". */
+ * chosen by @p from_master. Never NULL; reserved codes give "Reserved".
+ * @since 0.1 */
 KLEFR_API const char *klefr_mbus_vife_name(uint8_t vife, bool from_master);
 /** @} */
 
 /** @name Encoders
  * @{ */
-/** What to encode as one data record. */
+/** What to encode as one data record. @since 0.1 */
 typedef struct klefr_mbus_record_spec {
     klefr_mbus_coding coding;     /**< Data field (not SPECIAL). */
     klefr_mbus_function function; /**< Function field. */
@@ -308,14 +319,16 @@ typedef struct klefr_mbus_record_spec {
  *         tariff, subunit too large for 10 DIFEs).
  * @retval KLEFR_ERR_UNSUPPORTED value type and coding do not go together.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small (@p len still set).
- * @retval KLEFR_ERR_INVALID_ARG NULL @p spec, @p len, or VIB. */
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p spec, @p len, or VIB.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_record_encode(const klefr_mbus_record_spec *spec, uint8_t *buf,
                                              size_t cap, size_t *len);
 
 /** Builds a long frame in place: begin, header and/or records, finish.
  * Errors are sticky: after the first one every call returns it, so the
  * caller may check only klefr_mbus_writer_finish(). With @c buf NULL the
- * writer only counts (sizing pass). */
+ * writer only counts (sizing pass).
+ * @since 0.1 */
 typedef struct klefr_mbus_writer {
     uint8_t *buf;  /**< Output, or NULL. */
     size_t cap;    /**< Bytes at @c buf. */
@@ -323,28 +336,77 @@ typedef struct klefr_mbus_writer {
     klefr_err err; /**< First error. */
 } klefr_mbus_writer;
 
-/** Start a long frame 68 L L 68 @p c @p a @p ci. */
+/** Start a long frame 68 L L 68 @p c @p a @p ci. @p c, @p a and @p ci
+ * are written as given, unchecked. Clears an earlier error of @p w.
+ * @retval KLEFR_ERR_INVALID_ARG @p w NULL.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap under 9
+ *         (the head, checksum and stop byte); sticky.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_writer_begin(klefr_mbus_writer *w, uint8_t *buf, size_t cap,
                                             uint8_t c, uint8_t a, uint8_t ci);
-/** Start a RSP_UD (C 08 plus @p acd / @p dfc) to/from @p a with header @p hdr. */
+/** Start a RSP_UD (C 08 plus @p acd / @p dfc) to/from @p a with header @p hdr.
+ * @retval KLEFR_ERR_INVALID_ARG @p w or @p hdr NULL; then @p w is not
+ *         touched (not started, and not sticky).
+ * @retval KLEFR_ERR_UNSUPPORTED @c hdr->ci is not 72, 7A or 78; sticky.
+ * @retval KLEFR_ERR_RANGE @c hdr->id over 99999999; sticky.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap too small
+ *         for the head and header; sticky.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_writer_begin_rsp_ud(klefr_mbus_writer *w, uint8_t *buf, size_t cap,
                                                    uint8_t a, bool acd, bool dfc,
                                                    const klefr_mbus_header *hdr);
-/** Start a SND_UD (C 53, 73 with @p fcb; CI 51) to @p a. */
+/** Start a SND_UD (C 53, 73 with @p fcb; CI 51) to @p a.
+ * @retval KLEFR_ERR_INVALID_ARG @p w NULL.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap under 9;
+ *         sticky.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_writer_begin_snd_ud(klefr_mbus_writer *w, uint8_t *buf, size_t cap,
                                                    uint8_t a, bool fcb);
-/** Append one record (klefr_mbus_record_encode()). */
+/** Append one record (klefr_mbus_record_encode()).
+ * @retval KLEFR_ERR_INVALID_ARG @p w NULL (not sticky), or @p spec NULL or
+ *         without VIB (sticky).
+ * @retval KLEFR_ERR_RANGE, KLEFR_ERR_UNSUPPORTED the record cannot be
+ *         encoded (klefr_mbus_record_encode()), or (RANGE) it would take
+ *         the data past ::KLEFR_MBUS_DATA_MAX bytes; sticky.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL the record, checksum and stop byte do
+ *         not fit in @c cap; sticky.
+ * After a sticky error of an earlier call, that error comes back and
+ * nothing is added.
+ * On error nothing of the record is written.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_writer_record(klefr_mbus_writer *w,
                                              const klefr_mbus_record_spec *spec);
-/** Append raw bytes (a prepared record, a fixed header...). */
+/** Append raw bytes (a prepared record, a fixed header...).
+ * @retval KLEFR_ERR_INVALID_ARG @p w NULL, or @p bytes NULL with @p n not
+ *         0. Not sticky: klefr_mbus_writer_finish() does not see it.
+ * @retval KLEFR_ERR_RANGE the data would pass ::KLEFR_MBUS_DATA_MAX bytes;
+ *         sticky.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL the bytes, checksum and stop byte do
+ *         not fit in @c cap; sticky.
+ * After a sticky error of an earlier call, that error comes back and
+ * nothing is added.
+ * On error none of the bytes is written.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_writer_bytes(klefr_mbus_writer *w, const uint8_t *bytes, size_t n);
 /** Append DIF 0F (or 1F if @p more_follows) and @p n manufacturer bytes;
- * nothing may follow. */
+ * nothing may follow (the writer does not enforce it).
+ * @retval KLEFR_ERR_INVALID_ARG @p w NULL, or @p bytes NULL with @p n not
+ *         0; in the second case the DIF is written already, and the error
+ *         is not sticky.
+ * @retval KLEFR_ERR_RANGE the DIF and bytes would take the data past
+ *         ::KLEFR_MBUS_DATA_MAX bytes; sticky.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL they do not fit in @c cap with the
+ *         checksum and stop byte; sticky.
+ * After a sticky error of an earlier call, that error comes back and
+ * nothing is added.
+ * The DIF stays written when the bytes fail.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_writer_manufacturer(klefr_mbus_writer *w, bool more_follows,
                                                    const uint8_t *bytes, size_t n);
 /** Fill in L and the checksum, append the stop byte, give the length.
  * @retval KLEFR_ERR_RANGE more than ::KLEFR_MBUS_DATA_MAX bytes after CI.
- * @retval KLEFR_ERR_BUFFER_TOO_SMALL @c cap too small. */
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @c cap too small.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_mbus_writer_finish(klefr_mbus_writer *w, size_t *len);
 /** @} */
 

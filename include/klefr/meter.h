@@ -40,7 +40,10 @@ typedef struct klefr_iec_master klefr_iec_master;
 typedef struct klefr_meter klefr_meter;
 
 /** Where the meter is on its bus. Which fields matter depends on the
- * protocol; zero-initialise the rest. */
+ * protocol; zero-initialise the rest. The struct has a fixed size of 64
+ * bytes: later fields take @c reserved, where 0 means what 0.2 does, and
+ * an opener refuses an address whose reserved bytes are not 0.
+ * @since 0.1 (0.2: fixed size) */
 typedef struct klefr_meter_address {
     /** Modbus ID (1-247), or M-Bus primary address (0-250). */
     uint8_t primary;
@@ -50,6 +53,8 @@ typedef struct klefr_meter_address {
     uint32_t secondary;
     /** IEC 62056-21 device address in the sign-on, "" = any meter. */
     char iec[33];
+    /** Room for fields of later versions; 0. */
+    uint8_t reserved[23];
 } klefr_meter_address;
 
 /** Open a meter on transport @p io (not owned; close it after the meter).
@@ -106,18 +111,19 @@ KLEFR_API klefr_err klefr_meter_open_iec(klefr_iec_master *head, const klefr_met
 
 /** The 4-digit password for IR programming mode (default "0000"). Other
  * protocols ignore it.
- * @retval KLEFR_ERR_RANGE not exactly four digits; the password is unchanged. */
+ * @retval KLEFR_ERR_RANGE not exactly four digits; the password is unchanged.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_meter_set_password(klefr_meter *meter, const char *password);
 
-/** Close the meter (not its transport or shared bus). NULL is allowed. */
+/** Close the meter (not its transport or shared bus). NULL is allowed. @since 0.1 */
 KLEFR_API void klefr_meter_close(klefr_meter *meter);
 
-/** The protocol of @p meter. */
+/** The protocol of @p meter. @since 0.2 */
 KLEFR_API klefr_protocol klefr_meter_get_protocol(const klefr_meter *meter);
 
-/** True if @p q can be read over the meter's protocol (a read then fills it). */
+/** True if @p q can be read over the meter's protocol (a read then fills it). @since 0.1 */
 KLEFR_API bool klefr_meter_can_read(const klefr_meter *meter, klefr_quantity q);
-/** True if @p q can be written over the meter's protocol. */
+/** True if @p q can be written over the meter's protocol. @since 0.1 */
 KLEFR_API bool klefr_meter_can_write(const klefr_meter *meter, klefr_quantity q);
 
 /** Read everything the protocol carries into @p values (cleared first).
@@ -144,7 +150,8 @@ KLEFR_API bool klefr_meter_can_write(const klefr_meter *meter, klefr_quantity q)
  * @retval >0 the meter answered a read with this exception.
  * @retval KLEFR_ERR_TIMEOUT, KLEFR_ERR_CHECKSUM... see the protocol master.
  * @retval KLEFR_ERR_ENCODING a register held an impossible value.
- * On any other error than INCOMPLETE @p values is cleared. */
+ * On any other error than INCOMPLETE @p values is cleared.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_meter_read(klefr_meter *meter, klefr_values *values,
                                      size_t *not_available);
 
@@ -160,7 +167,7 @@ KLEFR_API klefr_err klefr_meter_read(klefr_meter *meter, klefr_values *values,
  * @retval KLEFR_ERR_NOT_AVAILABLE the protocol carries none of them;
  *         nothing was sent.
  * @return otherwise as klefr_meter_read().
- * @since 0.2.0 */
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_meter_read_quantities(klefr_meter *meter, const klefr_quantity *want,
                                                 size_t n, klefr_values *values);
 
@@ -170,32 +177,38 @@ KLEFR_API klefr_err klefr_meter_read_quantities(klefr_meter *meter, const klefr_
  * records or data sets the model does not know, the list names what the
  * whole answer lacked. Writes up to @p cap to @p out (NULL when @p cap is
  * 0) and returns how many there are; 0 after a complete read.
- * @since 0.2.0 */
+ * @since 0.2 */
 KLEFR_API size_t klefr_meter_missing(const klefr_meter *meter, klefr_quantity *out, size_t cap);
 
 /** How often a read whose answer was refused (::KLEFR_ERR_INCOMPLETE,
  * ::KLEFR_ERR_IMPLAUSIBLE, ::KLEFR_ERR_ENCODING) is repeated before the
  * error is returned; 2 by default. The protocol master's own retries
- * (timeouts, checksums) come on top. @since 0.2.0 */
+ * (timeouts, checksums) come on top. @since 0.2 */
 KLEFR_API void klefr_meter_set_retries(klefr_meter *meter, unsigned retries);
 
 /** The rule the last read found broken (klefr_meter_read() returned
  * ::KLEFR_ERR_IMPLAUSIBLE): copied to @p out, and true. False (and @p out
- * cleared) when the last read broke none. @since 0.2.0 */
+ * cleared) when the last read broke none. @since 0.2 */
 KLEFR_API bool klefr_meter_last_failure(const klefr_meter *meter, klefr_check_failure *out);
 
 /** Meter time per host time for the history checks: 1 (the default) for a
  * real meter, N for an emulator run with `--speed N`, whose energies grow
  * N times faster than the clock says they can.
- * @retval KLEFR_ERR_RANGE not finite or below 1e-6; unchanged. @since 0.2.0 */
+ * @retval KLEFR_ERR_RANGE not finite or below 1e-6; unchanged. @since 0.2 */
 KLEFR_API klefr_err klefr_meter_set_time_scale(klefr_meter *meter, double time_scale);
 
 /** Forget the history: the next reading is checked on its own (and, over
  * M-Bus and IR, confirmed like a first one). For a meter known to have
- * been replaced or reset. @since 0.2.0 */
+ * been replaced or reset. @since 0.2 */
 KLEFR_API void klefr_meter_forget(klefr_meter *meter);
 
-/** Counters of one meter handle since it was opened. @since 0.2.0 */
+/** The number of counters in ::klefr_meter_stats, used and reserved. It
+ * does not change: new counters take reserved places. @since 0.2 */
+#define KLEFR_METER_STATS_COUNTERS 16
+
+/** Counters of one meter handle since it was opened. The struct has a
+ * fixed size (::KLEFR_METER_STATS_COUNTERS counters), as
+ * ::klefr_master_stats. @since 0.2 */
 typedef struct klefr_meter_stats {
     uint32_t reads;         /**< klefr_meter_read() and _read_quantities() calls. */
     uint32_t exchanges;     /**< Answers fetched for them (retries and confirmations
@@ -206,9 +219,11 @@ typedef struct klefr_meter_stats {
     uint32_t retries;       /**< Answers fetched again after a refusal. */
     uint32_t confirmations; /**< Second readings taken to confirm a first one. */
     uint32_t failed;        /**< Reads that returned an error. */
+    /** Room for counters of later versions; 0. */
+    uint32_t reserved[KLEFR_METER_STATS_COUNTERS - 8];
 } klefr_meter_stats;
 
-/** Copy the counters of @p meter to @p out. @since 0.2.0 */
+/** Copy the counters of @p meter to @p out. @since 0.2 */
 KLEFR_API void klefr_meter_get_stats(const klefr_meter *meter, klefr_meter_stats *out);
 
 /** Change one setting. The value is checked with klefr_quantity_validate()
@@ -221,12 +236,14 @@ KLEFR_API void klefr_meter_get_stats(const klefr_meter *meter, klefr_meter_stats
  *         example the password over Modbus).
  * @retval >0 the meter refused with this exception.
  * A written value becomes the history's, so that the next reading may
- * show it (a reset counter reads 0). */
+ * show it (a reset counter reads 0).
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_meter_write(klefr_meter *meter, klefr_quantity q, double value);
 
 /** Reset a counter that can only be reset (day counter, power-down
  * counter): klefr_meter_write(meter, q, 0).
- * @retval KLEFR_ERR_NOT_WRITABLE @p q is not a resettable counter. */
+ * @retval KLEFR_ERR_NOT_WRITABLE @p q is not a resettable counter.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_meter_reset(klefr_meter *meter, klefr_quantity q);
 
 KLEFR_END_DECLS

@@ -64,7 +64,7 @@ KLEFR_BEGIN_DECLS
 /** A Modbus bus: a transport, its timing and a lock. Opaque. */
 typedef struct klefr_modbus_master klefr_modbus_master;
 
-/** What to do about an adapter that echoes what it sends. */
+/** What to do about an adapter that echoes what it sends. @since 0.1 */
 typedef enum klefr_modbus_echo {
     /** If the first bytes received equal the request, skip them. For 05/06,
      * whose answer equals the request, the master waits the response timeout
@@ -179,7 +179,8 @@ KLEFR_API void klefr_modbus_master_get_stats(klefr_modbus_master *m, klefr_maste
  * @retval KLEFR_ERR_UNEXPECTED only valid frames that do not answer the
  *         request came, without a pause (another master, a stream).
  * @retval KLEFR_ERR_IO the transport failed.
- * @retval KLEFR_ERR_INVALID_ARG the request cannot be encoded. */
+ * @retval KLEFR_ERR_INVALID_ARG the request cannot be encoded.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_modbus_master_request(klefr_modbus_master *m,
                                                 const klefr_modbus_request *req, uint8_t *rsp,
                                                 size_t cap, size_t *rsp_len,
@@ -189,33 +190,141 @@ KLEFR_API klefr_err klefr_modbus_master_request(klefr_modbus_master *m,
  * Same results as klefr_modbus_master_request(). Bits are packed LSB first
  * (byte 0 bit 0 = first coil), registers are in host order.
  * @{ */
-/** Function 01: read @p quantity coils into @p bits (ceil(quantity / 8) bytes). */
+/** Function 01: read @p quantity coils into @p bits (ceil(quantity / 8) bytes).
+ * @retval KLEFR_OK the device answered; @p bits filled.
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p m or @p bits, @p unit 0 (a read
+ *         cannot be broadcast) or over 247, @p quantity 0 or over 2000
+ *         or running past address 0xFFFF; nothing sent.
+ * @retval >0 the exception code the device answered.
+ * @retval KLEFR_ERR_TIMEOUT no answer after every retry.
+ * @retval KLEFR_ERR_CHECKSUM, KLEFR_ERR_FRAME, KLEFR_ERR_TRUNCATED,
+ *         KLEFR_ERR_TRAILING_DATA, KLEFR_ERR_UNEXPECTED,
+ *         KLEFR_ERR_UNSUPPORTED the last attempt's answer was bad, as for
+ *         klefr_modbus_master_request() (UNSUPPORTED: an unknown function
+ *         code came back).
+ * @retval KLEFR_ERR_IO the transport failed, or took too long to send.
+ * @p bits unchanged on error.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_modbus_master_read_coils(klefr_modbus_master *m, uint8_t unit,
                                                    uint16_t address, uint16_t quantity,
                                                    uint8_t *bits);
-/** Function 02: read @p quantity discrete inputs into @p bits. */
+/** Function 02: read @p quantity discrete inputs into @p bits.
+ * @retval KLEFR_OK the device answered; @p bits filled.
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p m or @p bits, @p unit 0 (a read
+ *         cannot be broadcast) or over 247, @p quantity 0 or over 2000
+ *         or running past address 0xFFFF; nothing sent.
+ * @retval >0 the exception code the device answered.
+ * @retval KLEFR_ERR_TIMEOUT no answer after every retry.
+ * @retval KLEFR_ERR_CHECKSUM, KLEFR_ERR_FRAME, KLEFR_ERR_TRUNCATED,
+ *         KLEFR_ERR_TRAILING_DATA, KLEFR_ERR_UNEXPECTED,
+ *         KLEFR_ERR_UNSUPPORTED the last attempt's answer was bad, as for
+ *         klefr_modbus_master_request() (UNSUPPORTED: an unknown function
+ *         code came back).
+ * @retval KLEFR_ERR_IO the transport failed, or took too long to send.
+ * @p bits unchanged on error.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_modbus_master_read_discrete_inputs(klefr_modbus_master *m, uint8_t unit,
                                                              uint16_t address, uint16_t quantity,
                                                              uint8_t *bits);
-/** Function 03: read @p quantity (1-125) holding registers into @p regs. */
+/** Function 03: read @p quantity (1-125) holding registers into @p regs.
+ * @retval KLEFR_OK the device answered; @p regs filled.
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p m or @p regs, @p unit 0 (a read
+ *         cannot be broadcast) or over 247, @p quantity 0 or over 125
+ *         or running past address 0xFFFF; nothing sent.
+ * @retval >0 the exception code the device answered.
+ * @retval KLEFR_ERR_TIMEOUT no answer after every retry.
+ * @retval KLEFR_ERR_CHECKSUM, KLEFR_ERR_FRAME, KLEFR_ERR_TRUNCATED,
+ *         KLEFR_ERR_TRAILING_DATA, KLEFR_ERR_UNEXPECTED,
+ *         KLEFR_ERR_UNSUPPORTED the last attempt's answer was bad, as for
+ *         klefr_modbus_master_request() (UNSUPPORTED: an unknown function
+ *         code came back).
+ * @retval KLEFR_ERR_IO the transport failed, or took too long to send.
+ * @p regs unchanged on error.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_modbus_master_read_holding_registers(klefr_modbus_master *m, uint8_t unit,
                                                                uint16_t address, uint16_t quantity,
                                                                uint16_t *regs);
-/** Function 04: read @p quantity (1-125) input registers into @p regs. */
+/** Function 04: read @p quantity (1-125) input registers into @p regs.
+ * @retval KLEFR_OK the device answered; @p regs filled.
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p m or @p regs, @p unit 0 (a read
+ *         cannot be broadcast) or over 247, @p quantity 0 or over 125
+ *         or running past address 0xFFFF; nothing sent.
+ * @retval >0 the exception code the device answered.
+ * @retval KLEFR_ERR_TIMEOUT no answer after every retry.
+ * @retval KLEFR_ERR_CHECKSUM, KLEFR_ERR_FRAME, KLEFR_ERR_TRUNCATED,
+ *         KLEFR_ERR_TRAILING_DATA, KLEFR_ERR_UNEXPECTED,
+ *         KLEFR_ERR_UNSUPPORTED the last attempt's answer was bad, as for
+ *         klefr_modbus_master_request() (UNSUPPORTED: an unknown function
+ *         code came back).
+ * @retval KLEFR_ERR_IO the transport failed, or took too long to send.
+ * @p regs unchanged on error.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_modbus_master_read_input_registers(klefr_modbus_master *m, uint8_t unit,
                                                              uint16_t address, uint16_t quantity,
                                                              uint16_t *regs);
-/** Function 05: set one coil on or off. */
+/** Function 05: set one coil on or off.
+ * @retval KLEFR_OK the device echoed the write; for @p unit 0 (broadcast):
+ *         sent, and the turnaround waited.
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p m, @p unit over 247; nothing sent.
+ * @retval >0 the exception code the device answered.
+ * @retval KLEFR_ERR_TIMEOUT no answer after every retry.
+ * @retval KLEFR_ERR_CHECKSUM, KLEFR_ERR_FRAME, KLEFR_ERR_TRUNCATED,
+ *         KLEFR_ERR_TRAILING_DATA, KLEFR_ERR_UNEXPECTED,
+ *         KLEFR_ERR_UNSUPPORTED the last attempt's answer was bad, as for
+ *         klefr_modbus_master_request() (UNSUPPORTED: an unknown function
+ *         code came back).
+ * @retval KLEFR_ERR_IO the transport failed, or took too long to send.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_modbus_master_write_single_coil(klefr_modbus_master *m, uint8_t unit,
                                                           uint16_t address, bool on);
-/** Function 06: write one register. */
+/** Function 06: write one register.
+ * @retval KLEFR_OK the device echoed the write; for @p unit 0 (broadcast):
+ *         sent, and the turnaround waited.
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p m, @p unit over 247; nothing sent.
+ * @retval >0 the exception code the device answered.
+ * @retval KLEFR_ERR_TIMEOUT no answer after every retry.
+ * @retval KLEFR_ERR_CHECKSUM, KLEFR_ERR_FRAME, KLEFR_ERR_TRUNCATED,
+ *         KLEFR_ERR_TRAILING_DATA, KLEFR_ERR_UNEXPECTED,
+ *         KLEFR_ERR_UNSUPPORTED the last attempt's answer was bad, as for
+ *         klefr_modbus_master_request() (UNSUPPORTED: an unknown function
+ *         code came back).
+ * @retval KLEFR_ERR_IO the transport failed, or took too long to send.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_modbus_master_write_single_register(klefr_modbus_master *m, uint8_t unit,
                                                               uint16_t address, uint16_t value);
-/** Function 15: write @p quantity coils from packed @p bits. */
+/** Function 15: write @p quantity coils from packed @p bits.
+ * @retval KLEFR_OK the device echoed the write; for @p unit 0 (broadcast):
+ *         sent, and the turnaround waited.
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p m or @p bits, @p unit over 247,
+ *         @p quantity 0 or over 1968 or running past address 0xFFFF;
+ *         nothing sent.
+ * @retval >0 the exception code the device answered.
+ * @retval KLEFR_ERR_TIMEOUT no answer after every retry.
+ * @retval KLEFR_ERR_CHECKSUM, KLEFR_ERR_FRAME, KLEFR_ERR_TRUNCATED,
+ *         KLEFR_ERR_TRAILING_DATA, KLEFR_ERR_UNEXPECTED,
+ *         KLEFR_ERR_UNSUPPORTED the last attempt's answer was bad, as for
+ *         klefr_modbus_master_request() (UNSUPPORTED: an unknown function
+ *         code came back).
+ * @retval KLEFR_ERR_IO the transport failed, or took too long to send.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_modbus_master_write_multiple_coils(klefr_modbus_master *m, uint8_t unit,
                                                              uint16_t address, uint16_t quantity,
                                                              const uint8_t *bits);
-/** Function 16: write @p quantity (1-123) registers from @p regs. */
+/** Function 16: write @p quantity (1-123) registers from @p regs.
+ * @retval KLEFR_OK the device echoed the write; for @p unit 0 (broadcast):
+ *         sent, and the turnaround waited.
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p m or @p regs, @p unit over 247,
+ *         @p quantity 0 or over 123 or running past address 0xFFFF;
+ *         nothing sent.
+ * @retval >0 the exception code the device answered.
+ * @retval KLEFR_ERR_TIMEOUT no answer after every retry.
+ * @retval KLEFR_ERR_CHECKSUM, KLEFR_ERR_FRAME, KLEFR_ERR_TRUNCATED,
+ *         KLEFR_ERR_TRAILING_DATA, KLEFR_ERR_UNEXPECTED,
+ *         KLEFR_ERR_UNSUPPORTED the last attempt's answer was bad, as for
+ *         klefr_modbus_master_request() (UNSUPPORTED: an unknown function
+ *         code came back).
+ * @retval KLEFR_ERR_IO the transport failed, or took too long to send.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_modbus_master_write_multiple_registers(klefr_modbus_master *m,
                                                                  uint8_t unit, uint16_t address,
                                                                  uint16_t quantity,
@@ -225,7 +334,8 @@ KLEFR_API klefr_err klefr_modbus_master_write_multiple_registers(klefr_modbus_ma
 /** @name Bus scan
  * @{ */
 /** Called once per address tried. @p found is true if @p unit answered
- * (a normal answer or any exception). Return false to stop the scan. */
+ * (a normal answer or any exception). Return false to stop the scan.
+ * @since 0.1 */
 typedef bool (*klefr_modbus_scan_cb)(void *user, uint8_t unit, bool found, klefr_err result);
 
 /** Try each address @p first..@p last (1-247) with a read of one holding
@@ -254,7 +364,8 @@ typedef bool (*klefr_modbus_scan_cb)(void *user, uint8_t unit, bool found, klefr
  *         attempt's bound: noise or a stream, not devices (the scan stops;
  *         the units found so far are kept).
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL more answered than @p cap.
- * @retval KLEFR_ERR_INVALID_ARG bad range. */
+ * @retval KLEFR_ERR_INVALID_ARG bad range.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_modbus_master_scan(klefr_modbus_master *m, uint8_t first, uint8_t last,
                                              uint16_t probe_address, klefr_modbus_scan_cb progress,
                                              void *user, uint8_t *found, size_t cap, size_t *count);

@@ -32,7 +32,7 @@ KLEFR_BEGIN_DECLS
 /** Largest Modbus TCP frame: MBAP + 253-byte PDU. */
 #define KLEFR_MODBUS_TCP_ADU_MAX 260
 
-/** The MBAP header. */
+/** The MBAP header. @since 0.1 */
 typedef struct klefr_modbus_mbap {
     uint16_t transaction; /**< Echoed by the server; pairs answers with requests. */
     uint16_t protocol;    /**< 0 = Modbus. */
@@ -42,21 +42,24 @@ typedef struct klefr_modbus_mbap {
 
 /** Write the 7 header bytes of @p hdr into @p buf.
  * @retval KLEFR_ERR_INVALID_ARG NULL pointer.
- * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap < 7 (buf unchanged). */
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap < 7 (buf unchanged).
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_modbus_mbap_encode(const klefr_modbus_mbap *hdr, uint8_t *buf,
                                              size_t cap);
 
 /** Read the header at the start of @p buf (@p len bytes available).
  * @retval KLEFR_ERR_TRUNCATED fewer than 7 bytes.
  * @retval KLEFR_ERR_FRAME protocol id not 0, or length outside 2-254.
- * @p hdr is unchanged on error. */
+ * @p hdr is unchanged on error.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_modbus_mbap_decode(const uint8_t *buf, size_t len,
                                              klefr_modbus_mbap *hdr);
 
 /** Streaming detection on a TCP byte stream: NEED_MORE until the header and
  * the length it announces are there, COMPLETE with the frame length, or
  * GARBAGE (drop the bytes given) for a header that cannot be valid.
- * @retval KLEFR_ERR_INVALID_ARG @p out is NULL, or @p buf NULL with @p len > 0. */
+ * @retval KLEFR_ERR_INVALID_ARG @p out is NULL, or @p buf NULL with @p len > 0.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_modbus_tcp_frame_detect(const uint8_t *buf, size_t len,
                                                   klefr_frame_scan *out);
 
@@ -64,7 +67,8 @@ KLEFR_API klefr_err klefr_modbus_tcp_frame_detect(const uint8_t *buf, size_t len
  * transaction id @p transaction; the unit id is the RTU address. With @p buf
  * NULL only @p len is computed.
  * @retval KLEFR_ERR_CHECKSUM / KLEFR_ERR_TRUNCATED bad RTU ADU.
- * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small (buf unchanged). */
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small (buf unchanged).
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_modbus_tcp_from_rtu(uint16_t transaction, const uint8_t *rtu,
                                               size_t rtu_len, uint8_t *buf, size_t cap,
                                               size_t *len);
@@ -74,7 +78,8 @@ KLEFR_API klefr_err klefr_modbus_tcp_from_rtu(uint16_t transaction, const uint8_
  * RTU decoders read it. @p hdr (optional) receives the header.
  * @retval KLEFR_ERR_TRUNCATED / KLEFR_ERR_FRAME bad header, or a length
  *         field that disagrees with @p frame_len.
- * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small (rtu unchanged). */
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small (rtu unchanged).
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_modbus_tcp_to_rtu(const uint8_t *frame, size_t frame_len,
                                             klefr_modbus_mbap *hdr, uint8_t *rtu, size_t cap,
                                             size_t *rtu_len);

@@ -7,7 +7,9 @@
  * table (::klefr_quantity_info), with one column per protocol: its Modbus
  * register, its M-Bus record and its IEC 62056-21 data set address. The
  * masters decode with it, the firmware renders answers from it, the CLI and
- * the docs list it. A full reading of a meter is a ::klefr_values.
+ * the docs list it. A full reading of a meter is a ::klefr_values. The
+ * mapping onto each protocol is in klefr/model_modbus.h, klefr/model_mbus.h
+ * and klefr/model_iec.h.
  *
  * Decisions where the manual is silent are in SPEC.md sections 3-6 and in
  * doc/register-model.md.
@@ -26,7 +28,7 @@
 
 KLEFR_BEGIN_DECLS
 
-/** The four models. The value is the model number. */
+/** The four models. The value is the model number. @since 0.1 */
 typedef enum klefr_model {
     KLEFR_MODEL_6911 = 6911, /**< IR only, tariff T1 only. */
     KLEFR_MODEL_6912 = 6912, /**< IR, external tariff input (230 V AC -> T2). */
@@ -39,7 +41,7 @@ typedef enum klefr_model {
 /** Every model. */
 #define KLEFR_MODELS_ALL 0x0Fu
 
-/** How quantities are grouped for display. */
+/** How quantities are grouped for display. @since 0.1 */
 typedef enum klefr_group {
     KLEFR_GROUP_ENERGY = 0,         /**< Energy registers (kWh, kvarh). */
     KLEFR_GROUP_INSTANTANEOUS = 1,  /**< V, A, Hz, kW, kvar, kVA, PF. */
@@ -48,7 +50,7 @@ typedef enum klefr_group {
     KLEFR_GROUP_STATUS = 4          /**< Direction, quadrant, error, counters. */
 } klefr_group;
 
-/** Data types of the manual's Modbus map (appendix 3). */
+/** Data types of the manual's Modbus map (appendix 3). @since 0.1 */
 typedef enum klefr_modbus_type {
     KLEFR_MODBUS_TYPE_NONE = 0,   /**< Not on Modbus. */
     KLEFR_MODBUS_TYPE_HEX = 1,    /**< Decimal digits sent as hex digits (BCD). */
@@ -63,7 +65,8 @@ typedef enum klefr_modbus_type {
 /** Every quantity a KLEFR meter exposes, in the order of the table.
  * The numeric values are stable; new quantities are added before
  * KLEFR_Q_COUNT. Quantities flagged ::KLEFR_QF_THREE_PHASE exist on the
- * Modbus map only and always read 0 on these single-phase meters. */
+ * Modbus map only and always read 0 on these single-phase meters.
+ * @since 0.1 */
 typedef enum klefr_quantity {
     /* Identification */
     KLEFR_Q_SERIAL_NUMBER = 0,
@@ -173,7 +176,7 @@ enum {
     KLEFR_QF_INTEGER = 1u << 3      /**< Whole numbers only. */
 };
 
-/** Allowed values of a writable quantity: a list, or a closed range. */
+/** Allowed values of a writable quantity: a list, or a closed range. @since 0.1 */
 typedef struct klefr_valid_values {
     klefr_number min;         /**< Lowest value of the range (list empty). */
     klefr_number max;         /**< Highest value of the range (list empty). */
@@ -181,7 +184,7 @@ typedef struct klefr_valid_values {
     size_t list_len;          /**< Number of values in @c list. */
 } klefr_valid_values;
 
-/** Modbus column: where the quantity sits in the manual's appendix 3. */
+/** Modbus column: where the quantity sits in the manual's appendix 3. @since 0.1 */
 typedef struct klefr_modbus_column {
     uint16_t address;       /**< First register (e.g. 0x6010). */
     uint8_t length;         /**< 1 or 2 registers; 0 = not on Modbus. */
@@ -189,7 +192,7 @@ typedef struct klefr_modbus_column {
     uint8_t write_function; /**< 6 or 16 when writable over Modbus, else 0. */
 } klefr_modbus_column;
 
-/** M-Bus column (6913, manual appendix 2). */
+/** M-Bus column (6913, manual appendix 2). @since 0.1 */
 typedef struct klefr_mbus_column {
     uint8_t dif;       /**< DIF of the record in the RSP_UD, 0 = not sent. */
     uint8_t dife;      /**< Its single DIFE (tariff), 0 = none. */
@@ -199,7 +202,7 @@ typedef struct klefr_mbus_column {
     uint8_t write_len; /**< Bytes used in @c write, 0 = not writable by M-Bus. */
 } klefr_mbus_column;
 
-/** IEC 62056-21 column (IR port, every model). */
+/** IEC 62056-21 column (IR port, every model). @since 0.1 */
 typedef struct klefr_iec_column {
     const char *address; /**< Data set address ("1.8.1"), NULL = none. */
     uint8_t decimals;    /**< Digits after the decimal point in the data set. */
@@ -207,7 +210,7 @@ typedef struct klefr_iec_column {
     bool writable;       /**< Writable with W1 in programming mode. */
 } klefr_iec_column;
 
-/** One row of the register model. */
+/** One row of the register model. @since 0.1 */
 typedef struct klefr_quantity_info {
 #ifndef KLEFR_MODEL_NO_LABELS
     klefr_quantity id;               /**< Equal to the row's index. */
@@ -223,8 +226,11 @@ typedef struct klefr_quantity_info {
     const klefr_valid_values *valid; /**< Allowed written values, NULL = any. */
 #else
     /* A firmware build (KLEFR_MODEL_NO_LABELS, doc/firmware.md): the same
-     * fields but the label, in an order without padding. */
+     * fields but the label, in an order without padding; with
+     * KLEFR_MODEL_NO_NAMES no machine name either (36 bytes a row). */
+#ifndef KLEFR_MODEL_NO_NAMES
     const char *name;
+#endif
     const char *unit;
     const klefr_valid_values *valid;
     klefr_iec_column iec;
@@ -237,14 +243,13 @@ typedef struct klefr_quantity_info {
 #endif
 } klefr_quantity_info;
 
-/** Row of @p q, or NULL if @p q is not a quantity. The row is static. */
+/** Row of @p q, or NULL if @p q is not a quantity. The row is static. @since 0.1 */
 KLEFR_API const klefr_quantity_info *klefr_quantity_get(klefr_quantity q);
 
-/** Row whose machine name is @p name, or NULL. */
+/** Row whose machine name is @p name, or NULL (always NULL in a firmware
+ * build without names, KLEFR_MODEL_NO_NAMES).
+ * @since 0.1 */
 KLEFR_API const klefr_quantity_info *klefr_quantity_by_name(const char *name);
-
-/** Row whose Modbus registers include @p address, or NULL. */
-KLEFR_API const klefr_quantity_info *klefr_model_modbus_lookup(uint16_t address);
 
 /** Check that @p value may be written to @p q on @p model, the one place that
  * knows every setting's allowed values (all protocols call it).
@@ -256,7 +261,8 @@ KLEFR_API const klefr_quantity_info *klefr_model_modbus_lookup(uint16_t address)
  * @retval KLEFR_ERR_NOT_AVAILABLE @p model does not have @p q.
  * @retval KLEFR_ERR_RANGE not an allowed value (also NaN, or non-integer
  *         where whole numbers are needed; a reset accepts only 0).
- * @retval KLEFR_ERR_INVALID_ARG unknown @p q or @p model. */
+ * @retval KLEFR_ERR_INVALID_ARG unknown @p q or @p model.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_quantity_validate(klefr_model model, klefr_quantity q,
                                             klefr_number value);
 
@@ -276,49 +282,74 @@ KLEFR_API klefr_err klefr_quantity_validate(klefr_model model, klefr_quantity q,
  * @retval KLEFR_ERR_RANGE not exactly representable: finer than the
  *         resolution (`1e-400`, `25.5` for a whole number), or too large.
  * @retval KLEFR_ERR_INVALID_ARG unknown @p q, NULL @p out.
- * @since 0.2.0 */
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_quantity_parse(klefr_quantity q, const char *text, size_t len,
                                          double *out);
 
+#ifndef KLEFR_VALUES_CAPACITY
+/** Quantities a ::klefr_values has room for. It does not follow
+ * ::KLEFR_Q_COUNT: rows can be added to the model up to this many without
+ * changing the size of the struct, so a program built against an older
+ * table keeps working with a newer library (it sees the new rows as absent;
+ * it never asks for them). A static build in which every file sees the
+ * same definition may make it smaller (the firmware defines it as
+ * ::KLEFR_Q_COUNT to save RAM); the shared library keeps 128.
+ * @since 0.2 */
+#define KLEFR_VALUES_CAPACITY 128
+#endif
+
 /** A full or partial reading of a meter: one value per quantity, and a
- * presence bit for each. Plain data: declare it anywhere, copy it freely. */
+ * presence bit for each. Plain data: declare it anywhere, copy it freely.
+ * Its size is fixed by ::KLEFR_VALUES_CAPACITY, not by ::KLEFR_Q_COUNT
+ * (doc/api-conventions.md, "ABI"). Use the accessors: the layout of the
+ * presence bits is not part of the API.
+ * @since 0.1 (0.2: fixed capacity and @c count) */
 typedef struct klefr_values {
-    uint8_t present[(KLEFR_Q_COUNT + 7) / 8]; /**< Bit q set: value[q] is valid. */
-    klefr_number value[KLEFR_Q_COUNT];        /**< In the row's unit. */
+    /** Rows of the model of the library that last cleared or set it (its
+     * ::KLEFR_Q_COUNT); 0 in a struct no call has touched. */
+    uint16_t count;
+    /** Bit q set: value[q] is valid. */
+    uint8_t present[(KLEFR_VALUES_CAPACITY + 7) / 8];
+    /** In the row's unit. */
+    klefr_number value[KLEFR_VALUES_CAPACITY];
 } klefr_values;
 
-/** Mark every value absent. */
+/** Mark every value absent and set @c count.
+ * @param[out] values The reading; NULL does nothing.
+ * @since 0.1 */
 KLEFR_API void klefr_values_clear(klefr_values *values);
-/** True if @p q holds a value. */
+/** True if @p q holds a value; false for NULL, and for a @p q that is no
+ * quantity of this library (at or past its ::KLEFR_Q_COUNT or
+ * ::KLEFR_VALUES_CAPACITY).
+ * @param[in] values The reading.
+ * @param[in] q      The quantity.
+ * @since 0.1 */
 KLEFR_API bool klefr_values_has(const klefr_values *values, klefr_quantity q);
-/** Read @p q. @retval KLEFR_ERR_NOT_AVAILABLE absent (@p out unchanged). */
+/** Read @p q.
+ * @param[in]  values The reading.
+ * @param[in]  q      The quantity.
+ * @param[out] out    Receives the value; unchanged on error.
+ * @retval KLEFR_ERR_NOT_AVAILABLE absent.
+ * @retval KLEFR_ERR_INVALID_ARG NULL argument, or @p q no quantity of this
+ *         library (at or past its ::KLEFR_Q_COUNT or ::KLEFR_VALUES_CAPACITY).
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_values_get(const klefr_values *values, klefr_quantity q,
                                      klefr_number *out);
-/** Store @p value for @p q and mark it present. */
+/** Store @p value for @p q, mark it present and set @c count.
+ * @param[in,out] values The reading; unchanged on error.
+ * @param[in]     q      The quantity.
+ * @param[in]     value  Its value, in the row's unit. It is stored as
+ *                       given: not checked against the row (unit, range, NaN).
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p values, or @p q no quantity of this
+ *         library (at or past its ::KLEFR_Q_COUNT or ::KLEFR_VALUES_CAPACITY).
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_values_set(klefr_values *values, klefr_quantity q, klefr_number value);
-
-/** Fill @p values from a block of @p count holding registers starting at
- * @p start, as read with function 03. Every quantity whose registers lie
- * wholly inside the block is decoded and marked present; registers outside
- * the map and quantities cut by the block's ends are skipped.
- * @retval KLEFR_ERR_ENCODING a HEX register holds a nibble A-F; @p values
- *         is then left unchanged (all or nothing). */
-KLEFR_API klefr_err klefr_values_from_modbus(klefr_values *values, uint16_t start,
-                                             const uint16_t *regs, size_t count);
-
-/** Render @p count registers starting at @p start from @p values, as a
- * slave answers function 03 (absent values and three-phase registers read 0;
- * a block may start or end inside a 2-register value).
- * @retval KLEFR_EXC_ILLEGAL_DATA_ADDRESS a register of the range is not on
- *         the map; @p regs may be partly written. */
-KLEFR_API klefr_err klefr_model_modbus_values_encode(const klefr_values *values, uint16_t start,
-                                                     uint16_t *regs, size_t count);
 
 /** What the decode of a whole answer (an M-Bus RSP_UD, an IR readout) met
  * besides the values it stored: a reading is complete only when every
  * count but @c stored is 0. The counted records and data sets are not
  * stored, so a value stored is one the meter sent once, in its own form.
- * @since 0.2.0 */
+ * @since 0.2 */
 typedef struct klefr_decode_report {
     size_t stored;       /**< Values stored. */
     size_t unknown;      /**< Records or data sets that are no quantity of the model
@@ -331,61 +362,11 @@ typedef struct klefr_decode_report {
                               never sends. */
 } klefr_decode_report;
 
-/** One validated setting change: the result of decoding a write. */
+/** One validated setting change: the result of decoding a write. @since 0.1 */
 typedef struct klefr_setting {
     klefr_quantity quantity; /**< What to change. */
     klefr_number value;      /**< New value (checked by klefr_quantity_validate()). */
 } klefr_setting;
-
-/** Decode a Modbus write (function 06 or 16) to the KLEFR map into setting
- * changes, with the SPEC's exception rules: all or nothing.
- * @param model   Model whose rules apply (normally ::KLEFR_MODEL_6914).
- * @param function 6 or 16.
- * @param start   First register written.
- * @param regs    Register values (host order).
- * @param count   Number of registers written (1 for function 06).
- * @param out     Receives one entry per quantity written, in address order.
- * @param out_cap Capacity of @p out.
- * @param out_len Number of entries written.
- * @retval KLEFR_EXC_ILLEGAL_DATA_ADDRESS a register that is not writable,
- *         or a write covering part of a value, or with the wrong function.
- * @retval KLEFR_EXC_ILLEGAL_DATA_VALUE a value out of range.
- * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p out_cap too small. */
-KLEFR_API klefr_err klefr_model_modbus_write_encode(klefr_model model, uint8_t function,
-                                                    uint16_t start, const uint16_t *regs,
-                                                    size_t count, klefr_setting *out,
-                                                    size_t out_cap, size_t *out_len);
-
-/** A contiguous run of registers that one function-03 read can fetch. */
-typedef struct klefr_modbus_block {
-    uint16_t start; /**< First register. */
-    uint16_t count; /**< Registers, 1-125. */
-} klefr_modbus_block;
-
-/** The fewest reads (each at most 125 registers, no gap) that cover every
- * register of the KLEFR Modbus map; a master reads them all to fill a
- * ::klefr_values. Writes up to @p cap blocks.
- * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small; @p out_len says how many are needed. */
-KLEFR_API klefr_err klefr_model_modbus_blocks_get(klefr_modbus_block *out, size_t cap,
-                                                  size_t *out_len);
-
-/** The fewest function-03 reads that fetch the @p n quantities at @p list
- * (others without a Modbus register are ignored): one read per block of
- * klefr_model_modbus_blocks_get() that holds one of them, from its first to its
- * last wanted register. The values of a block then come from one snapshot
- * of the meter, as in a full read, so that totals and their parts agree.
- * @param list    Quantities wanted (duplicates allowed); may be NULL when
- *                @p n is 0.
- * @param n       Their number.
- * @param out     Receives the reads in address order.
- * @param cap     Capacity of @p out.
- * @param out_len Reads needed (0 when no quantity has a register).
- * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small (@p out_len tells).
- * @retval KLEFR_ERR_INVALID_ARG NULL @p out_len, or an unknown quantity.
- * @since 0.2.0 */
-KLEFR_API klefr_err klefr_model_modbus_blocks_for(const klefr_quantity *list, size_t n,
-                                                  klefr_modbus_block *out, size_t cap,
-                                                  size_t *out_len);
 
 KLEFR_END_DECLS
 

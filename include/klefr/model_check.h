@@ -26,7 +26,7 @@
  * to 2^-23 relative per operand; IEC values to half their last decimal;
  * M-Bus BCD energies and IEC energies (whole 0.01 kWh) exactly. Every rule,
  * its tolerance and its reason: doc/reading-integrity.md.
- * @since 0.2.0
+ * @since 0.2
  * @{
  */
 #ifndef KLEFR_MODEL_CHECK_H
@@ -85,7 +85,7 @@ KLEFR_BEGIN_DECLS
 /* klefr_protocol (which protocol a reading came over: it decides its
  * resolution) is declared in klefr/frame.h. */
 
-/** The rules, one value each. The numbers are stable; new rules are added. */
+/** The rules, one value each. The numbers are stable; new rules are added. @since 0.2 */
 typedef enum klefr_check_rule {
     KLEFR_CHECK_NONE = 0, /**< No rule broken. */
     /* One reading. */
@@ -124,10 +124,10 @@ typedef enum klefr_check_rule {
 
 /** Machine name of @p rule ("tariff_sum", "energy_too_fast"...), "none" for
  * ::KLEFR_CHECK_NONE, "unknown" for other values. Static; never NULL.
- * @since 0.2.0 */
+ * @since 0.2 */
 KLEFR_API const char *klefr_check_rule_name(klefr_check_rule rule);
 
-/** Why a reading was refused: the first rule found broken. */
+/** Why a reading was refused: the first rule found broken. @since 0.2 */
 typedef struct klefr_check_failure {
     klefr_check_rule rule;   /**< The rule. */
     klefr_quantity quantity; /**< The quantity found wrong (the total, the energy that
@@ -153,7 +153,7 @@ typedef struct klefr_check_failure {
  * @retval KLEFR_ERR_IMPLAUSIBLE a rule is broken: see @p why.
  * @retval KLEFR_ERR_INVALID_ARG NULL @p values, unknown @p protocol or
  *         @p model, or a model the protocol cannot reach.
- * @since 0.2.0 */
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_model_check_reading(klefr_model model, klefr_protocol protocol,
                                               const klefr_values *values, klefr_check_failure *why);
 
@@ -162,7 +162,7 @@ KLEFR_API klefr_err klefr_model_check_reading(klefr_model model, klefr_protocol 
  * settings, except the tariff (the 6912's follows its input at any time).
  * Settings can also change by the meter's button (manual 7.7), so a change
  * is reason to confirm with another reading, not proof of corruption.
- * @since 0.2.0 */
+ * @since 0.2 */
 KLEFR_API bool klefr_model_check_is_stable(klefr_quantity q);
 
 /** Check that reading @p now can follow reading @p before of the same
@@ -190,7 +190,7 @@ KLEFR_API bool klefr_model_check_is_stable(klefr_quantity q);
  * @retval KLEFR_ERR_IMPLAUSIBLE it cannot: see @p why.
  * @retval KLEFR_ERR_INVALID_ARG NULL reading, unknown protocol, bad
  *         @p time_scale.
- * @since 0.2.0 */
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_model_check_history(klefr_protocol protocol, const klefr_values *before,
                                               const klefr_values *now, uint64_t elapsed_ms,
                                               double time_scale, klefr_check_failure *why);
@@ -200,7 +200,7 @@ KLEFR_API klefr_err klefr_model_check_history(klefr_protocol protocol, const kle
  * M-Bus secondary address, and it differs: tells a replaced meter from a
  * corrupt reading. True also when they share none (nothing says otherwise).
  * NULL readings: false.
- * @since 0.2.0 */
+ * @since 0.2 */
 KLEFR_API bool klefr_model_check_same_identity(const klefr_values *a, const klefr_values *b);
 
 /** The quantities a subset read should fetch along with @p q so that the
@@ -211,7 +211,7 @@ KLEFR_API bool klefr_model_check_same_identity(const klefr_values *a, const klef
  * 0) and returns how many there are (more than @p cap: the list was cut).
  * Whether they are cheap to read depends on the protocol: all of them come
  * in the one M-Bus RSP_UD and the IEC readout anyway.
- * @since 0.2.0 */
+ * @since 0.2 */
 KLEFR_API size_t klefr_model_check_companions(klefr_quantity q, klefr_quantity *out, size_t cap);
 
 /** How far @p value of @p q, as received over @p protocol, may be from what
@@ -219,7 +219,7 @@ KLEFR_API size_t klefr_model_check_companions(klefr_quantity q, klefr_quantity *
  * for a Modbus float, 0 for exact codings (integers, BCD energies, IEC
  * energies with their 0.01 kWh). Negative for a quantity the protocol does
  * not carry. The tolerances of every rule are built from this.
- * @since 0.2.0 */
+ * @since 0.2 */
 KLEFR_API double klefr_model_check_uncertainty(klefr_protocol protocol, klefr_quantity q,
                                                double value);
 

@@ -45,7 +45,8 @@ KLEFR_BEGIN_DECLS
 #define KLEFR_IEC_DEFAULT_IDLE_MS 120000u
 
 /** Codes of the `(ERxx)` error messages of a KLEFR meter in programming
- * mode. */
+ * mode.
+ * @since 0.2 */
 typedef enum klefr_iec_slave_error {
     KLEFR_IEC_ER_PASSWORD = 1,        /**< P1: wrong (or malformed) password. */
     KLEFR_IEC_ER_LOCKED = 2,          /**< P1: locked after too many wrong passwords. */
@@ -62,11 +63,25 @@ typedef enum klefr_iec_slave_error {
  * ER02 ::KLEFR_ERR_LOCKED, ER03 ::KLEFR_ERR_ACCESS_DENIED, ER04
  * ::KLEFR_ERR_NO_SUCH_QUANTITY, ER05 ::KLEFR_ERR_NOT_WRITABLE, ER06
  * ::KLEFR_ERR_RANGE, ER07 ::KLEFR_ERR_ENCODING, ER08 ::KLEFR_ERR_UNSUPPORTED,
- * ER09 ::KLEFR_ERR_IO, others ::KLEFR_ERR_UNEXPECTED). */
+ * ER09 ::KLEFR_ERR_IO, others ::KLEFR_ERR_UNEXPECTED). It cannot fail: the
+ * result is the answer, and it is never ::KLEFR_OK.
+ * @param[in] code The number after "ER" (::klefr_iec_slave_error), as
+ *                 decoded into @c klefr_iec_message::error_code.
+ * @retval KLEFR_ERR_ACCESS_DENIED ER01 (wrong password), ER03 (not logged in).
+ * @retval KLEFR_ERR_LOCKED ER02.
+ * @retval KLEFR_ERR_NO_SUCH_QUANTITY ER04.
+ * @retval KLEFR_ERR_NOT_WRITABLE ER05.
+ * @retval KLEFR_ERR_RANGE ER06.
+ * @retval KLEFR_ERR_ENCODING ER07.
+ * @retval KLEFR_ERR_UNSUPPORTED ER08.
+ * @retval KLEFR_ERR_IO ER09 (the meter could not save).
+ * @retval KLEFR_ERR_UNEXPECTED any other code, 0 and -1 (not digits) too.
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_model_iec_error_decode(int code);
 
 /** Row whose IEC address matches @p address (short or full OBIS form, see
- * klefr_iec_address_match()) and that @p model has, or NULL. */
+ * klefr_iec_address_match()) and that @p model has, or NULL.
+ * @since 0.2 */
 KLEFR_API const klefr_quantity_info *klefr_model_iec_lookup(klefr_model model, const char *address,
                                                             size_t address_len);
 
@@ -74,7 +89,12 @@ KLEFR_API const klefr_quantity_info *klefr_model_iec_lookup(klefr_model model, c
  * @{ */
 
 /** Identification of @p model: `/INM5KLEFR69xx` CR LF (mode C, 9600 baud
- * offered, no `\2` escape: SPEC 6). */
+ * offered, no `\2` escape: SPEC 6).
+ * @retval KLEFR_ERR_INVALID_ARG @p len NULL, or @p model not 6911-6914.
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p buf not NULL and @p cap under the
+ *         16 bytes; @p len holds 16, and the first @p cap bytes of @p buf
+ *         are written (it is not left unchanged).
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_model_iec_ident_encode(klefr_model model, uint8_t *buf, size_t cap,
                                                  size_t *len);
 
@@ -82,14 +102,16 @@ KLEFR_API klefr_err klefr_model_iec_ident_encode(klefr_model model, uint8_t *buf
  * in_readout and on @p model and present in @p values, `!` CR LF, ETX, BCC.
  * @retval KLEFR_ERR_RANGE a value does not fit its data set (too long, NaN).
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL see the codec conventions.
- * @retval KLEFR_ERR_INVALID_ARG @p values or @p len NULL. */
+ * @retval KLEFR_ERR_INVALID_ARG @p values or @p len NULL.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_model_iec_readout_encode(klefr_model model, const klefr_values *values,
                                                    uint8_t *buf, size_t cap, size_t *len);
 
 /** Programming-mode state of the meter's IR port. Caller-owned plain
  * data kept by the firmware for as long as it runs (the password lockout
  * lives here and survives new sign-ons). Members are private except the
- * documented settings, which may be changed after klefr_iec_slave_init(). */
+ * documented settings, which may be changed after klefr_iec_slave_init().
+ * @since 0.2 */
 typedef struct klefr_iec_slave {
     klefr_model model;         /**< Model whose data set is served. */
     klefr_iec_timing timing;   /**< Reaction and baud-switch times. */
@@ -102,7 +124,7 @@ typedef struct klefr_iec_slave {
     size_t last_tx_len;        /**< Private: length of the last answer. */
 } klefr_iec_slave;
 
-/** What the firmware does after klefr_iec_slave_receive(). */
+/** What the firmware does after klefr_iec_slave_receive(). @since 0.2 */
 typedef struct klefr_iec_slave_action {
     /** Switch the line to this baud rate now (before sending); it stays
      * there until a later action or klefr_iec_slave_poll() changes it. */
@@ -120,7 +142,8 @@ typedef struct klefr_iec_slave_action {
 } klefr_iec_slave_action;
 
 /** Start @p m for @p model: idle at 300 baud, lock for @p lock_ms after three
- * wrong passwords (0 gives ::KLEFR_IEC_DEFAULT_LOCK_MS), default timing. */
+ * wrong passwords (0 gives ::KLEFR_IEC_DEFAULT_LOCK_MS), default timing.
+ * @since 0.2 */
 KLEFR_API void klefr_iec_slave_init(klefr_iec_slave *m, klefr_model model, uint32_t lock_ms);
 
 /** Handle one message received by @p m at @p now_ms (the end of its last
@@ -143,26 +166,29 @@ KLEFR_API void klefr_iec_slave_init(klefr_iec_slave *m, klefr_model model, uint3
  * ignored (no answer), as the standard wants.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p tx_cap too small for the answer
  *         (the state still changed; send nothing).
- * @retval KLEFR_ERR_INVALID_ARG a NULL argument. */
+ * @retval KLEFR_ERR_INVALID_ARG a NULL argument.
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_iec_slave_receive(klefr_iec_slave *m, uint32_t now_ms,
                                             const klefr_values *values, const uint8_t *rx,
                                             size_t rx_len, uint8_t *tx, size_t tx_cap,
                                             size_t *tx_len, klefr_iec_slave_action *action);
 
 /** Tell @p m that the last byte of its answer left the line at @p now_ms
- * (timeouts count from there). */
+ * (timeouts count from there).
+ * @since 0.2 */
 KLEFR_API void klefr_iec_slave_sent(klefr_iec_slave *m, uint32_t now_ms);
 
 /** Check timeouts at @p now_ms: a readout not NAKed within the reaction
  * time, an identification without option select, programming mode idle
  * for idle_ms. Returns true when the session ended: switch the line back
- * to 300 baud (@p baud receives it). */
+ * to 300 baud (@p baud receives it).
+ * @since 0.2 */
 KLEFR_API bool klefr_iec_slave_poll(klefr_iec_slave *m, uint32_t now_ms, uint32_t *baud);
 
-/** True while a programming session is open (P0 sent, no B0 yet). */
+/** True while a programming session is open (P0 sent, no B0 yet). @since 0.2 */
 KLEFR_API bool klefr_iec_slave_is_programming(const klefr_iec_slave *m);
 
-/** What @p m accepts next, for klefr_iec_request_scan(): a sign-on only
+/** What @p m accepts next, for klefr_iec_slave_frame_detect(): a sign-on only
  * while no session is open, the option select after the identification,
  * everything in a session. @since 0.2 */
 KLEFR_API klefr_iec_listen klefr_iec_slave_listen(const klefr_iec_slave *m);
@@ -180,7 +206,8 @@ KLEFR_API klefr_iec_listen klefr_iec_slave_listen(const klefr_iec_slave *m);
  * @param values  Receives the values (others are left as they were).
  * @param matched Optional: receives the number of values stored.
  * @retval errors of klefr_iec_dataset_next(); @p values may then hold the
- *         values read before the error. */
+ *         values read before the error.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_model_iec_readout_decode(const char *data, size_t len,
                                                    klefr_values *values, size_t *matched);
 
@@ -199,25 +226,28 @@ KLEFR_API klefr_err klefr_model_iec_readout_decode(const char *data, size_t len,
  * @param values Receives the values (others are left as they were).
  * @param report Receives the counts (zeroed first). Must not be NULL.
  * @retval errors of klefr_iec_dataset_next(); nothing is then stored.
- * @since 0.2.0 */
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_model_iec_readout_decode_report(const char *data, size_t len,
                                                           klefr_values *values,
                                                           klefr_decode_report *report);
 
 /** P1 with @p password (exactly 4 digits, NUL-terminated).
- * @retval KLEFR_ERR_RANGE not 4 digits. */
+ * @retval KLEFR_ERR_RANGE not 4 digits.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_model_iec_password_encode(const char *password, uint8_t *buf, size_t cap,
                                                     size_t *len);
 
 /** R1 of @p q: SOH R 1 STX address() ETX BCC.
- * @retval KLEFR_ERR_NOT_AVAILABLE @p q has no IEC address. */
+ * @retval KLEFR_ERR_NOT_AVAILABLE @p q has no IEC address.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_model_iec_read_encode(klefr_quantity q, uint8_t *buf, size_t cap,
                                                 size_t *len);
 
 /** W1 of @p value to @p q: SOH W 1 STX address(value) ETX BCC, checked
  * first with klefr_quantity_validate(@p model, ...).
  * @retval errors of klefr_quantity_validate(), ::KLEFR_ERR_NOT_WRITABLE
- *         when the IEC column is not writable. */
+ *         when the IEC column is not writable.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_model_iec_write_encode(klefr_model model, klefr_quantity q,
                                                  klefr_number value, uint8_t *buf, size_t cap,
                                                  size_t *len);
@@ -228,13 +258,25 @@ KLEFR_API klefr_err klefr_model_iec_write_encode(klefr_model model, klefr_quanti
  * @retval KLEFR_ERR_UNEXPECTED a data set of another address.
  * @retval KLEFR_ERR_NOT_AVAILABLE an empty value (the meter has none).
  * @retval KLEFR_ERR_ENCODING a value that does not read as a number.
- * @retval decoder errors for a bad message. */
+ * @retval KLEFR_ERR_FRAME bytes after the message.
+ * @retval decoder errors for a bad message.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_model_iec_read_reply_decode(klefr_quantity q, const uint8_t *rx,
                                                       size_t len, klefr_number *value);
 
 /** Decode the meter's answer to P1 or W1: ::KLEFR_OK for ACK,
  * ::KLEFR_ERR_NAK, the error of an `(ERxx)` answer, or
- * ::KLEFR_ERR_UNEXPECTED for anything else. */
+ * ::KLEFR_ERR_UNEXPECTED for anything else. @p rx must hold that one
+ * message: bytes after it are ::KLEFR_ERR_FRAME, as in every answer decoder
+ * (an answer and more is no answer a master can trust).
+ * @retval KLEFR_OK the meter answered ACK.
+ * @retval KLEFR_ERR_NAK the meter answered NAK.
+ * @retval errors of klefr_model_iec_error_decode() for an `(ERxx)` answer.
+ * @retval KLEFR_ERR_UNEXPECTED another message (a data block, a request).
+ * @retval KLEFR_ERR_TRUNCATED, KLEFR_ERR_CHECKSUM, KLEFR_ERR_FRAME @p rx is
+ *         no whole message (klefr_iec_message_decode()).
+ * @retval KLEFR_ERR_INVALID_ARG @p rx NULL.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_model_iec_ack_decode(const uint8_t *rx, size_t len);
 /** @} */
 

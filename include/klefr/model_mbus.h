@@ -36,7 +36,7 @@ KLEFR_BEGIN_DECLS
 /** Medium of the 6913: electricity. */
 #define KLEFR_MBUS_MEDIUM_ELECTRICITY 0x02u
 
-/** The header fields of a KLEFR RSP_UD that are not quantities. */
+/** The header fields of a KLEFR RSP_UD that are not quantities. @since 0.1 */
 typedef struct klefr_mbus_model_header {
     uint8_t address; /**< A field of the answer (primary address, or FD when selected). */
     uint32_t id;     /**< Identification number (the secondary address), 0-99999999. */
@@ -58,7 +58,8 @@ typedef struct klefr_mbus_model_header {
  * @retval KLEFR_ERR_NOT_AVAILABLE a value the frame needs is absent.
  * @retval KLEFR_ERR_RANGE @c hdr->id over 99999999, or a value is NaN.
  * @retval KLEFR_ERR_BUFFER_TOO_SMALL @p cap too small.
- * @retval KLEFR_ERR_INVALID_ARG NULL @p values, @p hdr or @p len. */
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p values, @p hdr or @p len.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_model_mbus_rsp_ud_encode(const klefr_values *values,
                                                    const klefr_mbus_model_header *hdr, uint8_t *buf,
                                                    size_t cap, size_t *len);
@@ -73,7 +74,8 @@ KLEFR_API klefr_err klefr_model_mbus_rsp_ud_encode(const klefr_values *values,
  * @retval KLEFR_ERR_UNEXPECTED not a RSP_UD long frame.
  * @retval KLEFR_ERR_ENCODING a matching record holds a bad BCD digit.
  * @return otherwise the errors of klefr_mbus_frame_decode(),
- *         klefr_mbus_header_decode() and klefr_mbus_record_decode(). */
+ *         klefr_mbus_header_decode() and klefr_mbus_record_decode().
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_model_mbus_rsp_ud_decode(const uint8_t *frame, size_t len,
                                                    klefr_values *values, klefr_mbus_header *hdr);
 
@@ -88,9 +90,19 @@ KLEFR_API klefr_err klefr_model_mbus_rsp_ud_decode(const uint8_t *frame, size_t 
  * @param values Receives the quantities found (others untouched).
  * @param hdr    Receives the fixed header; may be NULL.
  * @param report Receives the counts (zeroed first). Must not be NULL.
- * @return the errors of klefr_model_mbus_rsp_ud_decode(); nothing is then
- *         stored and the counts stay 0.
- * @since 0.2.0 */
+ * @retval KLEFR_ERR_INVALID_ARG @p frame, @p values or @p report NULL (for
+ *         a NULL @p frame or @p values, @p report is not zeroed).
+ * @retval KLEFR_ERR_TRUNCATED, KLEFR_ERR_FRAME, KLEFR_ERR_CHECKSUM not one
+ *         whole long frame (klefr_mbus_frame_decode()), a header cut short,
+ *         or a record cut short or malformed (klefr_mbus_record_decode()).
+ * @retval KLEFR_ERR_UNEXPECTED not a RSP_UD long frame, or a CI with no
+ *         header this library reads (not 72, 7A or 78).
+ * @retval KLEFR_ERR_UNSUPPORTED a record with a reserved DIF or coding.
+ * @retval KLEFR_ERR_ENCODING a record matching a row holds no number (a
+ *         bad BCD digit, a string).
+ * On error nothing is stored, @p hdr is unchanged and the counts stay 0:
+ * the errors are those of klefr_model_mbus_rsp_ud_decode().
+ * @since 0.2 */
 KLEFR_API klefr_err klefr_model_mbus_rsp_ud_decode_report(const uint8_t *frame, size_t len,
                                                           klefr_values *values,
                                                           klefr_mbus_header *hdr,
@@ -111,27 +123,50 @@ KLEFR_API klefr_err klefr_model_mbus_rsp_ud_decode_report(const uint8_t *frame, 
  * @retval KLEFR_ERR_RANGE (or another klefr_quantity_validate() error) a
  *         value that may not be written.
  * @retval KLEFR_ERR_ENCODING a value with a bad BCD digit, or not a number.
- * @retval KLEFR_ERR_BUFFER_TOO_SMALL more records than @p cap. */
+ * @retval KLEFR_ERR_BUFFER_TOO_SMALL more records than @p cap.
+ * @since 0.1 */
 KLEFR_API klefr_err klefr_model_mbus_write_decode(const uint8_t *frame, size_t len,
                                                   klefr_setting *out, size_t cap, size_t *out_len);
 
 /** Encode the write of @p value to @p q for the meter at @p address: a
  * SND_UD (C 53, or 73 with @p fcb; CI 51) with the row's write record, or
  * for the baud rate a control frame with CI B8-BD. The value is checked
- * with klefr_quantity_validate(::KLEFR_MODEL_6913, ...) first.
- * @param address Primary address (or FD for the selected meter).
- * @param q       The quantity.
- * @param value   New value in the row's unit (0 for resets).
- * @param fcb     Frame count bit.
- * @param buf     Output, or NULL for a sizing pass.
- * @param cap     Bytes at @p buf.
- * @param len     Frame length.
- * @retval KLEFR_ERR_NOT_AVAILABLE @p q has no M-Bus write.
+ * with klefr_quantity_validate(@p model, ...) first.
+ * @param[in]  model   Model whose rules apply (normally ::KLEFR_MODEL_6913).
+ * @param[in]  address Primary address (or FD for the selected meter).
+ * @param[in]  q       The quantity.
+ * @param[in]  value   New value in the row's unit (0 for resets).
+ * @param[in]  fcb     Frame count bit.
+ * @param[out] buf     Output, or NULL for a sizing pass.
+ * @param[in]  cap     Bytes at @p buf.
+ * @param[out] len     Frame length.
+ * @retval KLEFR_OK encoded.
+ * @retval KLEFR_ERR_NOT_AVAILABLE @p q has no M-Bus write, or @p model
+ *         does not have it.
+ * @retval KLEFR_ERR_INVALID_ARG NULL @p len, unknown @p q or @p model.
  * @return otherwise the errors of klefr_quantity_validate() and of the
- *         frame encoders. */
-KLEFR_API klefr_err klefr_model_mbus_write_encode(uint8_t address, klefr_quantity q,
-                                                  klefr_number value, bool fcb, uint8_t *buf,
-                                                  size_t cap, size_t *len);
+ *         frame encoders.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_model_mbus_write_encode(klefr_model model, uint8_t address,
+                                                  klefr_quantity q, klefr_number value, bool fcb,
+                                                  uint8_t *buf, size_t cap, size_t *len);
+
+/** Row whose RSP_UD record has the DIF @p dif, the single DIFE @p dife
+ * (0 for none) and the VIF @p vif, as klefr_model_mbus_rsp_ud_encode()
+ * sends it, on @p model: the M-Bus counterpart of
+ * klefr_model_modbus_lookup() and klefr_model_iec_lookup(). The bytes are
+ * compared as the table has them; a record written in another but
+ * equivalent form (a DIFE of 00, say) is found by
+ * klefr_model_mbus_rsp_ud_decode(), not here.
+ * @param[in] model The model.
+ * @param[in] dif   DIF byte (0C for the total active energy).
+ * @param[in] dife  DIFE byte (10 for tariff 1, 20 for tariff 2), 0 for none.
+ * @param[in] vif   VIF byte (04: energy in 10 Wh).
+ * @return the static row, or NULL when no record of @p model has these
+ *         bytes (also for an unknown @p model).
+ * @since 0.2 */
+KLEFR_API const klefr_quantity_info *klefr_model_mbus_lookup(klefr_model model, uint8_t dif,
+                                                             uint8_t dife, uint8_t vif);
 
 KLEFR_END_DECLS
 

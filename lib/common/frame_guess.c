@@ -24,10 +24,8 @@ static bool modbus_complete(const uint8_t *buf, size_t len)
 
 static bool iec_complete(const uint8_t *buf, size_t len)
 {
-    klefr_frame_scan s = klefr_iec_message_scan(buf, len, buf[0] == KLEFR_IEC_ACK && len > 1);
-    if (s.state != KLEFR_FRAME_COMPLETE && buf[0] == KLEFR_IEC_ACK)
-        s = klefr_iec_message_scan(buf, len, false);
-    return s.state == KLEFR_FRAME_COMPLETE;
+    klefr_frame_scan scan;
+    return complete(klefr_iec_any_frame_detect(buf, len, &scan), &scan);
 }
 
 static uint8_t char7(const uint8_t *buf, size_t i)

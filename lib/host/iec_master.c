@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* IEC 62056-21 mode C client: sign-on, option select, baud switch, blocks
  * with NAK/resend and partial blocks, the programming session. Messages
- * are framed by klefr_iec_message_scan() and decoded by
+ * are framed by klefr_iec_frame_detect() and decoded by
  * klefr_iec_message_decode(); this file decides when to send, how long to
  * wait and when to NAK. */
 #define _POSIX_C_SOURCE 200809L
@@ -188,7 +188,7 @@ static uint64_t char_us(const klefr_iec_master *m)
 static void iec_detect(void *ctx, const uint8_t *buf, size_t n, klefr_frame_scan *scan)
 {
     (void)ctx;
-    *scan = klefr_iec_message_scan(buf, n, false);
+    (void)klefr_iec_frame_detect(false, buf, n, scan);
 }
 
 static int iec_judge(void *ctx, rx_loop *rx, const uint8_t *frame, size_t len)

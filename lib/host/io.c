@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -242,6 +243,32 @@ static klefr_err split_host_port(const char *s, char *host, size_t cap, uint16_t
     memcpy(host, h, hlen);
     host[hlen] = '\0';
     *port = (uint16_t)p;
+    return KLEFR_OK;
+}
+
+/* The size of the 0.2 struct, the first with a size field: the smallest a
+ * caller's klefr_io_options_init() can have set. */
+#define IO_OPTIONS_SIZE_0_2 (offsetof(klefr_io_options, connect_timeout_ms) + sizeof(uint32_t))
+
+void klefr_io_options_init(klefr_io_options *opts)
+{
+    if (opts == NULL)
+        return;
+    memset(opts, 0, sizeof *opts);
+    opts->size = sizeof *opts;
+}
+
+klefr_err klefr_io_options_take(const klefr_io_options *opts, klefr_io_options *out)
+{
+    klefr_io_options_init(out);
+    if (opts == NULL)
+        return KLEFR_OK;
+    if (opts->size < IO_OPTIONS_SIZE_0_2)
+        return KLEFR_ERR_INVALID_ARG;
+    /* A newer caller's struct may be longer: take what this library knows. */
+    size_t n = opts->size < sizeof *out ? opts->size : sizeof *out;
+    memcpy(out, opts, n);
+    out->size = sizeof *out;
     return KLEFR_OK;
 }
 

@@ -20,6 +20,11 @@ ptrdiff_t klefr_host_fd_write(int fd, const uint8_t *buf, size_t len, uint32_t t
  * bounded, so a source that never pauses cannot hold it. */
 klefr_err klefr_host_fd_discard(int fd);
 
+/* The caller's options as this library knows them: the defaults, with the
+ * fields that fit in opts->size copied over (NULL: the defaults).
+ * KLEFR_ERR_INVALID_ARG if opts->size is below the 0.2 struct's. */
+klefr_err klefr_io_options_take(const klefr_io_options *opts, klefr_io_options *out);
+
 /* RS-485 direction control on a tty descriptor (io_rs485.c). */
 typedef struct klefr_rs485_state {
     klefr_rs485_mode mode; /* What is in force: OFF, KERNEL or RTS. */

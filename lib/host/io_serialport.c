@@ -126,8 +126,10 @@ static const klefr_io_ops sp_ops = {
 klefr_err klefr_io_open_serialport(const char *name, const klefr_line *line,
                                    const klefr_io_options *opts, klefr_io **out)
 {
-    if (name == NULL || out == NULL)
+    klefr_io_options o;
+    if (name == NULL || out == NULL || klefr_io_options_take(opts, &o) != KLEFR_OK)
         return KLEFR_ERR_INVALID_ARG;
+    opts = &o;
     sp_io *s = calloc(1, sizeof *s);
     if (s == NULL)
         return KLEFR_ERR_NO_MEMORY;
@@ -162,7 +164,7 @@ klefr_err klefr_io_open_serialport(const char *name, const klefr_line *line,
         s->fd = fd;
     if (s->fd >= 0)
         klefr_rs485_setup(s->fd, opts, &s->rs485, &s->rs485_na);
-    else if (opts != NULL && opts->rs485 != KLEFR_RS485_OFF)
+    else if (opts->rs485 != KLEFR_RS485_OFF)
         s->rs485_na = KLEFR_IO_NOT_APPLIED_RS485;
     *out = &s->io;
     return KLEFR_OK;

@@ -128,10 +128,10 @@ static int connect_one(const struct addrinfo *ai, uint32_t timeout_ms)
 klefr_err klefr_io_open_tcp(const char *host, uint16_t port, bool mbap, const klefr_line *far_line,
                             const klefr_io_options *opts, klefr_io **out)
 {
-    if (host == NULL || out == NULL || port == 0)
+    klefr_io_options o;
+    if (host == NULL || out == NULL || port == 0 || klefr_io_options_take(opts, &o) != KLEFR_OK)
         return KLEFR_ERR_INVALID_ARG;
-    uint32_t timeout_ms = opts != NULL && opts->connect_timeout_ms != 0 ? opts->connect_timeout_ms
-                                                                        : DEFAULT_CONNECT_MS;
+    uint32_t timeout_ms = o.connect_timeout_ms != 0 ? o.connect_timeout_ms : DEFAULT_CONNECT_MS;
     char service[8];
     snprintf(service, sizeof service, "%u", (unsigned)port);
     struct addrinfo hints = {0}, *res;

@@ -255,8 +255,10 @@ static const klefr_io_ops termios_ops = {
 klefr_err klefr_io_open_fd(int fd, bool own_fd, const klefr_line *line,
                            const klefr_io_options *opts, klefr_io **out)
 {
-    if (fd < 0 || out == NULL)
+    klefr_io_options o;
+    if (fd < 0 || out == NULL || klefr_io_options_take(opts, &o) != KLEFR_OK)
         return KLEFR_ERR_INVALID_ARG;
+    opts = &o;
     termios_io *t = calloc(1, sizeof *t);
     if (t == NULL)
         return KLEFR_ERR_NO_MEMORY;
@@ -264,7 +266,7 @@ klefr_err klefr_io_open_fd(int fd, bool own_fd, const klefr_line *line,
     t->io.ctx = t;
     t->fd = fd;
     t->is_tty = isatty(fd) == 1;
-    t->strict = opts != NULL && opts->strict_line;
+    t->strict = opts->strict_line;
     int fl = fcntl(fd, F_GETFL);
     if (fl >= 0)
         (void)fcntl(fd, F_SETFL, fl | O_NONBLOCK);
@@ -277,7 +279,7 @@ klefr_err klefr_io_open_fd(int fd, bool own_fd, const klefr_line *line,
     }
     if (t->is_tty)
         klefr_rs485_setup(fd, opts, &t->rs485, &t->rs485_na);
-    else if (opts != NULL && opts->rs485 != KLEFR_RS485_OFF)
+    else if (opts->rs485 != KLEFR_RS485_OFF)
         t->rs485_na = KLEFR_IO_NOT_APPLIED_RS485;
     t->own_fd = own_fd;
     *out = &t->io;
@@ -287,7 +289,8 @@ klefr_err klefr_io_open_fd(int fd, bool own_fd, const klefr_line *line,
 klefr_err klefr_io_open_termios(const char *path, const klefr_line *line,
                                 const klefr_io_options *opts, klefr_io **out)
 {
-    if (path == NULL || out == NULL)
+    klefr_io_options o;
+    if (path == NULL || out == NULL || klefr_io_options_take(opts, &o) != KLEFR_OK)
         return KLEFR_ERR_INVALID_ARG;
     int fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)

@@ -31,6 +31,10 @@ static bool iec_address_ok(const klefr_meter_address *address)
  * (the IEC master sets the transport's line). */
 static bool address_ok(klefr_protocol protocol, const klefr_meter_address *address)
 {
+    /* Reserved bytes are 0: a later version may give them a meaning. */
+    for (size_t i = 0; i < sizeof address->reserved; i++)
+        if (address->reserved[i] != 0)
+            return false;
     switch (protocol) {
     case KLEFR_PROTOCOL_MODBUS:
         return address->primary >= 1 && address->primary <= KLEFR_MODBUS_ADDRESS_MAX;

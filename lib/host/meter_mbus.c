@@ -123,7 +123,8 @@ static klefr_err mbus_write(klefr_meter *meter, klefr_quantity q, double value)
     uint8_t frame[KLEFR_MBUS_FRAME_MAX];
     size_t len;
     /* Encoded (and validated for the 6913) before the bus is touched. */
-    klefr_err err = klefr_model_mbus_write_encode(a, q, value, false, frame, sizeof frame, &len);
+    klefr_err err = klefr_model_mbus_write_encode(KLEFR_MODEL_6913, a, q, value, false, frame,
+                                                  sizeof frame, &len);
     if (err != KLEFR_OK)
         return err;
     klefr_mbus_master_lock(meter->mbus);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* klefr_meter over Modbus RTU / Modbus TCP (6914, manual appendix 3): reads
- * in the blocks of klefr_model_modbus_blocks_get(), writes with the function and
+ * in the blocks of klefr_model_modbus_blocks_get(KLEFR_MODEL_6914, ), writes with the function and
  * data type of the register model's Modbus column. */
 #include "host/meter_internal.h"
 #include "host/modbus_master_internal.h"
+
+#include <klefr/model_modbus.h>
 
 #define MAX_BLOCKS 8
 
@@ -26,8 +28,8 @@ static klefr_err reads_for(const klefr_quantity *want, size_t n, klefr_modbus_bl
                            size_t *nblocks)
 {
     if (want == NULL)
-        return klefr_model_modbus_blocks_get(blocks, MAX_BLOCKS, nblocks);
-    return klefr_model_modbus_blocks_for(want, n, blocks, MAX_BLOCKS, nblocks);
+        return klefr_model_modbus_blocks_get(KLEFR_MODEL_6914, blocks, MAX_BLOCKS, nblocks);
+    return klefr_model_modbus_blocks_for(KLEFR_MODEL_6914, want, n, blocks, MAX_BLOCKS, nblocks);
 }
 
 static klefr_err modbus_read(klefr_meter *meter, const klefr_quantity *want, size_t n,
@@ -44,7 +46,8 @@ static klefr_err modbus_read(klefr_meter *meter, const klefr_quantity *want, siz
         err = klefr_modbus_master_read_holding_registers(meter->bus, meter->address.primary,
                                                          blocks[i].start, blocks[i].count, regs);
         if (err == KLEFR_OK)
-            err = klefr_values_from_modbus(values, blocks[i].start, regs, blocks[i].count);
+            err = klefr_model_modbus_values_decode(KLEFR_MODEL_6914, blocks[i].start, regs,
+                                                   blocks[i].count, values);
         if (err != KLEFR_OK)
             return err;
     }
@@ -60,8 +63,8 @@ static klefr_err modbus_write(klefr_meter *meter, klefr_quantity q, double value
     klefr_values_clear(&one);
     klefr_values_set(&one, q, value);
     uint16_t regs[2];
-    klefr_err err =
-        klefr_model_modbus_values_encode(&one, row->modbus.address, regs, row->modbus.length);
+    klefr_err err = klefr_model_modbus_values_encode(KLEFR_MODEL_6914, &one, row->modbus.address,
+                                                     regs, row->modbus.length);
     if (err != KLEFR_OK)
         return KLEFR_ERR_UNSUPPORTED;
     uint8_t unit = meter->address.primary;

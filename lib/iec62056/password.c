@@ -13,23 +13,28 @@ void klefr_iec_lockout_init(klefr_iec_lockout *l, uint8_t max_failures, uint32_t
     l->locked_until_ms = 0;
 }
 
-bool klefr_iec_lockout_is_locked(klefr_iec_lockout *l, uint32_t now_ms)
+uint32_t klefr_iec_lockout_update(klefr_iec_lockout *l, uint32_t now_ms)
 {
     if (l == NULL || !l->locked)
-        return false;
+        return 0;
     if (klefr_iec_time_is_reached(now_ms, l->locked_until_ms)) {
         l->locked = false;
         l->failures = 0;
-        return false;
+        return 0;
     }
-    return true;
+    return l->locked_until_ms - now_ms;
+}
+
+bool klefr_iec_lockout_is_locked(const klefr_iec_lockout *l, uint32_t now_ms)
+{
+    return l != NULL && l->locked && !klefr_iec_time_is_reached(now_ms, l->locked_until_ms);
 }
 
 klefr_err klefr_iec_lockout_attempt(klefr_iec_lockout *l, bool correct, uint32_t now_ms)
 {
     if (l == NULL)
         return KLEFR_ERR_INVALID_ARG;
-    if (klefr_iec_lockout_is_locked(l, now_ms))
+    if (klefr_iec_lockout_update(l, now_ms) != 0)
         return KLEFR_ERR_LOCKED;
     if (correct) {
         l->failures = 0;
@@ -44,7 +49,7 @@ klefr_err klefr_iec_lockout_attempt(klefr_iec_lockout *l, bool correct, uint32_t
     return KLEFR_ERR_ACCESS_DENIED;
 }
 
-uint32_t klefr_iec_lockout_remaining_ms(klefr_iec_lockout *l, uint32_t now_ms)
+uint32_t klefr_iec_lockout_remaining_ms(const klefr_iec_lockout *l, uint32_t now_ms)
 {
     if (!klefr_iec_lockout_is_locked(l, now_ms))
         return 0;

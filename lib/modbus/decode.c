@@ -157,3 +157,47 @@ klefr_err klefr_modbus_response_registers_get(const klefr_modbus_response *resp,
         regs[i] = klefr_get_be16(resp->data + 2 * i);
     return KLEFR_OK;
 }
+
+/* A function 16's registers are there when its byte count is twice its
+ * quantity (the decoder fills a request it refused too). Its quantity is
+ * then at most 127: a byte count is one byte. */
+static bool registers_present(const klefr_modbus_request *req)
+{
+    return req->data != NULL && req->data_len == 2u * req->quantity;
+}
+
+uint16_t klefr_modbus_request_register_get(const klefr_modbus_request *req, size_t index)
+{
+    if (req == NULL)
+        return 0;
+    if (req->function == KLEFR_MODBUS_WRITE_SINGLE_REGISTER)
+        return index == 0 ? req->value : 0;
+    if (req->function != KLEFR_MODBUS_WRITE_MULTIPLE_REGISTERS || !registers_present(req) ||
+        index >= req->quantity)
+        return 0;
+    return klefr_get_be16(req->data + 2 * index);
+}
+
+klefr_err klefr_modbus_request_registers_get(const klefr_modbus_request *req, uint16_t *regs,
+                                             size_t cap, size_t *count)
+{
+    if (req == NULL || count == NULL || (regs == NULL && cap != 0))
+        return KLEFR_ERR_INVALID_ARG;
+    size_t n = 0;
+    if (req->function == KLEFR_MODBUS_WRITE_SINGLE_REGISTER) {
+        n = 1;
+    } else if (req->function == KLEFR_MODBUS_WRITE_MULTIPLE_REGISTERS) {
+        if (!registers_present(req))
+            return KLEFR_ERR_FRAME;
+        n = req->quantity;
+    }
+    *count = n;
+    if (cap < n)
+        return KLEFR_ERR_BUFFER_TOO_SMALL;
+    if (req->function == KLEFR_MODBUS_WRITE_SINGLE_REGISTER)
+        regs[0] = req->value;
+    else
+        for (size_t i = 0; i < n; i++)
+            regs[i] = klefr_get_be16(req->data + 2 * i);
+    return KLEFR_OK;
+}

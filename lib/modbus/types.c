@@ -13,7 +13,7 @@ float klefr_modbus_float_decode(const uint16_t regs[2])
     return f;
 }
 
-void klefr_modbus_set_float(uint16_t regs[2], float value)
+void klefr_modbus_float_encode(float value, uint16_t regs[2])
 {
     uint32_t bits;
     memcpy(&bits, &value, sizeof bits);
@@ -40,7 +40,7 @@ klefr_err klefr_modbus_hex_decode(const uint16_t *regs, size_t count, uint32_t *
     return err;
 }
 
-klefr_err klefr_modbus_set_hex(uint16_t *regs, size_t count, uint32_t value)
+klefr_err klefr_modbus_hex_encode(uint32_t value, uint16_t *regs, size_t count)
 {
     if (regs == NULL || count < 1 || count > 2)
         return KLEFR_ERR_INVALID_ARG;

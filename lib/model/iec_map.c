@@ -7,23 +7,19 @@
 
 #include <string.h>
 
+#include "model/table.h"
+
 #define VALUE_CAP (KLEFR_IEC_VALUE_MAX + 1u)
 #define UNIT_CAP (KLEFR_IEC_UNIT_MAX + 1u)
 
 enum { ST_IDLE = 0, ST_IDENT, ST_READOUT, ST_PROG };
-
-static bool model_has(klefr_model model, const klefr_quantity_info *row)
-{
-    unsigned m = (unsigned)model;
-    return m >= 6911u && m <= 6914u && (row->models & KLEFR_MODEL_BIT(model)) != 0;
-}
 
 const klefr_quantity_info *klefr_model_iec_lookup(klefr_model model, const char *address,
                                                   size_t address_len)
 {
     for (unsigned i = 0; i < KLEFR_Q_COUNT; i++) {
         const klefr_quantity_info *row = klefr_quantity_get((klefr_quantity)i);
-        if (row == NULL || row->iec.address == NULL || !model_has(model, row))
+        if (row == NULL || row->iec.address == NULL || !klefr_model_has_row(model, row))
             continue;
         if (klefr_iec_address_match(row->iec.address, strlen(row->iec.address), address,
                                     address_len))
@@ -219,7 +215,7 @@ klefr_err klefr_model_iec_readout_encode(klefr_model model, const klefr_values *
     for (unsigned i = 0; i < KLEFR_Q_COUNT; i++) {
         const klefr_quantity_info *row = klefr_quantity_get((klefr_quantity)i);
         if (row == NULL || row->iec.address == NULL || !row->iec.in_readout ||
-            !model_has(model, row) || !klefr_values_has(values, row->id))
+            !klefr_model_has_row(model, row) || !klefr_values_has(values, row->id))
             continue;
         write_row(&w, row, values);
         klefr_iec_writer_line_end(&w);
@@ -434,8 +430,7 @@ static bool first_dataset(const klefr_iec_message *msg, klefr_iec_dataset *ds)
 static klefr_err on_password(klefr_iec_slave *m, uint32_t now, const klefr_values *values,
                              const klefr_iec_message *msg, uint8_t *tx, size_t cap, size_t *len)
 {
-    if (klefr_iec_lockout_is_locked(&m->lockout, now))
-        return error_reply(KLEFR_IEC_ER_LOCKED, tx, cap, len);
+    /* While locked the attempt is refused uncounted, and answered ER02 below. */
     klefr_number stored = 0;
     (void)klefr_values_get(values, KLEFR_Q_PASSWORD, &stored);
     klefr_iec_dataset ds;
@@ -693,9 +688,12 @@ static klefr_err decode_answer(const uint8_t *rx, size_t len, klefr_iec_message 
 {
     if (rx == NULL)
         return KLEFR_ERR_INVALID_ARG;
-    klefr_err err = klefr_iec_message_decode(rx, len, msg, NULL);
+    size_t used = 0;
+    klefr_err err = klefr_iec_message_decode(rx, len, msg, &used);
     if (err != KLEFR_OK)
         return err;
+    if (used != len)
+        return KLEFR_ERR_FRAME; /* an answer and more: which one is the meter's? */
     if (msg->type == KLEFR_IEC_MSG_NAK)
         return KLEFR_ERR_NAK;
     if (msg->type == KLEFR_IEC_MSG_ERROR)

@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "model/table.h"
+
 /* raw x 10^scale and back: klefr_number_from_int() divides for negative
  * scales, so that 1604814 x 10^-2 is the double nearest 16048.14, and
  * klefr_number_to_int() rounds half away from zero and refuses 18 digits
@@ -235,6 +237,18 @@ klefr_err klefr_model_mbus_rsp_ud_decode_report(const uint8_t *frame, size_t len
     return rsp_ud_decode(frame, len, values, hdr, report);
 }
 
+const klefr_quantity_info *klefr_model_mbus_lookup(klefr_model model, uint8_t dif, uint8_t dife,
+                                                   uint8_t vif)
+{
+    for (size_t i = 0; i < KLEFR_Q_ROWS; i++) {
+        const klefr_quantity_info *row = &klefr_quantity_table[i];
+        const klefr_mbus_column *m = &row->mbus;
+        if (m->dif != 0 && m->dif == dif && m->dife == dife && m->vif == vif)
+            return klefr_model_has_row(model, row) ? row : NULL;
+    }
+    return NULL;
+}
+
 /* The row whose write record starts like r (DIF, DIFEs and VIB bytes). */
 static const klefr_quantity_info *write_row(const klefr_mbus_record *r)
 {
@@ -305,15 +319,16 @@ klefr_err klefr_model_mbus_write_decode(const uint8_t *frame, size_t len, klefr_
     return KLEFR_OK;
 }
 
-klefr_err klefr_model_mbus_write_encode(uint8_t address, klefr_quantity q, klefr_number value,
-                                        bool fcb, uint8_t *buf, size_t cap, size_t *len)
+klefr_err klefr_model_mbus_write_encode(klefr_model model, uint8_t address, klefr_quantity q,
+                                        klefr_number value, bool fcb, uint8_t *buf, size_t cap,
+                                        size_t *len)
 {
     if (len == NULL)
         return KLEFR_ERR_INVALID_ARG;
     const klefr_quantity_info *row = klefr_quantity_get(q);
     if (row == NULL)
         return KLEFR_ERR_INVALID_ARG;
-    klefr_err err = klefr_quantity_validate(KLEFR_MODEL_6913, q, value);
+    klefr_err err = klefr_quantity_validate(model, q, value);
     if (err != KLEFR_OK)
         return err;
     uint8_t c = (uint8_t)(KLEFR_MBUS_C_SND_UD | (fcb ? KLEFR_MBUS_C_FCB : 0u));

@@ -3,6 +3,7 @@
  * writes to settings (manual appendix 3, SPEC section 4). */
 #include <klefr/modbus.h>
 #include <klefr/model.h>
+#include <klefr/model_modbus.h>
 
 #include "model/table.h"
 
@@ -101,7 +102,7 @@ static void encode_registers(const klefr_quantity_info *row, klefr_number value,
     switch (m->type) {
     case KLEFR_MODBUS_TYPE_HEX:
         if (v >= 0 && v <= 0xFFFFFFFF)
-            (void)klefr_modbus_set_hex(regs, m->length, (uint32_t)v);
+            (void)klefr_modbus_hex_encode((uint32_t)v, regs, m->length);
         return;
     case KLEFR_MODBUS_TYPE_SIGNED:
         if (value > -32769ll * 1000000 && value < 32768ll * 1000000)
@@ -164,7 +165,7 @@ static void encode_registers(const klefr_quantity_info *row, double value, uint1
     switch (m->type) {
     case KLEFR_MODBUS_TYPE_HEX:
         if (value >= 0 && value < 4294967296.0)
-            (void)klefr_modbus_set_hex(regs, m->length, (uint32_t)value);
+            (void)klefr_modbus_hex_encode((uint32_t)value, regs, m->length);
         return;
     case KLEFR_MODBUS_TYPE_SIGNED:
         if (value >= -32768.0 && value <= 32767.0) {
@@ -172,7 +173,7 @@ static void encode_registers(const klefr_quantity_info *row, double value, uint1
             regs[0] = (uint16_t)(v < 0 ? v + 0x10000 : v);
         }
         return;
-    case KLEFR_MODBUS_TYPE_FLOAT: klefr_modbus_set_float(regs, (float)value); return;
+    case KLEFR_MODBUS_TYPE_FLOAT: klefr_modbus_float_encode((float)value, regs); return;
     case KLEFR_MODBUS_TYPE_ASCII:
         if (value >= 0 && value <= 0xFFFF)
             regs[0] = (uint16_t)value;
@@ -199,17 +200,22 @@ static bool inside(const klefr_modbus_column *m, uint32_t start, uint32_t end)
     return m->length != 0 && m->address >= start && (uint32_t)m->address + m->length <= end;
 }
 
-klefr_err klefr_values_from_modbus(klefr_values *values, uint16_t start, const uint16_t *regs,
-                                   size_t count)
+static bool is_model(klefr_model model)
 {
-    if (values == NULL || (regs == NULL && count != 0))
+    return (unsigned)model - 6911u < 4u;
+}
+
+klefr_err klefr_model_modbus_values_decode(klefr_model model, uint16_t start, const uint16_t *regs,
+                                           size_t count, klefr_values *values)
+{
+    if (values == NULL || (regs == NULL && count != 0) || !is_model(model))
         return KLEFR_ERR_INVALID_ARG;
     uint32_t end = (uint32_t)start + (uint32_t)count;
     /* First pass checks every value so that a bad one changes nothing. */
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < KLEFR_Q_ROWS; i++) {
             const klefr_quantity_info *row = &klefr_quantity_table[i];
-            if (!inside(&row->modbus, start, end))
+            if (!inside(&row->modbus, start, end) || !klefr_model_has_row(model, row))
                 continue;
             klefr_number v;
             klefr_err err = decode_registers(row, regs + (row->modbus.address - start), &v);
@@ -222,8 +228,22 @@ klefr_err klefr_values_from_modbus(klefr_values *values, uint16_t start, const u
     return KLEFR_OK;
 }
 
-klefr_err klefr_model_modbus_values_encode(const klefr_values *values, uint16_t start,
-                                           uint16_t *regs, size_t count)
+#ifdef KLEFR_MODEL_THREE_PHASE_COMPACT
+/* Registers from @p addr to the end of the three-phase value it is part
+ * of, 0 when it is none (table.h). */
+static size_t three_phase_left(uint32_t addr)
+{
+    for (size_t i = 0; i < KLEFR_Q_COUNT - KLEFR_Q_CT_RATIO; i++) {
+        const klefr_modbus_span *s = &klefr_three_phase_registers[i];
+        if (addr >= s->address && addr - s->address < s->length)
+            return s->address + s->length - addr;
+    }
+    return 0;
+}
+#endif
+
+klefr_err klefr_model_modbus_values_encode(klefr_model model, const klefr_values *values,
+                                           uint16_t start, uint16_t *regs, size_t count)
 {
     if (values == NULL || (regs == NULL && count != 0))
         return KLEFR_ERR_INVALID_ARG;
@@ -231,7 +251,15 @@ klefr_err klefr_model_modbus_values_encode(const klefr_values *values, uint16_t 
     while (i < count) {
         uint32_t addr = (uint32_t)start + i;
         const klefr_quantity_info *row =
-            addr <= 0xFFFF ? klefr_model_modbus_lookup((uint16_t)addr) : NULL;
+            addr <= 0xFFFF ? klefr_model_modbus_lookup(model, (uint16_t)addr) : NULL;
+#ifdef KLEFR_MODEL_THREE_PHASE_COMPACT
+        if (row == NULL) { /* a three-phase register reads 0 */
+            for (size_t left = three_phase_left(addr); left > 0 && i < count; left--)
+                regs[i++] = 0;
+            if (addr != (uint32_t)start + i)
+                continue;
+        }
+#endif
         if (row == NULL)
             return KLEFR_EXC_ILLEGAL_DATA_ADDRESS;
         uint16_t words[2];
@@ -246,7 +274,7 @@ klefr_err klefr_model_modbus_values_encode(const klefr_values *values, uint16_t 
     return KLEFR_OK;
 }
 
-klefr_err klefr_model_modbus_write_encode(klefr_model model, uint8_t function, uint16_t start,
+klefr_err klefr_model_modbus_write_decode(klefr_model model, uint8_t function, uint16_t start,
                                           const uint16_t *regs, size_t count, klefr_setting *out,
                                           size_t out_cap, size_t *out_len)
 {
@@ -262,7 +290,7 @@ klefr_err klefr_model_modbus_write_encode(klefr_model model, uint8_t function, u
     for (size_t i = 0; i < count;) {
         uint32_t addr = (uint32_t)start + i;
         const klefr_quantity_info *row =
-            addr <= 0xFFFF ? klefr_model_modbus_lookup((uint16_t)addr) : NULL;
+            addr <= 0xFFFF ? klefr_model_modbus_lookup(model, (uint16_t)addr) : NULL;
         /* Not writable, written from its middle, cut by the block's end, or
          * a two-register value written with function 06: all "illegal data
          * address" (SPEC 4). */
@@ -289,25 +317,27 @@ klefr_err klefr_model_modbus_write_encode(klefr_model model, uint8_t function, u
     return KLEFR_OK;
 }
 
-/* The row with the lowest Modbus address at or above `from`, or NULL. */
-static const klefr_quantity_info *next_row(uint32_t from)
+/* The row of @p model's map with the lowest address at or above `from`, or NULL. */
+static const klefr_quantity_info *next_row(klefr_model model, uint32_t from)
 {
     const klefr_quantity_info *best = NULL;
     for (size_t i = 0; i < KLEFR_Q_ROWS; i++) {
         const klefr_quantity_info *row = &klefr_quantity_table[i];
         if (row->modbus.length != 0 && row->modbus.address >= from &&
+            klefr_model_has_row(model, row) &&
             (best == NULL || row->modbus.address < best->modbus.address))
             best = row;
     }
     return best;
 }
 
-klefr_err klefr_model_modbus_blocks_get(klefr_modbus_block *out, size_t cap, size_t *out_len)
+klefr_err klefr_model_modbus_blocks_get(klefr_model model, klefr_modbus_block *out, size_t cap,
+                                        size_t *out_len)
 {
-    if (out_len == NULL || (out == NULL && cap != 0))
+    if (out_len == NULL || (out == NULL && cap != 0) || !is_model(model))
         return KLEFR_ERR_INVALID_ARG;
     size_t n = 0;
-    const klefr_quantity_info *row = next_row(0);
+    const klefr_quantity_info *row = next_row(model, 0);
     while (row != NULL) {
         uint32_t start = row->modbus.address, end = start;
         /* Extend while the next value starts where this one ends and the
@@ -315,7 +345,7 @@ klefr_err klefr_model_modbus_blocks_get(klefr_modbus_block *out, size_t cap, siz
         while (row != NULL && row->modbus.address == end &&
                end + row->modbus.length - start <= KLEFR_MODBUS_MAX_READ_REGISTERS) {
             end += row->modbus.length;
-            row = next_row(end);
+            row = next_row(model, end);
         }
         if (n < cap) {
             out[n].start = (uint16_t)start;
@@ -330,14 +360,14 @@ klefr_err klefr_model_modbus_blocks_get(klefr_modbus_block *out, size_t cap, siz
 /* Blocks of the whole map; a few (three today). */
 #define MAP_BLOCKS_MAX 16
 
-klefr_err klefr_model_modbus_blocks_for(const klefr_quantity *list, size_t n,
+klefr_err klefr_model_modbus_blocks_for(klefr_model model, const klefr_quantity *list, size_t n,
                                         klefr_modbus_block *out, size_t cap, size_t *out_len)
 {
     if (out_len == NULL || (list == NULL && n != 0) || (out == NULL && cap != 0))
         return KLEFR_ERR_INVALID_ARG;
     klefr_modbus_block map[MAP_BLOCKS_MAX];
     size_t nmap;
-    klefr_err err = klefr_model_modbus_blocks_get(map, MAP_BLOCKS_MAX, &nmap);
+    klefr_err err = klefr_model_modbus_blocks_get(model, map, MAP_BLOCKS_MAX, &nmap);
     if (err != KLEFR_OK)
         return err;
     uint32_t first[MAP_BLOCKS_MAX], end[MAP_BLOCKS_MAX];
@@ -350,6 +380,8 @@ klefr_err klefr_model_modbus_blocks_for(const klefr_quantity *list, size_t n,
         if (row == NULL)
             return KLEFR_ERR_INVALID_ARG;
         const klefr_modbus_column *m = &row->modbus;
+        if (!klefr_model_has_row(model, row))
+            continue;
         for (size_t b = 0; b < nmap && m->length != 0; b++) {
             if (!inside(m, map[b].start, (uint32_t)map[b].start + map[b].count))
                 continue;

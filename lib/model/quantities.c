@@ -80,20 +80,18 @@ static const klefr_valid_values valid_reset = LIST(list_reset);
     }
 
 /* The row's id, machine name, label and unit. A firmware build
- * (KLEFR_MODEL_NO_LABELS, doc/firmware.md) has no label column. */
-#ifdef KLEFR_MODEL_NO_LABELS
+ * (KLEFR_MODEL_NO_LABELS, doc/firmware.md) has no label column, and with
+ * KLEFR_MODEL_NO_NAMES no name column either. */
+#if defined(KLEFR_MODEL_NO_LABELS) && defined(KLEFR_MODEL_NO_NAMES)
+#define NAMES(id_, name_, label_, unit_) .id = id_, .unit = unit_
+#elif defined(KLEFR_MODEL_NO_LABELS)
 #define NAMES(id_, name_, label_, unit_) .id = id_, .name = name_, .unit = unit_
 #else
 #define NAMES(id_, name_, label_, unit_) .id = id_, .name = name_, .label = label_, .unit = unit_
 #endif
-/* A three-phase row's: the firmware of a Modbus meter
- * (KLEFR_MODEL_THREE_PHASE_UNNAMED) keeps its Modbus column only and names
- * it "" (nothing there names a register that always reads 0). */
-#ifdef KLEFR_MODEL_THREE_PHASE_UNNAMED
-#define NAMES3(id, name, label, unit) NAMES(id, "", "", unit)
-#else
+/* A three-phase row's (the firmware of a Modbus meter keeps only their
+ * registers, KLEFR_MODEL_THREE_PHASE_COMPACT below). */
 #define NAMES3 NAMES
-#endif
 
 /* One row: its fields by name, so that the firmware build may order them
  * differently (model.h). */
@@ -253,6 +251,16 @@ const klefr_quantity_info klefr_quantity_table[KLEFR_Q_ROWS] = {
     ROW(NAMES(KLEFR_Q_DAY_COUNTER, "day_counter", "Resettable day counter", "kWh"), KLEFR_GROUP_ENERGY, KLEFR_QF_WRITABLE | KLEFR_QF_RESET_ONLY, KLEFR_MODELS_ALL,
      MODBUS(0x6049, 2, FLOAT, 16), MBUS_WRITE(-2, 2, 0x0C, 0x04),
      IEC("128.4.0", 2, true, true), &valid_reset),
+#ifdef KLEFR_MODEL_THREE_PHASE_COMPACT
+};
+/* The firmware of a Modbus meter keeps of each three-phase row its first
+ * register and length only (table.h): 3 bytes instead of a 40-byte row. */
+#undef MODBUS
+#undef ROW
+#define MODBUS(addr, len, type, fn) {addr, len}
+#define ROW(names, group_, flags_, models_, modbus_, mbus_, iec_, valid_) modbus_
+const klefr_modbus_span klefr_three_phase_registers[] = {
+#endif
 #ifndef KLEFR_MODEL_NO_THREE_PHASE
     /* From here on the three-phase registers (table.h). */
     ROW(NAMES3(KLEFR_Q_CT_RATIO, "ct_ratio", "CT ratio", "A"), KLEFR_GROUP_IDENTIFICATION, KLEFR_QF_THREE_PHASE | KLEFR_QF_INTEGER, KLEFR_MODELS_ALL,
@@ -384,3 +392,8 @@ const klefr_quantity_info klefr_quantity_table[KLEFR_Q_ROWS] = {
 #endif
 };
 /* clang-format on */
+#ifdef KLEFR_MODEL_THREE_PHASE_COMPACT
+_Static_assert(sizeof klefr_three_phase_registers / sizeof klefr_three_phase_registers[0] ==
+                   KLEFR_Q_COUNT - KLEFR_Q_CT_RATIO,
+               "one span per three-phase quantity");
+#endif

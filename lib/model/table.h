@@ -5,17 +5,34 @@
 
 #include <klefr/model.h>
 
-/* The rows the table has: every quantity, or, in a firmware build without a
- * Modbus slave (KLEFR_MODEL_NO_THREE_PHASE, doc/firmware.md), all but the
- * three-phase rows, which are the last ones and exist only on the Modbus
- * map. klefr_quantity_get() is NULL beyond them. */
-#ifdef KLEFR_MODEL_NO_THREE_PHASE
+/* The rows the table has: every quantity, or, in a firmware build
+ * (doc/firmware.md), all but the three-phase rows, which are the last ones
+ * and exist only on the Modbus map: left out without a Modbus slave
+ * (KLEFR_MODEL_NO_THREE_PHASE); with one (KLEFR_MODEL_THREE_PHASE_COMPACT)
+ * only their registers are kept, in klefr_three_phase_registers, and read
+ * 0. klefr_quantity_get() is NULL beyond the rows. */
+#if defined(KLEFR_MODEL_NO_THREE_PHASE) || defined(KLEFR_MODEL_THREE_PHASE_COMPACT)
 #define KLEFR_Q_ROWS KLEFR_Q_CT_RATIO
 #else
 #define KLEFR_Q_ROWS KLEFR_Q_COUNT
 #endif
 
 extern const klefr_quantity_info klefr_quantity_table[KLEFR_Q_ROWS];
+
+/* Whether @p model is one of the four and has the quantity of @p row
+ * (internal: one copy for every mapping, lookup.c). */
+bool klefr_model_has_row(klefr_model model, const klefr_quantity_info *row);
+
+#ifdef KLEFR_MODEL_THREE_PHASE_COMPACT
+/* A three-phase quantity's registers: they always read 0. */
+typedef struct klefr_modbus_span {
+    uint16_t address;
+    uint8_t length;
+} klefr_modbus_span;
+
+/* One per quantity from KLEFR_Q_CT_RATIO on, in klefr_quantity order. */
+extern const klefr_modbus_span klefr_three_phase_registers[KLEFR_Q_COUNT - KLEFR_Q_CT_RATIO];
+#endif
 
 /* The bus address and baud rate have one set per bus (SPEC 4 and 5). */
 extern const klefr_valid_values klefr_valid_bus_address_modbus;

@@ -26,6 +26,12 @@ run 4 decode 02 30 28 31 29 03 00
 err_has 'BCC 0x00 received, 0x03 computed'
 run 4 decode DEADBEEF
 
+# A function 16 whose byte count (2) is not twice its quantity (127): the
+# slave's answer is exception 03, and the 6914's reading of its registers
+# is not shown (there are not 127 of them to read).
+run 0 decode --json 01 10 40 0D 00 7F 02 41 20 CF 29
+json_check 'd["quantity"] == 127 and d["slave_answer"].startswith("Modbus exception 03") and "klefr_6914" not in d'
+
 # A good frame followed by garbage: the good one decodes, the status says no.
 run 4 decode 10 5B 00 5B 16 FF FF
 out_has 'REQ_UD2'

@@ -31,7 +31,9 @@ static klefr_frame_scan iec(const char *hex)
 {
     uint8_t b[64];
     size_t n = klefr_test_hex(hex, b, sizeof b);
-    return klefr_iec_message_scan(b, n, false);
+    klefr_frame_scan s;
+    ck_assert_int_eq(klefr_iec_frame_detect(false, b, n, &s), KLEFR_OK);
+    return s;
 }
 
 START_TEST(test_modbus_tells_a_bad_crc_from_noise)

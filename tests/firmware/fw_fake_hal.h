@@ -104,29 +104,29 @@ static bool fake_drained(void *ctx, klefr_fw_port port)
     return ((fake_hal *)ctx)->drained;
 }
 
-static int fake_store_read(void *ctx, uint32_t off, uint8_t *d, size_t n)
+static klefr_err fake_store_read(void *ctx, uint32_t off, uint8_t *d, size_t n)
 {
     fake_hal *f = ctx;
     if (off + n > sizeof f->store)
-        return -1;
+        return KLEFR_ERR_INVALID_ARG;
     memcpy(d, f->store + off, n);
-    return 0;
+    return KLEFR_OK;
 }
 
-static int fake_store_write(void *ctx, uint32_t off, const uint8_t *d, size_t n)
+static klefr_err fake_store_write(void *ctx, uint32_t off, const uint8_t *d, size_t n)
 {
     fake_hal *f = ctx;
     if (f->store_fail || off + n > sizeof f->store)
-        return -1;
+        return KLEFR_ERR_IO;
     f->store_writes++;
     for (size_t i = 0; i < n; i++) {
         if (f->cut_budget == 0)
-            return -1; /* power gone mid-write */
+            return KLEFR_ERR_IO; /* power gone mid-write */
         if (f->cut_budget > 0)
             f->cut_budget--;
         f->store[off + i] = d[i];
     }
-    return 0;
+    return KLEFR_OK;
 }
 
 static bool fake_tariff(void *ctx)

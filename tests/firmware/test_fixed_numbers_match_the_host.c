@@ -9,6 +9,7 @@
 #include <klefr/iec62056.h>
 #include <klefr/modbus.h>
 #include <klefr/model.h>
+#include <klefr/model_modbus.h>
 
 #include "klefr_test.h"
 
@@ -86,7 +87,8 @@ START_TEST(test_float_registers_carry_the_floats_the_host_sends)
         klefr_values_clear(&v);
         klefr_values_set(&v, KLEFR_Q_ACTIVE_POWER, x); /* 0x5012, Float ABCD */
         uint16_t regs[2];
-        ck_assert_int_eq(klefr_model_modbus_values_encode(&v, 0x5012, regs, 2), KLEFR_OK);
+        ck_assert_int_eq(klefr_model_modbus_values_encode(KLEFR_MODEL_6914, &v, 0x5012, regs, 2),
+                         KLEFR_OK);
         uint32_t got = (uint32_t)regs[0] << 16 | regs[1];
         ck_assert_msg(got == host_float_bits(x), "%lld millionths: %08x, host %08x", (long long)x,
                       got, host_float_bits(x));
@@ -111,7 +113,8 @@ START_TEST(test_float_registers_read_back_to_the_nearest_millionth)
         uint16_t regs[2] = {(uint16_t)(bits >> 16), (uint16_t)bits};
         klefr_values v;
         klefr_values_clear(&v);
-        ck_assert_int_eq(klefr_values_from_modbus(&v, 0x5012, regs, 2), KLEFR_OK);
+        ck_assert_int_eq(klefr_model_modbus_values_decode(KLEFR_MODEL_6914, 0x5012, regs, 2, &v),
+                         KLEFR_OK);
         klefr_number got = 0;
         ck_assert_int_eq(klefr_values_get(&v, KLEFR_Q_ACTIVE_POWER, &got), KLEFR_OK);
         ck_assert_msg(got == host_millionths(f), "%.9g: %lld", (double)f, (long long)got);
@@ -119,8 +122,10 @@ START_TEST(test_float_registers_read_back_to_the_nearest_millionth)
     /* NaN and infinity are no number: refused as the host's validation does. */
     uint16_t nan[2] = {0x7FC0, 0x0000}, inf[2] = {0xFF80, 0x0000};
     klefr_values v;
-    ck_assert_int_ne(klefr_values_from_modbus(&v, 0x5012, nan, 2), KLEFR_OK);
-    ck_assert_int_ne(klefr_values_from_modbus(&v, 0x5012, inf, 2), KLEFR_OK);
+    ck_assert_int_ne(klefr_model_modbus_values_decode(KLEFR_MODEL_6914, 0x5012, nan, 2, &v),
+                     KLEFR_OK);
+    ck_assert_int_ne(klefr_model_modbus_values_decode(KLEFR_MODEL_6914, 0x5012, inf, 2, &v),
+                     KLEFR_OK);
 }
 END_TEST
 
@@ -138,7 +143,7 @@ START_TEST(test_s0_rates_written_as_floats_match_the_list)
         klefr_setting s;
         size_t n = 0;
         ck_assert_int_eq(
-            klefr_model_modbus_write_encode(KLEFR_MODEL_6914, 16, 0x400D, regs, 2, &s, 1, &n),
+            klefr_model_modbus_write_decode(KLEFR_MODEL_6914, 16, 0x400D, regs, 2, &s, 1, &n),
             KLEFR_OK);
         ck_assert_uint_eq(n, 1);
         ck_assert_int_eq(s.value, want[i]);
@@ -150,7 +155,7 @@ START_TEST(test_s0_rates_written_as_floats_match_the_list)
     klefr_setting s;
     size_t n = 0;
     ck_assert_int_eq(
-        klefr_model_modbus_write_encode(KLEFR_MODEL_6914, 16, 0x400D, regs, 2, &s, 1, &n),
+        klefr_model_modbus_write_decode(KLEFR_MODEL_6914, 16, 0x400D, regs, 2, &s, 1, &n),
         KLEFR_EXC_ILLEGAL_DATA_VALUE);
 }
 END_TEST

@@ -210,6 +210,18 @@ START_TEST(test_queries_answer_with_the_meters_integers)
                             "forward_active_energy=2.3kWh reverse_active_energy=0kWh "
                             "total_reactive_energy=0kvarh day_counter=2.3kWh tariff=1 "
                             "power_down_counter=0 error_code=0 forward_q10wh=230 reverse_q10wh=0");
+#ifndef KLEFR_MODEL_NO_NAMES
+    /* The names are the register model's (a firmware build has none). */
+    for (const char *p = strchr(reply, ' '); p != NULL; p = strchr(p + 1, ' ')) {
+        char name[32];
+        size_t n = strcspn(p + 1, "=");
+        ck_assert_uint_lt(n, sizeof name);
+        memcpy(name, p + 1, n);
+        name[n] = '\0';
+        if (strstr(name, "_q10wh") == NULL)
+            ck_assert_msg(klefr_quantity_by_name(name) != NULL, "%s", name);
+    }
+#endif
     ck_assert_int_eq(run("load 230.5 2.468 -30 49.95"), KLEFR_OK);
     ck_assert_int_eq(run("values"), KLEFR_OK);
     ck_assert_ptr_nonnull(strstr(reply, " voltage=230.5V current=2.468A frequency=49.95Hz "));

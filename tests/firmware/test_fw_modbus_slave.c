@@ -78,6 +78,10 @@ START_TEST(test_reads_may_start_or_end_inside_a_float)
 {
     EXPECT("01 03 40 06 00 01 71 CB", "01 03 02 00 00 B8 44");
     EXPECT("01 03 60 01 00 02 8B CB", "01 03 04 33 33 40 13 75 75");
+    /* Three-phase registers read 0 from anywhere inside them: L2 voltage's
+     * second half and L3 voltage; the status word's second half and CT mode. */
+    EXPECT("01 03 50 05 00 03 04 CA", "01 03 06 00 00 00 00 00 00 21 75");
+    EXPECT("01 03 40 1E 00 02 B1 CD", "01 03 04 00 00 00 00 FA 33");
 }
 END_TEST
 
@@ -177,7 +181,9 @@ START_TEST(test_write_errors)
 {
     EXPECT("01 06 40 02 00 01 FC 0A", "01 86 02 C3 A1"); /* read-only */
     EXPECT("01 10 40 02 00 01 02 00 01 27 B6", "01 90 02 CD C1");
-    EXPECT("01 06 40 0D 00 00 0D C9", "01 86 02 C3 A1");                /* float with 06 */
+    EXPECT("01 06 40 0D 00 00 0D C9", "01 86 02 C3 A1"); /* float with 06 */
+    EXPECT("01 06 40 0C 00 01 9D C9", "01 86 02 C3 A1"); /* CT ratio: three-phase, read-only */
+    EXPECT("01 10 50 04 00 02 04 00 00 00 00 0E 5F", "01 90 02 CD C1"); /* L2 voltage */
     EXPECT("01 06 40 03 00 00 6C 0A", "01 86 03 02 61");                /* ID 0 */
     EXPECT("01 06 40 03 00 F8 6D 88", "01 86 03 02 61");                /* ID 248 */
     EXPECT("01 06 40 04 01 2C DD 86", "01 86 03 02 61");                /* 300 baud */

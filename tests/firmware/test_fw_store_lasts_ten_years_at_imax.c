@@ -29,27 +29,27 @@ static uint32_t wear_now(void *ctx)
     return ((wear_hal *)ctx)->now;
 }
 
-static int wear_read(void *ctx, uint32_t off, uint8_t *d, size_t n)
+static klefr_err wear_read(void *ctx, uint32_t off, uint8_t *d, size_t n)
 {
     wear_hal *h = ctx;
     /* No ck_assert here: Check reports each one through a pipe, and these
      * run ten million times. */
     if (off + n > sizeof h->chip)
-        return -1;
+        return KLEFR_ERR_INVALID_ARG;
     memcpy(d, h->chip + off, n);
-    return 0;
+    return KLEFR_OK;
 }
 
-static int wear_write(void *ctx, uint32_t off, const uint8_t *d, size_t n)
+static klefr_err wear_write(void *ctx, uint32_t off, const uint8_t *d, size_t n)
 {
     wear_hal *h = ctx;
     if (off + n > sizeof h->chip)
-        return -1;
+        return KLEFR_ERR_INVALID_ARG;
     memcpy(h->chip + off, d, n);
     for (size_t i = 0; i < n; i++)
         h->writes[off + i]++;
     h->saves++;
-    return 0;
+    return KLEFR_OK;
 }
 
 static void boot(klefr_fw_meter *mt)

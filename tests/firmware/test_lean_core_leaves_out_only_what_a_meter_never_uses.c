@@ -9,6 +9,7 @@
 #include <klefr/iec62056.h>
 #include <klefr/mbus_records.h>
 #include <klefr/model.h>
+#include <klefr/model_modbus.h>
 
 #include "klefr_test.h"
 
@@ -106,21 +107,34 @@ END_TEST
 
 START_TEST(test_three_phase_rows_are_there_for_the_modbus_map_only)
 {
-#ifdef KLEFR_MODEL_NO_THREE_PHASE
     ck_assert_ptr_null(klefr_quantity_get(KLEFR_Q_CT_RATIO));
     ck_assert_ptr_null(klefr_quantity_get(KLEFR_Q_L3_REVERSE_REACTIVE_ENERGY));
-    ck_assert_ptr_null(klefr_model_modbus_lookup(0x5004)); /* L2 voltage */
-#else
-    /* The Modbus meter keeps their Modbus column, unnamed. */
-    const klefr_quantity_info *l2 = klefr_model_modbus_lookup(0x5004);
-    ck_assert_ptr_eq(l2, klefr_quantity_get(KLEFR_Q_L2_VOLTAGE));
-    ck_assert_uint_eq(l2->modbus.length, 2);
-    ck_assert_str_eq(l2->name, "");
-    ck_assert_ptr_null(klefr_quantity_by_name(""));
-    ck_assert_ptr_eq(klefr_quantity_by_name("voltage"), klefr_quantity_get(KLEFR_Q_VOLTAGE));
-#endif
+    ck_assert_ptr_null(klefr_model_modbus_lookup(KLEFR_MODEL_6914, 0x5004)); /* L2 voltage */
+    ck_assert_ptr_null(klefr_quantity_by_name("voltage")); /* no names (KLEFR_MODEL_NO_NAMES) */
     ck_assert_ptr_nonnull(klefr_quantity_get(KLEFR_Q_DAY_COUNTER));
-    ck_assert_ptr_nonnull(klefr_model_modbus_lookup(0x5000)); /* voltage */
+    ck_assert_ptr_nonnull(klefr_model_modbus_lookup(KLEFR_MODEL_6914, 0x5000)); /* voltage */
+    /* The Modbus meter keeps their registers, which read 0 (from inside a
+     * value too); without a Modbus map they are off it. */
+    klefr_values v;
+    klefr_values_clear(&v);
+    ck_assert_int_eq(klefr_values_set(&v, KLEFR_Q_VOLTAGE, klefr_number_from_int(230, 0)),
+                     KLEFR_OK);
+    uint16_t regs[6] = {1, 1, 1, 1, 1, 1};
+#ifdef KLEFR_MODEL_NO_THREE_PHASE
+    ck_assert_int_eq(klefr_model_modbus_values_encode(KLEFR_MODEL_6914, &v, 0x5005, regs, 3),
+                     KLEFR_EXC_ILLEGAL_DATA_ADDRESS);
+#else
+    ck_assert_int_eq(klefr_model_modbus_values_encode(KLEFR_MODEL_6914, &v, 0x5000, regs, 6),
+                     KLEFR_OK);
+    static const uint16_t voltage_then_zero[] = {0x4366, 0, 0, 0, 0, 0};
+    ck_assert_mem_eq(regs, voltage_then_zero, sizeof regs);
+    memset(regs, 1, sizeof regs);
+    ck_assert_int_eq(klefr_model_modbus_values_encode(KLEFR_MODEL_6914, &v, 0x5031, regs, 1),
+                     KLEFR_OK);
+    ck_assert_uint_eq(regs[0], 0); /* L3 power factor's second half, the 5000 block's end */
+    ck_assert_int_eq(klefr_model_modbus_values_encode(KLEFR_MODEL_6914, &v, 0x5031, regs, 2),
+                     KLEFR_EXC_ILLEGAL_DATA_ADDRESS);
+#endif
 }
 END_TEST
 

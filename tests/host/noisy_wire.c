@@ -140,22 +140,22 @@ static bool hal_drained(void *ctx, klefr_fw_port port)
     return (noisy_port)port != w->port || w->to_master.free_at <= w->now;
 }
 
-static int hal_store_read(void *ctx, uint32_t off, uint8_t *d, size_t n)
+static klefr_err hal_store_read(void *ctx, uint32_t off, uint8_t *d, size_t n)
 {
     noisy_wire *w = ctx;
     if (off + n > sizeof w->store)
-        return -1;
+        return KLEFR_ERR_INVALID_ARG;
     memcpy(d, w->store + off, n);
-    return 0;
+    return KLEFR_OK;
 }
 
-static int hal_store_write(void *ctx, uint32_t off, const uint8_t *d, size_t n)
+static klefr_err hal_store_write(void *ctx, uint32_t off, const uint8_t *d, size_t n)
 {
     noisy_wire *w = ctx;
     if (off + n > sizeof w->store)
-        return -1;
+        return KLEFR_ERR_INVALID_ARG;
     memcpy(w->store + off, d, n);
-    return 0;
+    return KLEFR_OK;
 }
 
 /* After the firmware ran: an answer that began now is recorded with the

@@ -6,6 +6,7 @@
 #include <klefr/mbus_master.h>
 #include <klefr/meter.h>
 #include <klefr/modbus_master.h>
+#include <klefr/model_modbus.h>
 
 #include "io_script.h"
 #include "klefr_test.h"
@@ -90,7 +91,8 @@ START_TEST(test_a_modbus_meter_on_a_shared_bus_speaks_to_its_address)
     ck_assert_int_eq(klefr_meter_get_protocol(m), KLEFR_PROTOCOL_MODBUS);
     klefr_modbus_block blocks[8];
     size_t nblocks;
-    ck_assert_int_eq(klefr_model_modbus_blocks_get(blocks, 8, &nblocks), KLEFR_OK);
+    ck_assert_int_eq(klefr_model_modbus_blocks_get(KLEFR_MODEL_6914, blocks, 8, &nblocks),
+                     KLEFR_OK);
     uint8_t req[KLEFR_MODBUS_ADU_MAX];
     size_t len;
     ck_assert_int_eq(klefr_modbus_read_request_encode(5, KLEFR_MODBUS_READ_HOLDING_REGISTERS,

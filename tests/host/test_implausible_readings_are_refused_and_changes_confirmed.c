@@ -11,6 +11,7 @@
 #include <klefr/mbus_master.h>
 #include <klefr/meter.h>
 #include <klefr/model_mbus.h>
+#include <klefr/model_modbus.h>
 
 #include "master_test_util.h"
 #include "plausible_reading.h"
@@ -41,11 +42,12 @@ static void serve(script *s, const klefr_values *v)
 {
     klefr_modbus_block blocks[8];
     size_t nb;
-    ck_assert_int_eq(klefr_model_modbus_blocks_get(blocks, 8, &nb), KLEFR_OK);
+    ck_assert_int_eq(klefr_model_modbus_blocks_get(KLEFR_MODEL_6914, blocks, 8, &nb), KLEFR_OK);
     for (size_t i = 0; i < nb; i++) {
         uint16_t regs[KLEFR_MODBUS_MAX_READ_REGISTERS];
-        ck_assert_int_eq(
-            klefr_model_modbus_values_encode(v, blocks[i].start, regs, blocks[i].count), KLEFR_OK);
+        ck_assert_int_eq(klefr_model_modbus_values_encode(KLEFR_MODEL_6914, v, blocks[i].start,
+                                                          regs, blocks[i].count),
+                         KLEFR_OK);
         expect_read(s, 1, blocks[i].start, blocks[i].count);
         reply_regs(s, 15000, 1, regs, blocks[i].count);
     }

@@ -3,6 +3,7 @@
  * register model's blocks; one call per setting writes the manual's bytes
  * (SPEC 9), after validation, and nothing is sent for a refused value. */
 #include <klefr/meter.h>
+#include <klefr/model_modbus.h>
 
 #include "master_options_util.h"
 #include "master_test_util.h"
@@ -41,12 +42,13 @@ static void script_full_read(script *s, const klefr_values *v)
 {
     klefr_modbus_block blocks[8];
     size_t nb;
-    ck_assert_int_eq(klefr_model_modbus_blocks_get(blocks, 8, &nb), KLEFR_OK);
+    ck_assert_int_eq(klefr_model_modbus_blocks_get(KLEFR_MODEL_6914, blocks, 8, &nb), KLEFR_OK);
     ck_assert_uint_eq(nb, 3);
     for (size_t i = 0; i < nb; i++) {
         uint16_t regs[KLEFR_MODBUS_MAX_READ_REGISTERS];
-        ck_assert_int_eq(
-            klefr_model_modbus_values_encode(v, blocks[i].start, regs, blocks[i].count), KLEFR_OK);
+        ck_assert_int_eq(klefr_model_modbus_values_encode(KLEFR_MODEL_6914, v, blocks[i].start,
+                                                          regs, blocks[i].count),
+                         KLEFR_OK);
         expect_read(s, 1, blocks[i].start, blocks[i].count);
         reply_regs(s, 15000, 1, regs, blocks[i].count);
     }
@@ -93,11 +95,12 @@ START_TEST(test_failed_block_leaves_no_partial_reading)
     modbus_set_response(mb.b.m, 0, 0);
     klefr_modbus_block blocks[8];
     size_t nb;
-    klefr_model_modbus_blocks_get(blocks, 8, &nb);
+    klefr_model_modbus_blocks_get(KLEFR_MODEL_6914, blocks, 8, &nb);
     klefr_values want, got;
     sample_values(&want);
     uint16_t regs[KLEFR_MODBUS_MAX_READ_REGISTERS];
-    klefr_model_modbus_values_encode(&want, blocks[0].start, regs, blocks[0].count);
+    klefr_model_modbus_values_encode(KLEFR_MODEL_6914, &want, blocks[0].start, regs,
+                                     blocks[0].count);
     expect_read(mb.b.s, 1, blocks[0].start, blocks[0].count);
     reply_regs(mb.b.s, 15000, 1, regs, blocks[0].count);
     expect_read(mb.b.s, 1, blocks[1].start, blocks[1].count);

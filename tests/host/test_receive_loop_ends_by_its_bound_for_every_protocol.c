@@ -32,7 +32,7 @@ static void modbus_rtu_detect(void *ctx, const uint8_t *buf, size_t n, klefr_fra
 static void iec_detect(void *ctx, const uint8_t *buf, size_t n, klefr_frame_scan *scan)
 {
     (void)ctx;
-    *scan = klefr_iec_message_scan(buf, n, false);
+    ck_assert_int_eq(klefr_iec_frame_detect(false, buf, n, scan), KLEFR_OK);
 }
 
 typedef struct proto {

@@ -3,9 +3,10 @@
  * what was asked: one voltage is one 2-register transaction (issue 11:
  * `klefr read --only voltage` used to read all three blocks), and values
  * of one block still come in one read, one snapshot. The reads are those
- * of klefr_model_modbus_blocks_for(), checked here against the manual's
+ * of klefr_model_modbus_blocks_for(KLEFR_MODEL_6914, ), checked here against the manual's
  * register map (appendix 3) by hand. */
 #include <klefr/meter.h>
+#include <klefr/model_modbus.h>
 
 #include "master_test_util.h"
 #include "plausible_reading.h"
@@ -13,7 +14,7 @@
 static size_t blocks_for(const klefr_quantity *q, size_t n, klefr_modbus_block *out)
 {
     size_t len = 99;
-    ck_assert_int_eq(klefr_model_modbus_blocks_for(q, n, out, 8, &len), KLEFR_OK);
+    ck_assert_int_eq(klefr_model_modbus_blocks_for(KLEFR_MODEL_6914, q, n, out, 8, &len), KLEFR_OK);
     return len;
 }
 
@@ -52,12 +53,16 @@ START_TEST(test_blocks_refuse_bad_arguments)
     klefr_modbus_block b[1];
     size_t len = 0;
     const klefr_quantity two[] = {KLEFR_Q_SERIAL_NUMBER, KLEFR_Q_VOLTAGE};
-    ck_assert_int_eq(klefr_model_modbus_blocks_for(two, 2, b, 1, &len), KLEFR_ERR_BUFFER_TOO_SMALL);
+    ck_assert_int_eq(klefr_model_modbus_blocks_for(KLEFR_MODEL_6914, two, 2, b, 1, &len),
+                     KLEFR_ERR_BUFFER_TOO_SMALL);
     ck_assert_uint_eq(len, 2);
     const klefr_quantity bad[] = {KLEFR_Q_COUNT};
-    ck_assert_int_eq(klefr_model_modbus_blocks_for(bad, 1, b, 1, &len), KLEFR_ERR_INVALID_ARG);
-    ck_assert_int_eq(klefr_model_modbus_blocks_for(two, 2, b, 1, NULL), KLEFR_ERR_INVALID_ARG);
-    ck_assert_int_eq(klefr_model_modbus_blocks_for(NULL, 2, b, 1, &len), KLEFR_ERR_INVALID_ARG);
+    ck_assert_int_eq(klefr_model_modbus_blocks_for(KLEFR_MODEL_6914, bad, 1, b, 1, &len),
+                     KLEFR_ERR_INVALID_ARG);
+    ck_assert_int_eq(klefr_model_modbus_blocks_for(KLEFR_MODEL_6914, two, 2, b, 1, NULL),
+                     KLEFR_ERR_INVALID_ARG);
+    ck_assert_int_eq(klefr_model_modbus_blocks_for(KLEFR_MODEL_6914, NULL, 2, b, 1, &len),
+                     KLEFR_ERR_INVALID_ARG);
 }
 END_TEST
 
@@ -65,7 +70,8 @@ END_TEST
 static void reply_block(script *s, const klefr_values *v, uint16_t start, uint16_t count)
 {
     uint16_t regs[KLEFR_MODBUS_MAX_READ_REGISTERS];
-    ck_assert_int_eq(klefr_model_modbus_values_encode(v, start, regs, count), KLEFR_OK);
+    ck_assert_int_eq(klefr_model_modbus_values_encode(KLEFR_MODEL_6914, v, start, regs, count),
+                     KLEFR_OK);
     expect_read(s, 1, start, count);
     reply_regs(s, 15000, 1, regs, count);
 }

@@ -73,7 +73,9 @@ START_TEST(test_strict_open_refuses_what_the_pty_cannot_do)
 {
     pty_pair p = pty_open();
     klefr_line l8e1 = {9600, 8, KLEFR_PARITY_EVEN, 1};
-    klefr_io_options o = {.strict_line = true};
+    klefr_io_options o;
+    klefr_io_options_init(&o);
+    o.strict_line = true;
     klefr_io *io;
     ck_assert_int_eq(klefr_io_open_ex(p.slave, &l8e1, &o, &io), KLEFR_ERR_UNSUPPORTED);
     close(p.master);
@@ -84,13 +86,50 @@ START_TEST(test_rs485_on_a_pty_is_reported_not_applied)
 {
     pty_pair p = pty_open();
     klefr_line l = {9600, 8, KLEFR_PARITY_NONE, 1};
-    klefr_io_options o = {.rs485 = KLEFR_RS485_KERNEL};
+    klefr_io_options o;
+    klefr_io_options_init(&o);
+    o.rs485 = KLEFR_RS485_KERNEL;
     klefr_io *io;
     ck_assert_int_eq(klefr_io_open_ex(p.slave, &l, &o, &io), KLEFR_OK);
     klefr_line got;
     unsigned na;
     ck_assert_int_eq(klefr_io_get_line(io, &got, &na), KLEFR_OK);
     ck_assert(na & KLEFR_IO_NOT_APPLIED_RS485);
+    klefr_io_close(io);
+    close(p.master);
+}
+END_TEST
+
+/* The options carry their size (doc/api-conventions.md, "ABI"): a struct
+ * that never went through klefr_io_options_init() is refused before
+ * anything is opened; one from a newer header (larger) is read as far as
+ * this library knows it. */
+START_TEST(test_io_options_without_their_size_are_refused)
+{
+    pty_pair p = pty_open();
+    klefr_line l = {9600, 8, KLEFR_PARITY_NONE, 1};
+    klefr_io_options zero = {.rs485 = KLEFR_RS485_KERNEL};
+    klefr_io *io = (klefr_io *)&p; /* must stay as it is */
+    ck_assert_int_eq(klefr_io_open_ex(p.slave, &l, &zero, &io), KLEFR_ERR_INVALID_ARG);
+    ck_assert_int_eq(klefr_io_open_fd(p.master, false, &l, &zero, &io), KLEFR_ERR_INVALID_ARG);
+    ck_assert_int_eq(klefr_io_open_tcp("127.0.0.1", 1, false, NULL, &zero, &io),
+                     KLEFR_ERR_INVALID_ARG);
+    ck_assert_int_eq(klefr_io_open_serialport(p.slave, &l, &zero, &io), KLEFR_ERR_INVALID_ARG);
+    ck_assert_ptr_eq(io, (klefr_io *)&p);
+
+    struct {
+        klefr_io_options known;
+        uint8_t later[16]; /* fields of a newer header */
+    } newer;
+    memset(&newer, 0xFF, sizeof newer);
+    klefr_io_options_init(&newer.known);
+    newer.known.size = sizeof newer;
+    newer.known.strict_line = true;
+    klefr_line l8e1 = {9600, 8, KLEFR_PARITY_EVEN, 1};
+    /* strict_line was read: the pty cannot do even parity. */
+    ck_assert_int_eq(klefr_io_open_ex(p.slave, &l8e1, &newer.known, &io), KLEFR_ERR_UNSUPPORTED);
+    newer.known.strict_line = false;
+    ck_assert_int_eq(klefr_io_open_ex(p.slave, &l8e1, &newer.known, &io), KLEFR_OK);
     klefr_io_close(io);
     close(p.master);
 }
@@ -271,6 +310,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_pty_opens_with_parity_reported_not_applied);
     tcase_add_test(tc, test_strict_open_refuses_what_the_pty_cannot_do);
     tcase_add_test(tc, test_rs485_on_a_pty_is_reported_not_applied);
+    tcase_add_test(tc, test_io_options_without_their_size_are_refused);
     tcase_add_test(tc, test_bytes_cross_a_pty_both_ways_with_timeouts);
     tcase_add_test(tc, test_7e1_filter_adds_and_checks_even_parity);
     tcase_add_test(tc, test_tcp_and_modbus_tcp_urls_connect_and_carry_bytes);

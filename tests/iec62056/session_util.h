@@ -37,7 +37,8 @@ static inline klefr_err bench_send(bench_meter *b, const uint8_t *rx, size_t len
     b->now += 100;
     /* After the identification the meter reads an ACK line to its end. */
     bool after_ident = b->tx_len > 0 && b->tx[0] == '/';
-    klefr_frame_scan s = klefr_iec_message_scan(rx, len, after_ident);
+    klefr_frame_scan s;
+    ck_assert_int_eq(klefr_iec_frame_detect(after_ident, rx, len, &s), KLEFR_OK);
     ck_assert(s.state == KLEFR_FRAME_COMPLETE || s.state == KLEFR_FRAME_GARBAGE);
     ck_assert_uint_eq(s.length, len);
     klefr_err err = klefr_iec_slave_receive(&b->meter, b->now, &b->values, rx, len, b->tx,

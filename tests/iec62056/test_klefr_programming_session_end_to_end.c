@@ -133,6 +133,10 @@ START_TEST(test_full_programming_session)
     ck_assert_int_eq(bench_send(&b, rx, n), KLEFR_OK);
     klefr_assert_bytes(b.tx, b.tx_len, "06");
     ck_assert_int_eq(klefr_model_iec_ack_decode(b.tx, b.tx_len), KLEFR_OK);
+    /* An answer with more after it is refused: which part is the meter's? */
+    static const uint8_t ack_and_more[] = {0x06, 0x15};
+    ck_assert_int_eq(klefr_model_iec_ack_decode(ack_and_more, sizeof ack_and_more),
+                     KLEFR_ERR_FRAME);
 
     /* R1 of the voltage: STX "32.7.0(230.1*V)" ETX 56. */
     ck_assert_int_eq(klefr_model_iec_read_encode(KLEFR_Q_VOLTAGE, rx, sizeof rx, &n), KLEFR_OK);
@@ -141,6 +145,14 @@ START_TEST(test_full_programming_session)
     ck_assert_int_eq(klefr_model_iec_read_reply_decode(KLEFR_Q_VOLTAGE, b.tx, b.tx_len, &d),
                      KLEFR_OK);
     ck_assert(d == 230.1);
+    uint8_t reply_and_more[sizeof b.tx + 1];
+    memcpy(reply_and_more, b.tx, b.tx_len);
+    reply_and_more[b.tx_len] = 0x06;
+    d = 0;
+    ck_assert_int_eq(
+        klefr_model_iec_read_reply_decode(KLEFR_Q_VOLTAGE, reply_and_more, b.tx_len + 1, &d),
+        KLEFR_ERR_FRAME);
+    ck_assert(d == 0);
 
     /* W1 LCD cycle time 25: SOH W 1 STX "128.1.4(25)" ETX 5F. */
     ck_assert_int_eq(klefr_model_iec_write_encode(KLEFR_MODEL_6914, KLEFR_Q_LCD_CYCLE_TIME, 25, rx,

@@ -6,7 +6,9 @@
 
 static klefr_frame_scan scan_text(const char *text, size_t len, bool option)
 {
-    return klefr_iec_message_scan((const uint8_t *)text, len, option);
+    klefr_frame_scan s;
+    ck_assert_int_eq(klefr_iec_frame_detect(option, (const uint8_t *)text, len, &s), KLEFR_OK);
+    return s;
 }
 
 #define SCAN(lit, opt) scan_text(lit, sizeof(lit) - 1, opt)
@@ -111,7 +113,10 @@ END_TEST
 
 static klefr_frame_scan req_text(const char *text, size_t len, klefr_iec_listen listen)
 {
-    return klefr_iec_request_scan((const uint8_t *)text, len, listen);
+    klefr_frame_scan s;
+    ck_assert_int_eq(klefr_iec_slave_frame_detect(listen, (const uint8_t *)text, len, &s),
+                     KLEFR_OK);
+    return s;
 }
 #define REQ(lit, listen) req_text(lit, sizeof(lit) - 1, listen)
 
@@ -174,7 +179,15 @@ END_TEST
 
 START_TEST(test_empty_buffer_needs_one_byte)
 {
-    ASSERT_SCAN(klefr_iec_message_scan(NULL, 0, false), KLEFR_FRAME_NEED_MORE, 1);
+    ASSERT_SCAN(scan_text(NULL, 0, false), KLEFR_FRAME_NEED_MORE, 1);
+    klefr_frame_scan s;
+    ck_assert_int_eq(klefr_iec_frame_detect(false, (const uint8_t *)"/", 1, NULL),
+                     KLEFR_ERR_INVALID_ARG);
+    ck_assert_int_eq(klefr_iec_frame_detect(false, NULL, 1, &s), KLEFR_ERR_INVALID_ARG);
+    ck_assert_int_eq(klefr_iec_slave_frame_detect(KLEFR_IEC_LISTEN_SESSION, NULL, 1, &s),
+                     KLEFR_ERR_INVALID_ARG);
+    ck_assert_int_eq(klefr_iec_slave_frame_detect(KLEFR_IEC_LISTEN_SESSION, NULL, 0, NULL),
+                     KLEFR_ERR_INVALID_ARG);
 }
 END_TEST
 

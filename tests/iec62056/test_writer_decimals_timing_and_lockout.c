@@ -201,6 +201,42 @@ START_TEST(test_a_right_password_resets_the_count)
 }
 END_TEST
 
+static void assert_same_lockout(const klefr_iec_lockout *a, const klefr_iec_lockout *b)
+{
+    ck_assert_uint_eq(a->failures, b->failures);
+    ck_assert_uint_eq(a->max_failures, b->max_failures);
+    ck_assert_int_eq(a->locked, b->locked);
+    ck_assert_uint_eq(a->lock_ms, b->lock_ms);
+    ck_assert_uint_eq(a->locked_until_ms, b->locked_until_ms);
+}
+
+/* The predicate and the time left change nothing, also once the lock has
+ * run out; only the update (or the next attempt) clears it. */
+START_TEST(test_is_locked_is_a_pure_predicate)
+{
+    klefr_iec_lockout l;
+    klefr_iec_lockout_init(&l, 3, 60000);
+    for (int i = 0; i < 3; i++)
+        (void)klefr_iec_lockout_attempt(&l, false, 100);
+    const klefr_iec_lockout before = l;
+    ck_assert(klefr_iec_lockout_is_locked(&l, 60099));
+    ck_assert_uint_eq(klefr_iec_lockout_remaining_ms(&l, 60099), 1);
+    ck_assert(!klefr_iec_lockout_is_locked(&l, 60100));
+    ck_assert_uint_eq(klefr_iec_lockout_remaining_ms(&l, 60100), 0);
+    assert_same_lockout(&l, &before);
+    ck_assert(l.locked);
+    ck_assert_uint_eq(l.failures, 3);
+
+    ck_assert_uint_eq(klefr_iec_lockout_update(&l, 60099), 1);
+    assert_same_lockout(&l, &before);
+    ck_assert_uint_eq(klefr_iec_lockout_update(&l, 60100), 0);
+    ck_assert(!l.locked);
+    ck_assert_uint_eq(l.failures, 0);
+    ck_assert_uint_eq(klefr_iec_lockout_update(NULL, 0), 0);
+    ck_assert(!klefr_iec_lockout_is_locked(NULL, 0));
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("iec62056 helpers");
@@ -214,6 +250,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_timing_windows);
     tcase_add_test(tc, test_three_wrong_passwords_lock_until_the_time_passes);
     tcase_add_test(tc, test_a_right_password_resets_the_count);
+    tcase_add_test(tc, test_is_locked_is_a_pure_predicate);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -123,7 +123,8 @@ static void check_write(const char *hex, klefr_quantity q, double value)
 
     uint8_t out[32];
     size_t len = 0;
-    ck_assert_int_eq(klefr_model_mbus_write_encode(0x01, q, value, false, out, sizeof out, &len),
+    ck_assert_int_eq(klefr_model_mbus_write_encode(KLEFR_MODEL_6913, 0x01, q, value, false, out,
+                                                   sizeof out, &len),
                      KLEFR_OK);
     klefr_assert_bytes(out, len, hex);
 }
@@ -200,19 +201,63 @@ START_TEST(test_write_encode_checks_the_value_and_the_column)
 {
     uint8_t out[32];
     size_t len;
-    ck_assert_int_eq(
-        klefr_model_mbus_write_encode(1, KLEFR_Q_BUS_ADDRESS, 251, false, out, sizeof out, &len),
-        KLEFR_ERR_RANGE);
-    ck_assert_int_eq(
-        klefr_model_mbus_write_encode(1, KLEFR_Q_VOLTAGE, 230, false, out, sizeof out, &len),
-        KLEFR_ERR_NOT_WRITABLE);
-    ck_assert_int_eq(
-        klefr_model_mbus_write_encode(1, KLEFR_Q_LCD_CYCLE_TIME, 10, false, out, sizeof out, &len),
-        KLEFR_ERR_NOT_AVAILABLE);
-    ck_assert_int_eq(
-        klefr_model_mbus_write_encode(5, KLEFR_Q_S0_RATE, 100, true, out, sizeof out, &len),
-        KLEFR_OK);
+    ck_assert_int_eq(klefr_model_mbus_write_encode(KLEFR_MODEL_6913, 1, KLEFR_Q_BUS_ADDRESS, 251,
+                                                   false, out, sizeof out, &len),
+                     KLEFR_ERR_RANGE);
+    ck_assert_int_eq(klefr_model_mbus_write_encode(KLEFR_MODEL_6913, 1, KLEFR_Q_VOLTAGE, 230, false,
+                                                   out, sizeof out, &len),
+                     KLEFR_ERR_NOT_WRITABLE);
+    ck_assert_int_eq(klefr_model_mbus_write_encode(KLEFR_MODEL_6913, 1, KLEFR_Q_LCD_CYCLE_TIME, 10,
+                                                   false, out, sizeof out, &len),
+                     KLEFR_ERR_NOT_AVAILABLE);
+    ck_assert_int_eq(klefr_model_mbus_write_encode(KLEFR_MODEL_6913, 5, KLEFR_Q_S0_RATE, 100, true,
+                                                   out, sizeof out, &len),
+                     KLEFR_OK);
     klefr_assert_bytes(out, len, "68 0A 0A 68 73 05 51 0C FD 3A 00 00 01 00 0D 16");
+}
+END_TEST
+
+/* Each record of the manual's RSP_UD (DIF [DIFE] VIF) is found by its
+ * bytes, in the order of manual_energies; other bytes and models find none. */
+START_TEST(test_lookup_finds_each_record_of_the_manual)
+{
+    static const uint8_t rec[9][3] = {
+        {0x0C, 0x00, 0x04}, {0x8C, 0x10, 0x04}, {0x8C, 0x20, 0x04},
+        {0x1C, 0x00, 0x04}, {0x9C, 0x10, 0x04}, {0x9C, 0x20, 0x04},
+        {0x2C, 0x00, 0x04}, {0xAC, 0x10, 0x04}, {0xAC, 0x20, 0x04},
+    };
+    for (size_t i = 0; i < 9; i++) {
+        const klefr_quantity_info *row =
+            klefr_model_mbus_lookup(KLEFR_MODEL_6913, rec[i][0], rec[i][1], rec[i][2]);
+        ck_assert_ptr_nonnull(row);
+        ck_assert_int_eq(row->id, manual_energies[i].q);
+    }
+    /* The T1 record without its DIFE, another VIF, a DIF of no record. */
+    ck_assert_ptr_null(klefr_model_mbus_lookup(KLEFR_MODEL_6913, 0x8C, 0x00, 0x04));
+    ck_assert_ptr_null(klefr_model_mbus_lookup(KLEFR_MODEL_6913, 0x0C, 0x00, 0x05));
+    ck_assert_ptr_null(klefr_model_mbus_lookup(KLEFR_MODEL_6913, 0x00, 0x00, 0x00));
+    ck_assert_ptr_null(klefr_model_mbus_lookup((klefr_model)0, 0x0C, 0x00, 0x04));
+    ck_assert_int_eq(klefr_model_mbus_lookup(KLEFR_MODEL_6911, 0x0C, 0x00, 0x04)->id,
+                     KLEFR_Q_TOTAL_ACTIVE_ENERGY);
+}
+END_TEST
+
+/* The model's rules apply: a 6911 has no bus address to write. */
+START_TEST(test_write_encode_checks_the_model)
+{
+    uint8_t out[32];
+    size_t len = 99;
+    ck_assert_int_eq(klefr_model_mbus_write_encode(KLEFR_MODEL_6911, 1, KLEFR_Q_BUS_ADDRESS, 1,
+                                                   false, out, sizeof out, &len),
+                     KLEFR_ERR_NOT_AVAILABLE);
+    ck_assert_uint_eq(len, 99);
+    ck_assert_int_eq(klefr_model_mbus_write_encode((klefr_model)0, 1, KLEFR_Q_BUS_ADDRESS, 1, false,
+                                                   out, sizeof out, &len),
+                     KLEFR_ERR_INVALID_ARG);
+    ck_assert_int_eq(klefr_model_mbus_write_encode(KLEFR_MODEL_6913, 1, KLEFR_Q_BUS_ADDRESS, 1,
+                                                   false, out, sizeof out, &len),
+                     KLEFR_OK);
+    klefr_assert_bytes(out, len, MANUAL_WRITE_PRIMARY_1);
 }
 END_TEST
 
@@ -229,6 +274,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_invalid_writes_are_refused);
     tcase_add_test(tc, test_reset_values_are_ignored_and_several_records_decode);
     tcase_add_test(tc, test_write_encode_checks_the_value_and_the_column);
+    tcase_add_test(tc, test_lookup_finds_each_record_of_the_manual);
+    tcase_add_test(tc, test_write_encode_checks_the_model);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -67,7 +67,7 @@ END_TEST
 START_TEST(test_s0_rate_10_as_float_abcd_with_function_16)
 {
     uint16_t regs[2];
-    klefr_modbus_set_float(regs, 10.0f);
+    klefr_modbus_float_encode(10.0f, regs);
     uint8_t buf[32];
     size_t len = 0;
     ck_assert_int_eq(

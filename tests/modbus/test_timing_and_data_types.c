@@ -45,7 +45,7 @@ END_TEST
 START_TEST(test_float_abcd_is_big_endian_words_and_bytes)
 {
     uint16_t r[2];
-    klefr_modbus_set_float(r, 230.5f);
+    klefr_modbus_float_encode(230.5f, r);
     ck_assert_uint_eq(r[0], 0x4366);
     ck_assert_uint_eq(r[1], 0x8000);
     const uint16_t s0[2] = {0x4120, 0x0000};
@@ -55,7 +55,7 @@ START_TEST(test_float_abcd_is_big_endian_words_and_bytes)
     /* Round trip of awkward values, bit for bit (libmodbus 3.1.6 fails this). */
     const float samples[] = {16048.14f, -0.001f, 1e-38f, 3.4e38f, 0.01f};
     for (size_t i = 0; i < 5; i++) {
-        klefr_modbus_set_float(r, samples[i]);
+        klefr_modbus_float_encode(samples[i], r);
         ck_assert(klefr_modbus_float_decode(r) == samples[i]);
     }
 }
@@ -78,12 +78,12 @@ START_TEST(test_hex_type_reads_decimal_digits_as_hex_digits)
     ck_assert_uint_eq(v, 6914);
 
     uint16_t r[2] = {0xEEEE, 0xEEEE};
-    ck_assert_int_eq(klefr_modbus_set_hex(r, 2, 17060518), KLEFR_OK);
+    ck_assert_int_eq(klefr_modbus_hex_encode(17060518, r, 2), KLEFR_OK);
     ck_assert_uint_eq(r[0], 0x1706);
     ck_assert_uint_eq(r[1], 0x0518);
-    ck_assert_int_eq(klefr_modbus_set_hex(r, 1, 12345), KLEFR_ERR_RANGE);
+    ck_assert_int_eq(klefr_modbus_hex_encode(12345, r, 1), KLEFR_ERR_RANGE);
     ck_assert_uint_eq(r[0], 0x1706);
-    ck_assert_int_eq(klefr_modbus_set_hex(r, 3, 1), KLEFR_ERR_INVALID_ARG);
+    ck_assert_int_eq(klefr_modbus_hex_encode(1, r, 3), KLEFR_ERR_INVALID_ARG);
 }
 END_TEST
 

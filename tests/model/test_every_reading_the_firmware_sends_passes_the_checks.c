@@ -12,6 +12,7 @@
 #include <klefr/model_check.h>
 #include <klefr/model_iec.h>
 #include <klefr/model_mbus.h>
+#include <klefr/model_modbus.h>
 
 #include "firmware/fw_fake_hal.h"
 
@@ -41,13 +42,14 @@ static bool render(klefr_protocol p, klefr_model model, const klefr_values *v, k
             return false;
         klefr_modbus_block blocks[8];
         size_t n = 0;
-        ck_assert_int_eq(klefr_model_modbus_blocks_get(blocks, 8, &n), KLEFR_OK);
+        ck_assert_int_eq(klefr_model_modbus_blocks_get(KLEFR_MODEL_6914, blocks, 8, &n), KLEFR_OK);
         for (size_t i = 0; i < n; i++) {
             uint16_t regs[125];
-            ck_assert_int_eq(
-                klefr_model_modbus_values_encode(v, blocks[i].start, regs, blocks[i].count),
-                KLEFR_OK);
-            ck_assert_int_eq(klefr_values_from_modbus(got, blocks[i].start, regs, blocks[i].count),
+            ck_assert_int_eq(klefr_model_modbus_values_encode(KLEFR_MODEL_6914, v, blocks[i].start,
+                                                              regs, blocks[i].count),
+                             KLEFR_OK);
+            ck_assert_int_eq(klefr_model_modbus_values_decode(KLEFR_MODEL_6914, blocks[i].start,
+                                                              regs, blocks[i].count, got),
                              KLEFR_OK);
         }
         return true;

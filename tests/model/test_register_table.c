@@ -2,6 +2,7 @@
 /* Invariants of the register table, and every address of the manual's
  * appendix 3 present with the manual's type and length. */
 #include <klefr/model.h>
+#include <klefr/model_modbus.h>
 
 #include "klefr_test.h"
 
@@ -33,7 +34,8 @@ static const struct {
 START_TEST(test_every_manual_register_is_in_the_table_with_its_type_and_length)
 {
     for (size_t i = 0; i < sizeof manual_map / sizeof manual_map[0]; i++) {
-        const klefr_quantity_info *q = klefr_model_modbus_lookup(manual_map[i].address);
+        const klefr_quantity_info *q =
+            klefr_model_modbus_lookup(KLEFR_MODEL_6914, manual_map[i].address);
         ck_assert_msg(q != NULL, "register %04X missing", manual_map[i].address);
         ck_assert_uint_eq(q->modbus.address, manual_map[i].address);
         ck_assert_uint_eq(q->modbus.length, manual_map[i].length);
@@ -41,7 +43,7 @@ START_TEST(test_every_manual_register_is_in_the_table_with_its_type_and_length)
     }
     /* 6000-6047: 36 energy floats, two registers each. */
     for (uint16_t a = 0x6000; a < 0x6048; a += 2) {
-        const klefr_quantity_info *q = klefr_model_modbus_lookup(a);
+        const klefr_quantity_info *q = klefr_model_modbus_lookup(KLEFR_MODEL_6914, a);
         ck_assert_msg(q != NULL && q->modbus.address == a, "energy %04X missing", a);
         ck_assert_uint_eq(q->modbus.length, 2);
         ck_assert_int_eq(q->modbus.type, KLEFR_MODBUS_TYPE_FLOAT);
@@ -67,9 +69,9 @@ START_TEST(test_registers_do_not_overlap_and_the_map_has_no_extra_ones)
     }
     /* 4000-401F, 5000-5031 and 6000-604A: 32 + 50 + 75 registers. */
     ck_assert_uint_eq(registers, 32 + 50 + 75);
-    ck_assert_ptr_null(klefr_model_modbus_lookup(0x4020));
-    ck_assert_ptr_null(klefr_model_modbus_lookup(0x5032));
-    ck_assert_ptr_null(klefr_model_modbus_lookup(0x604B));
+    ck_assert_ptr_null(klefr_model_modbus_lookup(KLEFR_MODEL_6914, 0x4020));
+    ck_assert_ptr_null(klefr_model_modbus_lookup(KLEFR_MODEL_6914, 0x5032));
+    ck_assert_ptr_null(klefr_model_modbus_lookup(KLEFR_MODEL_6914, 0x604B));
 }
 END_TEST
 
@@ -124,8 +126,9 @@ START_TEST(test_the_manual_writes_are_the_writable_modbus_registers)
         writable += klefr_quantity_get((klefr_quantity)i)->modbus.write_function != 0;
     ck_assert_uint_eq(writable, 9);
     for (size_t i = 0; i < 9; i++)
-        ck_assert_uint_eq(klefr_model_modbus_lookup(writes[i].address)->modbus.write_function,
-                          writes[i].function);
+        ck_assert_uint_eq(
+            klefr_model_modbus_lookup(KLEFR_MODEL_6914, writes[i].address)->modbus.write_function,
+            writes[i].function);
 }
 END_TEST
 

@@ -3,6 +3,7 @@
  * settings with the SPEC section 4 exception rules. */
 #include <klefr/modbus.h>
 #include <klefr/model.h>
+#include <klefr/model_modbus.h>
 
 #include "klefr_test.h"
 
@@ -81,7 +82,7 @@ END_TEST
 static klefr_err write(uint8_t fn, uint16_t start, const uint16_t *regs, size_t count,
                        klefr_setting *out, size_t *n)
 {
-    return klefr_model_modbus_write_encode(M14, fn, start, regs, count, out, 4, n);
+    return klefr_model_modbus_write_decode(M14, fn, start, regs, count, out, 4, n);
 }
 
 START_TEST(test_the_manual_writes_decode_into_settings)
@@ -152,9 +153,9 @@ START_TEST(test_write_errors_follow_the_spec)
     ck_assert_int_eq(write(16, 0x6049, day_bad, 2, s, &n), KLEFR_EXC_ILLEGAL_DATA_VALUE);
     /* Too little room for the result is the caller's problem, not the meter's. */
     const uint16_t three[3] = {9, 0x0012, 3};
-    ck_assert_int_eq(klefr_model_modbus_write_encode(M14, 16, 0x400F, three, 3, s, 2, &n),
+    ck_assert_int_eq(klefr_model_modbus_write_decode(M14, 16, 0x400F, three, 3, s, 2, &n),
                      KLEFR_ERR_BUFFER_TOO_SMALL);
-    ck_assert_int_eq(klefr_model_modbus_write_encode(M14, 3, 0x400F, three, 1, s, 2, &n),
+    ck_assert_int_eq(klefr_model_modbus_write_decode(M14, 3, 0x400F, three, 1, s, 2, &n),
                      KLEFR_ERR_INVALID_ARG);
 }
 END_TEST

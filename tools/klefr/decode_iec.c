@@ -6,21 +6,12 @@
 
 #include "klefr_cli.h"
 
-static size_t scan(const uint8_t *buf, size_t len, bool option_select)
-{
-    klefr_frame_scan s = klefr_iec_message_scan(buf, len, option_select);
-    return s.state == KLEFR_FRAME_COMPLETE ? s.length : 0;
-}
-
 size_t frame_len_iec(const uint8_t *buf, size_t len)
 {
-    /* ACK alone, or ACK V Z Y CR LF (option select): try the longer. */
-    if (len > 1 && buf[0] == KLEFR_IEC_ACK) {
-        size_t n = scan(buf, len, true);
-        if (n > 0)
-            return n;
-    }
-    return scan(buf, len, false);
+    klefr_frame_scan s;
+    if (klefr_iec_any_frame_detect(buf, len, &s) == KLEFR_OK && s.state == KLEFR_FRAME_COMPLETE)
+        return s.length;
+    return 0;
 }
 
 static const char *command_name(char c, char t)
@@ -148,8 +139,7 @@ klefr_err decode_iec(cli_out *o, const uint8_t *buf, size_t len)
         }
         out_str(o, "type", "invalid");
         out_str(o, "error", "%s", klefr_strerror(err));
-        if (len > 0 && (buf[0] == KLEFR_IEC_STX || buf[0] == KLEFR_IEC_SOH))
-            bcc_fields(o, buf, len);
+        bcc_fields(o, buf, len); /* for a block: the codec says which */
         return err;
     }
     uint32_t baud = 0;

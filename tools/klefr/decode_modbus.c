@@ -59,7 +59,7 @@ static void name_registers(cli_out *o, uint16_t address, uint16_t count)
     const klefr_quantity_info *prev = NULL;
     bool open = false;
     for (uint32_t a = address; a < (uint32_t)address + count; a++) {
-        const klefr_quantity_info *info = klefr_model_modbus_lookup((uint16_t)a);
+        const klefr_quantity_info *info = klefr_model_modbus_lookup(KLEFR_MODEL_6914, (uint16_t)a);
         if (info == NULL || info == prev)
             continue;
         if (!open) {
@@ -92,21 +92,15 @@ static void crc_fields(cli_out *o, const uint8_t *buf, size_t len)
 static void klefr_write(cli_out *o, const klefr_modbus_request *r)
 {
     uint16_t regs[KLEFR_MODBUS_MAX_WRITE_REGISTERS];
-    size_t count = 1;
-    if (r->function == KLEFR_MODBUS_WRITE_SINGLE_REGISTER) {
-        regs[0] = r->value;
-    } else if (r->function == KLEFR_MODBUS_WRITE_MULTIPLE_REGISTERS) {
-        count = r->quantity;
-        for (size_t i = 0; i < count; i++)
-            regs[i] = (uint16_t)(r->data[2 * i] << 8 | r->data[2 * i + 1]);
-    } else {
+    size_t count = 0;
+    if (klefr_modbus_request_registers_get(r, regs, G_N_ELEMENTS(regs), &count) != KLEFR_OK ||
+        count == 0)
         return;
-    }
-    if (klefr_model_modbus_lookup(r->address) == NULL)
+    if (klefr_model_modbus_lookup(KLEFR_MODEL_6914, r->address) == NULL)
         return;
     klefr_setting settings[32];
     size_t n = 0;
-    klefr_err err = klefr_model_modbus_write_encode(KLEFR_MODEL_6914, r->function, r->address, regs,
+    klefr_err err = klefr_model_modbus_write_decode(KLEFR_MODEL_6914, r->function, r->address, regs,
                                                     count, settings, G_N_ELEMENTS(settings), &n);
     out_begin(o, "klefr_6914");
     if (err != KLEFR_OK) {
@@ -184,7 +178,8 @@ static void read_values(cli_out *o, const klefr_modbus_response *resp)
         return;
     klefr_values v;
     klefr_values_clear(&v);
-    if (klefr_values_from_modbus(&v, last_request.address, regs, n) != KLEFR_OK)
+    if (klefr_model_modbus_values_decode(KLEFR_MODEL_6914, last_request.address, regs, n, &v) !=
+        KLEFR_OK)
         return;
     out_values(o, "klefr_values", &v);
 }
@@ -300,7 +295,7 @@ void brief_modbus(GString *s, const uint8_t *buf, size_t len, cli_dir dir)
             g_string_append_printf(s, " = 0x%04X", req.value);
         else
             g_string_append_printf(s, ", %u", req.quantity);
-        const klefr_quantity_info *info = klefr_model_modbus_lookup(req.address);
+        const klefr_quantity_info *info = klefr_model_modbus_lookup(KLEFR_MODEL_6914, req.address);
         if (info != NULL)
             g_string_append_printf(s, " (%s)", info->name);
         return;

@@ -167,8 +167,8 @@ bool md_store_open(md_meter *m, const char *path, md_store_found *found, GError 
 void md_store_report(const md_meter *m, const char *path, const md_store_found *found,
                      bool unrecoverable);
 void md_store_close(md_meter *m);
-int md_store_read(void *ctx, uint32_t offset, uint8_t *data, size_t len);
-int md_store_write(void *ctx, uint32_t offset, const uint8_t *data, size_t len);
+klefr_err md_store_read(void *ctx, uint32_t offset, uint8_t *data, size_t len);
+klefr_err md_store_write(void *ctx, uint32_t offset, const uint8_t *data, size_t len);
 
 /* ---- the process ---- */
 

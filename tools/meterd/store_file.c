@@ -45,7 +45,7 @@ bool md_store_open(md_meter *m, const char *path, md_store_found *found, GError 
         return true;
     found->len = have_size && st.st_size < (off_t)KLEFR_FW_STORE_SIZE ? (size_t)st.st_size
                                                                       : KLEFR_FW_STORE_SIZE;
-    if (md_store_read(m, 0, found->image, KLEFR_FW_STORE_SIZE) != 0) {
+    if (md_store_read(m, 0, found->image, KLEFR_FW_STORE_SIZE) != KLEFR_OK) {
         g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "store %s: %s", path,
                     g_strerror(errno));
         return false;
@@ -129,46 +129,46 @@ void md_store_close(md_meter *m)
     m->store_fd = -1;
 }
 
-int md_store_read(void *ctx, uint32_t offset, uint8_t *data, size_t len)
+klefr_err md_store_read(void *ctx, uint32_t offset, uint8_t *data, size_t len)
 {
     md_meter *m = ctx;
     if ((size_t)offset + len > KLEFR_FW_STORE_SIZE)
-        return -1;
+        return KLEFR_ERR_INVALID_ARG;
     /* Without --store, or past the end of a new file: erased memory. */
     memset(data, 0xFF, len);
     if (m->store_fd < 0)
-        return 0;
+        return KLEFR_OK;
     size_t got = 0;
     while (got < len) {
         ssize_t r = pread(m->store_fd, data + got, len - got, (off_t)(offset + got));
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
-            return -1;
+            return KLEFR_ERR_IO;
         if (r == 0)
             break; /* short file: the rest stays 0xFF */
         got += (size_t)r;
     }
-    return 0;
+    return KLEFR_OK;
 }
 
-int md_store_write(void *ctx, uint32_t offset, const uint8_t *data, size_t len)
+klefr_err md_store_write(void *ctx, uint32_t offset, const uint8_t *data, size_t len)
 {
     md_meter *m = ctx;
     if ((size_t)offset + len > KLEFR_FW_STORE_SIZE)
-        return -1;
+        return KLEFR_ERR_INVALID_ARG;
     if (m->store_fd < 0)
-        return 0; /* no --store: a meter that forgets at exit */
+        return KLEFR_OK; /* no --store: a meter that forgets at exit */
     size_t done = 0;
     while (done < len) {
         ssize_t w = pwrite(m->store_fd, data + done, len - done, (off_t)(offset + done));
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
-            return -1;
+            return KLEFR_ERR_IO;
         done += (size_t)w;
     }
     if (m->app->fsync && fdatasync(m->store_fd) != 0)
-        return -1;
-    return 0;
+        return KLEFR_ERR_IO;
+    return KLEFR_OK;
 }
