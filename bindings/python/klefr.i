@@ -59,6 +59,9 @@ KLEFR_ENUM_OUT(klefr_iec_parse_event, event)
 %enddef
 KLEFR_HANDLE_OUT(klefr_io)
 KLEFR_HANDLE_OUT(klefr_meter)
+KLEFR_HANDLE_OUT(klefr_modbus_master)
+KLEFR_HANDLE_OUT(klefr_mbus_master)
+KLEFR_HANDLE_OUT(klefr_iec_master)
 
 /* --- bytes out: encoders writing (buf, cap, len) ------------------------
  * The encoder writes into a buffer of the wrapper; the result gets the
@@ -154,7 +157,13 @@ KLEFR_HANDLE_OUT(klefr_meter)
 %include <klefr/mbus_records.h>
 %include <klefr/iec62056.h>
 %include <klefr/io.h>
+%include <klefr/master.h>
+%include <klefr/modbus_master.h>
+%include <klefr/mbus_master.h>
+%include <klefr/iec_master.h>
+%include <klefr/model_check.h>
 %include <klefr/meter.h>
+%include <klefr/version.h>
 
 /* --- helpers for what a header gives as raw memory ---------------------- */
 %nothread;
@@ -186,4 +195,95 @@ unsigned klefr_py_byte_at(const uint8_t *p, size_t i) { return p[i]; }
 /* Number of quantities (KLEFR_Q_COUNT is an enum member; kept as a call
  * so that the Python side need not know where the count lives). */
 unsigned klefr_py_quantity_count(void) { return (unsigned)KLEFR_Q_COUNT; }
+%}
+
+
+/* --- the meter layer (klefr.Meter, klefr.scan) -------------------------- */
+%nothread;
+%inline %{
+/* The present values of a reading as a list of (quantity, value): one
+ * call instead of one per row of the model. */
+PyObject *klefr_py_values_items(const klefr_values *v)
+{
+    PyObject *list = PyList_New(0);
+    for (unsigned q = 0; list != NULL && q < (unsigned)KLEFR_Q_COUNT; q++) {
+        klefr_number x;
+        if (klefr_values_get(v, (klefr_quantity)q, &x) != KLEFR_OK)
+            continue;
+        PyObject *item = Py_BuildValue("(Id)", q, (double)x);
+        if (item == NULL || PyList_Append(list, item) < 0) {
+            Py_XDECREF(item);
+            Py_DECREF(list);
+            return NULL;
+        }
+        Py_DECREF(item);
+    }
+    return list;
+}
+%}
+%thread;
+%{
+/* The secondary search calls back into Python from the thread that runs
+ * it, with the GIL released around the search: take it for the call. A
+ * callback that raises stops the search; the Python layer's callback
+ * catches its own exceptions, so this only guards against a bug there. */
+static bool klefr_py_search_cb(void *user, uint32_t pattern, klefr_mbus_probe outcome,
+                               const klefr_mbus_identity *id)
+{
+    PyGILState_STATE g = PyGILState_Ensure();
+    PyObject *r;
+    if (outcome == KLEFR_MBUS_PROBE_FOUND && id != NULL)
+        r = PyObject_CallFunction((PyObject *)user, "kikIII", (unsigned long)pattern, (int)outcome,
+                                  (unsigned long)id->id, (unsigned)id->manufacturer,
+                                  (unsigned)id->version, (unsigned)id->medium);
+    else
+        r = PyObject_CallFunction((PyObject *)user, "kiOOOO", (unsigned long)pattern,
+                                  (int)outcome, Py_None, Py_None, Py_None, Py_None);
+    bool go = r != NULL && PyObject_IsTrue(r) == 1;
+    if (r == NULL)
+        PyErr_WriteUnraisable((PyObject *)user);
+    Py_XDECREF(r);
+    PyGILState_Release(g);
+    return go;
+}
+%}
+%inline %{
+/* One address of a Modbus scan (klefr_modbus_master_scan() of one unit),
+ * so that the Python generator can yield a meter as soon as it answers. */
+klefr_err klefr_py_modbus_probe(klefr_modbus_master *m, uint8_t unit, uint16_t probe_address,
+                                bool *found)
+{
+    uint8_t units[1];
+    size_t count = 0;
+    klefr_err err = klefr_modbus_master_scan(m, unit, unit, probe_address, NULL, NULL, units, 1,
+                                             &count);
+    *found = count > 0;
+    return err;
+}
+/* One address of an M-Bus primary scan (klefr_mbus_master_scan_primary()). */
+klefr_err klefr_py_mbus_probe(klefr_mbus_master *m, uint8_t address, bool *found)
+{
+    uint8_t addresses[1];
+    size_t count = 0;
+    klefr_err err = klefr_mbus_master_scan_primary(m, address, address, NULL, NULL, addresses, 1,
+                                                   &count);
+    *found = count > 0;
+    return err;
+}
+/* The secondary search from all wildcards; @p callback(pattern, outcome,
+ * id, manufacturer, version, medium) is called for every selection tried
+ * (the last four None unless outcome is FOUND) and returns whether to go
+ * on. The slaves are reported through the callback only. */
+klefr_err klefr_py_mbus_search(klefr_mbus_master *m, PyObject *callback)
+{
+    klefr_mbus_selection any = {.id_pattern = 0xFFFFFFFFu,
+                                .manufacturer = 0xFFFFu,
+                                .version = KLEFR_MBUS_WILDCARD_BYTE,
+                                .medium = KLEFR_MBUS_WILDCARD_BYTE};
+    klefr_mbus_identity found[64];
+    size_t count = 0;
+    klefr_err err = klefr_mbus_master_scan_secondary(m, &any, klefr_py_search_cb, callback, found,
+                                                     64, &count);
+    return err == KLEFR_ERR_BUFFER_TOO_SMALL ? KLEFR_OK : err;
+}
 %}

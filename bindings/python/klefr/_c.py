@@ -41,6 +41,69 @@ iec_value_parse = _capi.klefr_iec_value_parse
 
 # Helpers of klefr.i
 bytes_at = _capi.klefr_py_bytes_at
+number_at = _capi.klefr_py_number_at
+byte_at = _capi.klefr_py_byte_at
+quantity_count = _capi.klefr_py_quantity_count
+
+# The register model
+quantity_get = _capi.klefr_quantity_get
+quantity_validate = _capi.klefr_quantity_validate
+quantity_parse = _capi.klefr_quantity_parse
+QF_WRITABLE = _capi.KLEFR_QF_WRITABLE
+QF_RESET_ONLY = _capi.KLEFR_QF_RESET_ONLY
+QF_THREE_PHASE = _capi.KLEFR_QF_THREE_PHASE
+QF_INTEGER = _capi.KLEFR_QF_INTEGER
+check_rule_name = _capi.klefr_check_rule_name
+CheckFailure = _capi.klefr_check_failure
+
+# Transports and masters
+Line = _capi.klefr_line
+io_open = _capi.klefr_io_open
+io_close = _capi.klefr_io_close
+io_get_flags = _capi.klefr_io_get_flags
+IO_NETWORK = _capi.KLEFR_IO_NETWORK
+IEC_INITIAL_BAUD = _capi.KLEFR_IEC_INITIAL_BAUD
+ModbusMasterOptions = _capi.klefr_modbus_master_options
+modbus_master_options_init = _capi.klefr_modbus_master_options_init
+modbus_master_open = _capi.klefr_modbus_master_open
+modbus_master_close = _capi.klefr_modbus_master_close
+MbusMasterOptions = _capi.klefr_mbus_master_options
+mbus_master_options_init = _capi.klefr_mbus_master_options_init
+mbus_master_open = _capi.klefr_mbus_master_open
+mbus_master_close = _capi.klefr_mbus_master_close
+IecMasterOptions = _capi.klefr_iec_master_options
+iec_master_options_init = _capi.klefr_iec_master_options_init
+iec_master_open = _capi.klefr_iec_master_open
+iec_master_close = _capi.klefr_iec_master_close
+modbus_probe = _capi.klefr_py_modbus_probe
+mbus_probe = _capi.klefr_py_mbus_probe
+mbus_search = _capi.klefr_py_mbus_search
+MBUS_PROBE_FOUND = _capi.KLEFR_MBUS_PROBE_FOUND
+MBUS_PROBE_ERROR = _capi.KLEFR_MBUS_PROBE_ERROR
+MODBUS_ADDRESS_MAX = _capi.KLEFR_MODBUS_ADDRESS_MAX
+MBUS_ADDR_PRIMARY_MAX = _capi.KLEFR_MBUS_ADDR_PRIMARY_MAX
+
+# The meter API
+MeterAddress = _capi.klefr_meter_address
+meter_open_modbus = _capi.klefr_meter_open_modbus
+meter_open_mbus = _capi.klefr_meter_open_mbus
+meter_open_iec = _capi.klefr_meter_open_iec
+meter_close = _capi.klefr_meter_close
+meter_set_password = _capi.klefr_meter_set_password
+meter_set_retries = _capi.klefr_meter_set_retries
+meter_set_time_scale = _capi.klefr_meter_set_time_scale
+meter_can_read = _capi.klefr_meter_can_read
+meter_can_write = _capi.klefr_meter_can_write
+meter_read = _capi.klefr_meter_read
+meter_read_quantities = _capi.klefr_meter_read_quantities
+meter_missing = _capi.klefr_meter_missing
+meter_last_failure = _capi.klefr_meter_last_failure
+meter_write = _capi.klefr_meter_write
+meter_reset = _capi.klefr_meter_reset
+meter_forget = _capi.klefr_meter_forget
+Values = _capi.klefr_values
+values_items = _capi.klefr_py_values_items
+version_string = _capi.klefr_version_string
 
 # Enumerations: the C prefix of each (klefr.enums builds IntEnums from them).
 ENUM_PREFIXES = {
@@ -55,6 +118,9 @@ ENUM_PREFIXES = {
     "MbusRecordKind": ("KLEFR_MBUS_RECORD_",),
     "MbusFrameType": ("KLEFR_MBUS_FRAME_",),
     "IecMessageType": ("KLEFR_IEC_MSG_",),
+    "Parity": ("KLEFR_PARITY_",),
+    "ModbusType": ("KLEFR_MODBUS_TYPE_",),
+    "CheckRule": ("KLEFR_CHECK_",),
 }
 ENUM_EXCLUDE = {"KLEFR_Q_COUNT"}
 # Enumerations whose prefix is shared with constants: the members by name.

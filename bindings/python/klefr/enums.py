@@ -35,6 +35,9 @@ MbusValueType = _make("MbusValueType", _c.ENUM_PREFIXES["MbusValueType"])
 MbusRecordKind = _make("MbusRecordKind", _c.ENUM_PREFIXES["MbusRecordKind"])
 MbusFrameType = _make("MbusFrameType", _c.ENUM_PREFIXES["MbusFrameType"])
 IecMessageType = _make("IecMessageType", _c.ENUM_PREFIXES["IecMessageType"])
+Parity = _make("Parity", _c.ENUM_PREFIXES["Parity"])
+ModbusType = _make("ModbusType", _c.ENUM_PREFIXES["ModbusType"])
+CheckRule = _make("CheckRule", _c.ENUM_PREFIXES["CheckRule"])
 ModbusFunction = enum.IntEnum(
     "ModbusFunction",
     {n[len("KLEFR_MODBUS_"):]: _c.constants()[n] for n in _c.MODBUS_FUNCTIONS},
