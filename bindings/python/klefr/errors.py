@@ -61,11 +61,19 @@ class NotAvailable(Error):
 
 
 class Implausible(Error):
-    """The reading contradicts the register model and was refused."""
+    """The reading contradicts the register model and was refused.
+    ``failure`` (from klefr.Meter.read) names the broken rule, or is None."""
+
+    failure = None
 
 
 class Incomplete(Error):
-    """Quantities the answer should carry were missing."""
+    """Quantities the answer should carry were missing. From
+    klefr.Meter.read: ``reading`` holds what was read (it passed the
+    checks), ``missing`` the names of what was not."""
+
+    reading = None
+    missing = ()
 
 
 _CLASSES = {

@@ -6,7 +6,7 @@ import dataclasses
 import datetime
 import threading
 import weakref
-from typing import (Any, Dict, Iterable, Iterator, List, Mapping, Optional, Set, Tuple, Union)
+from typing import Any, Dict, Iterable, Iterator, Mapping, Optional, Union
 
 from . import _c
 from .enums import CheckRule, ErrorCode, Model, Parity, Protocol, _as
@@ -40,7 +40,9 @@ def protocol_of(protocol: Union[Protocol, str, int]) -> Protocol:
 
 class Value(float):
     """A value of a reading: a float in the unit of its quantity, with
-    ``unit`` and ``quantity`` (its row of klefr.quantities)."""
+    ``unit`` and ``quantity`` (its row of klefr.quantities). repr() shows
+    it with its unit at the meter's resolution ("230.1 V"); str() and
+    format() are the float's."""
 
     quantity: QuantityInfo
 
@@ -55,10 +57,19 @@ class Value(float):
         return self.quantity.unit
 
     def __repr__(self) -> str:
-        number = float.__repr__(self)
-        if self.quantity.integer and float(self).is_integer():
-            number = str(int(self))
-        return f"{number} {self.unit}".rstrip()
+        # As the klefr CLI prints it: one decimal more than the meter's
+        # resolution (a float register's 2.18 is 2.180000066757202),
+        # trailing zeros dropped. float(value) keeps every digit.
+        row = self.quantity
+        decimals = 0 if row.integer else (row.iec.decimals if row.iec is not None else 3)
+        number = f"{float(self):.{decimals + 1 if decimals else 0}f}"
+        if "." in number:
+            number = number.rstrip("0").rstrip(".")
+        return f"{'0' if number == '-0' else number} {self.unit}".rstrip()
+
+    def __str__(self) -> str:
+        # The plain number, so that str(), f"{v}" and csv write no unit.
+        return float.__repr__(self)
 
     def __reduce__(self) -> Any:
         return (Value, (float(self), self.quantity))
@@ -472,11 +483,12 @@ class Meter:
             self._check(err, f"writing {row.name} = {value}")
 
     def reset(self, name: QuantityKey) -> None:
-        """Reset a counter that can only be reset (day_counter,
-        power_down_counter)."""
+        """Reset a counter that can only be reset (a row with
+        ``reset_only``: the day counter, the power-down counter)."""
         row = lookup(name)
         if not row.reset_only:
-            raise NotWritable(ErrorCode.ERR_NOT_WRITABLE, f"{row.name} is not a resettable counter")
+            raise NotWritable(ErrorCode.ERR_NOT_WRITABLE,
+                              f"{row.name} is not a resettable counter")
         with self._lock:
             self._check(_c.meter_reset(self._live(), int(row.id)), f"resetting {row.name}")
 
@@ -497,9 +509,13 @@ class Meter:
         """Close the meter, and the port if the Meter opened it. Waits for a
         call in progress. Closing twice does nothing."""
         with self._lock:
-            if self._handle is not None:
+            was_open = self._handle is not None
+            if was_open:
                 _c.meter_close(self._handle)
                 self._handle = None
+        if was_open:
+            # Not under the meter's lock: Bus.close takes the bus's, then ours.
+            with self.bus._lock:
                 self.bus._meters.discard(self)
         if self._own_bus:
             self.bus.close()

@@ -4,7 +4,7 @@
 import dataclasses
 import queue
 import threading
-from typing import Any, Callable, Iterator, Optional, Tuple, Union
+from typing import Any, Callable, Iterator, Optional, Union
 
 from . import _c
 from .enums import Group, Protocol

@@ -150,3 +150,17 @@ def test_a_silent_address_times_out_and_a_closed_meter_says_so(klefr_emulator):
     assert e.value.code == klefr.ErrorCode.ERR_IO
     with pytest.raises(ValueError):
         klefr.Meter(emu.bus, "profibus")
+
+
+def test_an_implausible_reading_names_the_broken_rule(klefr_emulator):
+    # The emulator runs 100000 times faster than the Meter is told: its
+    # energies grow faster than any load the meter can measure.
+    emu = klefr_emulator(6914, load=(230, 40, 0, 50), speed=100000)
+    with emu.meter(meter_speed=1) as m:
+        first = m.read()
+        time.sleep(0.5)
+        with pytest.raises(klefr.Implausible) as e:
+            m.read()
+    f = e.value.failure
+    assert f.rule == klefr.CheckRule.ENERGY_TOO_FAST and f.rule_name == "energy_too_fast"
+    assert f.quantity in first and f.value > f.expected

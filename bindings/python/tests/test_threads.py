@@ -32,7 +32,8 @@ def test_other_threads_run_while_a_read_waits(klefr_emulator):
     m.close()
     assert span.get("timeout") and span["end"] - span["start"] >= 0.35
     inside = [x for x in ticks if span["start"] + 0.05 < x < span["end"] - 0.05]
-    assert len(inside) > 20, f"{len(inside)} ticks during a {span['end'] - span['start']:.2f} s read"
+    took = span["end"] - span["start"]
+    assert len(inside) > 20, f"{len(inside)} ticks during a {took:.2f} s read"
 
 
 def run_all(targets):
@@ -64,7 +65,7 @@ def test_two_threads_share_one_meter(klefr_emulator):
         def writer():
             for v in range(1, 26):
                 m.lcd_cycle_time = v
-                assert m.lcd_cycle_time == v or True  # the other thread may not change it
+                assert m.lcd_cycle_time == v  # the readers never write
 
         run_all([reader, reader, writer])
         assert got == [17060518] * 50
