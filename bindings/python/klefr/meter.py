@@ -12,7 +12,7 @@ from . import _c
 from .enums import CheckRule, ErrorCode, Model, Parity, Protocol, _as
 from .errors import (DeviceRefused, Error, Implausible, Incomplete, InvalidValue, NotAvailable,
                      NotWritable, check, error_class)
-from .model import QuantityInfo, SettingValue, lookup, quantities
+from .model import Allowed, QuantityInfo, SettingValue, lookup, quantities
 
 #: A quantity as the methods take it: its machine name, a Quantity, or its row.
 QuantityKey = Union[str, int, QuantityInfo]
@@ -314,7 +314,7 @@ class Meter:
         if self.protocol == Protocol.IEC:
             assert isinstance(self.address, str)
             if len(self.address.encode()) > 32:
-                raise InvalidValue(ErrorCode.ERR_INVALID_ARG,
+                raise InvalidValue(ErrorCode.ERR_RANGE,
                                    f"IEC device address {self.address!r} is over 32 characters")
             a.iec = self.address
             opener = _c.meter_open_iec
@@ -322,11 +322,12 @@ class Meter:
             a.use_secondary, a.secondary = True, int(self.address)
             opener = _c.meter_open_mbus
         else:
-            top = _c.MODBUS_ADDRESS_MAX if self.protocol == Protocol.MODBUS \
-                else _c.MBUS_ADDR_PRIMARY_MAX
-            if not 0 <= self.address <= 255:
-                raise InvalidValue(ErrorCode.ERR_INVALID_ARG,
-                                   f"{self.protocol.name} address {self.address} is not 0-{top}")
+            lo, hi = (1, _c.MODBUS_ADDRESS_MAX) if self.protocol == Protocol.MODBUS \
+                else (0, _c.MBUS_ADDR_PRIMARY_MAX)
+            if not lo <= self.address <= hi:
+                raise InvalidValue(ErrorCode.ERR_RANGE,
+                                   f"{_NAMES[self.protocol]} address {self.address} is not "
+                                   f"{lo}-{hi}", allowed=Allowed(None, lo, hi))
             a.primary = self.address
             opener = _c.meter_open_modbus if self.protocol == Protocol.MODBUS \
                 else _c.meter_open_mbus
@@ -468,7 +469,11 @@ class Meter:
         text). The value is parsed exactly (klefr_quantity_parse) and checked
         for the meter's model (klefr_quantity_validate) before anything is
         sent: InvalidValue (with ``allowed``), NotWritable or NotAvailable
-        otherwise. The meter may still refuse: DeviceRefused."""
+        otherwise. The meter may still refuse: DeviceRefused.
+
+        The meter answers a change of its bus address, baud rate or parity
+        with the old ones, then switches: this Meter keeps the old ones, so
+        open a new one (or a new Bus) to go on talking to it."""
         row = lookup(name)
         number = self._validate(row, value)
         with self._lock:

@@ -244,6 +244,12 @@ class Emulator:
     def __enter__(self) -> "Emulator":
         return self.start()
 
+    def __del__(self) -> None:
+        try:  # an Emulator dropped without stop() does not leave klefr-meterd behind
+            self.stop()
+        except Exception:
+            pass
+
     def __exit__(self, *exc: object) -> None:
         self.stop()
 

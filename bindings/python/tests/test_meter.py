@@ -47,14 +47,16 @@ def test_bus_reading_equals_klefr_read_json(klefr_emulator, klefr_cli, model, pr
         assert r.identity.secondary_address == 17060518
 
 
-def test_iec_reading_equals_klefr_read_json(klefr_emulator, klefr_cli):
-    emu = frozen(klefr_emulator, 6912, ir=True)
+@pytest.mark.parametrize("model", [6911, 6912, 6913, 6914])
+def test_iec_reading_equals_klefr_read_json(klefr_emulator, klefr_cli, model):
+    emu = frozen(klefr_emulator, model, ir=True)
     with emu.meter("iec") as m:
         assert m.model is None  # not known before the identification
         r = m.read()
-        assert m.model == klefr.Model.M6912
+        assert m.model == model
     same_as_cli(r, cli_read_json(klefr_cli, emu.ir, "iec", "--meter-speed", "100000"))
-    assert r.identity.model == klefr.Model.M6912 and r.identity.serial_number == 17060518
+    assert r.identity.model == model and r.identity.serial_number == 17060518
+    assert r["meter_code"] == model and r["total_active_energy"] > 1
 
 
 def test_instantaneous_values_are_the_load_of_the_emulator(klefr_emulator):
@@ -150,6 +152,13 @@ def test_a_silent_address_times_out_and_a_closed_meter_says_so(klefr_emulator):
     assert e.value.code == klefr.ErrorCode.ERR_IO
     with pytest.raises(ValueError):
         klefr.Meter(emu.bus, "profibus")
+    with klefr.Bus(emu.bus) as bus:
+        for bad in (0, 248):
+            with pytest.raises(klefr.InvalidValue) as e:
+                bus.meter(bad)
+            assert (e.value.allowed.minimum, e.value.allowed.maximum) == (1, 247)
+        with pytest.raises(TypeError):
+            bus.meter("1")  # an 8-digit str is an M-Bus secondary address only
 
 
 def test_an_implausible_reading_names_the_broken_rule(klefr_emulator):
