@@ -6,7 +6,7 @@ import dataclasses
 import datetime
 import threading
 import weakref
-from typing import Any, Dict, Iterable, Iterator, Mapping, Optional, Union
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Union
 
 from . import _c
 from .enums import CheckRule, ErrorCode, Model, Parity, Protocol, _as
@@ -560,7 +560,18 @@ def _setting_property(row: QuantityInfo) -> property:
     def put(self: Meter, value: SettingValue) -> None:
         self.write(row, value)
 
-    allowed = f" Allowed: {row.allowed}." if row.allowed is not None else ""
+    # What each model takes, from the validator (the bus address differs).
+    per_model: Dict[str, List[int]] = {}
+    for model in sorted(row.models):
+        a = row.allowed_for(model)
+        if a is not None and a.values != ():  # () : the model cannot write it
+            per_model.setdefault(str(a), []).append(int(model))
+    allowed = ""
+    if len(per_model) == 1 and len(next(iter(per_model.values()))) == len(row.models):
+        allowed = f" Allowed: {next(iter(per_model))}."
+    elif per_model:
+        allowed = " Allowed: " + "; ".join(
+            f"{text} ({', '.join(map(str, models))})" for text, models in per_model.items()) + "."
     unit = f" ({row.unit})" if row.unit else ""
     doc = (f"{row.label}{unit}: reading it reads the meter, assigning writes it"
            f" (Meter.write).{allowed}")
