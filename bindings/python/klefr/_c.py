@@ -75,6 +75,9 @@ IecMasterOptions = _capi.klefr_iec_master_options
 iec_master_options_init = _capi.klefr_iec_master_options_init
 iec_master_open = _capi.klefr_iec_master_open
 iec_master_close = _capi.klefr_iec_master_close
+MasterStats = _capi.klefr_master_stats
+MASTER_GET_STATS = {0: _capi.klefr_modbus_master_get_stats, 1: _capi.klefr_mbus_master_get_stats,
+                    2: _capi.klefr_iec_master_get_stats}  # by klefr_protocol
 modbus_probe = _capi.klefr_py_modbus_probe
 mbus_probe = _capi.klefr_py_mbus_probe
 mbus_search = _capi.klefr_py_mbus_search
@@ -101,6 +104,8 @@ meter_last_failure = _capi.klefr_meter_last_failure
 meter_write = _capi.klefr_meter_write
 meter_reset = _capi.klefr_meter_reset
 meter_forget = _capi.klefr_meter_forget
+MeterStats = _capi.klefr_meter_stats
+meter_get_stats = _capi.klefr_meter_get_stats
 Values = _capi.klefr_values
 values_items = _capi.klefr_py_values_items
 version_string = _capi.klefr_version_string
@@ -133,6 +138,13 @@ MODBUS_FUNCTIONS = (
 MODBUS_REQUESTS = _capi.KLEFR_MODBUS_REQUESTS
 MODBUS_RESPONSES = _capi.KLEFR_MODBUS_RESPONSES
 FRAME_COMPLETE = _capi.KLEFR_FRAME_COMPLETE
+
+
+def counters(struct):
+    """The counters of a SWIG stats struct by name (its int fields)."""
+    return {k: getattr(struct, k) for k in dir(type(struct))
+            if not k.startswith("_") and k not in ("this", "thisown")
+            and isinstance(getattr(struct, k), int)}
 
 
 def constants():

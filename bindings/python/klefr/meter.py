@@ -216,6 +216,14 @@ class Bus:
             raise Error(ErrorCode.ERR_STATE, f"bus {self.port} is closed")
         return self._master
 
+    def stats(self) -> Dict[str, int]:
+        """The master's counters since open (klefr_master_stats: requests,
+        retries, answers, timeouts, bad_frames...)."""
+        with self._lock:
+            out = _c.MasterStats()
+            _c.MASTER_GET_STATS[int(self.protocol)](self._handle(), out)
+            return _c.counters(out)
+
     def meter(self, address: Address = None, **options: Any) -> "Meter":
         """A Meter at @p address on this bus (see Meter for the options)."""
         return Meter(self, address=address, **options)
@@ -496,6 +504,14 @@ class Meter:
                               f"{row.name} is not a resettable counter")
         with self._lock:
             self._check(_c.meter_reset(self._live(), int(row.id)), f"resetting {row.name}")
+
+    def stats(self) -> Dict[str, int]:
+        """This meter's counters since open (klefr_meter_stats: reads,
+        exchanges, retries, confirmations, failed...)."""
+        with self._lock:
+            out = _c.MeterStats()
+            _c.meter_get_stats(self._live(), out)
+            return _c.counters(out)
 
     def forget(self) -> None:
         """Forget the history of readings: the next one is checked on its

@@ -67,4 +67,5 @@ def test_a_modbus_exception_is_device_refused_with_its_code(refusing_slave):
         with pytest.raises(klefr.InvalidValue):
             m.lcd_cycle_time = 99
         assert len(requests) == n  # refused here: nothing was sent
+        assert m.bus.stats()["exceptions"] == 2
     assert [r[1] for r in requests] == [3, 6]

@@ -85,6 +85,10 @@ def test_threads_on_meters_sharing_one_bus(klefr_emulator):
             return run
 
         run_all([poll(m) for m in meters])
+        # One transaction per read, none lost or repeated: never interleaved.
+        stats = bus.stats()
+        assert (stats["requests"], stats["answers"], stats["timeouts"]) == (45, 45, 0)
+        assert [m.stats()["reads"] for m in meters] == [15, 15, 15]
     assert seen == {1: {30000001}, 2: {30000002}, 3: {30000003}}
     assert all(m.closed for m in meters)  # closing the bus closed its meters
 
