@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: MIT
 """Exceptions mapped from the C error enum (klefr_err)."""
 
+from typing import Any, Tuple
+
 from . import _c
 from .enums import ErrorCode, _as
 
@@ -64,7 +66,7 @@ class Implausible(Error):
     """The reading contradicts the register model and was refused.
     ``failure`` (from klefr.Meter.read) names the broken rule, or is None."""
 
-    failure = None
+    failure: Any = None
 
 
 class Incomplete(Error):
@@ -72,8 +74,8 @@ class Incomplete(Error):
     klefr.Meter.read: ``reading`` holds what was read (it passed the
     checks), ``missing`` the names of what was not."""
 
-    reading = None
-    missing = ()
+    reading: Any = None
+    missing: Tuple[str, ...] = ()
 
 
 _CLASSES = {

@@ -4,7 +4,7 @@
 import dataclasses
 import queue
 import threading
-from typing import Any, Callable, Iterator, Optional, Union
+from typing import Any, Callable, Iterator, Optional, Set, Union
 
 from . import _c
 from .enums import Group, Protocol
@@ -149,17 +149,17 @@ def _search(bus: Bus, progress: Optional[Progress]) -> Iterator[Found]:
     yielded while it goes on."""
     q: "queue.Queue[Any]" = queue.Queue()
     stop = threading.Event()
-    state = {"done": 0, "found": 0, "seen": set()}
+    seen: Set[int] = set()  # a narrower pattern can find a slave again
+    done = [0]
 
     def callback(pattern: int, outcome: int, ident: Optional[int], man: Optional[int],
                  version: Optional[int], medium: Optional[int]) -> bool:
         try:
-            state["done"] += 1
-            if outcome == _c.MBUS_PROBE_FOUND and ident not in state["seen"]:
-                state["seen"].add(ident)
-                state["found"] += 1
-                q.put(MbusIdentity(ident, _manufacturer(man), version, medium))
-            q.put(ScanProgress(f"{pattern:08X}", state["done"], None, state["found"]))
+            done[0] += 1
+            if outcome == _c.MBUS_PROBE_FOUND and ident is not None and ident not in seen:
+                seen.add(ident)
+                q.put(MbusIdentity(ident, _manufacturer(man or 0), version or 0, medium or 0))
+            q.put(ScanProgress(f"{pattern:08X}", done[0], None, len(seen)))
             return not stop.is_set()
         except BaseException as e:  # never let it escape into C
             q.put(e)
