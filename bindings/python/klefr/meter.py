@@ -182,6 +182,7 @@ class Bus:
                      retries: Optional[int]) -> Any:
         timeout_ms = None if timeout is None else max(1, int(round(timeout * 1000)))
         serial = (_c.io_get_flags(self._io) & _c.IO_NETWORK) == 0
+        o: Any
         if self.protocol == Protocol.IEC:
             o = _c.IecMasterOptions()
             _c.iec_master_options_init(o)
@@ -256,7 +257,7 @@ class Bus:
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else "open"
-        return f"<klefr.Bus {self.protocol.name.lower()} {self.port} {state}>"
+        return f"<klefr.Bus {_NAMES[self.protocol].lower()} {self.port} {state}>"
 
 
 class Meter:
@@ -313,7 +314,7 @@ class Meter:
                 and address.isdigit():
             return address
         if isinstance(address, bool) or not isinstance(address, int):
-            raise TypeError(f"a {self.protocol.name} address is an int, not {address!r}")
+            raise TypeError(f"a {_NAMES[self.protocol]} address is an int, not {address!r}")
         return address
 
     def _open(self, password: Optional[str], meter_speed: Optional[float],
@@ -341,7 +342,7 @@ class Meter:
                 else _c.meter_open_mbus
         with self.bus._lock:
             err, handle = opener(self.bus._handle(), a)
-            check(err, f"{self.protocol.name} address {self.address!r}")
+            check(err, f"{_NAMES[self.protocol]} address {self.address!r}")
             self._handle = handle
             self.bus._meters.add(self)
         if password is not None:

@@ -74,7 +74,7 @@ class Allowed:
         if self.values is not None:
             return value in self.values
         assert self.minimum is not None and self.maximum is not None
-        return self.minimum <= value <= self.maximum
+        return self.minimum <= float(value) <= self.maximum
 
     def __str__(self) -> str:
         if self.values is not None:
