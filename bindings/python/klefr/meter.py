@@ -289,6 +289,10 @@ class Meter:
         self._handle: Any = None
         self._own_bus = not isinstance(port, Bus)
         if isinstance(port, Bus):
+            given = [k for k, v in (("baud", baud), ("parity", parity), ("timeout", timeout),
+                                    ("retries", retries)) if v is not None]
+            if given:
+                raise TypeError(f"{', '.join(given)}: options of the Bus, not of a Meter on it")
             self.bus = port
         else:
             self.bus = Bus(port, protocol, baud=baud, parity=parity, timeout=timeout,
@@ -301,8 +305,7 @@ class Meter:
             self.address = self._address(address)
             self._open(password, meter_speed, check_retries)
         except BaseException:
-            if self._own_bus:
-                self.bus.close()
+            self.close()  # the handle if it was opened, and a bus of its own
             raise
 
     def _address(self, address: Address) -> Union[int, str]:

@@ -159,6 +159,11 @@ def test_a_silent_address_times_out_and_a_closed_meter_says_so(klefr_emulator):
             assert (e.value.allowed.minimum, e.value.allowed.maximum) == (1, 247)
         with pytest.raises(TypeError):
             bus.meter("1")  # an 8-digit str is an M-Bus secondary address only
+        with pytest.raises(TypeError):
+            bus.meter(1, baud=4800)  # the line is the bus's
+        with pytest.raises(klefr.InvalidValue):
+            bus.meter(1, password="12345")
+        assert not bus._meters  # the refused ones were closed again
 
 
 def test_an_implausible_reading_names_the_broken_rule(klefr_emulator):
