@@ -48,12 +48,14 @@ def test_bus_reading_equals_klefr_read_json(klefr_emulator, klefr_cli, model, pr
 
 
 @pytest.mark.parametrize("model", [6911, 6912, 6913, 6914])
-def test_iec_reading_equals_klefr_read_json(klefr_emulator, klefr_cli, model):
+def test_iec_write_and_reading_equal_klefr_read_json(klefr_emulator, klefr_cli, model):
     emu = frozen(klefr_emulator, model, ir=True)
     with emu.meter("iec") as m:
+        m.lcd_cycle_time = model % 100  # a value every model takes: no readout first
         assert m.model is None  # not known before the identification
         r = m.read()
         assert m.model == model
+    assert r["lcd_cycle_time"] == model % 100
     same_as_cli(r, cli_read_json(klefr_cli, emu.ir, "iec", "--meter-speed", "100000"))
     assert r.identity.model == model and r.identity.serial_number == 17060518
     assert r["meter_code"] == model and r["total_active_energy"] > 1
