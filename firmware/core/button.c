@@ -141,24 +141,7 @@ static void sub_step(klefr_fw_meter *m, bool first)
 static uint16_t edit_start(const klefr_fw_meter *m, unsigned page)
 {
     uint32_t v = fw_page_setting(m, page);
-    switch (page) {
-    case KLEFR_FW_PG_S0:
-        for (uint16_t i = 0; i < 8; i++)
-            if (fw_s0_options[i] == v)
-                return i;
-        return 0;
-    case KLEFR_FW_PG_CALC_CODE:
-        for (uint16_t i = 0; i < 6; i++)
-            if (fw_calc_options[i] == v)
-                return i;
-        return 2;
-    case KLEFR_FW_PG_BAUD:
-        for (uint16_t i = 0; i < 6; i++)
-            if (fw_baud_options[i] == v)
-                return i;
-        return 5;
-    default: return (uint16_t)v;
-    }
+    return fw_menu_is_list(m, page) ? fw_menu_index_of(m, page, v) : (uint16_t)v;
 }
 
 static uint8_t digits_of(unsigned page)
@@ -195,11 +178,11 @@ static void edit_step(klefr_fw_meter *m)
     case KLEFR_FW_PG_BACKLIGHT: /* on -> off -> button (manual 7.7) */
         u->edit_value = u->edit_value == 1 ? 0 : u->edit_value == 0 ? 2 : 1;
         break;
-    case KLEFR_FW_PG_S0: u->edit_value = (uint16_t)((u->edit_value + 1) % 8); break;
-    case KLEFR_FW_PG_CALC_CODE: u->edit_value = (uint16_t)((u->edit_value + 1) % 6); break;
+    case KLEFR_FW_PG_S0:
+    case KLEFR_FW_PG_CALC_CODE:
     case KLEFR_FW_PG_BAUD: {
-        unsigned first = fw_baud_first(m);
-        u->edit_value = (uint16_t)(u->edit_value + 1u >= 6u ? first : u->edit_value + 1u);
+        uint16_t choices = fw_menu_count(m, u->page);
+        u->edit_value = choices == 0 ? 0 : (uint16_t)((u->edit_value + 1u) % choices);
         break;
     }
     case KLEFR_FW_PG_PARITY: u->edit_value = (uint16_t)(u->edit_value % 3 + 1); break;
@@ -217,16 +200,16 @@ static void edit_commit(klefr_fw_meter *m, uint32_t now)
     case KLEFR_FW_PG_BACKLIGHT: s.quantity = KLEFR_Q_BACKLIGHT; break;
     case KLEFR_FW_PG_S0:
         s.quantity = KLEFR_Q_S0_RATE;
-        s.value = klefr_number_from_int(fw_s0_options[u->edit_value % 8], -2);
+        s.value = fw_menu_number(m, u->page, u->edit_value);
         break;
     case KLEFR_FW_PG_CALC_CODE:
         s.quantity = KLEFR_Q_CALCULATION_CODE;
-        s.value = klefr_number_from_int(fw_calc_options[u->edit_value % 6], 0);
+        s.value = fw_menu_number(m, u->page, u->edit_value);
         break;
     case KLEFR_FW_PG_BUS_ID: s.quantity = KLEFR_Q_BUS_ADDRESS; break;
     case KLEFR_FW_PG_BAUD:
         s.quantity = KLEFR_Q_BAUD_RATE;
-        s.value = klefr_number_from_int(fw_baud_options[u->edit_value % 6], 0);
+        s.value = fw_menu_number(m, u->page, u->edit_value);
         break;
     case KLEFR_FW_PG_PARITY: s.quantity = KLEFR_Q_PARITY; break;
     case KLEFR_FW_PG_POWER_DOWN:

@@ -142,11 +142,14 @@ uint64_t fw_ui_default_scroll(void);
 /* UI modes and messages, shared by lcd.c and button.c. */
 enum { FW_UI_AUTO, FW_UI_MAIN, FW_UI_SUB, FW_UI_EDIT, FW_UI_PASS, FW_UI_DAY };
 enum { FW_MSG_NONE, FW_MSG_OK, FW_MSG_OK_IN, FW_MSG_OK_OUT, FW_MSG_ERR };
-/* Options of list settings, in the order the button walks them. */
-extern const uint32_t fw_s0_options[8];
-extern const uint8_t fw_calc_options[6];
-extern const uint16_t fw_baud_options[6];
-unsigned fw_baud_first(const klefr_fw_meter *m);
+/* menu.c: the choices of a list setting's page (S0 rate, calculation
+ * code, baud rate) as the register model allows them on this model, in
+ * the order the button walks them; values in the setting's firmware unit. */
+bool fw_menu_is_list(const klefr_fw_meter *m, unsigned page);
+uint16_t fw_menu_count(const klefr_fw_meter *m, unsigned page);
+uint32_t fw_menu_choice(const klefr_fw_meter *m, unsigned page, uint16_t index);
+uint16_t fw_menu_index_of(const klefr_fw_meter *m, unsigned page, uint32_t value);
+klefr_number fw_menu_number(const klefr_fw_meter *m, unsigned page, uint16_t index);
 /* Current value of a settings page (as shown), and where it sits in its list. */
 uint32_t fw_page_setting(const klefr_fw_meter *m, unsigned page);
 /* Menu structure (button.c). */

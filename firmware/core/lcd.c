@@ -78,16 +78,6 @@ static void put_hex8(sb *b, uint32_t v)
     put(b, s);
 }
 
-const uint32_t fw_s0_options[8] = {1000000, 200000, 100000, 10000, 1000, 100, 10, 1};
-const uint8_t fw_calc_options[6] = {1, 4, 5, 6, 9, 10};
-const uint16_t fw_baud_options[6] = {300, 600, 1200, 2400, 4800, 9600};
-
-/* Modbus starts at 1200 baud, M-Bus at 300 (manual 5.4, 5.5). */
-unsigned fw_baud_first(const klefr_fw_meter *m)
-{
-    return m->cfg.model == KLEFR_MODEL_6914 ? 2 : 0;
-}
-
 static void put_s0(sb *b, uint32_t centi)
 {
     if (centi == 10)
@@ -246,12 +236,8 @@ static void put_page(klefr_fw_meter *m, sb *b, unsigned page, bool editing)
     default:
         if (editing) {
             uint32_t v = m->ui.edit_value;
-            if (page == KLEFR_FW_PG_S0)
-                v = fw_s0_options[v % 8];
-            else if (page == KLEFR_FW_PG_CALC_CODE)
-                v = fw_calc_options[v % 6];
-            else if (page == KLEFR_FW_PG_BAUD)
-                v = fw_baud_options[v % 6];
+            if (fw_menu_is_list(m, page))
+                v = fw_menu_choice(m, page, (uint16_t)v);
             else if (page == KLEFR_FW_PG_POWER_DOWN)
                 v = m->power_downs;
             put_setting(b, page, v);

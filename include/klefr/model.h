@@ -266,6 +266,19 @@ KLEFR_API const klefr_quantity_info *klefr_quantity_by_name(const char *name);
 KLEFR_API klefr_err klefr_quantity_validate(klefr_model model, klefr_quantity q,
                                             klefr_number value);
 
+/** The values @p q may be written with on @p model: the register model's
+ * list or range, with the bus address and baud rate of that model's bus
+ * (klefr_quantity_validate() checks against the same). A menu or a form
+ * offers these and nothing else. The struct is static.
+ * @param[in] model The meter model.
+ * @param[in] q     The quantity.
+ * @return The allowed values, or NULL when any value of the quantity's type
+ *         may be written, or when @p q is read-only, not on @p model or
+ *         unknown (klefr_quantity_validate() says which).
+ * @since 0.2 */
+KLEFR_API const klefr_valid_values *klefr_quantity_valid_values(klefr_model model,
+                                                                klefr_quantity q);
+
 /** Parse the text of a value of @p q exactly, digit by digit: an optional
  * sign, digits with an optional decimal point, an optional exponent
  * (`25`, `+0.01`, `1.5e3`). No whitespace, no hexadecimal, no words.

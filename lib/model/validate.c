@@ -66,6 +66,27 @@ static const klefr_valid_values *valid_for(klefr_model model, const klefr_quanti
     return row->valid;
 }
 
+/* May @p row be written on @p model at all (whatever the value)? */
+static klefr_err writable_on(klefr_model model, const klefr_quantity_info *row)
+{
+    if (row == NULL || !model_known(model))
+        return KLEFR_ERR_INVALID_ARG;
+    if ((row->models & KLEFR_MODEL_BIT(model)) == 0)
+        return KLEFR_ERR_NOT_AVAILABLE;
+    if ((row->flags & KLEFR_QF_WRITABLE) == 0)
+        return KLEFR_ERR_NOT_WRITABLE;
+    /* The 6911 has T1 only and the 6912 follows its tariff input (SPEC 1). */
+    if (row->id == KLEFR_Q_TARIFF && (model == KLEFR_MODEL_6911 || model == KLEFR_MODEL_6912))
+        return KLEFR_ERR_NOT_WRITABLE;
+    return KLEFR_OK;
+}
+
+const klefr_valid_values *klefr_quantity_valid_values(klefr_model model, klefr_quantity q)
+{
+    const klefr_quantity_info *row = klefr_quantity_get(q);
+    return writable_on(model, row) == KLEFR_OK ? valid_for(model, row) : NULL;
+}
+
 /* Is @p value one of the row's allowed values on @p model? */
 static klefr_err value_ok(klefr_model model, const klefr_quantity_info *row, klefr_number value)
 {
@@ -88,16 +109,8 @@ static klefr_err value_ok(klefr_model model, const klefr_quantity_info *row, kle
 klefr_err klefr_quantity_validate(klefr_model model, klefr_quantity q, klefr_number value)
 {
     const klefr_quantity_info *row = klefr_quantity_get(q);
-    if (row == NULL || !model_known(model))
-        return KLEFR_ERR_INVALID_ARG;
-    if ((row->models & KLEFR_MODEL_BIT(model)) == 0)
-        return KLEFR_ERR_NOT_AVAILABLE;
-    if ((row->flags & KLEFR_QF_WRITABLE) == 0)
-        return KLEFR_ERR_NOT_WRITABLE;
-    /* The 6911 has T1 only and the 6912 follows its tariff input (SPEC 1). */
-    if (q == KLEFR_Q_TARIFF && (model == KLEFR_MODEL_6911 || model == KLEFR_MODEL_6912))
-        return KLEFR_ERR_NOT_WRITABLE;
-    return value_ok(model, row, value);
+    klefr_err err = writable_on(model, row);
+    return err != KLEFR_OK ? err : value_ok(model, row, value);
 }
 
 klefr_err klefr_model_value_allowed(klefr_model model, klefr_quantity q, klefr_number value)

@@ -12,7 +12,7 @@ run 4 decode --json 01 03 40 00 00 02 D1 CC
 json_check 'd["type"] == "invalid" and not d["crc"]["ok"]'
 
 run 4 decode 68 4B 4B 68 08 00 72 00 16
-err_has 'input truncated (L field 75 announces 81 bytes, 9 given)'
+err_has 'input truncated (the frame announces 81 bytes, 9 given)'
 run 4 decode 10 5B 00 5C 16
 err_has 'checksum'
 

@@ -2,6 +2,9 @@
 /* LCD pages and button menus: the walkthroughs of manual 7.6-7.16. */
 #include "fw_fake_hal.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 static fake_hal f;
 static klefr_fw_meter m;
 static char text[64];
@@ -404,6 +407,41 @@ START_TEST(test_idle_during_an_edit_drops_it)
 }
 END_TEST
 
+/* The baud menu of program mode 3 walks what the register model allows on
+ * that model's bus (klefr_quantity_valid_values), once round and back. */
+static void check_baud_menu(klefr_model model)
+{
+    fake_init(&f);
+    ck_assert_int_eq(fake_meter(&m, &f, model), KLEFR_OK);
+    enter_prog3();
+    for (int i = 0; i < 8 && strstr(lcd(), "bAud") == NULL; i++)
+        press(SHORT, 1);
+    ck_assert_msg(strstr(lcd(), "bAud") != NULL, "no baud page: %s", lcd());
+    const klefr_valid_values *valid = klefr_quantity_valid_values(model, KLEFR_Q_BAUD_RATE);
+    ck_assert_ptr_nonnull(valid);
+    ck_assert_ptr_nonnull(valid->list);
+    press(HOLD5, 1);
+    size_t start = 0; /* the current 9600 */
+    while (start < valid->list_len && klefr_number_from_int(9600, 0) != valid->list[start])
+        start++;
+    ck_assert_uint_lt(start, valid->list_len);
+    for (size_t k = 1; k <= valid->list_len; k++) {
+        press(SHORT, 1);
+        int64_t want = 0;
+        ck_assert_int_eq(klefr_number_to_int(valid->list[(start + k) % valid->list_len], 0, &want),
+                         KLEFR_OK);
+        const char *shown = strrchr(lcd(), ' ');
+        ck_assert_int_eq(atol(shown + 1), want);
+    }
+}
+
+START_TEST(test_baud_menu_offers_what_the_model_allows)
+{
+    check_baud_menu(KLEFR_MODEL_6914); /* Modbus: 1200-9600, no 300/600 */
+    check_baud_menu(KLEFR_MODEL_6913); /* M-Bus: 300-9600 */
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("fw_lcd_button");
@@ -421,6 +459,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_7_11_calculation_code);
     tcase_add_test(tc, test_7_12_modbus_id_digit_by_digit);
     tcase_add_test(tc, test_7_13_baud_and_7_14_parity);
+    tcase_add_test(tc, test_baud_menu_offers_what_the_model_allows);
     tcase_add_test(tc, test_7_15_power_down_counter_reset);
     tcase_add_test(tc, test_7_16_password_change_and_check);
     tcase_add_test(tc, test_energy_range_switching);

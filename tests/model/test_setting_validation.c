@@ -85,6 +85,42 @@ static klefr_err write(uint8_t fn, uint16_t start, const uint16_t *regs, size_t 
     return klefr_model_modbus_write_decode(M14, fn, start, regs, count, out, 4, n);
 }
 
+/* What klefr_quantity_valid_values offers is what klefr_quantity_validate
+ * accepts, model by model: every listed value passes, its neighbours do not. */
+START_TEST(test_valid_values_are_what_validate_accepts)
+{
+    for (klefr_model model = KLEFR_MODEL_6911; model <= KLEFR_MODEL_6914; model++) {
+        for (klefr_quantity q = 0; q < KLEFR_Q_COUNT; q++) {
+            const klefr_valid_values *v = klefr_quantity_valid_values(model, q);
+            if (v == NULL)
+                continue;
+            ck_assert_int_eq(klefr_quantity_validate(model, q, v->list ? v->list[0] : v->min),
+                             KLEFR_OK);
+            for (size_t i = 0; v->list != NULL && i < v->list_len; i++)
+                ck_assert_int_eq(klefr_quantity_validate(model, q, v->list[i]), KLEFR_OK);
+            if (v->list == NULL) {
+                ck_assert_int_eq(klefr_quantity_validate(model, q, v->max), KLEFR_OK);
+                ck_assert_int_eq(klefr_quantity_validate(model, q, v->max + 1), KLEFR_ERR_RANGE);
+            }
+        }
+    }
+    const klefr_valid_values *baud =
+        klefr_quantity_valid_values(KLEFR_MODEL_6914, KLEFR_Q_BAUD_RATE);
+    ck_assert_uint_eq(baud->list_len, 4); /* 1200-9600 */
+    baud = klefr_quantity_valid_values(KLEFR_MODEL_6913, KLEFR_Q_BAUD_RATE);
+    ck_assert_uint_eq(baud->list_len, 6); /* 300-9600 */
+    ck_assert_double_eq(klefr_quantity_valid_values(KLEFR_MODEL_6913, KLEFR_Q_BUS_ADDRESS)->max,
+                        250);
+    /* Read-only, not on the model, not writable on the model, unknown. */
+    ck_assert_ptr_null(klefr_quantity_valid_values(KLEFR_MODEL_6914, KLEFR_Q_VOLTAGE));
+    ck_assert_ptr_null(klefr_quantity_valid_values(KLEFR_MODEL_6911, KLEFR_Q_BAUD_RATE));
+    ck_assert_ptr_null(klefr_quantity_valid_values(KLEFR_MODEL_6911, KLEFR_Q_TARIFF));
+    ck_assert_ptr_nonnull(klefr_quantity_valid_values(KLEFR_MODEL_6913, KLEFR_Q_TARIFF));
+    ck_assert_ptr_null(klefr_quantity_valid_values(KLEFR_MODEL_6914, KLEFR_Q_COUNT));
+    ck_assert_ptr_null(klefr_quantity_valid_values((klefr_model)99, KLEFR_Q_BAUD_RATE));
+}
+END_TEST
+
 START_TEST(test_the_manual_writes_decode_into_settings)
 {
     klefr_setting s[4];
@@ -167,6 +203,7 @@ static Suite *validation_suite(void)
     tcase_add_test(tc, test_allowed_values_of_every_setting);
     tcase_add_test(tc, test_mbus_meters_have_their_own_address_and_baud_ranges);
     tcase_add_test(tc, test_read_only_and_model_rules);
+    tcase_add_test(tc, test_valid_values_are_what_validate_accepts);
     tcase_add_test(tc, test_the_manual_writes_decode_into_settings);
     tcase_add_test(tc, test_function_16_over_several_settings_is_all_or_nothing);
     tcase_add_test(tc, test_write_errors_follow_the_spec);

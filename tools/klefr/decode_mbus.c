@@ -382,6 +382,23 @@ static void checksum_fields(cli_out *o, const uint8_t *buf, size_t len)
                    (unsigned)c.received, (unsigned)c.computed);
 }
 
+/* What the detector says about bytes the decoder refused: how many a
+ * started frame still lacks, or that its first byte cannot start one. */
+static void truncation_detail(cli_out *o, const uint8_t *buf, size_t len)
+{
+    klefr_frame_scan s;
+    if (klefr_mbus_frame_detect(buf, len, &s) != KLEFR_OK)
+        return;
+    if (s.state == KLEFR_FRAME_NEED_MORE && len > 0)
+        g_snprintf(o->detail, sizeof o->detail, "the frame announces %zu bytes, %zu given",
+                   len + s.length, len);
+    else if (s.state == KLEFR_FRAME_GARBAGE && s.reason == KLEFR_ERR_FRAME)
+        g_snprintf(o->detail, sizeof o->detail,
+                   "not an M-Bus frame from byte 0: %zu byte(s) cannot start one "
+                   "(E5, 10 or 68 L L 68)",
+                   s.length);
+}
+
 klefr_err decode_mbus(cli_out *o, const uint8_t *buf, size_t len)
 {
     klefr_mbus_frame f;
@@ -391,13 +408,7 @@ klefr_err decode_mbus(cli_out *o, const uint8_t *buf, size_t len)
     if (err != KLEFR_OK) {
         out_str(o, "type", "invalid");
         out_str(o, "error", "%s", klefr_strerror(err));
-        if (len > 0 && buf[0] != KLEFR_MBUS_START_LONG && buf[0] != KLEFR_MBUS_START_SHORT &&
-            buf[0] != KLEFR_MBUS_ACK)
-            g_snprintf(o->detail, sizeof o->detail,
-                       "not an M-Bus frame: they start with 68, 10 or E5, not %02X", buf[0]);
-        else if (buf[0] == KLEFR_MBUS_START_LONG && len >= 2 && len < (size_t)buf[1] + 6u)
-            g_snprintf(o->detail, sizeof o->detail, "L field %u announces %u bytes, %zu given",
-                       buf[1], buf[1] + 6u, len);
+        truncation_detail(o, buf, len);
         if (len > 0)
             checksum_fields(o, buf, len);
         return err;

@@ -271,8 +271,6 @@ klefr_err decode_modbus(cli_out *o, const uint8_t *buf, size_t len, cli_dir dir)
         if (req_err == KLEFR_ERR_CHECKSUM || rsp_err == KLEFR_ERR_CHECKSUM)
             verdict = KLEFR_ERR_CHECKSUM;
         out_str(o, "type", "invalid");
-        if (len >= 2)
-            out_str(o, "function", "0x%02X %s", buf[1] & 0x7Fu, function_name(buf[1] & 0x7Fu));
         out_str(o, "error", "%s", klefr_strerror(verdict));
     }
     crc_fields(o, buf, len);
