@@ -48,6 +48,7 @@ quantity_count = _capi.klefr_py_quantity_count
 # The register model
 quantity_get = _capi.klefr_quantity_get
 quantity_validate = _capi.klefr_quantity_validate
+quantity_valid_values = _capi.klefr_quantity_valid_values
 quantity_parse = _capi.klefr_quantity_parse
 QF_WRITABLE = _capi.KLEFR_QF_WRITABLE
 QF_RESET_ONLY = _capi.KLEFR_QF_RESET_ONLY

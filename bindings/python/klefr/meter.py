@@ -580,11 +580,11 @@ def _setting_property(row: QuantityInfo) -> property:
     def put(self: Meter, value: SettingValue) -> None:
         self.write(row, value)
 
-    # What each model takes, from the validator (the bus address differs).
+    # What each model takes (the bus address and baud rate differ).
     per_model: Dict[str, List[int]] = {}
     for model in sorted(row.models):
         a = row.allowed_for(model)
-        if a is not None and a.values != ():  # () : the model cannot write it
+        if a is not None:
             per_model.setdefault(str(a), []).append(int(model))
     allowed = ""
     if len(per_model) == 1 and len(next(iter(per_model.values()))) == len(row.models):

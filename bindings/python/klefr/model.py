@@ -10,7 +10,7 @@ be written is asked of klefr_quantity_validate, the one place that knows.
 import dataclasses
 import decimal
 import numbers
-from typing import (Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple, Union,
+from typing import (Any, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple, Union,
                     overload)
 
 from . import _c
@@ -116,31 +116,10 @@ class QuantityInfo:
     iec: Optional[IecAddress]
 
     def allowed_for(self, model: Union[Model, int]) -> Optional[Allowed]:
-        """The values @p model takes: the table's, narrowed by
-        klefr_quantity_validate (a bus address is 1-247 on Modbus, 0-250
-        on M-Bus). None when any value is allowed or the model lacks it."""
-        if self.allowed is None or Model(model) not in self.models:
-            return None
-        ok = lambda v: _c.quantity_validate(int(model), int(self.id), v) == 0  # noqa: E731
-        if self.allowed.values is not None:
-            return Allowed(tuple(v for v in self.allowed.values if ok(v)))
-        lo, hi = self.allowed.minimum, self.allowed.maximum
-        assert lo is not None and hi is not None
-        if self.integer and hi - lo <= 1e6:
-            # The table's range can be wider than this model's bus: ask.
-            while lo <= hi and not ok(lo):
-                lo += 1
-            while hi >= lo and not ok(hi):
-                hi -= 1
-            for _ in range(1000):  # or narrower (0-250 on M-Bus, 1-247 in the table)
-                if not ok(lo - 1):
-                    break
-                lo -= 1
-            for _ in range(1000):
-                if not ok(hi + 1):
-                    break
-                hi += 1
-        return Allowed(None, lo, hi)
+        """The values @p model takes (klefr_quantity_valid_values: the
+        table's, with the bus address and baud rate of that model's bus).
+        None when any value is allowed, or the model cannot write it."""
+        return _allowed(_c.quantity_valid_values(int(model), int(self.id)))
 
     def parse(self, value: SettingValue) -> float:
         """@p value as the number the meter stores, checked digit by digit
@@ -174,16 +153,19 @@ class QuantityInfo:
         return number
 
 
+def _allowed(v: Any) -> Optional[Allowed]:
+    """A klefr_valid_values (or NULL) as an Allowed (or None)."""
+    if v is None:
+        return None
+    if v.list is not None:
+        return Allowed(tuple(_c.number_at(v.list, i) for i in range(v.list_len)))
+    return Allowed(None, v.min, v.max)
+
+
 def _row(q: int) -> QuantityInfo:
     r = _c.quantity_get(q)
     flags = r.flags
-    allowed = None
-    if r.valid is not None:
-        v = r.valid
-        if v.list is not None:
-            allowed = Allowed(tuple(_c.number_at(v.list, i) for i in range(v.list_len)))
-        else:
-            allowed = Allowed(None, v.min, v.max)
+    allowed = _allowed(r.valid)
     m = r.modbus
     modbus = (ModbusRegister(m.address, m.length, _as(ModbusType, m.type), m.write_function)
               if m.length else None)

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 """klefr.quantities is the C register model, row for row: the names,
 units, groups and labels `klefr read --list` prints, the allowed values
-klefr_quantity_validate gives each model."""
+klefr_quantity_valid_values gives each model (and klefr_quantity_validate
+takes)."""
 
 import pytest
 
@@ -47,7 +48,14 @@ def test_allowed_values_per_model_come_from_the_validator():
     assert (a13.minimum, a13.maximum) == (0, 250)
     assert 0 in a13 and 0 not in a14 and 248 not in a14
     assert addr.allowed_for(klefr.Model.M6911) is None  # no bus on the 6911
-    assert klefr.quantities["baud_rate"].allowed_for(6914).values == (1200, 2400, 4800, 9600)
+    baud = klefr.quantities["baud_rate"]
+    assert baud.allowed_for(6914).values == (1200, 2400, 4800, 9600)
+    assert baud.allowed_for(6913).values == (300, 600, 1200, 2400, 4800, 9600)
+    for model in klefr.Model:  # what is offered is what the validator takes
+        for row in klefr.quantities.settings():
+            a = row.allowed_for(model)
+            for v in (a.values or ()) if a is not None else ():
+                assert row.validate(model, v) == v
     assert str(klefr.quantities["lcd_cycle_time"].allowed) == "1 to 30"
 
 
