@@ -23,6 +23,9 @@ packages=(
   # klefr-gateway: libmosquitto; its tests run a real broker (with TLS:
   # certificates made by openssl) and subscribe with mosquitto_sub and paho
   libmosquitto-dev mosquitto mosquitto-clients python3-paho-mqtt openssl
+  # Python bindings (python feature): SWIG, the meson-python backend that
+  # `pip install --no-build-isolation .` uses, and the pytest suite
+  swig python3-dev python3-venv python3-pip python3-mesonpy python3-pytest
 )
 # The interop test against smartmeter-obis needs node >= 16 and npm. A
 # machine may already have NodeSource's nodejs, which bundles npm and

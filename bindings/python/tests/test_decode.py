@@ -1,0 +1,162 @@
+# SPDX-License-Identifier: MIT
+"""klefr.decode on the manual's frames (SPEC section 9, appendices A2.2 and
+A3.2) and on IEC 62056-21 messages; bad input raises the right exception."""
+
+import random
+
+import pytest
+
+import klefr
+
+RSP_UD = bytes.fromhex(
+    "68 4B 4B 68 08 00 72 00 00 00 00 CD 25 01 02 02 00 00 00 0C 04 14 48 60 01 8C 10 04 23"
+    "80 35 00 8C 20 04 91 67 24 01 1C 04 46 13 69 00 9C 10 04 56 34 12 00 9C 20 04 90 78 56 00"
+    "2C 04 68 34 91 00 AC 10 04 67 45 23 00 AC 20 04 01 89 67 00 7C 16")
+
+# value (Wh), function, tariff of the nine records of A2.2
+NINE = [
+    (16048140, klefr.MbusFunction.INSTANTANEOUS, 0),
+    (3580230, klefr.MbusFunction.INSTANTANEOUS, 1),
+    (12467910, klefr.MbusFunction.INSTANTANEOUS, 2),
+    (6913460, klefr.MbusFunction.MAXIMUM, 0),
+    (1234560, klefr.MbusFunction.MAXIMUM, 1),
+    (5678900, klefr.MbusFunction.MAXIMUM, 2),
+    (9134680, klefr.MbusFunction.MINIMUM, 0),
+    (2345670, klefr.MbusFunction.MINIMUM, 1),
+    (6789010, klefr.MbusFunction.MINIMUM, 2),
+]
+
+
+def test_rsp_ud_gives_the_nine_energies_with_units():
+    f = klefr.decode(RSP_UD)
+    assert isinstance(f, klefr.MbusFrame)
+    assert f.header.manufacturer == "INM"
+    assert f.header.medium_name == "Electricity"
+    assert f.header.access == 2
+    got = [(r.value, r.function, r.tariff) for r in f.records]
+    assert got == NINE
+    assert all(r.unit == "Wh" and r.quantity == "Energy" for r in f.records)
+    assert all(r.storage == 0 and r.subunit == 0 for r in f.records)
+    assert str(f.records[0].exact) == "16048140"
+
+
+def test_protocol_may_be_given_by_name_or_enum():
+    assert klefr.decode(RSP_UD, "mbus") == klefr.decode(RSP_UD, klefr.Protocol.MBUS)
+    with pytest.raises(ValueError):
+        klefr.decode(RSP_UD, "zigbee")
+
+
+# Appendix 3 writes (SPEC section 9), CRC appended: decoded field by field.
+A3_WRITES = [
+    ("01 06 4003 000A", 0x4003, 10),
+    ("01 06 4004 2580", 0x4004, 0x2580),
+    ("01 06 400F 000A", 0x400F, 10),
+    ("01 06 4010 0025", 0x4010, 0x25),
+    ("01 06 4011 0002", 0x4011, 2),
+    ("01 06 4016 0000", 0x4016, 0),
+    ("01 06 6048 0002", 0x6048, 2),
+]
+
+
+def crc(frame):
+    c = 0xFFFF
+    for b in frame:
+        c ^= b
+        for _ in range(8):
+            c = (c >> 1) ^ 0xA001 if c & 1 else c >> 1
+    return frame + bytes([c & 0xFF, c >> 8])
+
+
+@pytest.mark.parametrize("hexframe,address,value", A3_WRITES)
+def test_manual_single_register_writes(hexframe, address, value):
+    q = klefr.decode(crc(bytes.fromhex(hexframe)))
+    assert isinstance(q, klefr.ModbusRequest)
+    assert (q.unit, q.function, q.address, q.value) == (
+        1, klefr.ModbusFunction.WRITE_SINGLE_REGISTER, address, value)
+
+
+def test_manual_multiple_register_writes():
+    q = klefr.decode(crc(bytes.fromhex("01 10 400D 0002 04 41 20 00 00")))
+    assert q.function == klefr.ModbusFunction.WRITE_MULTIPLE_REGISTERS
+    assert (q.address, q.quantity, q.registers) == (0x400D, 2, (0x4120, 0))
+    q = klefr.decode(crc(bytes.fromhex("01 10 6049 0002 04 00 00 00 00")))
+    assert (q.address, q.quantity, q.registers) == (0x6049, 2, (0, 0))
+
+
+def test_lcd_cycle_time_write_of_the_manual_byte_for_byte():
+    assert crc(bytes.fromhex("01 06 40 10 00 25")) == bytes.fromhex("01 06 40 10 00 25 5C 14")
+    q = klefr.decode(bytes.fromhex("01 06 40 10 00 25 5C 14"))
+    assert (q.address, q.value) == (0x4010, 0x25)  # "HEX": 25 s as BCD
+
+
+def test_read_response_and_exception():
+    r = klefr.decode(bytes.fromhex("01 03 04 17 06 05 18 1C DC"))
+    assert isinstance(r, klefr.ModbusResponse)
+    assert r.registers == (0x1706, 0x0518) and r.exception == 0
+    q = klefr.decode(bytes.fromhex("01 03 40 00 00 02 D1 CB"))
+    assert isinstance(q, klefr.ModbusRequest) and (q.address, q.quantity) == (0x4000, 2)
+    e = klefr.decode(bytes.fromhex("01 83 02 C0 F1"))
+    assert e.exception == 2 and e.function == klefr.ModbusFunction.READ_HOLDING_REGISTERS
+
+
+READOUT = bytes.fromhex(
+    "02 30 2E 30 2E 30 28 31 37 30 36 30 35 31 38 29 0D 0A 31 2E 38 2E 30 28 30 30 30 30 36 39"
+    "31 33 2E 34 36 2A 6B 57 68 29 0D 0A 33 32 2E 37 2E 30 28 32 33 30 2E 31 2A 56 29 0D 0A 21"
+    "0D 0A 03 2D")
+
+
+def test_iec_readout_data_sets():
+    m = klefr.decode(READOUT)
+    assert isinstance(m, klefr.IecMessage) and m.type == klefr.IecMessageType.DATA
+    got = [(d.address, d.value, d.unit, d.number) for d in m.datasets]
+    assert got == [("0.0.0", "17060518", "", 17060518.0),
+                   ("1.8.0", "00006913.46", "kWh", 6913.46),
+                   ("32.7.0", "230.1", "V", 230.1)]
+
+
+def test_iec_command_sign_on_and_7e1_parity_bits():
+    w = klefr.decode(bytes.fromhex("01 57 31 02 31 32 38 2E 31 2E 34 28 32 35 29 03 5F"))
+    assert w.command == "W1" and w.datasets[0].address == "128.1.4"
+    assert w.datasets[0].value == "25"
+    assert klefr.decode(b"/?!\r\n").type == klefr.IecMessageType.REQUEST
+    parity = bytes.fromhex("82 30 2E 30 2E 30 28 B1 B7 30 36 30 35 B1 B8 A9 8D 0A 21 8D 0A 03 9F")
+    m = klefr.decode(parity, "iec")
+    assert m.datasets[0].value == "17060518"
+
+
+@pytest.mark.parametrize("data,exc", [
+    (bytes.fromhex("01 06 40 10 00 25 5C 15"), klefr.Checksum),
+    (bytes.fromhex("68 4B 4B 68 08 00 72 00 16"), klefr.Truncated),
+    (RSP_UD[:-2] + bytes([RSP_UD[-2] ^ 1, 0x16]), klefr.Checksum),
+    (b"", klefr.Truncated),
+])
+def test_bad_frames_raise_their_exception(data, exc):
+    with pytest.raises(exc) as info:
+        klefr.decode(data)
+    assert isinstance(info.value, klefr.Error) and int(info.value.code) < 0
+
+
+def test_errors_carry_the_c_code():
+    with pytest.raises(klefr.Checksum) as info:
+        klefr.decode(bytes.fromhex("01 06 40 10 00 25 5C 15"))
+    assert info.value.code == klefr.ErrorCode.ERR_CHECKSUM
+    assert "checksum" in str(info.value)
+
+
+def test_random_bytes_through_every_decoder_never_crash():
+    rnd = random.Random(13)
+    decoders = [klefr.decode, klefr.decode_mbus, klefr.decode_modbus, klefr.decode_iec]
+    seeds = [RSP_UD, READOUT, bytes.fromhex("01 03 04 17 06 05 18 1C DC")]
+    for i in range(20000):
+        if i % 2:
+            data = bytes(rnd.randrange(256) for _ in range(rnd.randrange(0, 80)))
+        else:  # mutate a valid frame: deeper into the decoders
+            data = bytearray(rnd.choice(seeds))
+            for _ in range(rnd.randrange(1, 4)):
+                data[rnd.randrange(len(data))] = rnd.randrange(256)
+            data = bytes(data[:rnd.randrange(1, len(data) + 1)])
+        for d in decoders:
+            try:
+                d(data)
+            except klefr.Error:
+                pass
