@@ -33,13 +33,13 @@ ninja -C build-fw-m4
 meson test -C build-fw-m4 --print-errorlogs
 
 echo "== unit tests under address and undefined-behaviour sanitizers"
-setup build-asan -Dwerror=true -Dtests=enabled -Dbench=disabled -Ddocs=disabled -Dfirmware=disabled \
+setup build-asan -Dwerror=true -Dtests=enabled -Dbench=disabled -Ddocs=disabled -Dfirmware=disabled -Dpython=disabled \
   -Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fno-sanitize-recover=all
 ninja -C build-asan
 meson test -C build-asan --suite unit --print-errorlogs
 
 echo "== fuzzing, ${fuzz_seconds} s per target"
-CC=clang setup build-fuzz -Dfuzz=true -Dtests=disabled -Dbench=disabled -Ddocs=disabled -Dfirmware=disabled
+CC=clang setup build-fuzz -Dfuzz=true -Dtests=disabled -Dbench=disabled -Ddocs=disabled -Dfirmware=disabled -Dpython=disabled
 ninja -C build-fuzz
 fuzz_runs=0
 for target in build-fuzz/fuzz/fuzz_*; do
