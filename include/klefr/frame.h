@@ -60,7 +60,7 @@ typedef struct klefr_checksum {
 
 /** The three protocols of a KLEFR meter: Modbus RTU (or Modbus TCP via a
  * gateway; 6914), M-Bus EN 13757-2/-3 (6913) and IEC 62056-21 mode C on the
- * IR port (every model). Replaces 0.1's klefr_meter_protocol. @since 0.2 */
+ * IR port (every model). New name in 0.2 (doc/api-conventions.md, Compatibility). @since 0.2 */
 typedef enum klefr_protocol {
     KLEFR_PROTOCOL_MODBUS = 0, /**< Modbus RTU or TCP: Float ABCD registers. */
     KLEFR_PROTOCOL_MBUS = 1,   /**< M-Bus RSP_UD: BCD energies of 10 Wh. */
