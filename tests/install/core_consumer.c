@@ -17,8 +17,8 @@ int main(void)
         return 1;
     const klefr_quantity_info *row = klefr_quantity_get(KLEFR_Q_VOLTAGE);
     uint16_t regs[2];
-    if (row == NULL || klefr_model_modbus_values_encode(&v, row->modbus.address, regs,
-                                                        row->modbus.length) != KLEFR_OK)
+    if (row == NULL || klefr_model_modbus_values_encode(KLEFR_MODEL_6914, &v, row->modbus.address,
+                                                        regs, row->modbus.length) != KLEFR_OK)
         return 1;
     /* 230.5 as IEEE 754 single, ABCD: 43 66 80 00. */
     printf("klefr-core %s: %s at %04X = %04X %04X (%zu bytes of values)\n", klefr_version_string(),
