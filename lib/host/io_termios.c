@@ -273,6 +273,8 @@ klefr_err klefr_io_open_fd(int fd, bool own_fd, const klefr_line *line,
     if (line != NULL) {
         klefr_err err = termios_set_line(t, line);
         if (err != KLEFR_OK) {
+            if (fl >= 0) /* the caller's descriptor as it was */
+                (void)fcntl(fd, F_SETFL, fl);
             free(t);
             return err;
         }

@@ -290,6 +290,26 @@ START_TEST(test_fd_backend_takes_a_socket_pair)
 }
 END_TEST
 
+/* A refused open leaves the caller's descriptor as it was: still blocking. */
+START_TEST(test_a_refused_fd_open_leaves_the_descriptor_alone)
+{
+    int sv[2];
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    int before = fcntl(sv[0], F_GETFL);
+    klefr_io_options o;
+    klefr_io_options_init(&o);
+    o.strict_line = true; /* a socket cannot take a line setting */
+    klefr_line l = {9600, 8, KLEFR_PARITY_EVEN, 1};
+    klefr_io *io = NULL;
+    ck_assert_int_eq(klefr_io_open_fd(sv[0], false, &l, &o, &io), KLEFR_ERR_UNSUPPORTED);
+    ck_assert_ptr_null(io);
+    ck_assert_int_eq(fcntl(sv[0], F_GETFL), before);
+    ck_assert_int_eq(before & O_NONBLOCK, 0);
+    close(sv[0]);
+    close(sv[1]);
+}
+END_TEST
+
 START_TEST(test_port_listing_answers)
 {
     klefr_port_info ports[32];
@@ -316,6 +336,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_tcp_and_modbus_tcp_urls_connect_and_carry_bytes);
     tcase_add_test(tc, test_port_strings_are_checked);
     tcase_add_test(tc, test_fd_backend_takes_a_socket_pair);
+    tcase_add_test(tc, test_a_refused_fd_open_leaves_the_descriptor_alone);
     tcase_add_test(tc, test_port_listing_answers);
     suite_add_tcase(s, tc);
     return s;
