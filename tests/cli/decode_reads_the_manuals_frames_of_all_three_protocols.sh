@@ -89,4 +89,20 @@ json_check 'd[4]["datasets"][0]["klefr_quantity"] == "lcd_cycle_time"'
 # The same readout with 7E1 parity bits still in bit 7 (a pty capture).
 run 0 decode --protocol iec 82 30 2E 30 2E 30 28 B1 B7 30 36 30 35 B1 B8 A9 8D 0A 21 8D 0A 03 9F
 out_has 'parity_7e1_stripped'
+# A readout copied without STX/ETX/BCC: the codec's data set parser takes
+# all of it, so the data sets are shown as a bare block.
+#   1.8.0(000123.45*kWh) CR LF 2.8.0(000001.00*kWh) CR LF ! CR LF
+run 0 decode --protocol iec --json 31 2E 38 2E 30 28 30 30 30 31 32 33 2E 34 35 2A 6B 57 68 29 0D 0A \
+    32 2E 38 2E 30 28 30 30 30 30 30 31 2E 30 30 2A 6B 57 68 29 0D 0A 21 0D 0A
+json_check 'd["type"] == "data block without framing" and d["datasets"][0]["number"] == 123.45 and d["datasets"][1]["klefr_quantity"] == "reverse_active_energy"'
+# What the parser does not take is no data block: a control character as
+# the address (SOH "(x)" CR LF), a data set never closed ("AB(CD").
+run 4 decode --protocol iec --json 01 28 78 29 0D 0A
+json_check 'd["type"] == "invalid"'
+run 4 decode --protocol iec --json 41 42 28 43 44
+json_check 'd["type"] == "invalid"'
+# 7-bit text whose bytes all happen to have even parity is left as it is
+# ("30 33": '0' and '3'), not "stripped".
+run 4 decode --protocol iec --json 30 33
+json_check '"parity_7e1_stripped" not in d'
 echo pass

@@ -47,20 +47,15 @@ static bool parse_hex(const char *text, GByteArray *out)
 }
 
 /* IEC 62056-21 on an 8-bit link keeps 7E1 parity in bit 7: strip it when
- * every byte has even parity, so captures from ptys and TCP decode. */
+ * every byte has even parity and stripping changed something, so captures
+ * from ptys and TCP decode and plain 7-bit text stays as it is. */
 static bool strip_parity(const uint8_t *buf, size_t len, uint8_t *out)
 {
-    bool any_high = false;
-    for (size_t i = 0; i < len; i++)
-        any_high |= (buf[i] & 0x80u) != 0;
     memcpy(out, buf, len);
-    if (!any_high)
-        return false;
-    if (klefr_iec_parity_strip_buf(out, len, NULL) != KLEFR_OK) {
-        memcpy(out, buf, len);
-        return false;
-    }
-    return true;
+    if (klefr_iec_parity_strip_buf(out, len, NULL) == KLEFR_OK && memcmp(out, buf, len) != 0)
+        return true;
+    memcpy(out, buf, len);
+    return false;
 }
 
 static decode_proto guess(const uint8_t *buf, size_t len)

@@ -78,6 +78,23 @@ static klefr_err datasets(cli_out *o, const char *data, size_t len)
     return err;
 }
 
+/* Whether the codec's data set parser takes all of @p data as data lines:
+ * a readout copied without its STX/ETX. */
+static bool is_bare_data_block(const char *data, size_t len)
+{
+    klefr_iec_parser p;
+    klefr_iec_parser_init(&p);
+    klefr_iec_dataset ds;
+    bool found = true;
+    size_t n = 0;
+    while (found) {
+        if (klefr_iec_dataset_next(&p, data, len, &ds, &found) != KLEFR_OK)
+            return false;
+        n += found ? 1 : 0;
+    }
+    return n > 0;
+}
+
 static void bcc_fields(cli_out *o, const uint8_t *buf, size_t len)
 {
     klefr_checksum c;
@@ -128,14 +145,9 @@ klefr_err decode_iec(cli_out *o, const uint8_t *buf, size_t len)
     if (err == KLEFR_OK && used != len)
         err = KLEFR_ERR_FRAME; /* bytes after the message */
     if (err != KLEFR_OK) {
-        /* A readout copied without its STX/ETX: data lines only. */
-        if (len > 0 && buf[0] >= 0x20 && memchr(buf, '(', len) != NULL) {
+        if (is_bare_data_block((const char *)buf, len)) {
             out_str(o, "type", "data block without framing");
-            klefr_err derr = datasets(o, (const char *)buf, len);
-            if (derr == KLEFR_OK)
-                return KLEFR_OK;
-            out_str(o, "error", "%s", klefr_strerror(derr));
-            return derr;
+            return datasets(o, (const char *)buf, len);
         }
         out_str(o, "type", "invalid");
         out_str(o, "error", "%s", klefr_strerror(err));
