@@ -36,8 +36,14 @@ BROADCAST: int = _c.MBUS_ADDR_BROADCAST
 WILDCARD = None
 """A selection field that matches any value."""
 
-#: Link functions of the C field (klefr_mbus_link_function).
-LinkFunction = enum.IntEnum("LinkFunction", _c.MBUS_LINK_FUNCTIONS, module=__name__)
+class LinkFunction(enum.IntEnum):
+    """Link functions of the C field (klefr_mbus_link_function)."""
+    SND_NKE = _c.MBUS_LINK_FUNCTIONS["SND_NKE"]
+    SND_UD = _c.MBUS_LINK_FUNCTIONS["SND_UD"]
+    REQ_UD1 = _c.MBUS_LINK_FUNCTIONS["REQ_UD1"]
+    REQ_UD2 = _c.MBUS_LINK_FUNCTIONS["REQ_UD2"]
+    RSP_UD = _c.MBUS_LINK_FUNCTIONS["RSP_UD"]
+
 
 #: A record's value: a number, text (LVAR, in reading order), bytes, or None (no data).
 RecordValue = Union[int, float, str, bytes, None]
