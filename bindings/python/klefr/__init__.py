@@ -12,8 +12,8 @@ records), and the register model as data.
 klefr.modbus, klefr.mbus and klefr.iec encode frames (bytes in, bytes out)
 and re-export their protocol's decoders:
 
->>> klefr.modbus.write_request("lcd_cycle_time", 25)
-b'\x01\x06@\x10\x00%\\\x14'
+>>> klefr.modbus.write_request("lcd_cycle_time", 25).hex(" ")
+'01 06 40 10 00 25 5c 14'
 
 klefr.aio has the asyncio facade, klefr.testing the emulated meters.
 """
