@@ -214,6 +214,8 @@ klefr_err klefr_py_mbus_record_encode(int coding, int function, unsigned long lo
                                       double real, const uint8_t *text, size_t text_len,
                                       uint8_t *buf, size_t cap, size_t *len)
 {
+    if (vib_len == 0)
+        return KLEFR_ERR_INVALID_ARG;
     klefr_mbus_record_spec spec = {.coding = (klefr_mbus_coding)coding,
                                    .function = (klefr_mbus_function)function,
                                    .storage = storage,
@@ -226,8 +228,6 @@ klefr_err klefr_py_mbus_record_encode(int coding, int function, unsigned long lo
     spec.value.real = (float)real;
     spec.value.bytes = text_len ? text : NULL;
     spec.value.bytes_len = text_len;
-    if (vib_len == 0)
-        return KLEFR_ERR_INVALID_ARG;
     return klefr_mbus_record_encode(&spec, buf, cap, len);
 }
 

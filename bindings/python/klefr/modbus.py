@@ -15,13 +15,13 @@ over 247, a read to the broadcast address...) raise
 :class:`klefr.InvalidArgument`, a ValueError.
 """
 
-from typing import Dict, Iterable, Mapping, Sequence, Tuple, Union
+from typing import Dict, Iterable, List, Mapping, Sequence, Tuple, Union
 
 from . import _c
-from ._encode import BytesLike, QuantityKey, byte, encoded, values_struct, word
+from ._encode import BytesLike, QuantityKey, byte, encoded, integer, values_struct, word
 from .decode import ModbusRequest, ModbusResponse, decode_modbus
 from .enums import ErrorCode, Model, ModbusFunction
-from .errors import NotWritable, check
+from .errors import InvalidArgument, NotWritable, check
 from .model import SettingValue, lookup, quantities
 
 BROADCAST = 0
@@ -61,9 +61,18 @@ def write_coil(unit: int, address: int, on: bool) -> bytes:
                    f"Modbus write single coil (unit {unit}, {address:#06x})")
 
 
+def _registers(registers: Sequence[int]) -> List[int]:
+    """@p registers as a list of ints 0-65535, at most 256 (the most the
+    wrapper takes; the C encoders set the functions' own limits)."""
+    regs = [word("register", r) for r in registers]
+    if len(regs) > 256:
+        raise InvalidArgument(ErrorCode.ERR_INVALID_ARG, f"{len(regs)} registers")
+    return regs
+
+
 def write_registers(unit: int, address: int, registers: Sequence[int]) -> bytes:
     """Function 16: @p registers (1-123 ints 0-65535) from @p address."""
-    regs = list(registers)
+    regs = _registers(registers)
     return encoded(_c.modbus_write_registers_encode(byte("unit", unit), word("address", address),
                                                     regs),
                    f"Modbus write multiple registers (unit {unit}, {len(regs)} from "
@@ -94,7 +103,7 @@ def request(unit: int, function: int, *, address: int = 0, quantity: int = 0, va
 def read_registers_response(unit: int, registers: Sequence[int], *,
                             function: int = ModbusFunction.READ_HOLDING_REGISTERS) -> bytes:
     """The answer to a register read (03 or 04) carrying @p registers."""
-    regs = list(registers)
+    regs = _registers(registers)
     return encoded(_c.modbus_read_registers_response_encode(byte("unit", unit),
                                                             byte("function", function), regs),
                    f"Modbus read registers response (unit {unit}, {len(regs)} registers)")
@@ -164,7 +173,8 @@ def registers(values: Mapping[QuantityKey, float], address: int, count: int, *,
     read 0. A register off @p model's map raises DeviceRefused (exception
     02, as the meter answers)."""
     err, regs = _c.model_modbus_values_encode(int(model), values_struct(values),
-                                              word("address", address), count)
+                                              word("address", address),
+                                              integer("count", count, 0, MAX_READ_REGISTERS))
     check(err, f"registers {address:#06x}+{count} of the {int(model)}")
     return tuple(regs)
 
@@ -175,8 +185,11 @@ def values_of(registers: Sequence[int], address: int, *,
     (klefr_model_modbus_values_decode), by name."""
     v = _c.Values()
     _c.values_clear(v)
-    check(_c.model_modbus_values_decode(int(model), word("address", address), list(registers),
-                                        v), "Modbus registers")
+    regs = _registers(registers)
+    if len(regs) > MAX_READ_REGISTERS:
+        raise InvalidArgument(ErrorCode.ERR_INVALID_ARG, f"{len(regs)} registers (at most 125)")
+    check(_c.model_modbus_values_decode(int(model), word("address", address), regs, v),
+          "Modbus registers")
     return {quantities[q].name: x for q, x in _c.values_items(v)}
 
 

@@ -316,6 +316,10 @@ def test_long_iec_data_is_not_cut_at_a_fixed_buffer():
     lambda: modbus.write_coils(1, 0, []),
     lambda: modbus.exception_response(1, 3, 0),
     lambda: modbus.read_request(1, 0x10000, 2),               # no uint16_t
+    lambda: modbus.write_registers(1, 0, [70000]),
+    lambda: modbus.write_registers(1, 0, [0] * 300),
+    lambda: modbus.registers({}, 0x5000, 126),
+    lambda: mbus.record(b"", 1),                              # no VIF
     lambda: mbus.snd_nke(251),                                # reserved
     lambda: mbus.req_ud2(256),
     lambda: mbus.select("1307ABCD"),                          # A-E is no digit
@@ -405,3 +409,17 @@ def test_random_and_mutated_bytes_raise_only_klefr_errors():
             except klefr.Error:  # anything else (or a crash) fails the test
                 outcomes["refused"] += 1
     assert outcomes["decoded"] > 0 and outcomes["refused"] > 0
+
+
+@pytest.mark.parametrize("module", [modbus, mbus, iec])
+def test_public_functions_have_docstrings_and_full_annotations(module):
+    import inspect
+    functions = [getattr(module, n) for n in module.__all__
+                 if inspect.isfunction(getattr(module, n))]
+    assert len(functions) >= 10
+    for f in functions:
+        sig = inspect.signature(f)
+        assert f.__doc__, f.__name__
+        assert sig.return_annotation is not inspect.Signature.empty, f.__name__
+        for p in sig.parameters.values():
+            assert p.annotation is not inspect.Parameter.empty, f"{f.__name__}({p.name})"
