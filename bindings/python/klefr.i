@@ -165,6 +165,9 @@ KLEFR_HANDLE_OUT(klefr_iec_master)
 %include <klefr/meter.h>
 %include <klefr/version.h>
 
+/* --- the encoders of klefr.modbus, klefr.mbus, klefr.iec ------------------ */
+%include "codecs.i"
+
 /* --- helpers for what a header gives as raw memory ---------------------- */
 %nothread;
 %inline %{

@@ -39,6 +39,58 @@ IecDataset = _capi.klefr_iec_dataset
 iec_dataset_next = _capi.klefr_iec_dataset_next
 iec_value_parse = _capi.klefr_iec_value_parse
 
+# Encoders (codecs.i): each returns (err, bytes or None)
+modbus_read_request_encode = _capi.klefr_modbus_read_request_encode
+modbus_write_single_encode = _capi.klefr_modbus_write_single_request_encode
+modbus_write_registers_encode = _capi.klefr_modbus_write_registers_request_encode
+modbus_write_coils_encode = _capi.klefr_py_modbus_write_coils_encode
+modbus_request_encode = _capi.klefr_py_modbus_request_encode
+modbus_response_encode = _capi.klefr_py_modbus_response_encode
+modbus_read_registers_response_encode = _capi.klefr_modbus_read_registers_response_encode
+modbus_exception_response_encode = _capi.klefr_modbus_exception_response_encode
+modbus_mbap_encode = _capi.klefr_py_modbus_mbap_encode
+modbus_tcp_from_rtu = _capi.klefr_modbus_tcp_from_rtu
+model_modbus_values_encode = _capi.klefr_model_modbus_values_encode
+model_modbus_values_decode = _capi.klefr_model_modbus_values_decode
+mbus_snd_nke_encode = _capi.klefr_mbus_snd_nke_encode
+mbus_req_ud2_encode = _capi.klefr_mbus_req_ud2_encode
+mbus_app_reset_encode = _capi.klefr_mbus_app_reset_encode
+mbus_baud_change_encode = _capi.klefr_mbus_baud_change_encode
+mbus_selection_encode = _capi.klefr_py_mbus_selection_encode
+mbus_control_encode = _capi.klefr_py_mbus_control_encode
+mbus_frame_encode = _capi.klefr_py_mbus_frame_encode
+mbus_record_encode = _capi.klefr_py_mbus_record_encode
+mbus_rsp_ud_encode = _capi.klefr_py_mbus_rsp_ud_encode
+mbus_snd_ud_encode = _capi.klefr_py_mbus_snd_ud_encode
+MbusModelHeader = _capi.klefr_mbus_model_header
+model_mbus_rsp_ud_encode = _capi.klefr_model_mbus_rsp_ud_encode
+model_mbus_write_encode = _capi.klefr_model_mbus_write_encode
+model_mbus_write_decode = _capi.klefr_py_model_mbus_write_decode
+iec_message_encode = _capi.klefr_py_iec_message_encode
+iec_command_encode = _capi.klefr_py_iec_command_encode
+iec_baud_char_encode = _capi.klefr_py_iec_baud_char_encode
+iec_baud_char_decode = _capi.klefr_py_iec_baud_char_decode
+model_iec_ident_encode = _capi.klefr_model_iec_ident_encode
+model_iec_readout_encode = _capi.klefr_py_model_iec_readout_encode
+model_iec_password_encode = _capi.klefr_model_iec_password_encode
+model_iec_read_encode = _capi.klefr_model_iec_read_encode
+model_iec_write_encode = _capi.klefr_model_iec_write_encode
+values_clear = _capi.klefr_values_clear
+values_set = _capi.klefr_values_set
+MBUS_LINK_FUNCTIONS = {"SND_NKE": _capi.KLEFR_MBUS_SND_NKE, "SND_UD": _capi.KLEFR_MBUS_SND_UD,
+                       "REQ_UD1": _capi.KLEFR_MBUS_REQ_UD1, "REQ_UD2": _capi.KLEFR_MBUS_REQ_UD2,
+                       "RSP_UD": _capi.KLEFR_MBUS_RSP_UD}
+IEC_MODES = {"A": _capi.KLEFR_IEC_MODE_A, "B": _capi.KLEFR_IEC_MODE_B,
+             "C": _capi.KLEFR_IEC_MODE_C, "D": _capi.KLEFR_IEC_MODE_D,
+             "E": _capi.KLEFR_IEC_MODE_E}
+MODBUS_MAX_READ_REGISTERS = _capi.KLEFR_MODBUS_MAX_READ_REGISTERS
+MODBUS_MAX_WRITE_REGISTERS = _capi.KLEFR_MODBUS_MAX_WRITE_REGISTERS
+MODBUS_MAX_READ_BITS = _capi.KLEFR_MODBUS_MAX_READ_BITS
+MODBUS_MAX_WRITE_BITS = _capi.KLEFR_MODBUS_MAX_WRITE_BITS
+MBUS_ADDR_SECONDARY = _capi.KLEFR_MBUS_ADDR_SECONDARY
+MBUS_ADDR_BROADCAST_REPLY = _capi.KLEFR_MBUS_ADDR_BROADCAST_REPLY
+MBUS_ADDR_BROADCAST = _capi.KLEFR_MBUS_ADDR_BROADCAST
+
 # Helpers of klefr.i
 bytes_at = _capi.klefr_py_bytes_at
 number_at = _capi.klefr_py_number_at

@@ -45,6 +45,12 @@ class DeviceRefused(Error):
         self.iec_error = iec_error
 
 
+class InvalidArgument(Error, ValueError):
+    """An impossible argument (KLEFR_ERR_INVALID_ARG, or a value the
+    encoder cannot carry): a register count of 0, a unit over 247, an
+    M-Bus address that is no address, a character a message cannot hold."""
+
+
 class InvalidValue(Error, ValueError):
     """A value outside the allowed ones; ``allowed`` says which are (a
     tuple of values, a (min, max) pair, or None when unknown)."""
@@ -79,6 +85,7 @@ class Incomplete(Error):
 
 
 _CLASSES = {
+    ErrorCode.ERR_INVALID_ARG: InvalidArgument,
     ErrorCode.ERR_TIMEOUT: Timeout,
     ErrorCode.ERR_CHECKSUM: Checksum,
     ErrorCode.ERR_PARITY: Checksum,
