@@ -13,7 +13,8 @@ per meter is written:
     time,meter,model,serial_number,<one column per --quantity>,error
 
 ``time`` is when the meter's answer was complete (UTC, ISO 8601),
-``meter`` the --meter argument as given. A quantity the meter's protocol
+``meter`` the --meter argument as given, ``serial_number`` the meter's
+(over M-Bus its secondary address, which the 6913 sets to it). A quantity the meter's protocol
 does not carry stays empty; a meter that does not answer gets a row with
 no values and the reason in ``error``, and polling goes on. Values are
 written in the quantity's unit of klefr.quantities (kWh, V, A, kW, Hz),
@@ -43,6 +44,10 @@ class PolledMeter:
         self.spec = spec
         self.meter = meter
         self.readable = [name for name in wanted if meter.can_read(name)]
+        # Who answered, in every row: the serial number (Modbus, IEC) or
+        # the M-Bus secondary address, which the 6913 sets to it.
+        self.ident = next((name for name in ("serial_number", "secondary_address")
+                           if meter.can_read(name)), None)
 
 
 def parse_meter(spec: str) -> Tuple[str, str, Union[int, str, None]]:
@@ -80,6 +85,12 @@ def open_meters(specs: Sequence[str], wanted: Sequence[str],
     return list(buses.values()), meters
 
 
+def cell(value: klefr.Value) -> str:
+    """A value as CSV text: no unit; a whole-number quantity as an int,
+    else the float's repr (every digit the meter sent)."""
+    return str(int(value)) if value.quantity.integer else str(value)
+
+
 def poll_row(polled: PolledMeter, wanted: Sequence[str]) -> Dict[str, str]:
     """Read one meter once: its CSV row."""
     row = {"meter": polled.spec}
@@ -87,7 +98,8 @@ def poll_row(polled: PolledMeter, wanted: Sequence[str]) -> Dict[str, str]:
         if not polled.readable:
             raise klefr.NotAvailable(klefr.ErrorCode.ERR_NOT_AVAILABLE,
                                      f"{polled.meter} carries none of the quantities")
-        reading = polled.meter.read(polled.readable)
+        extra = [polled.ident] if polled.ident and polled.ident not in polled.readable else []
+        reading = polled.meter.read(polled.readable + extra)
     except klefr.Error as e:
         row["time"] = datetime.datetime.now(datetime.timezone.utc).isoformat()
         row["error"] = f"{type(e).__name__}: {e}"
@@ -95,20 +107,27 @@ def poll_row(polled: PolledMeter, wanted: Sequence[str]) -> Dict[str, str]:
     row["time"] = reading.time.isoformat()
     model = reading.identity.model if reading.identity.model is not None else polled.meter.model
     row["model"] = str(int(model)) if model is not None else ""
-    serial = reading.identity.serial_number
+    who = reading.identity
+    serial = who.serial_number if who.serial_number is not None else who.secondary_address
     row["serial_number"] = str(serial) if serial is not None else ""
     for name in wanted:
         if name in reading:
-            row[name] = str(reading[name])  # the float's repr: no unit, every digit
+            row[name] = cell(reading[name])
     return row
+
+
+def columns(wanted: Sequence[str]) -> List[str]:
+    """The CSV header: the fixed columns, then the quantities (but
+    serial_number, which is a fixed one), then error."""
+    fixed = ["time", "meter", "model", "serial_number"]
+    return fixed + [name for name in wanted if name not in fixed] + ["error"]
 
 
 def poll(meters: Sequence[PolledMeter], wanted: Sequence[str], out: TextIO, interval: float,
          count: int) -> None:
     """Write the header, then a row per meter every @p interval seconds,
     @p count rounds (0: until interrupted)."""
-    writer = csv.DictWriter(out, ["time", "meter", "model", "serial_number", *wanted, "error"],
-                            restval="")
+    writer = csv.DictWriter(out, columns(wanted), restval="")
     writer.writeheader()
     start = time.monotonic()
     done = 0
