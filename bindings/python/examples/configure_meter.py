@@ -153,6 +153,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             model = model_of(meter)
             if args.list:
                 print("\n".join(list_settings(meter, model)))
+            if not changes:
+                return 0
             refused = check_all(model, changes)
             if refused:
                 print("configure_meter: nothing written:", file=sys.stderr)

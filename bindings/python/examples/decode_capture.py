@@ -137,8 +137,8 @@ def decode_stream(stream: TextIO, protocol: Optional[str], out: TextIO) -> int:
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(
-        description="Decode a capture file of hex frames (Modbus RTU, M-Bus, IEC 62056-21), "
-                    "one frame a line.")
+        description="Decode a capture file of hex frames, one frame a line (Modbus RTU, "
+                    "M-Bus, IEC 62056-21).")
     parser.add_argument("capture", nargs="?", default=str(SAMPLE),
                         help="the capture file, '-' for stdin (default: the manual's frames "
                              "in capture.txt beside this script)")
