@@ -39,6 +39,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 from typing import Any, Callable, Dict, List, Tuple
 
@@ -64,6 +65,20 @@ class Peer:
                  "--load", "230.5,5,0,50"], stdin=subprocess.DEVNULL, stdout=o,
                 stderr=subprocess.STDOUT)
         self._await(lambda: "bus:" in open(out, errors="replace").read(), "klefr-meterd")
+        fd = os.open(self.port, os.O_RDWR | os.O_NOCTTY)
+        self._fresh = termios.tcgetattr(fd)
+        os.close(fd)
+
+    def reset_port(self) -> None:
+        """Give the clients' end the termios it had when socat made it.
+        Every client then starts from the same port, and pyserial needs it:
+        its open fails with EINVAL on a pty it configured before (its first
+        tcsetattr over the 8E1 state it left)."""
+        fd = os.open(self.port, os.O_RDWR | os.O_NOCTTY)
+        try:
+            termios.tcsetattr(fd, termios.TCSANOW, self._fresh)
+        finally:
+            os.close(fd)
 
     @staticmethod
     def _await(ready: Callable[[], bool], what: str) -> None:
@@ -156,6 +171,7 @@ def main() -> int:
         try:
             for _ in range(args.rounds):
                 for name, client in clients:
+                    peer.reset_port()
                     r = client(peer.port, args.reads)
                     assert abs(r["mean"] - 230.5) < 0.01, (name, r)
                     results[name].append(r)
