@@ -26,6 +26,8 @@ packages=(
   # Python bindings (python feature): SWIG, the meson-python backend that
   # `pip install --no-build-isolation .` uses, and the pytest suite
   swig python3-dev python3-venv python3-pip python3-mesonpy python3-pytest
+  # type-checking the Python examples (mypy --strict, bindings/python/tests)
+  python3-mypy
 )
 # The interop test against smartmeter-obis needs node >= 16 and npm. A
 # machine may already have NodeSource's nodejs, which bundles npm and

@@ -19,6 +19,13 @@ MbusRecord = _capi.klefr_mbus_record
 mbus_record_next = _capi.klefr_mbus_record_next
 mbus_value_to_double = _capi.klefr_mbus_value_to_double
 mbus_medium_name = _capi.klefr_mbus_medium_name
+MbusControl = _capi.klefr_mbus_control
+mbus_control_decode = _capi.klefr_mbus_control_decode
+MBUS_SND_NKE = _capi.KLEFR_MBUS_SND_NKE
+MBUS_SND_UD = _capi.KLEFR_MBUS_SND_UD
+MBUS_REQ_UD1 = _capi.KLEFR_MBUS_REQ_UD1
+MBUS_REQ_UD2 = _capi.KLEFR_MBUS_REQ_UD2
+MBUS_RSP_UD = _capi.KLEFR_MBUS_RSP_UD
 
 # Modbus
 ModbusRequest = _capi.klefr_modbus_request

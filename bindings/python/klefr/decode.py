@@ -29,6 +29,14 @@ class MbusRecord:
     exact: Optional[decimal.Decimal]
     raw: bytes
 
+    def __str__(self) -> str:
+        # "Energy: 16048.14 kWh (instantaneous, tariff 1)": what the
+        # record says, then how (function; storage, tariff, subunit if set).
+        how = [_function_text(self.function)]
+        how += [f"{k} {v}" for k, v in (("storage", self.storage), ("tariff", self.tariff),
+                                        ("subunit", self.subunit)) if v]
+        return f"{self.quantity or 'record'}: {_value_text(self)} ({', '.join(how)})"
+
 
 @dataclasses.dataclass(frozen=True)
 class MbusHeader:
@@ -41,6 +49,11 @@ class MbusHeader:
     access: int
     status: int
     signature: int
+
+    def __str__(self) -> str:
+        ident = f"{self.id:08d}" if self.id >= 0 else "(not BCD)"
+        return (f"id {ident}, {self.manufacturer} version {self.version}, {self.medium_name}, "
+                f"access {self.access}, status {self.status:02X}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,6 +68,25 @@ class MbusFrame:
     records: Tuple[MbusRecord, ...]
     data: bytes
 
+    def __str__(self) -> str:
+        """One line for the frame, then one indented line per record."""
+        if self.type == MbusFrameType.ACK:
+            return "M-Bus ACK (E5)"
+        link = _link_function(self.c)
+        to = "from" if link == "RSP_UD" else "to"
+        head = f"M-Bus {link} {to} address {self.a} (C {self.c:02X}"
+        if self.type == MbusFrameType.SHORT:
+            return head + ")"
+        head += f", CI {self.ci:02X})"
+        if self.header is not None:
+            head += f": {self.header}"
+        if self.type == MbusFrameType.LONG and (self.records or self.header is not None):
+            plural = "" if len(self.records) == 1 else "s"
+            lines = [f"{head}, {len(self.records)} record{plural}"]
+            lines += [f"  {r}" for r in self.records]
+            return "\n".join(lines)
+        return f"{head}, data {self.data.hex(' ').upper()}" if self.data else head
+
 
 @dataclasses.dataclass(frozen=True)
 class ModbusRequest:
@@ -67,6 +99,20 @@ class ModbusRequest:
     value: int
     data: bytes
     registers: Tuple[int, ...]
+
+    def __str__(self) -> str:
+        f = self.function
+        what = f"Modbus request to unit {self.unit}: {_modbus_function_text(f)}"
+        if f in (1, 2, 3, 4):
+            return f"{what} 0x{self.address:04X}, {self.quantity} {_items(f, self.quantity)}"
+        if f in (5, 6):
+            return f"{what} 0x{self.address:04X} = 0x{self.value:04X}"
+        if f in (15, 16):
+            values = " ".join(f"{r:04X}" for r in self.registers) if self.registers \
+                else self.data.hex(" ").upper()
+            return (f"{what} 0x{self.address:04X}, {self.quantity} {_items(f, self.quantity)}"
+                    f" = {values}")
+        return f"{what}, data {self.data.hex(' ').upper()}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,6 +128,21 @@ class ModbusResponse:
     data: bytes
     registers: Tuple[int, ...]
 
+    def __str__(self) -> str:
+        f = self.function
+        what = f"Modbus response from unit {self.unit}: {_modbus_function_text(f)}"
+        if self.exception:
+            return f"{what}: {_c.strerror(self.exception)}"
+        if f in (3, 4):
+            plural = "" if len(self.registers) == 1 else "s"
+            values = " ".join(f"{r:04X}" for r in self.registers)
+            return f"{what}, {len(self.registers)} register{plural}: {values}"
+        if f in (5, 6):
+            return f"{what} 0x{self.address:04X} = 0x{self.value:04X}"
+        if f in (15, 16):
+            return f"{what} 0x{self.address:04X}, {self.quantity} {_items(f, self.quantity)}"
+        return f"{what}, data {self.data.hex(' ').upper()}"
+
 
 @dataclasses.dataclass(frozen=True)
 class IecDataset:
@@ -92,6 +153,11 @@ class IecDataset:
     unit: str
     index: int
     number: Optional[float]
+
+    def __str__(self) -> str:
+        # 1.8.0 = 00006913.46 kWh; a repeated address gets its index.
+        where = f"{self.address}[{self.index}]" if self.index else self.address
+        return f"{where or '(no address)'} = {self.value}{' ' + self.unit if self.unit else ''}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,8 +171,91 @@ class IecMessage:
     partial: bool
     error_code: Optional[int]
 
+    def __str__(self) -> str:
+        """One line for the message, then one indented line per data set."""
+        kind = "data message" if self.type == IecMessageType.DATA else _enum_text(self.type)
+        head = f"IEC 62056-21 {kind}"
+        if self.type == IecMessageType.COMMAND:
+            head += f" {self.command}"
+        if self.type == IecMessageType.ERROR:
+            head += f" {self.error_code}"
+        if self.partial:
+            head += " (partial block)"
+        if self.datasets:
+            plural = "" if len(self.datasets) == 1 else "s"
+            lines = [f"{head}, {len(self.datasets)} data set{plural}"]
+            lines += [f"  {d}" for d in self.datasets]
+            return "\n".join(lines)
+        # The text without its framing (ACK alone is nothing but framing).
+        text = self.text.strip("\r\n\x01\x02\x03\x06\x15")
+        return f"{head}: {text!r}" if text else head
+
 
 Frame = Union[MbusFrame, ModbusRequest, ModbusResponse, IecMessage]
+
+
+# --- text of the frames (their __str__) -----------------------------------
+
+def _enum_text(v: object) -> str:
+    """An enum member as words ("read holding registers"), else the number."""
+    name = getattr(v, "name", None)
+    return name.lower().replace("_", " ") if isinstance(name, str) else str(v)
+
+
+def _function_text(f: object) -> str:
+    return _enum_text(f) if isinstance(f, MbusFunction) else f"function {f}"
+
+
+def _modbus_function_text(f: int) -> str:
+    # "read holding registers (03)"; a code without a member: "function 43".
+    if isinstance(f, ModbusFunction):
+        return f"{_enum_text(f)} ({int(f):02d})"
+    return f"function {int(f):02d}"
+
+
+def _items(function: int, n: int) -> str:
+    kind = "coil" if function in (1, 5, 15) else "input" if function == 2 else "register"
+    return kind if n == 1 else kind + "s"
+
+
+# Unit prefixes for large values in text: the meters count energy in kWh
+# while the records carry Wh. Only these units: a "k°C" means nothing.
+_KILO_UNITS = ("Wh", "W", "J", "varh", "var", "VAh", "VA")
+
+
+def _value_text(r: "MbusRecord") -> str:
+    unit, v = r.unit, r.value
+    if r.exact is not None:
+        exact = r.exact
+        if unit in _KILO_UNITS and abs(exact) >= 1000:
+            exact, unit = exact.scaleb(-3), "k" + unit
+        number = format(exact.normalize(), "f")
+    elif isinstance(v, float):
+        number = repr(v)
+    elif isinstance(v, bytes):
+        number = v.hex(" ").upper() or "(empty)"
+    elif isinstance(v, (datetime.date, datetime.time)):
+        number = v.isoformat()
+    elif isinstance(v, Error):
+        number = f"invalid ({v.message})"
+    elif v is None:
+        number = "(no value)"
+    else:
+        number = str(v)
+    return f"{number} {unit}" if unit else number
+
+
+def _link_function(c: int) -> str:
+    """The C field's link function (klefr_mbus_control_decode), or its hex."""
+    ctl = _c.MbusControl()
+    if _c.mbus_control_decode(c, ctl) != 0:
+        return f"C field {c:02X}"
+    return _LINK_FUNCTIONS.get(ctl.function, f"C field {c:02X}")
+
+
+_LINK_FUNCTIONS = {_c.MBUS_SND_NKE: "SND_NKE", _c.MBUS_SND_UD: "SND_UD",
+                   _c.MBUS_REQ_UD1: "REQ_UD1", _c.MBUS_REQ_UD2: "REQ_UD2",
+                   _c.MBUS_RSP_UD: "RSP_UD"}
 
 
 def decode(data: bytes, protocol: Union[Protocol, str, None] = None) -> Frame:
@@ -127,7 +276,7 @@ def decode(data: bytes, protocol: Union[Protocol, str, None] = None) -> Frame:
     return decode_iec(data)
 
 
-def _protocol(p):
+def _protocol(p: Union[Protocol, str, int]) -> Protocol:
     if isinstance(p, str):
         try:
             return Protocol[p.upper().replace("-", "")]
@@ -218,7 +367,8 @@ def _datetime(d):
 
 # --- Modbus -----------------------------------------------------------------
 
-def decode_modbus(data: bytes, response: Optional[bool] = None):
+def decode_modbus(data: bytes,
+                  response: Optional[bool] = None) -> Union[ModbusRequest, ModbusResponse]:
     """A Modbus RTU ADU. Without @p response, a request when the bytes are
     exactly one request (the echo of a write is one), else a response."""
     data = bytes(data)

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Exceptions mapped from the C error enum (klefr_err)."""
 
-from typing import Any, Tuple
+from typing import Any, Optional, Tuple, Type
 
 from . import _c
 from .enums import ErrorCode, _as
@@ -11,8 +11,8 @@ class Error(Exception):
     """A libklefr error. ``code`` is the klefr_err (an ErrorCode, or a
     positive Modbus exception code), ``message`` the library's text."""
 
-    def __init__(self, code, context=None):
-        self.code = _as(ErrorCode, int(code))
+    def __init__(self, code: int, context: Optional[str] = None) -> None:
+        self.code: int = _as(ErrorCode, int(code))
         self.message = _c.strerror(int(code))
         text = self.message if context is None else f"{context}: {self.message}"
         super().__init__(text)
@@ -38,7 +38,8 @@ class DeviceRefused(Error):
     """The device answered no: a Modbus exception (``exception_code``), an
     IEC 62056-21 error message or NAK (``iec_error``), a wrong password."""
 
-    def __init__(self, code, context=None, exception_code=None, iec_error=None):
+    def __init__(self, code: int, context: Optional[str] = None,
+                 exception_code: Optional[int] = None, iec_error: Optional[int] = None) -> None:
         super().__init__(code, context)
         self.exception_code = exception_code if exception_code is not None else (
             int(code) if int(code) > 0 else None)
@@ -55,7 +56,7 @@ class InvalidValue(Error, ValueError):
     """A value outside the allowed ones; ``allowed`` says which are (a
     tuple of values, a (min, max) pair, or None when unknown)."""
 
-    def __init__(self, code, context=None, allowed=None):
+    def __init__(self, code: int, context: Optional[str] = None, allowed: Any = None) -> None:
         super().__init__(code, context)
         self.allowed = allowed
 
@@ -103,14 +104,14 @@ _CLASSES = {
 }
 
 
-def error_class(code):
+def error_class(code: int) -> Type[Error]:
     """The exception class of klefr_err @p code."""
     if int(code) > 0:
         return DeviceRefused
     return _CLASSES.get(code, Error)
 
 
-def check(code, context=None, **extra):
+def check(code: int, context: Optional[str] = None, **extra: Any) -> None:
     """Raise the exception of @p code unless it is KLEFR_OK."""
     code = int(code)
     if code == 0:

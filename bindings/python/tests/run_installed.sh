@@ -12,6 +12,9 @@ work=$2
 tests=$3
 [ $# -ge 4 ] && [ -n "$4" ] && export KLEFR_METERD="$4"
 [ $# -ge 5 ] && [ -n "$5" ] && export KLEFR_CLI="$5"
+# The examples are not part of the package: tests/test_examples.py runs them
+# from the source tree.
+export KLEFR_EXAMPLES="$src/bindings/python/examples"
 venv=$work/venv
 rm -rf "$venv"
 /usr/bin/python3 -m venv --system-site-packages "$venv"

@@ -40,6 +40,35 @@ def test_rsp_ud_gives_the_nine_energies_with_units():
     assert str(f.records[0].exact) == "16048140"
 
 
+def test_str_of_the_rsp_ud_lists_the_nine_energies_with_units():
+    lines = str(klefr.decode(RSP_UD)).splitlines()
+    assert lines[0] == ("M-Bus RSP_UD from address 0 (C 08, CI 72): id 00000000, INM version 1, "
+                        "Electricity, access 2, status 00, 9 records")
+    # The manual's kWh column (Energy 10 Wh), the function and tariff of the DIF/DIFE.
+    assert lines[1:] == [
+        "  Energy: 16048.14 kWh (instantaneous)", "  Energy: 3580.23 kWh (instantaneous, tariff 1)",
+        "  Energy: 12467.91 kWh (instantaneous, tariff 2)", "  Energy: 6913.46 kWh (maximum)",
+        "  Energy: 1234.56 kWh (maximum, tariff 1)", "  Energy: 5678.9 kWh (maximum, tariff 2)",
+        "  Energy: 9134.68 kWh (minimum)", "  Energy: 2345.67 kWh (minimum, tariff 1)",
+        "  Energy: 6789.01 kWh (minimum, tariff 2)"]
+    assert str(klefr.decode(bytes.fromhex("E5"))) == "M-Bus ACK (E5)"
+    assert str(klefr.decode(bytes.fromhex("10 5B 00 5B 16"))) == "M-Bus REQ_UD2 to address 0 (C 5B)"
+
+
+def test_str_of_modbus_and_iec_frames():
+    assert str(klefr.decode(bytes.fromhex("01 06 40 10 00 25 5C 14"))) == \
+        "Modbus request to unit 1: write single register (06) 0x4010 = 0x0025"
+    assert str(klefr.decode(bytes.fromhex("01 03 04 17 06 05 18 1C DC"))) == \
+        "Modbus response from unit 1: read holding registers (03), 2 registers: 1706 0518"
+    assert str(klefr.decode(bytes.fromhex("01 83 02 C0 F1"))).endswith(
+        "read holding registers (03): Modbus exception 02: illegal data address")
+    assert str(klefr.decode(READOUT)).splitlines() == [
+        "IEC 62056-21 data message, 3 data sets", "  0.0.0 = 17060518",
+        "  1.8.0 = 00006913.46 kWh", "  32.7.0 = 230.1 V"]
+    assert str(klefr.decode(b"/?!\r\n")) == "IEC 62056-21 request: '/?!'"
+    assert str(klefr.decode(b"\x06")) == "IEC 62056-21 ack"
+
+
 def test_protocol_may_be_given_by_name_or_enum():
     assert klefr.decode(RSP_UD, "mbus") == klefr.decode(RSP_UD, klefr.Protocol.MBUS)
     with pytest.raises(ValueError):
