@@ -16,6 +16,8 @@ int klefr_host_poll_fd(int fd, short events, uint32_t timeout_ms);
 /* read(2)/write(2) with a timeout, in the klefr_io_ops convention. */
 ptrdiff_t klefr_host_fd_read(int fd, uint8_t *buf, size_t cap, uint32_t timeout_ms);
 ptrdiff_t klefr_host_fd_write(int fd, const uint8_t *buf, size_t len, uint32_t timeout_ms);
+/* The same write on a connected socket, without SIGPIPE. */
+ptrdiff_t klefr_host_socket_write(int fd, const uint8_t *buf, size_t len, uint32_t timeout_ms);
 /* Read and discard the input pending on fd when called, without waiting;
  * bounded, so a source that never pauses cannot hold it. */
 klefr_err klefr_host_fd_discard(int fd);
