@@ -125,6 +125,16 @@ ptrdiff_t klefr_host_socket_write(int fd, const uint8_t *buf, size_t len, uint32
     return fd_put(fd, buf, len, timeout_ms, true);
 }
 
+klefr_err klefr_host_saved_line(bool has_line, const klefr_line *saved, unsigned not_applied,
+                                klefr_line *line, unsigned *not_applied_out)
+{
+    if (!has_line)
+        return KLEFR_ERR_NOT_AVAILABLE;
+    *line = *saved;
+    *not_applied_out = not_applied;
+    return KLEFR_OK;
+}
+
 klefr_err klefr_host_fd_discard(int fd)
 {
     /* Discard what is pending now, not what keeps coming: a source that never

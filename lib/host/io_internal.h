@@ -22,6 +22,12 @@ ptrdiff_t klefr_host_socket_write(int fd, const uint8_t *buf, size_t len, uint32
  * bounded, so a source that never pauses cannot hold it. */
 klefr_err klefr_host_fd_discard(int fd);
 
+/* get_line for a transport that keeps the line it last set (has_line, in
+ * saved): that line and not_applied, or KLEFR_ERR_NOT_AVAILABLE before the
+ * first set_line. */
+klefr_err klefr_host_saved_line(bool has_line, const klefr_line *saved, unsigned not_applied,
+                                klefr_line *line, unsigned *not_applied_out);
+
 /* The caller's options as this library knows them: the defaults, with the
  * fields that fit in opts->size copied over (NULL: the defaults).
  * KLEFR_ERR_INVALID_ARG if opts->size is below the 0.2 struct's. */

@@ -50,11 +50,7 @@ static klefr_err tcp_flush(void *ctx)
 static klefr_err tcp_get_line(void *ctx, klefr_line *line, unsigned *not_applied)
 {
     tcp_io *t = ctx;
-    if (!t->has_line)
-        return KLEFR_ERR_NOT_AVAILABLE;
-    *line = t->far_line;
-    *not_applied = 0;
-    return KLEFR_OK;
+    return klefr_host_saved_line(t->has_line, &t->far_line, 0, line, not_applied);
 }
 
 static void tcp_close(void *ctx)
