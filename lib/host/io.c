@@ -5,10 +5,12 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -92,7 +94,9 @@ ptrdiff_t klefr_host_fd_read(int fd, uint8_t *buf, size_t cap, uint32_t timeout_
     }
 }
 
-ptrdiff_t klefr_host_fd_write(int fd, const uint8_t *buf, size_t len, uint32_t timeout_ms)
+/* write(2), or send(2) on a socket: MSG_NOSIGNAL makes a closed peer an
+ * error, not a SIGPIPE. */
+static ptrdiff_t fd_put(int fd, const uint8_t *buf, size_t len, uint32_t timeout_ms, bool is_socket)
 {
     if (len == 0)
         return 0;
@@ -100,7 +104,7 @@ ptrdiff_t klefr_host_fd_write(int fd, const uint8_t *buf, size_t len, uint32_t t
     if (ready <= 0)
         return ready;
     for (;;) {
-        ssize_t n = write(fd, buf, len);
+        ssize_t n = is_socket ? send(fd, buf, len, MSG_NOSIGNAL) : write(fd, buf, len);
         if (n >= 0)
             return n;
         if (errno == EINTR)
@@ -109,6 +113,26 @@ ptrdiff_t klefr_host_fd_write(int fd, const uint8_t *buf, size_t len, uint32_t t
             return 0;
         return KLEFR_ERR_IO;
     }
+}
+
+ptrdiff_t klefr_host_fd_write(int fd, const uint8_t *buf, size_t len, uint32_t timeout_ms)
+{
+    return fd_put(fd, buf, len, timeout_ms, false);
+}
+
+ptrdiff_t klefr_host_socket_write(int fd, const uint8_t *buf, size_t len, uint32_t timeout_ms)
+{
+    return fd_put(fd, buf, len, timeout_ms, true);
+}
+
+klefr_err klefr_host_saved_line(bool has_line, const klefr_line *saved, unsigned not_applied,
+                                klefr_line *line, unsigned *not_applied_out)
+{
+    if (!has_line)
+        return KLEFR_ERR_NOT_AVAILABLE;
+    *line = *saved;
+    *not_applied_out = not_applied;
+    return KLEFR_OK;
 }
 
 klefr_err klefr_host_fd_discard(int fd)

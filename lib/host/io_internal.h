@@ -16,9 +16,17 @@ int klefr_host_poll_fd(int fd, short events, uint32_t timeout_ms);
 /* read(2)/write(2) with a timeout, in the klefr_io_ops convention. */
 ptrdiff_t klefr_host_fd_read(int fd, uint8_t *buf, size_t cap, uint32_t timeout_ms);
 ptrdiff_t klefr_host_fd_write(int fd, const uint8_t *buf, size_t len, uint32_t timeout_ms);
+/* The same write on a connected socket, without SIGPIPE. */
+ptrdiff_t klefr_host_socket_write(int fd, const uint8_t *buf, size_t len, uint32_t timeout_ms);
 /* Read and discard the input pending on fd when called, without waiting;
  * bounded, so a source that never pauses cannot hold it. */
 klefr_err klefr_host_fd_discard(int fd);
+
+/* get_line for a transport that keeps the line it last set (has_line, in
+ * saved): that line and not_applied, or KLEFR_ERR_NOT_AVAILABLE before the
+ * first set_line. */
+klefr_err klefr_host_saved_line(bool has_line, const klefr_line *saved, unsigned not_applied,
+                                klefr_line *line, unsigned *not_applied_out);
 
 /* The caller's options as this library knows them: the defaults, with the
  * fields that fit in opts->size copied over (NULL: the defaults).

@@ -60,11 +60,7 @@ static klefr_err sp_io_set_line(void *ctx, const klefr_line *line)
 static klefr_err sp_io_get_line(void *ctx, klefr_line *line, unsigned *not_applied)
 {
     sp_io *s = ctx;
-    if (!s->has_line)
-        return KLEFR_ERR_NOT_AVAILABLE;
-    *line = s->line;
-    *not_applied = s->rs485_na;
-    return KLEFR_OK;
+    return klefr_host_saved_line(s->has_line, &s->line, s->rs485_na, line, not_applied);
 }
 
 static ptrdiff_t sp_io_read(void *ctx, uint8_t *buf, size_t cap, uint32_t timeout_ms)

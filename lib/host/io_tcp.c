@@ -38,22 +38,7 @@ static ptrdiff_t tcp_read(void *ctx, uint8_t *buf, size_t cap, uint32_t timeout_
 static ptrdiff_t tcp_write(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_ms)
 {
     tcp_io *t = ctx;
-    if (len == 0)
-        return 0;
-    int ready = klefr_host_poll_fd(t->fd, POLLOUT, timeout_ms);
-    if (ready <= 0)
-        return ready;
-    for (;;) {
-        /* MSG_NOSIGNAL: a closed peer is an error, not a SIGPIPE. */
-        ssize_t n = send(t->fd, buf, len, MSG_NOSIGNAL);
-        if (n >= 0)
-            return n;
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK)
-            return 0;
-        return KLEFR_ERR_IO;
-    }
+    return klefr_host_socket_write(t->fd, buf, len, timeout_ms);
 }
 
 static klefr_err tcp_flush(void *ctx)
@@ -65,11 +50,7 @@ static klefr_err tcp_flush(void *ctx)
 static klefr_err tcp_get_line(void *ctx, klefr_line *line, unsigned *not_applied)
 {
     tcp_io *t = ctx;
-    if (!t->has_line)
-        return KLEFR_ERR_NOT_AVAILABLE;
-    *line = t->far_line;
-    *not_applied = 0;
-    return KLEFR_OK;
+    return klefr_host_saved_line(t->has_line, &t->far_line, 0, line, not_applied);
 }
 
 static void tcp_close(void *ctx)

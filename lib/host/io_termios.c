@@ -167,11 +167,8 @@ static klefr_err termios_set_line(void *ctx, const klefr_line *line)
 static klefr_err termios_get_line(void *ctx, klefr_line *line, unsigned *not_applied)
 {
     termios_io *t = ctx;
-    if (!t->has_line)
-        return KLEFR_ERR_NOT_AVAILABLE;
-    *line = t->line;
-    *not_applied = t->not_applied | t->rs485_na;
-    return KLEFR_OK;
+    return klefr_host_saved_line(t->has_line, &t->line, t->not_applied | t->rs485_na, line,
+                                 not_applied);
 }
 
 static ptrdiff_t termios_read(void *ctx, uint8_t *buf, size_t cap, uint32_t timeout_ms)

@@ -301,21 +301,27 @@ static mbus_expect expect_for(uint8_t a)
     return a == KLEFR_MBUS_ADDR_BROADCAST ? MBUS_EXPECT_NOTHING : MBUS_EXPECT_ACK;
 }
 
-klefr_err klefr_mbus_master_snd_nke(klefr_mbus_master *m, uint8_t a)
+klefr_err klefr_mbus_master_snd_nke_locked(klefr_mbus_master *m, uint8_t a, mbus_expect expect,
+                                           unsigned retries)
 {
-    if (m == NULL)
-        return KLEFR_ERR_INVALID_ARG;
     uint8_t tx[8];
     size_t len;
     klefr_err err = klefr_mbus_snd_nke_encode(a, tx, sizeof tx, &len);
     if (err != KLEFR_OK)
         return err;
-    pthread_mutex_lock(&m->base.lock);
-    err = klefr_mbus_master_exchange_locked(m, tx, len, expect_for(a), a, m->o.retries, false, NULL,
-                                            0, NULL);
+    err = klefr_mbus_master_exchange_locked(m, tx, len, expect, a, retries, false, NULL, 0, NULL);
     /* EN 13757-2, 5.4: after SND_NKE the slave expects FCB 1 next. Reset
      * even without E5: the slave may have heard it. */
     klefr_mbus_master_fcb_reset(m, a);
+    return err;
+}
+
+klefr_err klefr_mbus_master_snd_nke(klefr_mbus_master *m, uint8_t a)
+{
+    if (m == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    pthread_mutex_lock(&m->base.lock);
+    klefr_err err = klefr_mbus_master_snd_nke_locked(m, a, expect_for(a), m->o.retries);
     pthread_mutex_unlock(&m->base.lock);
     return err;
 }

@@ -41,6 +41,11 @@ klefr_err klefr_mbus_master_exchange_locked(klefr_mbus_master *m, const uint8_t 
 klefr_err klefr_mbus_master_req_ud2_locked(klefr_mbus_master *m, uint8_t a, unsigned retries,
                                            bool strict, uint8_t *rsp, size_t cap, size_t *rsp_len);
 
+/* SND_NKE to a, lock held: waits as `expect` says, with `retries` extra
+ * attempts, and resets a's FCB state whatever the outcome. */
+klefr_err klefr_mbus_master_snd_nke_locked(klefr_mbus_master *m, uint8_t a, mbus_expect expect,
+                                           unsigned retries);
+
 /* Forget the FCB state of a (all addresses for FE/FF). */
 void klefr_mbus_master_fcb_reset(klefr_mbus_master *m, uint8_t a);
 

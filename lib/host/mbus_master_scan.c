@@ -16,15 +16,8 @@ static bool something_answered(klefr_err err)
  * between two addresses). */
 static klefr_err nke_probe(klefr_mbus_master *m, uint8_t a, bool *busy)
 {
-    uint8_t tx[8];
-    size_t len;
-    klefr_err err = klefr_mbus_snd_nke_encode(a, tx, sizeof tx, &len);
-    if (err != KLEFR_OK)
-        return err;
     pthread_mutex_lock(&m->base.lock);
-    err =
-        klefr_mbus_master_exchange_locked(m, tx, len, MBUS_EXPECT_ACK, a, 0, false, NULL, 0, NULL);
-    klefr_mbus_master_fcb_reset(m, a);
+    klefr_err err = klefr_mbus_master_snd_nke_locked(m, a, MBUS_EXPECT_ACK, 0);
     *busy = m->line_busy;
     pthread_mutex_unlock(&m->base.lock);
     return err;

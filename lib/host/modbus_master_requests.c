@@ -21,22 +21,6 @@ static klefr_err run(klefr_modbus_master *m, const uint8_t *adu, size_t adu_len,
     return err;
 }
 
-klefr_err klefr_modbus_master_request(klefr_modbus_master *m, const klefr_modbus_request *req,
-                                      uint8_t *rsp, size_t cap, size_t *rsp_len,
-                                      klefr_modbus_response *resp)
-{
-    if (m == NULL || req == NULL)
-        return KLEFR_ERR_INVALID_ARG;
-    uint8_t adu[KLEFR_MODBUS_ADU_MAX];
-    size_t len;
-    if (klefr_modbus_request_encode(req, adu, sizeof adu, &len) != KLEFR_OK)
-        return KLEFR_ERR_INVALID_ARG;
-    pthread_mutex_lock(&m->base.lock);
-    unsigned retries = m->o.retries;
-    pthread_mutex_unlock(&m->base.lock);
-    return run(m, adu, len, retries, rsp, cap, rsp_len, resp);
-}
-
 static unsigned retries_of(klefr_modbus_master *m)
 {
     pthread_mutex_lock(&m->base.lock);
@@ -45,65 +29,76 @@ static unsigned retries_of(klefr_modbus_master *m)
     return r;
 }
 
-static klefr_err read_bits(klefr_modbus_master *m, uint8_t function, uint8_t unit, uint16_t address,
-                           uint16_t quantity, uint8_t *bits)
+/* Send an ADU the codec has just built (encoded: what the encoder said; a
+ * refusal means the caller's arguments were wrong) with the master's
+ * retries. */
+static klefr_err run_encoded(klefr_modbus_master *m, klefr_err encoded, const uint8_t *adu,
+                             size_t len, uint8_t *rsp, size_t cap, size_t *rsp_len,
+                             klefr_modbus_response *resp)
 {
-    if (m == NULL || bits == NULL)
+    if (encoded != KLEFR_OK)
         return KLEFR_ERR_INVALID_ARG;
-    uint8_t adu[KLEFR_MODBUS_ADU_MAX], rsp[KLEFR_MODBUS_ADU_MAX];
-    size_t len, rsp_len;
-    if (klefr_modbus_read_request_encode(unit, function, address, quantity, adu, sizeof adu,
-                                         &len) != KLEFR_OK)
-        return KLEFR_ERR_INVALID_ARG;
-    klefr_modbus_response resp;
-    klefr_err err = run(m, adu, len, retries_of(m), rsp, sizeof rsp, &rsp_len, &resp);
-    if (err == KLEFR_OK)
-        memcpy(bits, resp.data, resp.data_len);
-    return err;
+    return run(m, adu, len, retries_of(m), rsp, cap, rsp_len, resp);
 }
 
-static klefr_err read_regs(klefr_modbus_master *m, uint8_t function, uint8_t unit, uint16_t address,
-                           uint16_t quantity, uint16_t *regs)
+klefr_err klefr_modbus_master_request(klefr_modbus_master *m, const klefr_modbus_request *req,
+                                      uint8_t *rsp, size_t cap, size_t *rsp_len,
+                                      klefr_modbus_response *resp)
 {
-    if (m == NULL || regs == NULL)
+    if (m == NULL || req == NULL)
+        return KLEFR_ERR_INVALID_ARG;
+    uint8_t adu[KLEFR_MODBUS_ADU_MAX];
+    size_t len = 0;
+    klefr_err err = klefr_modbus_request_encode(req, adu, sizeof adu, &len);
+    return run_encoded(m, err, adu, len, rsp, cap, rsp_len, resp);
+}
+
+/* FC 1-4: bits (coils, inputs) or registers, whichever is not NULL. */
+static klefr_err read_data(klefr_modbus_master *m, uint8_t function, uint8_t unit, uint16_t address,
+                           uint16_t quantity, uint8_t *bits, uint16_t *regs)
+{
+    if (m == NULL || (bits == NULL && regs == NULL))
         return KLEFR_ERR_INVALID_ARG;
     uint8_t adu[KLEFR_MODBUS_ADU_MAX], rsp[KLEFR_MODBUS_ADU_MAX];
-    size_t len, rsp_len, count;
-    if (klefr_modbus_read_request_encode(unit, function, address, quantity, adu, sizeof adu,
-                                         &len) != KLEFR_OK)
-        return KLEFR_ERR_INVALID_ARG;
+    size_t len = 0, rsp_len, count;
+    klefr_err err =
+        klefr_modbus_read_request_encode(unit, function, address, quantity, adu, sizeof adu, &len);
     klefr_modbus_response resp;
-    klefr_err err = run(m, adu, len, retries_of(m), rsp, sizeof rsp, &rsp_len, &resp);
-    if (err == KLEFR_OK)
-        err = klefr_modbus_response_registers_get(&resp, regs, quantity, &count);
-    return err;
+    err = run_encoded(m, err, adu, len, rsp, sizeof rsp, &rsp_len, &resp);
+    if (err != KLEFR_OK)
+        return err;
+    if (bits != NULL) {
+        memcpy(bits, resp.data, resp.data_len);
+        return KLEFR_OK;
+    }
+    return klefr_modbus_response_registers_get(&resp, regs, quantity, &count);
 }
 
 klefr_err klefr_modbus_master_read_coils(klefr_modbus_master *m, uint8_t unit, uint16_t address,
                                          uint16_t quantity, uint8_t *bits)
 {
-    return read_bits(m, KLEFR_MODBUS_READ_COILS, unit, address, quantity, bits);
+    return read_data(m, KLEFR_MODBUS_READ_COILS, unit, address, quantity, bits, NULL);
 }
 
 klefr_err klefr_modbus_master_read_discrete_inputs(klefr_modbus_master *m, uint8_t unit,
                                                    uint16_t address, uint16_t quantity,
                                                    uint8_t *bits)
 {
-    return read_bits(m, KLEFR_MODBUS_READ_DISCRETE_INPUTS, unit, address, quantity, bits);
+    return read_data(m, KLEFR_MODBUS_READ_DISCRETE_INPUTS, unit, address, quantity, bits, NULL);
 }
 
 klefr_err klefr_modbus_master_read_holding_registers(klefr_modbus_master *m, uint8_t unit,
                                                      uint16_t address, uint16_t quantity,
                                                      uint16_t *regs)
 {
-    return read_regs(m, KLEFR_MODBUS_READ_HOLDING_REGISTERS, unit, address, quantity, regs);
+    return read_data(m, KLEFR_MODBUS_READ_HOLDING_REGISTERS, unit, address, quantity, NULL, regs);
 }
 
 klefr_err klefr_modbus_master_read_input_registers(klefr_modbus_master *m, uint8_t unit,
                                                    uint16_t address, uint16_t quantity,
                                                    uint16_t *regs)
 {
-    return read_regs(m, KLEFR_MODBUS_READ_INPUT_REGISTERS, unit, address, quantity, regs);
+    return read_data(m, KLEFR_MODBUS_READ_INPUT_REGISTERS, unit, address, quantity, NULL, regs);
 }
 
 static klefr_err write_single(klefr_modbus_master *m, uint8_t function, uint8_t unit,
@@ -112,11 +107,10 @@ static klefr_err write_single(klefr_modbus_master *m, uint8_t function, uint8_t 
     if (m == NULL)
         return KLEFR_ERR_INVALID_ARG;
     uint8_t adu[KLEFR_MODBUS_ADU_MAX];
-    size_t len;
-    if (klefr_modbus_write_single_request_encode(unit, function, address, value, adu, sizeof adu,
-                                                 &len) != KLEFR_OK)
-        return KLEFR_ERR_INVALID_ARG;
-    return run(m, adu, len, retries_of(m), NULL, 0, NULL, NULL);
+    size_t len = 0;
+    klefr_err err = klefr_modbus_write_single_request_encode(unit, function, address, value, adu,
+                                                             sizeof adu, &len);
+    return run_encoded(m, err, adu, len, NULL, 0, NULL, NULL);
 }
 
 klefr_err klefr_modbus_master_write_single_coil(klefr_modbus_master *m, uint8_t unit,
@@ -131,32 +125,35 @@ klefr_err klefr_modbus_master_write_single_register(klefr_modbus_master *m, uint
     return write_single(m, KLEFR_MODBUS_WRITE_SINGLE_REGISTER, unit, address, value);
 }
 
+/* FC 15 or 16: coils from bits or registers from regs, whichever is not
+ * NULL. */
+static klefr_err write_multiple(klefr_modbus_master *m, uint8_t unit, uint16_t address,
+                                uint16_t quantity, const uint8_t *bits, const uint16_t *regs)
+{
+    if (m == NULL || (bits == NULL && regs == NULL))
+        return KLEFR_ERR_INVALID_ARG;
+    uint8_t adu[KLEFR_MODBUS_ADU_MAX];
+    size_t len = 0;
+    klefr_err err = bits != NULL
+                        ? klefr_modbus_write_coils_request_encode(unit, address, bits, quantity,
+                                                                  adu, sizeof adu, &len)
+                        : klefr_modbus_write_registers_request_encode(unit, address, regs, quantity,
+                                                                      adu, sizeof adu, &len);
+    return run_encoded(m, err, adu, len, NULL, 0, NULL, NULL);
+}
+
 klefr_err klefr_modbus_master_write_multiple_coils(klefr_modbus_master *m, uint8_t unit,
                                                    uint16_t address, uint16_t quantity,
                                                    const uint8_t *bits)
 {
-    if (m == NULL || bits == NULL)
-        return KLEFR_ERR_INVALID_ARG;
-    uint8_t adu[KLEFR_MODBUS_ADU_MAX];
-    size_t len;
-    if (klefr_modbus_write_coils_request_encode(unit, address, bits, quantity, adu, sizeof adu,
-                                                &len) != KLEFR_OK)
-        return KLEFR_ERR_INVALID_ARG;
-    return run(m, adu, len, retries_of(m), NULL, 0, NULL, NULL);
+    return write_multiple(m, unit, address, quantity, bits, NULL);
 }
 
 klefr_err klefr_modbus_master_write_multiple_registers(klefr_modbus_master *m, uint8_t unit,
                                                        uint16_t address, uint16_t quantity,
                                                        const uint16_t *regs)
 {
-    if (m == NULL || regs == NULL)
-        return KLEFR_ERR_INVALID_ARG;
-    uint8_t adu[KLEFR_MODBUS_ADU_MAX];
-    size_t len;
-    if (klefr_modbus_write_registers_request_encode(unit, address, regs, quantity, adu, sizeof adu,
-                                                    &len) != KLEFR_OK)
-        return KLEFR_ERR_INVALID_ARG;
-    return run(m, adu, len, retries_of(m), NULL, 0, NULL, NULL);
+    return write_multiple(m, unit, address, quantity, NULL, regs);
 }
 
 static bool line_busy(klefr_modbus_master *m)

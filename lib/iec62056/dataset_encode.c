@@ -41,6 +41,17 @@ static void fail(klefr_iec_writer *w, klefr_err err)
         w->err = err;
 }
 
+/* Whether w is inside a block, where data sets, lines and the block's end
+ * go; outside one, the call is recorded as KLEFR_ERR_STATE. */
+static bool block_open(klefr_iec_writer *w)
+{
+    if (w == NULL)
+        return false;
+    if (!w->in_block)
+        fail(w, KLEFR_ERR_STATE);
+    return w->in_block;
+}
+
 void klefr_iec_writer_begin(klefr_iec_writer *w, char command, char type)
 {
     if (w == NULL)
@@ -89,12 +100,8 @@ static void put_str(klefr_iec_writer *w, const char *s, size_t n)
 
 void klefr_iec_writer_value(klefr_iec_writer *w, const char *value, const char *unit)
 {
-    if (w == NULL)
+    if (!block_open(w))
         return;
-    if (!w->in_block) {
-        fail(w, KLEFR_ERR_STATE);
-        return;
-    }
     size_t vn = field_len(value, KLEFR_IEC_VALUE_MAX, "()*/!");
     size_t un = field_len(unit, KLEFR_IEC_UNIT_MAX, "()*/!");
     if (vn == (size_t)-1 || un == (size_t)-1) {
@@ -113,12 +120,8 @@ void klefr_iec_writer_value(klefr_iec_writer *w, const char *value, const char *
 void klefr_iec_writer_dataset(klefr_iec_writer *w, const char *address, const char *value,
                               const char *unit)
 {
-    if (w == NULL)
+    if (!block_open(w))
         return;
-    if (!w->in_block) {
-        fail(w, KLEFR_ERR_STATE);
-        return;
-    }
     size_t an = field_len(address, KLEFR_IEC_ADDRESS_MAX, "()/!");
     if (an == (size_t)-1) {
         fail(w, KLEFR_ERR_RANGE);
@@ -130,24 +133,16 @@ void klefr_iec_writer_dataset(klefr_iec_writer *w, const char *address, const ch
 
 void klefr_iec_writer_line_end(klefr_iec_writer *w)
 {
-    if (w == NULL)
+    if (!block_open(w))
         return;
-    if (!w->in_block) {
-        fail(w, KLEFR_ERR_STATE);
-        return;
-    }
     put(w, KLEFR_IEC_CR, true);
     put(w, KLEFR_IEC_LF, true);
 }
 
 void klefr_iec_writer_end(klefr_iec_writer *w, bool readout_end, bool partial)
 {
-    if (w == NULL)
+    if (!block_open(w))
         return;
-    if (!w->in_block) {
-        fail(w, KLEFR_ERR_STATE);
-        return;
-    }
     if (readout_end) {
         put(w, '!', true);
         put(w, KLEFR_IEC_CR, true);

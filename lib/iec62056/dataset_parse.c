@@ -83,6 +83,19 @@ static klefr_err on_line(klefr_iec_parser *p, uint8_t c, klefr_iec_parse_event *
     return KLEFR_OK;
 }
 
+/* Character c at the end of a field of at most max characters, or
+ * KLEFR_ERR_RANGE with the field named when it is full. */
+static klefr_err field_add(klefr_iec_parser *p, klefr_iec_field which, char *field, uint8_t *len,
+                           size_t max, uint8_t c)
+{
+    if (*len >= max) {
+        p->error_field = which;
+        return KLEFR_ERR_RANGE;
+    }
+    field[(*len)++] = (char)c;
+    return KLEFR_OK;
+}
+
 static klefr_err on_byte(klefr_iec_parser *p, uint8_t c, klefr_iec_parse_event *event)
 {
     switch (p->state) {
@@ -106,12 +119,8 @@ static klefr_err on_byte(klefr_iec_parser *p, uint8_t c, klefr_iec_parse_event *
             return KLEFR_ERR_FRAME;
         if (!iec_printable(c) || c == '/')
             return KLEFR_ERR_ENCODING;
-        if (p->address_len >= KLEFR_IEC_ADDRESS_MAX) {
-            p->error_field = KLEFR_IEC_FIELD_ADDRESS;
-            return KLEFR_ERR_RANGE;
-        }
-        p->address[p->address_len++] = (char)c;
-        return KLEFR_OK;
+        return field_add(p, KLEFR_IEC_FIELD_ADDRESS, p->address, &p->address_len,
+                         KLEFR_IEC_ADDRESS_MAX, c);
     case S_VALUE:
     case S_UNIT:
         if (c == ')') {
@@ -130,20 +139,10 @@ static klefr_err on_byte(klefr_iec_parser *p, uint8_t c, klefr_iec_parse_event *
             p->unit_at = p->offset + 1;
             return KLEFR_OK;
         }
-        if (p->state == S_VALUE) {
-            if (p->value_len >= KLEFR_IEC_VALUE_MAX) {
-                p->error_field = KLEFR_IEC_FIELD_VALUE;
-                return KLEFR_ERR_RANGE;
-            }
-            p->value[p->value_len++] = (char)c;
-        } else {
-            if (p->unit_len >= KLEFR_IEC_UNIT_MAX) {
-                p->error_field = KLEFR_IEC_FIELD_UNIT;
-                return KLEFR_ERR_RANGE;
-            }
-            p->unit[p->unit_len++] = (char)c;
-        }
-        return KLEFR_OK;
+        if (p->state == S_VALUE)
+            return field_add(p, KLEFR_IEC_FIELD_VALUE, p->value, &p->value_len, KLEFR_IEC_VALUE_MAX,
+                             c);
+        return field_add(p, KLEFR_IEC_FIELD_UNIT, p->unit, &p->unit_len, KLEFR_IEC_UNIT_MAX, c);
     case S_AFTER:
         if (c == '(') {
             if (p->index < UINT16_MAX)

@@ -94,6 +94,40 @@ START_TEST(test_writer_refuses_bad_fields)
 }
 END_TEST
 
+/* Data sets, values, line ends and the block's end belong inside a block:
+ * before begin (or after end) each is refused with KLEFR_ERR_STATE and
+ * writes nothing; the block that follows is still written whole. */
+START_TEST(test_writer_refuses_content_outside_a_block)
+{
+    uint8_t buf[32];
+    klefr_iec_writer w;
+    size_t len;
+    for (int call = 0; call < 4; call++) {
+        memset(buf, 0xEE, sizeof buf);
+        klefr_iec_writer_init(&w, buf, sizeof buf);
+        switch (call) {
+        case 0: klefr_iec_writer_dataset(&w, "1.8.0", "1", NULL); break;
+        case 1: klefr_iec_writer_value(&w, "1", "kWh"); break;
+        case 2: klefr_iec_writer_line_end(&w); break;
+        default: klefr_iec_writer_end(&w, true, false); break;
+        }
+        ck_assert_int_eq(klefr_iec_writer_finish(&w, &len), KLEFR_ERR_STATE);
+        ck_assert_uint_eq(len, 0);
+        ck_assert_uint_eq(buf[0], 0xEE);
+    }
+
+    /* After a block is ended, a data set is outside again. */
+    klefr_iec_writer_init(&w, buf, sizeof buf);
+    klefr_iec_writer_begin(&w, 0, 0);
+    klefr_iec_writer_end(&w, false, false);
+    ck_assert_int_eq(klefr_iec_writer_finish(&w, &len), KLEFR_OK);
+    ck_assert_uint_eq(len, 3); /* STX ETX BCC */
+    klefr_iec_writer_dataset(&w, "1.8.0", "1", NULL);
+    ck_assert_int_eq(klefr_iec_writer_finish(&w, &len), KLEFR_ERR_STATE);
+    ck_assert_uint_eq(len, 3);
+}
+END_TEST
+
 START_TEST(test_decimal_values_parse)
 {
     double v = 0;
@@ -245,6 +279,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_writer_builds_a_command_with_units_and_values);
     tcase_add_test(tc, test_writer_counts_and_reports_short_buffers);
     tcase_add_test(tc, test_writer_refuses_bad_fields);
+    tcase_add_test(tc, test_writer_refuses_content_outside_a_block);
     tcase_add_test(tc, test_decimal_values_parse);
     tcase_add_test(tc, test_decimal_values_format);
     tcase_add_test(tc, test_timing_windows);

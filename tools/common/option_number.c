@@ -46,3 +46,13 @@ bool option_decimal(const char *text, double lo, double hi, double *out)
     *out = v;
     return true;
 }
+
+bool option_digits(const char *text, guint64 max, guint64 *out)
+{
+    if (text == NULL || *text == '\0')
+        return false;
+    for (const char *p = text; *p != '\0'; p++)
+        if (!is_digit(*p))
+            return false;
+    return g_ascii_string_to_unsigned(text, 10, 0, max, out, NULL);
+}

@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 
+#include <glib.h>
+
 /* @p text as a whole decimal number (digits only, at most 12: no sign, no
  * spaces, no 0x; leading zeros are decimal) within lo..hi into @p out.
  * False, @p out untouched, otherwise. */
@@ -17,5 +19,11 @@ bool option_whole(const char *text, long lo, long hi, long *out);
  * "2", "2.5", ".5"; no sign, exponent, hex, inf or nan) within lo..hi
  * into @p out. False, @p out untouched, otherwise. */
 bool option_decimal(const char *text, double lo, double hi, double *out);
+
+/* @p text as digits only (no sign, spaces or 0x; any length, leading zeros
+ * decimal) of at most @p max into @p out: addresses and model numbers in
+ * options and configuration files. False otherwise (@p out may have been
+ * written). */
+bool option_digits(const char *text, guint64 max, guint64 *out);
 
 #endif

@@ -261,18 +261,18 @@ static char *status_json(const gw_app *a, const gw_bus_status *s)
     GString *j = g_string_new("{\"timestamp\":");
     char buf[64];
     gw_iso8601(s->time_real, buf, sizeof buf);
-    gw_json_string(j, buf);
+    json_text_append(j, buf);
     g_string_append(j, ",\"bus\":");
-    gw_json_string(j, s->bus);
+    json_text_append(j, s->bus);
     if (bc != NULL) {
         g_string_append(j, ",\"port\":");
-        gw_json_string(j, bc->port);
+        json_text_append(j, bc->port);
         g_string_append(j, ",\"protocol\":");
-        gw_json_string(j, gw_protocol_name(bc->protocol));
+        json_text_append(j, protocol_name(bc->protocol));
     }
     g_string_append_printf(j, ",\"open\":%s,\"error\":", s->open ? "true" : "false");
     if (s->error != NULL)
-        gw_json_string(j, s->error);
+        json_text_append(j, s->error);
     else
         g_string_append(j, "null");
     const gw_link_stats *st = &s->stats;
@@ -312,17 +312,17 @@ static void publish_result(gw_app *a, const char *identity, klefr_quantity q, co
     GString *j = g_string_new("{\"timestamp\":");
     char buf[64];
     gw_iso8601(g_get_real_time(), buf, sizeof buf);
-    gw_json_string(j, buf);
+    json_text_append(j, buf);
     const klefr_quantity_info *row = klefr_quantity_get(q);
     g_string_append(j, ",\"quantity\":");
-    gw_json_string(j, row != NULL ? row->name : "?");
+    json_text_append(j, row != NULL ? row->name : "?");
     g_string_append(j, ",\"value\":");
-    gw_json_string(j, value);
+    json_text_append(j, value);
     g_string_append(j, ",\"result\":");
-    gw_json_string(j, gw_write_outcome(err));
+    json_text_append(j, gw_write_outcome(err));
     if (err != KLEFR_OK) {
         g_string_append(j, ",\"error\":");
-        gw_json_string(j, why != NULL ? why : klefr_strerror(err));
+        json_text_append(j, why != NULL ? why : klefr_strerror(err));
     }
     const klefr_valid_values *valid = row != NULL ? row->valid : NULL;
     if (err != KLEFR_OK && strcmp(gw_write_outcome(err), "invalid") == 0 && valid != NULL) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "gateway.h"
+#include "option_number.h"
 
 /* Where each group and key stands in the file: GKeyFile does not say. */
 typedef struct conf_ctx {
@@ -181,23 +182,6 @@ static bool get_bool(conf_ctx *c, const char *group, const char *key, bool def)
     return r;
 }
 
-const char *gw_protocol_name(klefr_protocol p)
-{
-    switch (p) {
-    case KLEFR_PROTOCOL_MODBUS: return "modbus";
-    case KLEFR_PROTOCOL_MBUS: return "mbus";
-    case KLEFR_PROTOCOL_IEC: return "iec";
-    }
-    return "?";
-}
-
-klefr_model gw_protocol_model(klefr_protocol p)
-{
-    return p == KLEFR_PROTOCOL_MODBUS ? KLEFR_MODEL_6914
-           : p == KLEFR_PROTOCOL_MBUS ? KLEFR_MODEL_6913
-                                      : (klefr_model)0;
-}
-
 static const char *group_names[] = {"energy", "instantaneous", "identification", "settings",
                                     "status"};
 
@@ -227,8 +211,7 @@ static void get_quantities(conf_ctx *c, const char *group, klefr_protocol p,
                 if (gw_can_read(p, (klefr_quantity)q))
                     out->want[q] = true;
                 else if (strcmp(n, row->name) == 0)
-                    fail(c, group, "quantities", "%s is not carried over %s", n,
-                         gw_protocol_name(p));
+                    fail(c, group, "quantities", "%s is not carried over %s", n, protocol_name(p));
             }
         }
         if (!matched)
@@ -241,16 +224,6 @@ static void get_quantities(conf_ctx *c, const char *group, klefr_protocol p,
     g_free(v);
 }
 
-static bool parse_uint(const char *s, guint64 max, guint64 *out)
-{
-    if (s == NULL || *s == '\0')
-        return false;
-    for (const char *p = s; *p != '\0'; p++)
-        if (!g_ascii_isdigit(*p))
-            return false;
-    return g_ascii_string_to_unsigned(s, 10, 0, max, out, NULL);
-}
-
 /* An address as the klefr CLI takes it for the protocol. */
 static bool parse_address(klefr_protocol p, const char *text, klefr_meter_address *a,
                           const char **why)
@@ -260,18 +233,18 @@ static bool parse_address(klefr_protocol p, const char *text, klefr_meter_addres
     switch (p) {
     case KLEFR_PROTOCOL_MODBUS:
         *why = "a Modbus ID is 1 to 247";
-        if (!parse_uint(text, 255, &n) || n < 1 || n > KLEFR_MODBUS_ADDRESS_MAX)
+        if (!option_digits(text, 255, &n) || n < 1 || n > KLEFR_MODBUS_ADDRESS_MAX)
             return false;
         a->primary = (uint8_t)n;
         return true;
     case KLEFR_PROTOCOL_MBUS:
         *why = "an M-Bus address is a primary address 0 to 250 or an 8-digit secondary address";
-        if (strlen(text) == 8 && parse_uint(text, 99999999, &n)) {
+        if (strlen(text) == 8 && option_digits(text, 99999999, &n)) {
             a->use_secondary = true;
             a->secondary = (uint32_t)n;
             return true;
         }
-        if (!parse_uint(text, 255, &n) || n > KLEFR_MBUS_ADDR_PRIMARY_MAX)
+        if (!option_digits(text, 255, &n) || n > KLEFR_MBUS_ADDR_PRIMARY_MAX)
             return false;
         a->primary = (uint8_t)n;
         return true;
@@ -288,7 +261,7 @@ static bool parse_address(klefr_protocol p, const char *text, klefr_meter_addres
 static bool parse_model(const char *s, klefr_model *out)
 {
     guint64 n;
-    if (!parse_uint(s, 9999, &n) || n < 6911 || n > 6914)
+    if (!option_digits(s, 9999, &n) || n < 6911 || n > 6914)
         return false;
     *out = (klefr_model)n;
     return true;
@@ -297,7 +270,7 @@ static bool parse_model(const char *s, klefr_model *out)
 /* A model the protocol cannot reach is a configuration error. */
 static bool model_fits(klefr_protocol p, klefr_model m)
 {
-    return m == 0 || p == KLEFR_PROTOCOL_IEC || m == gw_protocol_model(p);
+    return m == 0 || p == KLEFR_PROTOCOL_IEC || m == protocol_model(p);
 }
 
 static gw_meter_conf *new_meter(conf_ctx *c, const char *group, const char *key, gw_bus_conf *bus,
@@ -310,7 +283,7 @@ static gw_meter_conf *new_meter(conf_ctx *c, const char *group, const char *key,
         char *m = g_strndup(spec, (gsize)(colon - spec));
         if (!parse_model(m, &model) || !model_fits(bus->protocol, model))
             fail(c, group, key, "'%s' is not a model the %s bus reaches (6911-6914)", m,
-                 gw_protocol_name(bus->protocol));
+                 protocol_name(bus->protocol));
         g_free(m);
     }
     gw_meter_conf *mc = gw_meter_conf_copy(&bus->defaults);
@@ -362,8 +335,8 @@ static void parse_scan_range(conf_ctx *c, const char *g, gw_bus_conf *b)
         return;
     guint64 lo, hi;
     char **p = g_strsplit(r, "-", 2);
-    if (p[0] == NULL || p[1] == NULL || !parse_uint(g_strstrip(p[0]), max, &lo) ||
-        !parse_uint(g_strstrip(p[1]), max, &hi) || lo > hi || lo < b->scan_first)
+    if (p[0] == NULL || p[1] == NULL || !option_digits(g_strstrip(p[0]), max, &lo) ||
+        !option_digits(g_strstrip(p[1]), max, &hi) || lo > hi || lo < b->scan_first)
         fail(c, g, "scan_range", "'%s' is not FIRST-LAST within %u-%u", r, b->scan_first, max);
     else {
         b->scan_first = (guint)lo;
@@ -478,7 +451,7 @@ static void parse_meter(conf_ctx *c, gw_conf *conf, const char *g, const char *s
     char *model = get_str(c, g, "model", NULL);
     if (model != NULL && (!parse_model(model, &m->model) || !model_fits(bus->protocol, m->model)))
         fail(c, g, "model", "'%s' is not a model the %s bus reaches (6911-6914)", model,
-             gw_protocol_name(bus->protocol));
+             protocol_name(bus->protocol));
     g_free(model);
     m->interval_ms = get_seconds_ms(c, g, "interval", m->interval_ms, 86400);
     m->offline_after = (guint)get_int(c, g, "offline_after", m->offline_after, 1, 1000);

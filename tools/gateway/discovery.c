@@ -26,27 +26,33 @@ char *gw_topic_bus(const gw_topics *t, const char *bus, const char *leaf)
 static void kv(GString *s, const char *key, const char *value)
 {
     g_string_append_c(s, ',');
-    gw_json_string(s, key);
+    json_text_append(s, key);
     g_string_append_c(s, ':');
-    gw_json_string(s, value);
+    json_text_append(s, value);
 }
 
 static void origin(GString *s)
 {
     g_string_append(s, ",\"origin\":{\"name\":\"klefr-gateway\",\"sw_version\":");
-    gw_json_string(s, KLEFR_VERSION);
+    json_text_append(s, KLEFR_VERSION);
     g_string_append_c(s, '}');
+}
+
+/* A device object's identity, left open for the keys that follow. */
+static void device_open(GString *s, const char *id, const char *name, const char *manufacturer)
+{
+    g_string_append(s, ",\"device\":{\"identifiers\":[");
+    json_text_append(s, id);
+    g_string_append(s, "],\"name\":");
+    json_text_append(s, name);
+    kv(s, "manufacturer", manufacturer);
 }
 
 static void gateway_device(GString *s, const gw_topics *t)
 {
     char *id = g_strdup_printf("klefr_gateway_%s", t->gateway_id);
     char *name = g_strdup_printf("klefr-gateway %s", t->gateway_id);
-    g_string_append(s, ",\"device\":{\"identifiers\":[");
-    gw_json_string(s, id);
-    g_string_append(s, "],\"name\":");
-    gw_json_string(s, name);
-    kv(s, "manufacturer", "libklefr");
+    device_open(s, id, name, "libklefr");
     kv(s, "model", "klefr-gateway");
     kv(s, "sw_version", KLEFR_VERSION);
     g_string_append_c(s, '}');
@@ -61,11 +67,7 @@ static void meter_device(GString *s, const gw_topics *t, const gw_meter_info *m)
     char *name = m->model != 0 ? g_strdup_printf("KLEFR %d %s", (int)m->model, m->identity)
                                : g_strdup_printf("KLEFR %s", m->identity);
     char *via = g_strdup_printf("klefr_gateway_%s", t->gateway_id);
-    g_string_append(s, ",\"device\":{\"identifiers\":[");
-    gw_json_string(s, id);
-    g_string_append(s, "],\"name\":");
-    gw_json_string(s, name);
-    kv(s, "manufacturer", "KLEFR");
+    device_open(s, id, name, "KLEFR");
     if (m->model != 0) {
         g_snprintf(buf, sizeof buf, "%d", (int)m->model);
         kv(s, "model", buf);
@@ -90,11 +92,11 @@ static void meter_device(GString *s, const gw_topics *t, const gw_meter_info *m)
 static void availability(GString *s, const gw_topics *t, const char *meter_topic)
 {
     g_string_append(s, ",\"availability\":[{\"topic\":");
-    gw_json_string(s, t->gateway_availability);
+    json_text_append(s, t->gateway_availability);
     g_string_append_c(s, '}');
     if (meter_topic != NULL) {
         g_string_append(s, ",{\"topic\":");
-        gw_json_string(s, meter_topic);
+        json_text_append(s, meter_topic);
         g_string_append(s, "}],\"availability_mode\":\"all\"");
     } else {
         g_string_append_c(s, ']');
@@ -159,14 +161,14 @@ static GString *entity_begin(const entity *e, const char *name, const char *uid_
 {
     const klefr_quantity_info *row = klefr_quantity_get(e->q);
     GString *s = g_string_new("{\"name\":");
-    gw_json_string(s, name);
+    json_text_append(s, name);
     char *uid = g_strdup_printf("klefr_%s_%s%s", e->m->identity, row->name, uid_suffix);
     kv(s, "unique_id", uid);
     g_free(uid);
     kv(s, "state_topic", e->state_topic);
     char *tpl =
-        g_strdup_printf(gw_enum_names(e->q, NULL, 0) > 0 ? "{{ value_json.quantities.%s.text }}"
-                                                         : "{{ value_json.quantities.%s.value }}",
+        g_strdup_printf(value_names(e->q, NULL, 0) > 0 ? "{{ value_json.quantities.%s.text }}"
+                                                       : "{{ value_json.quantities.%s.value }}",
                         row->name);
     kv(s, "value_template", tpl);
     g_free(tpl);
@@ -220,7 +222,7 @@ static void writable_entity(const entity *e, gw_emit emit, void *user)
         return;
     }
     const char *names[16];
-    size_t nnames = gw_enum_names(e->q, names, G_N_ELEMENTS(names));
+    size_t nnames = value_names(e->q, names, G_N_ELEMENTS(names));
     const klefr_valid_values *valid = row->valid;
     GString *s = entity_begin(e, row->label, "");
     command_fields(s, e);
@@ -232,10 +234,10 @@ static void writable_entity(const entity *e, gw_emit emit, void *user)
             if (i > 0)
                 g_string_append_c(s, ',');
             if (nnames > 0) {
-                gw_json_string(s, names[i]);
+                json_text_append(s, names[i]);
             } else {
                 gw_number(e->q, valid->list[i], buf, sizeof buf);
-                gw_json_string(s, buf);
+                json_text_append(s, buf);
             }
         }
         g_string_append_c(s, ']');
@@ -296,7 +298,7 @@ static void bus_sensor(const gw_topics *t, const char *bus, const char *what, co
 {
     GString *s = g_string_new("{\"name\":");
     char *name = g_strdup_printf("Bus %s %s", bus, label);
-    gw_json_string(s, name);
+    json_text_append(s, name);
     char *uid = g_strdup_printf("klefr_gateway_%s_%s_%s", t->gateway_id, bus, what);
     kv(s, "unique_id", uid);
     char *st = gw_topic_bus(t, bus, "status");
@@ -340,7 +342,7 @@ void gw_discovery_gateway(const gw_topics *t, const char *const *buses, size_t n
         }
         GString *s = g_string_new("{\"name\":");
         char *name = g_strdup_printf("Scan bus %s", b);
-        gw_json_string(s, name);
+        json_text_append(s, name);
         char *uid = g_strdup_printf("klefr_gateway_%s_%s_scan", t->gateway_id, b);
         kv(s, "unique_id", uid);
         char *cmd = gw_topic_bus(t, b, "scan");

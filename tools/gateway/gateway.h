@@ -12,6 +12,11 @@
 
 #include <klefr/klefr.h>
 
+#include "json_text.h"
+#include "number_text.h"
+#include "protocol_names.h"
+#include "value_names.h"
+
 /* ---- config.c: the key file (doc/gateway.md, sample.conf) ---- */
 
 typedef struct gw_quantities {
@@ -80,9 +85,6 @@ gw_conf *gw_conf_load(const char *path, GError **error);
 void gw_conf_free(gw_conf *c);
 gw_meter_conf *gw_meter_conf_copy(const gw_meter_conf *m);
 void gw_meter_conf_free(gw_meter_conf *m);
-const char *gw_protocol_name(klefr_protocol p);
-/* The model a protocol implies (Modbus 6914, M-Bus 6913), 0 for IEC. */
-klefr_model gw_protocol_model(klefr_protocol p);
 
 /* ---- link.c: every call into libklefr's host layer ---- */
 
@@ -126,18 +128,12 @@ bool gw_can_write(klefr_protocol p, klefr_model model, klefr_quantity q);
 bool gw_offer_write(klefr_protocol p, klefr_model model, klefr_quantity q, bool have_password);
 /* A value as JSON text with the resolution of the register model. */
 void gw_number(klefr_quantity q, double v, char *buf, size_t cap);
-/* Names of the values of an enumerated setting or status (NULL if it is
- * a plain number): parity "even", "none", "odd"... */
-const char *gw_enum_text(klefr_quantity q, double v);
-/* The names of an enumerated quantity's values, in order (0 if none). */
-size_t gw_enum_names(klefr_quantity q, const char **names, size_t cap);
-/* The value of option text @p text of @p q (gw_enum_text() or a number). */
+/* The value of option text @p text of @p q (value_name() or a number). */
 bool gw_parse_value(klefr_quantity q, const char *text, double *out);
 /* "done", "refused", "invalid" or "failed" for the outcome of a write. */
 const char *gw_write_outcome(klefr_err err);
 
 /* ---- json.c ---- */
-void gw_json_string(GString *s, const char *text);
 /* "2024-05-01T12:00:00.123Z" */
 void gw_iso8601(gint64 real_us, char *buf, size_t cap);
 

@@ -167,7 +167,7 @@ klefr_err gw_link_open(const gw_bus_conf *b, gw_link **out, char *why, size_t ca
     count_wrap(l, &b->line);
     err = open_master(l, b);
     if (err != KLEFR_OK) {
-        g_snprintf(why, cap, "cannot start the %s master on %s: %s", gw_protocol_name(b->protocol),
+        g_snprintf(why, cap, "cannot start the %s master on %s: %s", protocol_name(b->protocol),
                    b->port, klefr_strerror(err));
         gw_link_close(l);
         return err;

@@ -37,7 +37,7 @@ klefr_model gw_reading_model(const gw_reading *r)
     double v;
     if (klefr_values_get(&r->values, KLEFR_Q_METER_CODE, &v) == KLEFR_OK && v >= 6911 && v <= 6914)
         return (klefr_model)(int)v;
-    return gw_protocol_model(r->protocol);
+    return protocol_model(r->protocol);
 }
 
 char *gw_state_json(const gw_reading *r, const char *identity)
@@ -45,18 +45,18 @@ char *gw_state_json(const gw_reading *r, const char *identity)
     GString *s = g_string_new("{\"timestamp\":");
     char buf[64];
     gw_iso8601(r->time_real, buf, sizeof buf);
-    gw_json_string(s, buf);
+    json_text_append(s, buf);
     g_string_append(s, ",\"id\":");
-    gw_json_string(s, identity);
+    json_text_append(s, identity);
     klefr_model model = gw_reading_model(r);
     if (model != 0)
         g_string_append_printf(s, ",\"model\":%d", (int)model);
     g_string_append(s, ",\"protocol\":");
-    gw_json_string(s, gw_protocol_name(r->protocol));
+    json_text_append(s, protocol_name(r->protocol));
     g_string_append(s, ",\"bus\":");
-    gw_json_string(s, r->bus);
+    json_text_append(s, r->bus);
     g_string_append(s, ",\"address\":");
-    gw_json_string(s, r->address);
+    json_text_append(s, r->address);
     g_string_append(s, ",\"quantities\":{");
     bool first = true;
     for (unsigned q = 0; q < KLEFR_Q_COUNT; q++) {
@@ -67,14 +67,14 @@ char *gw_state_json(const gw_reading *r, const char *identity)
         if (!first)
             g_string_append_c(s, ',');
         first = false;
-        gw_json_string(s, row->name);
+        json_text_append(s, row->name);
         gw_number((klefr_quantity)q, v, buf, sizeof buf);
         g_string_append_printf(s, ":{\"value\":%s,\"unit\":", buf);
-        gw_json_string(s, row->unit);
-        const char *text = gw_enum_text((klefr_quantity)q, v);
+        json_text_append(s, row->unit);
+        const char *text = value_name((klefr_quantity)q, v);
         if (text != NULL) {
             g_string_append(s, ",\"text\":");
-            gw_json_string(s, text);
+            json_text_append(s, text);
         }
         g_string_append_c(s, '}');
     }

@@ -33,9 +33,9 @@ int cmd_ports(int argc, char **argv)
         GString *s = g_string_new("[");
         for (size_t i = 0; i < shown; i++) {
             g_string_append(s, i ? ",{\"name\":" : "{\"name\":");
-            json_string(s, ports[i].name);
+            json_text_append(s, ports[i].name);
             g_string_append(s, ",\"description\":");
-            json_string(s, ports[i].description);
+            json_text_append(s, ports[i].description);
             g_string_append_c(s, '}');
         }
         g_string_append(s, "]\n");

@@ -108,14 +108,14 @@ int cmd_read(int argc, char **argv)
                 for (unsigned q = 0; only != NULL && q < KLEFR_Q_COUNT; q++)
                     if (selected[q] && !klefr_values_has(&v, (klefr_quantity)q) && !missing[q])
                         cli_error("%s is not carried over %s", klefr_quantity_get(q)->name,
-                                  cli_protocol_name(co.protocol));
+                                  protocol_name(co.protocol));
             }
             if (err == KLEFR_ERR_NOT_AVAILABLE && only != NULL) {
                 /* Nothing asked is carried: nothing was sent. */
                 for (unsigned q = 0; q < KLEFR_Q_COUNT; q++)
                     if (selected[q])
                         cli_error("%s is not carried over %s", klefr_quantity_get(q)->name,
-                                  cli_protocol_name(co.protocol));
+                                  protocol_name(co.protocol));
                 rc = CLI_EXIT_USAGE;
             } else if (err != KLEFR_OK) {
                 char *why = cli_read_failure(m, err);

@@ -35,28 +35,27 @@ static void end_bar(scan_progress *p)
         fputs("\r\033[K", stderr);
 }
 
-static bool on_modbus(void *user, uint8_t unit, bool found, klefr_err result)
+/* One address tried (a Modbus ID or an M-Bus primary address). */
+static bool address_tried(scan_progress *p, bool found, const char *label, unsigned address)
 {
-    (void)result;
-    scan_progress *p = user;
     p->done++;
     p->found += found;
     char what[32];
-    g_snprintf(what, sizeof what, "ID %u", unit);
+    g_snprintf(what, sizeof what, "%s %u", label, address);
     draw(p, what);
     return true;
+}
+
+static bool on_modbus(void *user, uint8_t unit, bool found, klefr_err result)
+{
+    (void)result;
+    return address_tried(user, found, "ID", unit);
 }
 
 static bool on_mbus_primary(void *user, uint8_t address, bool found, klefr_err result)
 {
     (void)result;
-    scan_progress *p = user;
-    p->done++;
-    p->found += found;
-    char what[32];
-    g_snprintf(what, sizeof what, "address %u", address);
-    draw(p, what);
-    return true;
+    return address_tried(user, found, "address", address);
 }
 
 static bool on_mbus_secondary(void *user, uint32_t pattern, klefr_mbus_probe outcome,
@@ -108,12 +107,12 @@ static void emit(GString *s, bool json, const identity *id)
         for (size_t i = 0; i < id->n; i++) {
             if (i > 0)
                 g_string_append_c(s, ',');
-            json_string(s, id->f[i].key);
+            json_text_append(s, id->f[i].key);
             g_string_append_c(s, ':');
             if (id->f[i].number)
                 g_string_append(s, id->f[i].text);
             else
-                json_string(s, id->f[i].text);
+                json_text_append(s, id->f[i].text);
         }
         g_string_append_c(s, '}');
         return;
@@ -154,7 +153,7 @@ static void modbus_identity(cli_conn *c, uint8_t unit, identity *id)
         if (klefr_values_get(&v, show[i], &value) != KLEFR_OK)
             continue;
         char text[64];
-        cli_number(info, value, text, sizeof text);
+        quantity_number_text(info, value, text, sizeof text);
         field(id, info->name, true, "%s", text);
     }
 }
@@ -211,20 +210,17 @@ int cmd_scan(int argc, char **argv)
         {"json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
-    if (!cli_parse("- find meters on a bus",
-                   "Tries every Modbus ID (1-247) or M-Bus primary address (0-250), or searches\n"
-                   "M-Bus secondary addresses with wildcards, then reads each meter found for\n"
-                   "its identity. The response timeout is the protocol's for the line (M-Bus:\n"
-                   "330 bit times + 50 ms; Modbus: 500 ms + 10 characters) unless --timeout\n"
-                   "says else; a silent address is tried once, a corrupt answer --retries\n"
-                   "times more. Exits 3 when no meter answers.",
-                   entries, &co, &argc, &argv))
-        return CLI_EXIT_USAGE;
-    int rc = cli_conn_check(&co);
+    int rc = cli_parse_connection(
+        "- find meters on a bus",
+        "Tries every Modbus ID (1-247) or M-Bus primary address (0-250), or searches\n"
+        "M-Bus secondary addresses with wildcards, then reads each meter found for\n"
+        "its identity. The response timeout is the protocol's for the line (M-Bus:\n"
+        "330 bit times + 50 ms; Modbus: 500 ms + 10 characters) unless --timeout\n"
+        "says else; a silent address is tried once, a corrupt answer --retries\n"
+        "times more. Exits 3 when no meter answers.",
+        entries, &co, &argc, &argv);
     if (rc != CLI_EXIT_OK)
         return rc;
-    if (!cli_no_arguments(argc, argv))
-        return CLI_EXIT_USAGE;
     if (co.protocol == KLEFR_PROTOCOL_IEC) {
         cli_error("the IR port talks to the one meter facing the head: use klefr read "
                   "--protocol iec");
@@ -265,26 +261,22 @@ int cmd_scan(int argc, char **argv)
     klefr_err err;
     size_t count = 0;
     identity id;
-    if (!mbus) {
-        uint8_t found[KLEFR_MODBUS_ADDRESS_MAX];
-        p.total = (unsigned)(last - first + 1);
-        err = klefr_modbus_master_scan(c.modbus, (uint8_t)first, (uint8_t)last, 0x4000, on_modbus,
-                                       &p, found, sizeof found, &count);
-        end_bar(&p);
-        for (size_t i = 0; i < count && i < sizeof found; i++) {
-            id.n = 0;
-            modbus_identity(&c, found[i], &id);
-            emit(s, json, &id);
-        }
-    } else if (!secondary) {
+    if (!secondary) {
+        /* Modbus IDs or M-Bus primary addresses: one byte each. */
         uint8_t found[KLEFR_MBUS_ADDR_PRIMARY_MAX + 1];
         p.total = (unsigned)(last - first + 1);
-        err = klefr_mbus_master_scan_primary(c.mbus, (uint8_t)first, (uint8_t)last, on_mbus_primary,
-                                             &p, found, sizeof found, &count);
+        err = mbus
+                  ? klefr_mbus_master_scan_primary(c.mbus, (uint8_t)first, (uint8_t)last,
+                                                   on_mbus_primary, &p, found, sizeof found, &count)
+                  : klefr_modbus_master_scan(c.modbus, (uint8_t)first, (uint8_t)last, 0x4000,
+                                             on_modbus, &p, found, sizeof found, &count);
         end_bar(&p);
         for (size_t i = 0; i < count && i < sizeof found; i++) {
             id.n = 0;
-            mbus_primary_identity(&c, found[i], &id);
+            if (mbus)
+                mbus_primary_identity(&c, found[i], &id);
+            else
+                modbus_identity(&c, found[i], &id);
             emit(s, json, &id);
         }
     } else {

@@ -63,15 +63,15 @@ static void timestamp(char *buf, size_t cap)
 static void print_json(watch *w, const watch_meter *m, const char *time)
 {
     GString *s = g_string_new("{\"time\":");
-    json_string(s, time);
+    json_text_append(s, time);
     g_string_append_printf(s, ",\"poll\":%u,\"meter\":", w->polls);
-    json_string(s, m->name);
+    json_text_append(s, m->name);
     if (m->ok) {
         g_string_append(s, ",\"values\":");
         cli_values_json(s, &m->values, w->selected, w->all);
     } else {
         g_string_append(s, ",\"error\":");
-        json_string(s, m->error);
+        json_text_append(s, m->error);
     }
     g_string_append(s, "}\n");
     fputs(s->str, stdout);
@@ -197,18 +197,15 @@ int cmd_watch(int argc, char **argv)
         {"all", 'A', 0, G_OPTION_ARG_NONE, &all, "Also the three-phase registers", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
-    if (!cli_parse("- poll meters until interrupted",
-                   "Reads the meters given with --id (several: --id 1,2,3) every --interval\n"
-                   "seconds. On a terminal a live table; otherwise one JSON object per meter\n"
-                   "and poll (time, poll, meter, values or error). A failed poll is reported\n"
-                   "and polling goes on. Example: klefr watch --port /dev/ttyUSB0 --id 1,2",
-                   entries, &co, &argc, &argv))
-        return CLI_EXIT_USAGE;
-    int rc = cli_conn_check(&co);
+    int rc = cli_parse_connection(
+        "- poll meters until interrupted",
+        "Reads the meters given with --id (several: --id 1,2,3) every --interval\n"
+        "seconds. On a terminal a live table; otherwise one JSON object per meter\n"
+        "and poll (time, poll, meter, values or error). A failed poll is reported\n"
+        "and polling goes on. Example: klefr watch --port /dev/ttyUSB0 --id 1,2",
+        entries, &co, &argc, &argv);
     if (rc != CLI_EXIT_OK)
         return rc;
-    if (!cli_no_arguments(argc, argv))
-        return CLI_EXIT_USAGE;
     if (interval_text != NULL && !option_decimal(interval_text, 0.05, 86400, &interval)) {
         cli_error("--interval takes 0.05 to 86400 seconds, not '%s'", interval_text);
         return CLI_EXIT_USAGE;

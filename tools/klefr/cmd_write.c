@@ -12,21 +12,10 @@
  * setting can hold (1e-400 is not 0). */
 static klefr_err parse_value(const klefr_quantity_info *info, const char *text, double *out)
 {
-    static const struct {
-        klefr_quantity q;
-        const char *word;
-        double value;
-    } words[] = {
-        {KLEFR_Q_PARITY, "even", 1},  {KLEFR_Q_PARITY, "none", 2},
-        {KLEFR_Q_PARITY, "odd", 3},   {KLEFR_Q_BACKLIGHT, "off", 0},
-        {KLEFR_Q_BACKLIGHT, "on", 1}, {KLEFR_Q_BACKLIGHT, "button", 2},
-    };
-    for (size_t i = 0; i < G_N_ELEMENTS(words); i++) {
-        if (words[i].q == info->id && g_ascii_strcasecmp(words[i].word, text) == 0) {
-            *out = words[i].value;
-            return KLEFR_OK;
-        }
-    }
+    /* Only these two take words here: the other named values are status. */
+    if ((info->id == KLEFR_Q_PARITY || info->id == KLEFR_Q_BACKLIGHT) &&
+        value_by_name(info->id, text, out))
+        return KLEFR_OK;
     return klefr_quantity_parse(info->id, text, strlen(text), out);
 }
 
@@ -101,7 +90,7 @@ int cmd_write(int argc, char **argv)
         cli_error("unknown quantity '%s' (klefr read --list shows the names)", name);
         return CLI_EXIT_USAGE;
     }
-    klefr_model model = cli_protocol_model(co.protocol);
+    klefr_model model = protocol_model(co.protocol);
     double value = 0;
     if (reset != NULL) {
         if ((info->flags & KLEFR_QF_RESET_ONLY) == 0) {
@@ -135,7 +124,7 @@ int cmd_write(int argc, char **argv)
         cli_allowed_values(model, info->id, a);
         if (err == KLEFR_ERR_NOT_AVAILABLE)
             cli_error("%s cannot be written on a meter reached over %s", name,
-                      cli_protocol_name(co.protocol));
+                      protocol_name(co.protocol));
         else if (err == KLEFR_ERR_RANGE)
             cli_error("%s is not an allowed value of %s (%s): allowed %s%s%s", value_text, name,
                       info->label, a->str, info->unit[0] ? " " : "", info->unit);
@@ -164,7 +153,7 @@ int cmd_write(int argc, char **argv)
     if ((rc = cli_meter_open(&c, &targets[0], &m)) != CLI_EXIT_OK)
         goto out;
     if (!klefr_meter_can_write(m, info->id)) {
-        cli_error("%s cannot be written over %s", name, cli_protocol_name(co.protocol));
+        cli_error("%s cannot be written over %s", name, protocol_name(co.protocol));
         rc = CLI_EXIT_VALUE;
         goto out;
     }
@@ -192,7 +181,7 @@ int cmd_write(int argc, char **argv)
     char text[64];
     char num[64];
     cli_value_text(info, value, text, sizeof text);
-    cli_number(info, value, num, sizeof num);
+    quantity_number_text(info, value, num, sizeof num);
     double back = NAN;
     if (can_read) {
         /* Only the written one: over Modbus its registers alone. */
@@ -210,12 +199,12 @@ int cmd_write(int argc, char **argv)
     }
     if (json) {
         GString *s = g_string_new("{\"meter\":");
-        json_string(s, who);
+        json_text_append(s, who);
         g_string_append(s, ",\"name\":");
-        json_string(s, name);
+        json_text_append(s, name);
         g_string_append_printf(s, ",\"written\":%s,\"read_back\":", num);
         if (isfinite(back)) {
-            cli_number(info, back, num, sizeof num);
+            quantity_number_text(info, back, num, sizeof num);
             g_string_append(s, num);
         } else {
             g_string_append(s, "null");
@@ -236,7 +225,7 @@ int cmd_write(int argc, char **argv)
                info->unit[0] ? " " : "", info->unit);
     }
     if (isfinite(back) && !same_value(info->id, value, back)) {
-        cli_number(info, back, num, sizeof num);
+        quantity_number_text(info, back, num, sizeof num);
         cli_error("%s reads back as %s, not %s", name, num, value_text ? value_text : "0");
         rc = CLI_EXIT_REFUSED;
     }

@@ -8,6 +8,7 @@
 #include <klefr/model_iec.h>
 
 #include "klefr_cli.h"
+#include "option_number.h"
 
 void cli_conn_defaults(cli_conn_opts *o)
 {
@@ -79,25 +80,6 @@ GArray *cli_conn_entries(cli_conn_opts *o)
     return a;
 }
 
-const char *cli_protocol_name(klefr_protocol protocol)
-{
-    switch (protocol) {
-    case KLEFR_PROTOCOL_MODBUS: return "modbus";
-    case KLEFR_PROTOCOL_MBUS: return "mbus";
-    case KLEFR_PROTOCOL_IEC: return "iec";
-    }
-    return "?";
-}
-
-klefr_model cli_protocol_model(klefr_protocol protocol)
-{
-    switch (protocol) {
-    case KLEFR_PROTOCOL_MODBUS: return KLEFR_MODEL_6914;
-    case KLEFR_PROTOCOL_MBUS: return KLEFR_MODEL_6913;
-    default: return (klefr_model)0;
-    }
-}
-
 int cli_conn_check(cli_conn_opts *o)
 {
     const char *p = o->protocol_name != NULL ? o->protocol_name : "modbus";
@@ -123,7 +105,7 @@ int cli_conn_check(cli_conn_opts *o)
         bool ok = number && baud_allowed(o->protocol, b, list);
         if (number && !ok)
             cli_error("--baud %s is not a baud rate for %s (%s)", o->baud_text,
-                      cli_protocol_name(o->protocol), list->str);
+                      protocol_name(o->protocol), list->str);
         g_string_free(list, TRUE);
         if (!ok)
             return CLI_EXIT_USAGE;
@@ -148,16 +130,6 @@ int cli_conn_check(cli_conn_opts *o)
     return CLI_EXIT_OK;
 }
 
-static bool parse_uint(const char *s, guint64 max, guint64 *out)
-{
-    if (s == NULL || *s == '\0')
-        return false;
-    for (const char *p = s; *p != '\0'; p++)
-        if (!g_ascii_isdigit(*p))
-            return false;
-    return g_ascii_string_to_unsigned(s, 10, 0, max, out, NULL);
-}
-
 static int parse_target(const cli_conn_opts *o, const char *text, cli_target *t)
 {
     memset(t, 0, sizeof *t);
@@ -165,7 +137,7 @@ static int parse_target(const cli_conn_opts *o, const char *text, cli_target *t)
     guint64 n;
     switch (o->protocol) {
     case KLEFR_PROTOCOL_MODBUS:
-        if (!parse_uint(text, 255, &n) || n < 1 || n > KLEFR_MODBUS_ADDRESS_MAX) {
+        if (!option_digits(text, 255, &n) || n < 1 || n > KLEFR_MODBUS_ADDRESS_MAX) {
             cli_error("Modbus ID '%s' is not 1 to 247", text);
             return CLI_EXIT_USAGE;
         }
@@ -173,12 +145,12 @@ static int parse_target(const cli_conn_opts *o, const char *text, cli_target *t)
         return CLI_EXIT_OK;
     case KLEFR_PROTOCOL_MBUS:
         /* Eight digits name the identification number (secondary address). */
-        if (strlen(text) == 8 && parse_uint(text, 99999999, &n)) {
+        if (strlen(text) == 8 && option_digits(text, 99999999, &n)) {
             t->address.use_secondary = true;
             t->address.secondary = (uint32_t)n;
             return CLI_EXIT_OK;
         }
-        if (!parse_uint(text, 255, &n) || n > KLEFR_MBUS_ADDR_PRIMARY_MAX) {
+        if (!option_digits(text, 255, &n) || n > KLEFR_MBUS_ADDR_PRIMARY_MAX) {
             cli_error("M-Bus address '%s' is neither a primary address 0 to 250 nor an "
                       "8-digit secondary address",
                       text);
@@ -250,6 +222,20 @@ static klefr_line line_of(const cli_conn_opts *o)
     return line;
 }
 
+/* What the command line sets in a bus master's options (Modbus and M-Bus
+ * alike): the line, unless the port is a network one whose far end has
+ * its own, and --timeout and --retries where given. */
+static void bus_options(const cli_conn_opts *o, const klefr_io *port, const klefr_line *line,
+                        klefr_line *mo_line, uint32_t *response_timeout_ms, unsigned *retries)
+{
+    if ((klefr_io_get_flags(port) & KLEFR_IO_NETWORK) == 0)
+        *mo_line = *line;
+    if (o->timeout_ms > 0)
+        *response_timeout_ms = (uint32_t)o->timeout_ms;
+    if (o->retries >= 0)
+        *retries = (unsigned)o->retries;
+}
+
 int cli_conn_open(cli_conn_opts *o, cli_conn *c)
 {
     memset(c, 0, sizeof *c);
@@ -280,22 +266,12 @@ int cli_conn_open(cli_conn_opts *o, cli_conn *c)
     if (o->protocol == KLEFR_PROTOCOL_MODBUS) {
         klefr_modbus_master_options mo;
         klefr_modbus_master_options_init(&mo);
-        if ((klefr_io_get_flags(c->port_io) & KLEFR_IO_NETWORK) == 0)
-            mo.line = line;
-        if (o->timeout_ms > 0)
-            mo.response_timeout_ms = (uint32_t)o->timeout_ms;
-        if (o->retries >= 0)
-            mo.retries = (unsigned)o->retries;
+        bus_options(o, c->port_io, &line, &mo.line, &mo.response_timeout_ms, &mo.retries);
         err = klefr_modbus_master_open(c->io, &mo, &c->modbus);
     } else if (o->protocol == KLEFR_PROTOCOL_MBUS) {
         klefr_mbus_master_options mo;
         klefr_mbus_master_options_init(&mo);
-        if ((klefr_io_get_flags(c->port_io) & KLEFR_IO_NETWORK) == 0)
-            mo.line = line;
-        if (o->timeout_ms > 0)
-            mo.response_timeout_ms = (uint32_t)o->timeout_ms;
-        if (o->retries >= 0)
-            mo.retries = (unsigned)o->retries;
+        bus_options(o, c->port_io, &line, &mo.line, &mo.response_timeout_ms, &mo.retries);
         err = klefr_mbus_master_open(c->io, &mo, &c->mbus);
     } else {
         klefr_iec_master_options io;
@@ -309,7 +285,7 @@ int cli_conn_open(cli_conn_opts *o, cli_conn *c)
         err = klefr_iec_master_open(c->io, &io, &c->iec);
     }
     if (err != KLEFR_OK) {
-        cli_error("cannot start the %s master: %s", cli_protocol_name(o->protocol),
+        cli_error("cannot start the %s master: %s", protocol_name(o->protocol),
                   klefr_strerror(err));
         cli_conn_close(c);
         return CLI_EXIT_PORT;
@@ -345,8 +321,7 @@ int cli_meter_open(cli_conn *c, const cli_target *t, klefr_meter **out)
         return CLI_EXIT_OK;
     char *who = cli_describe(c, t);
     if (err == KLEFR_ERR_NOT_AVAILABLE)
-        cli_error("%s: this libklefr cannot talk %s yet", who,
-                  cli_protocol_name(c->opts->protocol));
+        cli_error("%s: this libklefr cannot talk %s yet", who, protocol_name(c->opts->protocol));
     else
         cli_error("%s: %s", who, klefr_strerror(err));
     g_free(who);

@@ -14,6 +14,11 @@
 #include <klefr/klefr.h>
 #include <klefr/mbus_master.h>
 
+#include "json_text.h"
+#include "number_text.h"
+#include "protocol_names.h"
+#include "value_names.h"
+
 /* Exit status, one per class of failure (doc/klefr.1, EXIT STATUS). */
 enum {
     CLI_EXIT_OK = 0,
@@ -42,6 +47,11 @@ bool cli_parse(const char *params, const char *summary, const GOptionEntry *entr
 /* For commands without arguments: after cli_parse(), print an error and
  * return false if anything but options was given. */
 bool cli_no_arguments(int argc, char **argv);
+/* For commands that talk to meters and take no arguments: cli_parse() with
+ * the connection options, cli_conn_check(), cli_no_arguments(), in that
+ * order. CLI_EXIT_OK, or the exit status (the error printed). */
+int cli_parse_connection(const char *params, const char *summary, const GOptionEntry *entries,
+                         cli_conn_opts *conn, int *argc, char ***argv);
 /* The value @p text of option @p option ("--timeout") as a whole decimal
  * number lo..hi into @p out. Otherwise print "--timeout takes WHAT, not
  * 'TEXT'" and return false (the caller exits with CLI_EXIT_USAGE). */
@@ -94,9 +104,6 @@ GArray *cli_conn_entries(cli_conn_opts *o);
 void cli_conn_defaults(cli_conn_opts *o);
 /* Check the parsed options; prints and returns an exit status != 0 on error. */
 int cli_conn_check(cli_conn_opts *o);
-/* The model whose rules apply to writes over @p protocol (IEC: 0 = any). */
-klefr_model cli_protocol_model(klefr_protocol protocol);
-const char *cli_protocol_name(klefr_protocol protocol);
 /* Parse --id values into targets; the default when none was given. */
 int cli_targets(const cli_conn_opts *o, cli_target **out, size_t *count);
 /* Open the port; prints and returns an exit status on error. */
@@ -143,10 +150,6 @@ void out_null(cli_out *o, const char *key);
 /* Write to @p f and release. */
 void out_print(cli_out *o, FILE *f);
 
-/* Append @p text as a JSON string (quoted, escaped). */
-void json_string(GString *s, const char *text);
-/* A value of quantity @p info as a JSON number / compact text ("230.1"). */
-void cli_number(const klefr_quantity_info *info, double v, char *buf, size_t cap);
 /* @p v as out_num() prints it ("null" if not finite). */
 void cli_double_text(double v, char *buf, size_t cap);
 /* @p f x 10^@p exponent with the float's own shortest digits (230.1f, not

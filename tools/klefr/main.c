@@ -91,6 +91,17 @@ bool cli_no_arguments(int argc, char **argv)
     return false;
 }
 
+int cli_parse_connection(const char *params, const char *summary, const GOptionEntry *entries,
+                         cli_conn_opts *conn, int *argc, char ***argv)
+{
+    if (!cli_parse(params, summary, entries, conn, argc, argv))
+        return CLI_EXIT_USAGE;
+    int rc = cli_conn_check(conn);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    return cli_no_arguments(*argc, *argv) ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+}
+
 bool cli_option_number(const char *option, const char *text, long lo, long hi, const char *what,
                        long *out)
 {

@@ -9,28 +9,6 @@
 
 #include "klefr_cli.h"
 
-void json_string(GString *s, const char *text)
-{
-    g_string_append_c(s, '"');
-    for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
-        switch (*p) {
-        case '"': g_string_append(s, "\\\""); break;
-        case '\\': g_string_append(s, "\\\\"); break;
-        case '\n': g_string_append(s, "\\n"); break;
-        case '\r': g_string_append(s, "\\r"); break;
-        case '\t': g_string_append(s, "\\t"); break;
-        default:
-            /* Control characters and bytes that are not UTF-8 text (a
-             * meter's string may be anything) are escaped one by one. */
-            if (*p < 0x20 || *p >= 0x7F)
-                g_string_append_printf(s, "\\u%04x", *p);
-            else
-                g_string_append_c(s, (char)*p);
-        }
-    }
-    g_string_append_c(s, '"');
-}
-
 void out_init(cli_out *o, bool json)
 {
     memset(o, 0, sizeof *o);
@@ -53,7 +31,7 @@ static void item(cli_out *o, const char *key)
                 g_string_append_c(o->s, ',');
             o->first[o->depth] = false;
             if (!o->list[o->depth] && key != NULL) {
-                json_string(o->s, key);
+                json_text_append(o->s, key);
                 g_string_append_c(o->s, ':');
             }
         }
@@ -115,7 +93,7 @@ void out_str(cli_out *o, const char *key, const char *fmt, ...)
     va_end(ap);
     item(o, key);
     if (o->json) {
-        json_string(o->s, text);
+        json_text_append(o->s, text);
     } else {
         g_string_append_printf(o->s, " %s\n", text);
     }
@@ -228,39 +206,6 @@ void out_print(cli_out *o, FILE *f)
 
 /* ---- quantity values ---- */
 
-static int decimals_of(const klefr_quantity_info *info)
-{
-    if (info->flags & KLEFR_QF_INTEGER)
-        return 0;
-    if (info->iec.address != NULL)
-        return info->iec.decimals;
-    return 3;
-}
-
-void cli_number(const klefr_quantity_info *info, double v, char *buf, size_t cap)
-{
-    if (!isfinite(v)) {
-        g_strlcpy(buf, "null", cap);
-        return;
-    }
-    int decimals = decimals_of(info);
-    /* Float registers carry a float's digits (230.1 is 230.100006): keep
-     * one digit more than the meter's own resolution, then drop trailing
-     * zeros, so 230.1 stays 230.1 and 1234.5 is not 1234.500. */
-    char fmt[16];
-    g_snprintf(fmt, sizeof fmt, "%%.%df", decimals > 0 ? decimals + 1 : 0);
-    g_ascii_formatd(buf, (int)cap, fmt, v);
-    if (strchr(buf, '.') != NULL) {
-        size_t n = strlen(buf);
-        while (n > 0 && buf[n - 1] == '0')
-            buf[--n] = '\0';
-        if (n > 0 && buf[n - 1] == '.')
-            buf[--n] = '\0';
-    }
-    if (strcmp(buf, "-0") == 0)
-        g_strlcpy(buf, "0", cap);
-}
-
 void cli_value_text(const klefr_quantity_info *info, double v, char *buf, size_t cap)
 {
     switch (info->id) {
@@ -271,19 +216,11 @@ void cli_value_text(const klefr_quantity_info *info, double v, char *buf, size_t
         g_snprintf(buf, cap, "%s", v == 'F' ? "F (forward)" : v == 'R' ? "R (reverse)" : "?");
         return;
     case KLEFR_Q_PARITY:
-        g_snprintf(buf, cap, "%.0f (%s)", v,
-                   v == 1   ? "even"
-                   : v == 2 ? "none"
-                   : v == 3 ? "odd"
-                            : "?");
+    case KLEFR_Q_BACKLIGHT: {
+        const char *name = value_name(info->id, v);
+        g_snprintf(buf, cap, "%.0f (%s)", v, name != NULL ? name : "?");
         return;
-    case KLEFR_Q_BACKLIGHT:
-        g_snprintf(buf, cap, "%.0f (%s)", v,
-                   v == 0   ? "off"
-                   : v == 1 ? "on"
-                   : v == 2 ? "button"
-                            : "?");
-        return;
+    }
     default: break;
     }
     if (info->modbus.type == KLEFR_MODBUS_TYPE_BITS && v >= 0 && v <= 4294967295.0) {
@@ -291,9 +228,9 @@ void cli_value_text(const klefr_quantity_info *info, double v, char *buf, size_t
         return;
     }
     char num[64];
-    int decimals = decimals_of(info);
+    int decimals = quantity_decimals(info);
     if (decimals > 0 && info->group != KLEFR_GROUP_ENERGY) {
-        cli_number(info, v, num, sizeof num);
+        quantity_number_text(info, v, num, sizeof num);
     } else {
         char fmt[16];
         g_snprintf(fmt, sizeof fmt, "%%.%df", decimals);
@@ -337,7 +274,7 @@ void cli_allowed_values(klefr_model model, klefr_quantity q, GString *s)
         for (size_t i = 0; i < vv->list_len; i++) {
             if (!allowed(model, q, vv->list[i]))
                 continue;
-            cli_number(info, vv->list[i], num, sizeof num);
+            quantity_number_text(info, vv->list[i], num, sizeof num);
             g_string_append_printf(s, "%s%s", any ? ", " : "", num);
             any = true;
         }
@@ -357,8 +294,8 @@ void cli_allowed_values(klefr_model model, klefr_quantity q, GString *s)
             hi++;
     }
     char a[64], b[64];
-    cli_number(info, lo, a, sizeof a);
-    cli_number(info, hi, b, sizeof b);
+    quantity_number_text(info, lo, a, sizeof a);
+    quantity_number_text(info, hi, b, sizeof b);
     g_string_append_printf(s, "%s to %s", a, b);
 }
 
@@ -404,11 +341,11 @@ void cli_values_json(GString *s, const klefr_values *v, const bool *selected, bo
             continue;
         const klefr_quantity_info *info = klefr_quantity_get((klefr_quantity)q);
         char num[64];
-        cli_number(info, value, num, sizeof num);
+        quantity_number_text(info, value, num, sizeof num);
         if (!first)
             g_string_append_c(s, ',');
         first = false;
-        json_string(s, info->name);
+        json_text_append(s, info->name);
         g_string_append_printf(s, ":%s", num);
     }
     g_string_append_c(s, '}');
@@ -433,15 +370,34 @@ static void csv_field(GString *s, const char *text)
     g_string_append_c(s, '"');
 }
 
+/* The next quantity to print, group by group in group_order: *pos starts
+ * at 0 and moves past what is returned; NULL at the end. A quantity is
+ * printed when it is shown and has a value in @p v. */
+static const klefr_quantity_info *next_shown(const klefr_values *v, const bool *selected, bool all,
+                                             size_t *pos, double *value)
+{
+    for (; *pos < G_N_ELEMENTS(group_order) * KLEFR_Q_COUNT; (*pos)++) {
+        klefr_group group = group_order[*pos / KLEFR_Q_COUNT];
+        klefr_quantity q = (klefr_quantity)(*pos % KLEFR_Q_COUNT);
+        const klefr_quantity_info *info = klefr_quantity_get(q);
+        if (info->group == group && cli_shown(q, selected, all) &&
+            klefr_values_get(v, q, value) == KLEFR_OK) {
+            (*pos)++;
+            return info;
+        }
+    }
+    return NULL;
+}
+
 void cli_print_values(FILE *f, cli_format fmt, const klefr_values *v, const bool *selected,
                       bool all, const char *meter_name, klefr_protocol protocol)
 {
     GString *s = g_string_new(NULL);
     if (fmt == CLI_FMT_JSON) {
         g_string_append(s, "{\"meter\":");
-        json_string(s, meter_name);
+        json_text_append(s, meter_name);
         g_string_append(s, ",\"protocol\":");
-        json_string(s, cli_protocol_name(protocol));
+        json_text_append(s, protocol_name(protocol));
         g_string_append(s, ",\"values\":");
         cli_values_json(s, v, selected, all);
         g_string_append(s, ",\"units\":{");
@@ -454,48 +410,41 @@ void cli_print_values(FILE *f, cli_format fmt, const klefr_values *v, const bool
             if (!first)
                 g_string_append_c(s, ',');
             first = false;
-            json_string(s, info->name);
+            json_text_append(s, info->name);
             g_string_append_c(s, ':');
-            json_string(s, info->unit);
+            json_text_append(s, info->unit);
         }
         g_string_append(s, "}}\n");
     } else if (fmt == CLI_FMT_CSV) {
         g_string_append(s, "group,name,label,value,unit\n");
-        for (size_t g = 0; g < G_N_ELEMENTS(group_order); g++) {
-            for (unsigned q = 0; q < KLEFR_Q_COUNT; q++) {
-                const klefr_quantity_info *info = klefr_quantity_get((klefr_quantity)q);
-                double value;
-                if (info->group != group_order[g] || !cli_shown((klefr_quantity)q, selected, all) ||
-                    klefr_values_get(v, (klefr_quantity)q, &value) != KLEFR_OK)
-                    continue;
-                char num[64];
-                cli_number(info, value, num, sizeof num);
-                g_string_append_printf(s, "%s,%s,", cli_group_name(info->group), info->name);
-                csv_field(s, info->label);
-                g_string_append_printf(s, ",%s,", num);
-                csv_field(s, info->unit);
-                g_string_append_c(s, '\n');
-            }
+        size_t pos = 0;
+        double value;
+        const klefr_quantity_info *info;
+        while ((info = next_shown(v, selected, all, &pos, &value)) != NULL) {
+            char num[64];
+            quantity_number_text(info, value, num, sizeof num);
+            g_string_append_printf(s, "%s,%s,", cli_group_name(info->group), info->name);
+            csv_field(s, info->label);
+            g_string_append_printf(s, ",%s,", num);
+            csv_field(s, info->unit);
+            g_string_append_c(s, '\n');
         }
     } else {
         g_string_append_printf(s, "%s\n", meter_name);
-        for (size_t g = 0; g < G_N_ELEMENTS(group_order); g++) {
-            bool header = false;
-            for (unsigned q = 0; q < KLEFR_Q_COUNT; q++) {
-                const klefr_quantity_info *info = klefr_quantity_get((klefr_quantity)q);
-                double value;
-                if (info->group != group_order[g] || !cli_shown((klefr_quantity)q, selected, all) ||
-                    klefr_values_get(v, (klefr_quantity)q, &value) != KLEFR_OK)
-                    continue;
-                if (!header) {
-                    g_string_append_printf(s, "\n%s\n", cli_group_name(info->group));
-                    header = true;
-                }
-                char text[64];
-                cli_value_text(info, value, text, sizeof text);
-                g_string_append_printf(s, "  %-34s %16s%s%s\n", info->label, text,
-                                       info->unit[0] ? " " : "", info->unit);
-            }
+        size_t pos = 0;
+        double value;
+        const klefr_quantity_info *info;
+        const klefr_quantity_info *previous = NULL;
+        while ((info = next_shown(v, selected, all, &pos, &value)) != NULL) {
+            /* A group's heading before its first value (an empty group
+             * has none). */
+            if (previous == NULL || previous->group != info->group)
+                g_string_append_printf(s, "\n%s\n", cli_group_name(info->group));
+            previous = info;
+            char text[64];
+            cli_value_text(info, value, text, sizeof text);
+            g_string_append_printf(s, "  %-34s %16s%s%s\n", info->label, text,
+                                   info->unit[0] ? " " : "", info->unit);
         }
     }
     fputs(s->str, f);

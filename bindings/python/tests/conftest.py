@@ -36,8 +36,8 @@ def cli_read_json(klefr_cli, port, protocol, *extra):
 
 
 def cli_text(name, value):
-    """@p value as `klefr read --json` prints it (tools/klefr/output.c,
-    cli_number: one decimal more than the meter's resolution, trailing
+    """@p value as `klefr read --json` prints it (tools/common/number_text.c,
+    quantity_number_text: one decimal more than the meter's resolution, trailing
     zeros dropped)."""
     row = klefr.quantities[name]
     decimals = 0 if row.integer else (row.iec.decimals if row.iec is not None else 3)
