@@ -321,6 +321,36 @@ START_TEST(test_frame_in_pieces_is_answered)
 }
 END_TEST
 
+/* A gap over t3.5 inside a request: on a line it ends the frame, and the
+ * pieces are dropped. A board whose UART passes bytes at the host's pace
+ * (KLEFR_FW_MODBUS_UNFINISHED_HOLD_MS, QEMU's) holds the unfinished frame
+ * that long for its rest. Past the hold the piece is gone on every board. */
+START_TEST(test_a_gap_inside_a_request_ends_it_unless_the_board_holds_it)
+{
+    uint8_t req[] = {0x01, 0x03, 0x40, 0x10, 0x00, 0x01, 0x90, 0x0F};
+    fake_run(&m, &f, 20, 5);
+    f.tx_len = 0;
+    klefr_fw_bus_feed(&m, req, 4);
+    fake_run(&m, &f, 10, 1); /* over t3.5 (4.01 ms), within a 50 ms hold */
+    klefr_fw_bus_feed(&m, req + 4, 4);
+    fake_run(&m, &f, 10, 1);
+#if defined(KLEFR_FW_MODBUS_UNFINISHED_HOLD_MS) && KLEFR_FW_MODBUS_UNFINISHED_HOLD_MS >= 20
+    klefr_assert_bytes(f.tx, f.tx_len, "01 03 02 00 10 B9 88");
+#else
+    ck_assert_uint_eq(f.tx_len, 0);
+#endif
+    fake_run(&m, &f, 100, 5);
+    f.tx_len = 0;
+    klefr_fw_bus_feed(&m, req, 4);
+    fake_run(&m, &f, 100, 1);
+    klefr_fw_bus_feed(&m, req + 4, 4);
+    fake_run(&m, &f, 100, 1);
+    ck_assert_uint_eq(f.tx_len, 0);
+    /* And the line works on. */
+    EXPECT("01 03 40 10 00 01 90 0F", "01 03 02 00 10 B9 88");
+}
+END_TEST
+
 START_TEST(test_baud_change_applies_after_the_answer_has_left)
 {
     unsigned changes = f.line_changes;
@@ -447,6 +477,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_a_request_followed_by_more_bytes_before_t35_is_not_acted_upon);
     tcase_add_test(tc, test_requests_t35_apart_are_both_answered);
     tcase_add_test(tc, test_t35_is_timed_on_the_protocol_clock);
+    tcase_add_test(tc, test_a_gap_inside_a_request_ends_it_unless_the_board_holds_it);
     tcase_add_test(tc, test_baud_change_applies_after_the_answer_has_left);
     tcase_add_test(tc, test_parity_change_waits_for_the_uart_to_drain);
     tcase_add_test(tc, test_id_change_is_answered_with_the_old_id);
