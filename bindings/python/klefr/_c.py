@@ -3,6 +3,8 @@
 klefr.capi). Everything else in the package goes through these names, so
 that a rename in the C API costs one line here."""
 
+from typing import Any, Dict
+
 from . import capi as _capi
 
 strerror = _capi.klefr_strerror
@@ -200,13 +202,13 @@ MODBUS_RESPONSES = _capi.KLEFR_MODBUS_RESPONSES
 FRAME_COMPLETE = _capi.KLEFR_FRAME_COMPLETE
 
 
-def counters(struct):
+def counters(struct: Any) -> Dict[str, int]:
     """The counters of a SWIG stats struct by name (its int fields)."""
     return {k: getattr(struct, k) for k in dir(type(struct))
             if not k.startswith("_") and k not in ("this", "thisown")
             and isinstance(getattr(struct, k), int)}
 
 
-def constants():
+def constants() -> Dict[str, int]:
     """Every KLEFR_* integer constant of the C module, by name."""
     return {k: v for k, v in vars(_capi).items() if k.startswith("KLEFR_") and isinstance(v, int)}

@@ -4,7 +4,7 @@
 import dataclasses
 import datetime
 import decimal
-from typing import Optional, Tuple, Union
+from typing import Any, Iterator, Optional, Tuple, Union
 
 from . import _c
 from .enums import (IecMessageType, MbusCoding, MbusFrameType, MbusFunction, MbusRecordKind,
@@ -20,12 +20,12 @@ class MbusRecord:
     quantity: str
     value: object
     unit: str
-    function: MbusFunction
+    function: Union[MbusFunction, int]  # a plain int when the C enum has no member
     storage: int
     tariff: int
     subunit: int
-    kind: MbusRecordKind
-    coding: MbusCoding
+    kind: Union[MbusRecordKind, int]
+    coding: Union[MbusCoding, int]
     exact: Optional[decimal.Decimal]
     raw: bytes
 
@@ -93,7 +93,7 @@ class ModbusRequest:
     """A Modbus RTU request (master to slave)."""
     protocol = Protocol.MODBUS
     unit: int
-    function: ModbusFunction
+    function: Union[ModbusFunction, int]  # a plain int for a code it does not name
     address: int
     quantity: int
     value: int
@@ -120,7 +120,7 @@ class ModbusResponse:
     """A Modbus RTU response; ``exception`` is 0 for a normal one."""
     protocol = Protocol.MODBUS
     unit: int
-    function: ModbusFunction
+    function: Union[ModbusFunction, int]  # a plain int for a code it does not name
     exception: int
     address: int
     quantity: int
@@ -293,7 +293,8 @@ def decode_mbus(data: bytes) -> MbusFrame:
     f = _c.MbusFrame()
     check(_c.mbus_frame_decode(data, f), "M-Bus frame")
     payload = _c.bytes_at(f.data, f.data_len)
-    header, records = None, ()
+    header: Optional[MbusHeader] = None
+    records: Tuple[MbusRecord, ...] = ()
     if f.type == MbusFrameType.LONG and f.ci in (0x72, 0x7A, 0x78):
         h = _c.MbusHeader()
         err, header_len = _c.mbus_header_decode(f.ci, payload, h)
@@ -304,16 +305,18 @@ def decode_mbus(data: bytes) -> MbusFrame:
     return MbusFrame(MbusFrameType(f.type), f.c, f.a, f.ci, header, records, payload)
 
 
-def _manufacturer(code):
+def _manufacturer(code: int) -> str:
     return "".join(chr(((code >> s) & 0x1F) + 64) for s in (10, 5, 0))
 
 
-def _header(h):
+# The SWIG structs (klefr_mbus_header and the others) are Any to mypy
+# (klefr/capi.pyi): the helpers that read them take Any.
+def _header(h: Any) -> MbusHeader:
     return MbusHeader(h.id if h.id_valid else -1, _manufacturer(h.manufacturer), h.version,
                       h.medium, _c.mbus_medium_name(h.medium), h.access, h.status, h.signature)
 
 
-def _records(block):
+def _records(block: bytes) -> Iterator[MbusRecord]:
     # The iterator points into @p block: keep it referenced until the end.
     it = _c.MbusRecordIter()
     _c.mbus_record_iter_init(it, block)
@@ -323,14 +326,14 @@ def _records(block):
     check(it.error, "M-Bus records")
 
 
-def _record(r):
+def _record(r: Any) -> MbusRecord:
     value, exact = _value(r)
     return MbusRecord(r.quantity, value, r.unit, _as(MbusFunction, r.function), r.storage,
                       r.tariff, r.subunit, _as(MbusRecordKind, r.kind),
                       _as(MbusCoding, r.coding), exact, _c.bytes_at(r.raw, r.raw_len))
 
 
-def _value(r):
+def _value(r: Any) -> Tuple[object, Optional[decimal.Decimal]]:
     v = r.value
     t = v.type
     if t == MbusValueType.INTEGER:
@@ -354,7 +357,7 @@ def _value(r):
     return None, None
 
 
-def _datetime(d):
+def _datetime(d: Any) -> Union[datetime.date, datetime.time, None]:
     try:
         if d.type == "G":
             return datetime.date(d.year, d.month, d.day)
@@ -393,13 +396,13 @@ def decode_modbus(data: bytes,
                           p.quantity, p.value, payload, regs)
 
 
-def _registers(payload):
+def _registers(payload: bytes) -> Tuple[int, ...]:
     return tuple(int.from_bytes(payload[i:i + 2], "big") for i in range(0, len(payload) - 1, 2))
 
 
 # --- IEC 62056-21 -----------------------------------------------------------
 
-def _strip_parity(data):
+def _strip_parity(data: bytes) -> bytes:
     """8-bit bytes with the 7E1 parity bit still in bit 7 (a pty capture)."""
     if all(b < 0x80 for b in data):
         return data
@@ -417,7 +420,7 @@ def decode_iec(data: bytes) -> IecMessage:
     if used != len(data):
         check(-23, "IEC 62056-21 message")  # KLEFR_ERR_TRAILING_DATA
     block = _c.iec_message_data(m)
-    datasets = ()
+    datasets: Tuple[IecDataset, ...] = ()
     if block is not None and m.type in (IecMessageType.DATA, IecMessageType.COMMAND):
         datasets = tuple(_datasets(block))
     command = f"{m.command}{m.command_type}" if m.type == IecMessageType.COMMAND else ""
@@ -426,13 +429,13 @@ def decode_iec(data: bytes) -> IecMessage:
                       m.error_code if m.type == IecMessageType.ERROR else None)
 
 
-def _field(s, n):
+def _field(s: Optional[str], n: int) -> str:
     # SWIG reads a char pointer member up to a NUL; the parser's fields are
     # printable 7-bit text that is not terminated: its first n characters.
     return (s or "")[:n]
 
 
-def _datasets(block):
+def _datasets(block: bytes) -> Iterator[IecDataset]:
     p = _c.IecParser()
     _c.iec_parser_init(p)
     ds = _c.IecDataset()
@@ -442,7 +445,7 @@ def _datasets(block):
         if not found:
             return
         value = _field(ds.value, ds.value_len)
-        number = None
+        number: Optional[float] = None
         if value:
             e, n = _c.iec_value_parse(value.encode())
             number = n if e == 0 else None

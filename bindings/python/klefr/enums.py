@@ -3,13 +3,13 @@
 so that they always match the library this package was built with."""
 
 import enum
-from typing import TYPE_CHECKING, Type, TypeVar
+from typing import TYPE_CHECKING, Dict, Tuple, Type, TypeVar, Union, cast
 
 from . import _c
 
 
-def _members(prefixes, strip):
-    out = {}
+def _members(prefixes: Tuple[str, ...], strip: str) -> Dict[str, int]:
+    out: Dict[str, int] = {}
     for name, value in _c.constants().items():
         if name in _c.ENUM_EXCLUDE or not name.startswith(prefixes):
             continue
@@ -18,11 +18,12 @@ def _members(prefixes, strip):
     return dict(sorted(out.items(), key=lambda kv: kv[1]))
 
 
-def _make(name, prefixes):
+def _make(name: str, prefixes: Tuple[str, ...]) -> Type[enum.IntEnum]:
     # ErrorCode keeps ERR_/EXC_ (ErrorCode.ERR_TIMEOUT); Model strips
     # KLEFR_MODEL_ (Model.M6914); the others their whole prefix.
     strip = {"ErrorCode": "KLEFR_", "Model": "KLEFR_MODEL_"}.get(name, prefixes[0])
-    return enum.IntEnum(name, _members(prefixes, strip), module=__name__)
+    # mypy reads the functional API's call as an instance; it is a class.
+    return cast(Type[enum.IntEnum], enum.IntEnum(name, _members(prefixes, strip), module=__name__))
 
 
 if TYPE_CHECKING:
@@ -70,7 +71,10 @@ else:
         module=__name__)
 
 
-def _as(enum_type, value):
+_M = TypeVar("_M", bound=enum.IntEnum)
+
+
+def _as(enum_type: Type[_M], value: int) -> Union[_M, int]:
     """@p value as a member of @p enum_type, or the plain int if it has none."""
     try:
         return enum_type(value)

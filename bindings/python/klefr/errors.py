@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Exceptions mapped from the C error enum (klefr_err)."""
 
-from typing import Any, Optional, Tuple, Type
+from typing import Any, Dict, Optional, Tuple, Type
 
 from . import _c
 from .enums import ErrorCode, _as
@@ -85,7 +85,7 @@ class Incomplete(Error):
     missing: Tuple[str, ...] = ()
 
 
-_CLASSES = {
+_CLASSES: Dict[int, Type[Error]] = {
     ErrorCode.ERR_INVALID_ARG: InvalidArgument,
     ErrorCode.ERR_TIMEOUT: Timeout,
     ErrorCode.ERR_CHECKSUM: Checksum,

@@ -49,8 +49,8 @@ class LinkFunction(enum.IntEnum):
 RecordValue = Union[int, float, str, bytes, None]
 
 
-def _address(a: Any) -> int:
-    a = byte("M-Bus address", a)
+def _address(given: Any) -> int:
+    a = byte("M-Bus address", given)
     if PRIMARY_MAX < a < SECONDARY:
         raise InvalidArgument(ErrorCode.ERR_INVALID_ARG,
                               f"M-Bus address {a} is reserved (0-250 primary, 253 selected, "

@@ -121,7 +121,7 @@ class Reading(Mapping[str, Value]):
 @dataclasses.dataclass(frozen=True)
 class CheckFailure:
     """The register-model rule a refused reading broke (klefr_check_failure)."""
-    rule: CheckRule
+    rule: Union[CheckRule, int]
     rule_name: str
     quantity: Optional[str]
     other: Optional[str]

@@ -28,7 +28,7 @@ class ModbusRegister:
     """First register, e.g. 0x6010."""
     length: int
     """1 or 2 registers."""
-    type: ModbusType
+    type: Union[ModbusType, int]
     """Data type of the manual (HEX, SIGNED, FLOAT, ASCII, BITS)."""
     write_function: int
     """6 or 16 when writable over Modbus, else 0."""

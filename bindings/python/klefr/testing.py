@@ -29,7 +29,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from .enums import Protocol
 from .meter import Meter, protocol_of
@@ -279,7 +279,7 @@ if pytest is not None:
             emu.stop()
 
     @pytest.fixture
-    def klefr_meter(request: Any, klefr_emulator: Any) -> Emulator:
+    def klefr_meter(request: Any, klefr_emulator: Callable[..., Emulator]) -> Emulator:
         """A running emulated 6914 with an IR port. Parametrize indirectly
         for another: ``@pytest.mark.parametrize("klefr_meter", [6913],
         indirect=True)``, or a dict of Emulator arguments."""
