@@ -95,6 +95,21 @@ def test_mypy_sees_the_installed_package_types(tmp_path):
         in p.stdout
 
 
+
+def test_mypy_strict_passes_on_the_installed_package(tmp_path):
+    # From a directory without sources, so that mypy checks what is
+    # installed: the stub for SWIG's capi.py must be there too.
+    if importlib.util.find_spec("mypy") is None:
+        pytest.skip("mypy is not installed (Debian: apt-get install python3-mypy)")
+    installed = pathlib.Path(klefr.__file__).parent
+    assert (installed / "capi.py").exists() and (installed / "capi.pyi").exists()
+    p = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir",
+                        str(tmp_path / "cache"), "-p", "klefr"],
+                       capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert p.returncode == 0, p.stdout + p.stderr
+    modules = len(list(installed.glob("*.py")))
+    assert f"no issues found in {modules} source files" in p.stdout
+
 # --- read_meter.py ---------------------------------------------------------
 
 def parse_values(out):
