@@ -188,6 +188,35 @@ PyObject *klefr_py_iec_message_data(const klefr_iec_message *m)
     }
     return PyBytes_FromStringAndSize(m->data, (Py_ssize_t)m->data_len);
 }
+/* A copy of @p data with the 7E1 parity bit taken off every byte
+ * (klefr_iec_parity_strip_buf()), or None when a byte has odd parity. */
+PyObject *klefr_py_iec_parity_strip(const uint8_t *data, size_t len)
+{
+    PyObject *out = PyBytes_FromStringAndSize((const char *)data, (Py_ssize_t)len);
+    if (out == NULL)
+        return NULL;
+    if (klefr_iec_parity_strip_buf((uint8_t *)PyBytes_AS_STRING(out), len, NULL) != KLEFR_OK) {
+        Py_DECREF(out);
+        Py_RETURN_NONE;
+    }
+    return out;
+}
+/* The three letters of M-Bus manufacturer code @p code
+ * (klefr_mbus_manufacturer_decode(): "???" for a code no letters make). */
+PyObject *klefr_py_mbus_manufacturer_decode(unsigned code)
+{
+    char out[4] = "???";
+    if (code <= 0xFFFFu)
+        (void)klefr_mbus_manufacturer_decode((uint16_t)code, out);
+    return PyUnicode_FromString(out);
+}
+/* (err, code) of three upper-case letters (klefr_mbus_manufacturer_encode()). */
+PyObject *klefr_py_mbus_manufacturer_encode(const char *letters)
+{
+    uint16_t code = 0;
+    klefr_err err = klefr_mbus_manufacturer_encode(letters, &code);
+    return Py_BuildValue("(ii)", (int)err, (int)code);
+}
 %}
 %thread;
 %inline %{

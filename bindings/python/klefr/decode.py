@@ -306,7 +306,7 @@ def decode_mbus(data: bytes) -> MbusFrame:
 
 
 def _manufacturer(code: int) -> str:
-    return "".join(chr(((code >> s) & 0x1F) + 64) for s in (10, 5, 0))
+    return str(_c.mbus_manufacturer_decode(code))
 
 
 # The SWIG structs (klefr_mbus_header and the others) are Any to mypy
@@ -403,12 +403,11 @@ def _registers(payload: bytes) -> Tuple[int, ...]:
 # --- IEC 62056-21 -----------------------------------------------------------
 
 def _strip_parity(data: bytes) -> bytes:
-    """8-bit bytes with the 7E1 parity bit still in bit 7 (a pty capture)."""
-    if all(b < 0x80 for b in data):
-        return data
-    if all(bin(b).count("1") % 2 == 0 for b in data):
-        return bytes(b & 0x7F for b in data)
-    return data
+    """8-bit bytes with the 7E1 parity bit still in bit 7 (a pty capture):
+    the codec strips it when every byte has even parity, as `klefr decode`
+    does; otherwise the bytes stay as they are."""
+    stripped = _c.iec_parity_strip(data)
+    return data if stripped is None else bytes(stripped)
 
 
 def decode_iec(data: bytes) -> IecMessage:

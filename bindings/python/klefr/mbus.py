@@ -262,11 +262,11 @@ def _manufacturer(m: Union[str, int, None]) -> int:
     if m is None:
         return 0xFFFF
     if isinstance(m, str):
-        if len(m) != 3 or not all("A" <= ch <= "Z" for ch in m.upper()):
+        err, code = _c.mbus_manufacturer_encode(m.upper())
+        if err != 0:
             raise InvalidArgument(ErrorCode.ERR_INVALID_ARG,
                                   f"manufacturer {m!r} is not three letters")
-        a, b, c = (ord(ch) - 64 for ch in m.upper())
-        return a << 10 | b << 5 | c
+        return int(code)
     return integer("manufacturer", m, 0, 0xFFFF)
 
 

@@ -136,10 +136,6 @@ def _identify(bus: Bus, address: int, identify: bool) -> Found:
         return Found(bus.port, bus.protocol, address, blank, error=e)
 
 
-def _manufacturer(code: int) -> str:
-    return "".join(chr(((code >> s) & 0x1F) + 64) for s in (10, 5, 0))
-
-
 _DONE = object()
 
 
@@ -158,7 +154,8 @@ def _search(bus: Bus, progress: Optional[Progress]) -> Iterator[Found]:
             done[0] += 1
             if outcome == _c.MBUS_PROBE_FOUND and ident is not None and ident not in seen:
                 seen.add(ident)
-                q.put(MbusIdentity(ident, _manufacturer(man or 0), version or 0, medium or 0))
+                q.put(MbusIdentity(ident, _c.mbus_manufacturer_decode(man or 0), version or 0,
+                                   medium or 0))
             q.put(ScanProgress(f"{pattern:08X}", done[0], None, len(seen)))
             return not stop.is_set()
         except BaseException as e:  # never let it escape into C

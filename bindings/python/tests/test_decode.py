@@ -153,6 +153,27 @@ def test_iec_command_sign_on_and_7e1_parity_bits():
     assert m.datasets[0].value == "17060518"
 
 
+def test_7e1_bits_are_stripped_only_when_every_byte_has_even_parity():
+    # Sign-on "/?!" CR LF with even parity in bit 7: 2F 3F 21 0D 0A have
+    # 5, 6, 2, 3, 2 one bits, so 2F and 0D get bit 7 (AF, 8D).
+    assert klefr.decode(bytes.fromhex("AF 3F 21 8D 0A"), "iec").type == klefr.IecMessageType.REQUEST
+    # The same with one parity bit wrong (3F -> BF: odd) is not stripped,
+    # and an 8-bit byte is no IEC character.
+    with pytest.raises(klefr.Error):
+        klefr.decode(bytes.fromhex("AF BF 21 8D 0A"), "iec")
+
+
+def test_a_manufacturer_code_that_makes_no_letters_reads_as_question_marks():
+    # A2.2 with manufacturer bytes 00 00 (EN 13757-3, 6.4: a 5-bit group of 0
+    # is no letter); the checksum loses CD + 25.
+    body = bytearray(RSP_UD[4:-2])
+    body[7:9] = b"\x00\x00"
+    frame = RSP_UD[:4] + bytes(body) + bytes([sum(body) & 0xFF, 0x16])
+    f = klefr.decode(frame)
+    assert f.header.manufacturer == "???"
+    assert [r.value for r in f.records] == [n[0] for n in NINE]
+
+
 @pytest.mark.parametrize("data,exc", [
     (bytes.fromhex("01 06 40 10 00 25 5C 15"), klefr.Checksum),
     (bytes.fromhex("68 4B 4B 68 08 00 72 00 16"), klefr.Truncated),
