@@ -53,8 +53,8 @@ static void hal_write(void *ctx, klefr_fw_port port, const uint8_t *data, size_t
     for (size_t i = 0; i < len; i++) {
         /* The IR line is 7E1: its parity bit travels as bit 7, for a peer
          * that sends it (main.c). */
-        uint8_t b =
-            port == KLEFR_FW_PORT_IR && m->ir_parity ? klefr_iec_parity_add(data[i]) : data[i];
+        bool parity = port == KLEFR_FW_PORT_IR && klefr_iec_parity_rx_is_checking(&m->ir_parity);
+        uint8_t b = parity ? klefr_iec_parity_add(data[i]) : data[i];
 #ifdef MPS2_SELFTEST
         mps2_capture *c = m->capture;
         if (c != NULL) {

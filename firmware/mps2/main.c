@@ -94,22 +94,14 @@ __attribute__((noinline)) static void setup_from_cmdline(mps2_meter *m, boot_arg
 }
 
 /* 7E1 carried in 8-bit bytes (a pseudo-terminal has no parity), the rule
- * of klefr-meterd's --ir-parity auto: a character of odd 7-bit weight
- * shows whether the peer sends the parity bit (bit 7 set) or not; with it,
- * a character of bad parity is dropped as a UART would, and answers carry
- * it too. Returns the 7-bit characters left in @p buf. */
+ * of klefr-meterd's --ir-parity auto (klefr_iec_parity_rx): the peer shows
+ * whether it sends the parity bit, and with it a character of bad parity
+ * is dropped as a UART would, and answers carry it too. Returns the 7-bit
+ * characters left in @p buf. */
 static size_t ir_rx_filter(mps2_meter *m, uint8_t *buf, size_t n)
 {
     size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint8_t c = buf[i];
-        if (__builtin_parity(c & 0x7Fu) != 0)
-            m->ir_parity = (c & 0x80u) != 0;
-        if (!m->ir_parity)
-            buf[k++] = c & 0x7Fu;
-        else if (klefr_iec_parity_strip(c, &buf[k]) == KLEFR_OK)
-            k++;
-    }
+    (void)klefr_iec_parity_rx_decode(&m->ir_parity, buf, n, buf, &k);
     return k;
 }
 
@@ -138,6 +130,7 @@ __attribute__((noinline)) static void boot(mps2_meter *m, const boot_args *args)
     mps2_uart_init(&m->bus, MPS2_UART0_BASE, MPS2_UART0_RX_IRQ, bus_ring, sizeof bus_ring);
     mps2_uart_init(&m->ir, MPS2_UART1_BASE, MPS2_UART1_RX_IRQ, ir_ring, sizeof ir_ring);
     mps2_uart_init(&m->ctl, MPS2_UART2_BASE, MPS2_UART2_RX_IRQ, ctl_ring, sizeof ctl_ring);
+    klefr_iec_parity_rx_init(&m->ir_parity, KLEFR_IEC_PARITY_MODE_AUTO);
 
     klefr_fw_hal hal;
     mps2_meter_hal(m, &hal);

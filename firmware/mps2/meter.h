@@ -38,8 +38,8 @@ typedef struct mps2_meter {
     uint32_t real_last_ms;  /* board time when speed last added */
     uint32_t s0_width_us;   /* of the last S0 pulse */
     uint32_t s0_off_ms;     /* when the S0 output falls again */
+    klefr_iec_parity_rx ir_parity; /* 7E1 as 8-bit bytes, learnt from the IR peer */
     bool s0_on;
-    bool ir_parity; /* the IR peer sends the parity bit (main.c) */
     bool tariff_pin;
     bool supply_off;
     bool quit;         /* the control command quit: power down and stop */

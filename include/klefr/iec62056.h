@@ -127,6 +127,56 @@ KLEFR_API void klefr_iec_parity_add_buf(uint8_t *buf, size_t len);
  *         it and those after it are unchanged.
  * @since 0.1 */
 KLEFR_API klefr_err klefr_iec_parity_strip_buf(uint8_t *buf, size_t len, size_t *bad_index);
+
+/** How a receiver of 7E1 characters that arrive as 8-bit bytes (a
+ * pseudo-terminal or a TCP bridge has no parity of its own) treats bit 7.
+ * @since 0.2 */
+typedef enum klefr_iec_parity_mode {
+    /** Bit 7 is dropped unchecked: the link strips parity itself, or a log
+     * shows what came. */
+    KLEFR_IEC_PARITY_MODE_IGNORE = 0,
+    /** Bit 7 is the even parity bit: a byte of odd parity is dropped, as a
+     * UART drops a character with a parity error. */
+    KLEFR_IEC_PARITY_MODE_CHECK = 1,
+    /** Learned from the peer: a character of odd 7-bit weight shows whether
+     * it sends the parity bit (bit 7 set) or not (clear); checked while it
+     * does. A peer that sends none is read as IGNORE. */
+    KLEFR_IEC_PARITY_MODE_AUTO = 2
+} klefr_iec_parity_mode;
+
+/** A 7E1 receiver on an 8-bit link. Plain data: klefr_iec_parity_rx_init()
+ * first, then klefr_iec_parity_rx_decode() on every chunk received.
+ * @since 0.2 */
+typedef struct klefr_iec_parity_rx {
+    klefr_iec_parity_mode mode; /**< See ::klefr_iec_parity_mode. */
+    bool peer_sends_parity;     /**< AUTO: what the last odd-weight character showed. */
+    uint32_t dropped;           /**< Bytes dropped for odd parity so far. */
+} klefr_iec_parity_rx;
+
+/** Start a receiver in @p mode (AUTO starts as a peer without parity).
+ * @param[out] rx   The receiver; nothing is done when NULL.
+ * @param[in]  mode See ::klefr_iec_parity_mode.
+ * @since 0.2 */
+KLEFR_API void klefr_iec_parity_rx_init(klefr_iec_parity_rx *rx, klefr_iec_parity_mode mode);
+
+/** The 7-bit characters of @p len received bytes, as the receiver's mode
+ * says: bit 7 dropped, or checked and a byte of odd parity left out
+ * (counted in klefr_iec_parity_rx::dropped).
+ * @param[in,out] rx      The receiver (AUTO learns from these bytes).
+ * @param[in]     buf     Received bytes; may be NULL if @p len is 0.
+ * @param[in]     len     Bytes at @p buf.
+ * @param[out]    chars   Receives the characters: room for @p len; may be @p buf.
+ * @param[out]    out_len Receives how many characters were written.
+ * @retval KLEFR_ERR_INVALID_ARG @p rx, @p out_len or (with bytes) @p buf or @p chars NULL.
+ * @since 0.2 */
+KLEFR_API klefr_err klefr_iec_parity_rx_decode(klefr_iec_parity_rx *rx, const uint8_t *buf,
+                                               size_t len, uint8_t *chars, size_t *out_len);
+
+/** Whether the receiver checks parity now (CHECK, or AUTO with a peer that
+ * sends it): then the peer expects the parity bit on what it is sent too
+ * (klefr_iec_parity_add_buf()). False for NULL.
+ * @since 0.2 */
+KLEFR_API bool klefr_iec_parity_rx_is_checking(const klefr_iec_parity_rx *rx);
 /** @} */
 
 /* ------------------------------------------------------------------ */

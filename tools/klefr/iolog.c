@@ -20,6 +20,17 @@ struct cli_iolog {
 };
 typedef struct cli_iolog iolog;
 
+/* The 7-bit characters of @p len bytes as they came, parity unchecked:
+ * the log shows what was on the line. */
+static size_t seven_bit(const uint8_t *buf, size_t len, uint8_t *chars)
+{
+    klefr_iec_parity_rx rx;
+    klefr_iec_parity_rx_init(&rx, KLEFR_IEC_PARITY_MODE_IGNORE);
+    size_t n = 0;
+    (void)klefr_iec_parity_rx_decode(&rx, buf, len, chars, &n);
+    return n;
+}
+
 static void print_frame(iolog *l, uint64_t now_us, const char *arrow, const uint8_t *buf,
                         size_t len, bool sent, const char *note)
 {
@@ -30,11 +41,8 @@ static void print_frame(iolog *l, uint64_t now_us, const char *arrow, const uint
     uint8_t stripped[1024];
     if (l->protocol == KLEFR_PROTOCOL_IEC) {
         /* On 8-bit links the parity bit of 7E1 is still in bit 7. */
-        size_t n = MIN(len, sizeof stripped);
-        for (size_t i = 0; i < n; i++)
-            stripped[i] = buf[i] & 0x7Fu;
+        len = seven_bit(buf, MIN(len, sizeof stripped), stripped);
         view = stripped;
-        len = n;
     }
     hex_append(s, buf, len);
     g_string_append(s, "\n           ");
@@ -84,9 +92,7 @@ static size_t complete_frame(iolog *l)
     case KLEFR_PROTOCOL_MBUS: return frame_len_mbus(l->rx, l->rx_len);
     case KLEFR_PROTOCOL_IEC: {
         uint8_t tmp[sizeof l->rx];
-        for (size_t i = 0; i < l->rx_len; i++)
-            tmp[i] = l->rx[i] & 0x7Fu;
-        return frame_len_iec(tmp, l->rx_len);
+        return frame_len_iec(tmp, seven_bit(l->rx, l->rx_len, tmp));
     }
     }
     return 0;

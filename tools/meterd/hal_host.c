@@ -63,9 +63,7 @@ static void hal_write(void *ctx, klefr_fw_port port, const uint8_t *data, size_t
         md_wire_send(&app->bus_wire, &m->bus_tx, &line, data, len, now);
     } else if (m->ir != NULL) {
         md_ir *ir = m->ir;
-        bool add =
-            ir->parity == MD_PARITY_SOFT || (ir->parity == MD_PARITY_AUTO && ir->peer_parity);
-        if (!add) {
+        if (!klefr_iec_parity_rx_is_checking(&ir->parity)) {
             md_wire_send(&ir->wire, &ir->tx, &ir->line, data, len, now);
             return;
         }
@@ -79,23 +77,7 @@ static void hal_write(void *ctx, klefr_fw_port port, const uint8_t *data, size_t
 size_t md_ir_rx_filter(md_ir *ir, uint8_t *data, size_t len)
 {
     size_t n = 0;
-    for (size_t i = 0; i < len; i++) {
-        uint8_t c = data[i];
-        bool odd7 = __builtin_parity(c & 0x7Fu) != 0;
-        if (ir->parity == MD_PARITY_OFF) {
-            data[n++] = c & 0x7Fu;
-            continue;
-        }
-        if (ir->parity == MD_PARITY_AUTO && odd7)
-            ir->peer_parity = (c & 0x80u) != 0;
-        bool soft = ir->parity == MD_PARITY_SOFT || ir->peer_parity;
-        uint8_t out;
-        if (!soft)
-            data[n++] = c & 0x7Fu;
-        else if (klefr_iec_parity_strip(c, &out) == KLEFR_OK)
-            data[n++] = out;
-        /* else: a parity error, dropped like a UART would */
-    }
+    (void)klefr_iec_parity_rx_decode(&ir->parity, data, len, data, &n);
     return n;
 }
 

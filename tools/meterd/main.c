@@ -40,7 +40,7 @@ typedef struct md_opts {
 /* The command line, checked. */
 typedef struct md_config {
     GArray *specs; /* md_meter_spec per meter */
-    md_parity_mode ir_parity;
+    klefr_iec_parity_mode ir_parity;
     double speed;
     long tick_ms;
     long serial;
@@ -381,12 +381,12 @@ static int parse_options(int argc, char **argv, md_opts *o, md_config *c)
     if (o->port != NULL && o->listen != NULL)
         return usage_error("--port and --listen do not mix");
 
-    c->ir_parity = MD_PARITY_AUTO;
+    c->ir_parity = KLEFR_IEC_PARITY_MODE_AUTO;
     if (o->ir_parity != NULL) {
         if (strcmp(o->ir_parity, "soft") == 0)
-            c->ir_parity = MD_PARITY_SOFT;
+            c->ir_parity = KLEFR_IEC_PARITY_MODE_CHECK;
         else if (strcmp(o->ir_parity, "off") == 0)
-            c->ir_parity = MD_PARITY_OFF;
+            c->ir_parity = KLEFR_IEC_PARITY_MODE_IGNORE;
         else if (strcmp(o->ir_parity, "auto") != 0)
             return usage_error("--ir-parity %s: expected auto, soft or off", o->ir_parity);
     }
@@ -456,9 +456,9 @@ static int meter_start(md_app *app, size_t i, const md_opts *o, const md_config 
             goto fail;
         }
         m->ir->line = (klefr_line){300, 7, KLEFR_PARITY_EVEN, 1};
-        m->ir->parity = c->ir_parity;
-        if (o->ir_parity == NULL && m->ir->ep.kind == MD_EP_SERIAL)
-            m->ir->parity = MD_PARITY_OFF;
+        bool uart_7e1 = o->ir_parity == NULL && m->ir->ep.kind == MD_EP_SERIAL;
+        klefr_iec_parity_rx_init(&m->ir->parity,
+                                 uart_7e1 ? KLEFR_IEC_PARITY_MODE_IGNORE : c->ir_parity);
     }
     klefr_fw_hal hal;
     md_meter_hal(m, &hal);

@@ -141,20 +141,16 @@ typedef struct md_meter {
     bool fresh;     /* no record in the store at start: a new meter */
 } md_meter;
 
-/* 7E1 on links that carry 8-bit bytes (--ir-parity): AUTO follows the
- * peer (a received character of odd weight shows whether it sends the
- * parity bit), SOFT always adds and checks it, OFF passes 7-bit characters
- * (a serial port whose UART does 7E1 itself). */
-typedef enum md_parity_mode { MD_PARITY_AUTO, MD_PARITY_SOFT, MD_PARITY_OFF } md_parity_mode;
-
 /* Per meter IR port (allocated only with --ir). */
 struct md_ir {
     md_endpoint ep;
     md_wire wire;
     md_wire_tx tx; /* the IR UART (its own wire: never collides with the bus) */
     klefr_line line;
-    md_parity_mode parity;
-    bool peer_parity; /* AUTO: the peer sends the parity bit */
+    /* 7E1 on links that carry 8-bit bytes (--ir-parity): auto follows the
+     * peer, soft always checks and adds the parity bit, off passes 7-bit
+     * characters (a serial port whose UART does 7E1 itself). */
+    klefr_iec_parity_rx parity;
 };
 
 /* Received IR bytes -> 7-bit characters in place; returns how many. */
