@@ -43,6 +43,8 @@ static void chunk(klefr_iec_parity_rx *rx, const uint8_t *in, size_t len)
     }
 }
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2)
