@@ -163,7 +163,7 @@ static void fc03_job_init(fc03_job *j)
                                                 FC03_COUNT, j->rsp, sizeof j->rsp, &j->rsp_len);
 }
 
-/* A full reading of a meter: the blocks of klefr_model_modbus_blocks_get(KLEFR_MODEL_6914, ),
+/* A full reading of a meter: the blocks of klefr_model_modbus_blocks_get(),
  * each as the response ADU a 6914 would send. */
 typedef struct {
     klefr_modbus_block blocks[8];

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* klefr_meter over Modbus RTU / Modbus TCP (6914, manual appendix 3): reads
- * in the blocks of klefr_model_modbus_blocks_get(KLEFR_MODEL_6914, ), writes with the function and
+ * in the blocks of klefr_model_modbus_blocks_get(), writes with the function and
  * data type of the register model's Modbus column. */
 #include "host/meter_internal.h"
 #include "host/modbus_master_internal.h"

@@ -3,7 +3,7 @@
  * what was asked: one voltage is one 2-register transaction (issue 11:
  * `klefr read --only voltage` used to read all three blocks), and values
  * of one block still come in one read, one snapshot. The reads are those
- * of klefr_model_modbus_blocks_for(KLEFR_MODEL_6914, ), checked here against the manual's
+ * of klefr_model_modbus_blocks_for(), checked here against the manual's
  * register map (appendix 3) by hand. */
 #include <klefr/meter.h>
 #include <klefr/model_modbus.h>
